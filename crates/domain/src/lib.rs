@@ -1,0 +1,14 @@
+//! Types shared by the API server and the SPA. Everything here is pure (no I/O) and
+//! compiles to wasm32; OpenAPI schemas are derived only with the `openapi` feature.
+
+pub mod activity;
+pub mod api_keys;
+pub mod auth;
+pub mod error;
+pub mod pagination;
+pub mod permissions;
+pub mod users;
+pub mod validation;
+
+pub use error::{ErrorCode, FieldError, Problem};
+pub use permissions::{Permission, PermissionOverrides, Permissions, Role, Scope};

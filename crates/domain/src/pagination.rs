@@ -1,0 +1,66 @@
+//! `limit` + `offset` paging, as the original API, with bounds.
+
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct PageParams {
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = 200))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// Rows to skip (default 0).
+    #[validate(range(min = 0, max = 10_000_000))]
+    #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 10_000_000))]
+    pub offset: Option<i64>,
+}
+
+/// A validated page window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl PageParams {
+    pub fn page(&self) -> Page {
+        Page { limit: self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT), offset: self.offset.unwrap_or(0).max(0) }
+    }
+}
+
+impl Page {
+    /// Offsets of the neighbouring pages for `Link` headers: (prev, next, last).
+    pub fn neighbours(&self, total: i64) -> (Option<i64>, Option<i64>, i64) {
+        let prev = (self.offset > 0).then(|| (self.offset - self.limit).max(0));
+        let next = (self.offset + self.limit < total).then_some(self.offset + self.limit);
+        let last = if total == 0 { 0 } else { ((total - 1) / self.limit) * self.limit };
+        (prev, next, last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_bounds() {
+        assert_eq!(PageParams::default().page(), Page { limit: 50, offset: 0 });
+        let params = PageParams { limit: Some(500), offset: Some(-3) };
+        assert!(params.validate().is_err());
+        assert_eq!(params.page(), Page { limit: 200, offset: 0 });
+    }
+
+    #[test]
+    fn neighbours_for_link_headers() {
+        let page = Page { limit: 10, offset: 10 };
+        assert_eq!(page.neighbours(35), (Some(0), Some(20), 30));
+        assert_eq!(Page { limit: 10, offset: 0 }.neighbours(10), (None, None, 0));
+        assert_eq!(Page { limit: 10, offset: 0 }.neighbours(0), (None, None, 0));
+    }
+}

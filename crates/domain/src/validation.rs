@@ -1,0 +1,113 @@
+//! Turning `validator` reports into the problem body's field errors, and shared rules.
+
+use crate::error::FieldError;
+use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
+
+/// Flattens nested validation errors into `field` paths with dots, sorted for stable output.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field).then(a.code.cmp(&b.code)));
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| to_field_error(&path, e))),
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}
+
+fn to_field_error(field: &str, error: &ValidationError) -> FieldError {
+    let message = error.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| default_message(error));
+    FieldError { field: field.to_owned(), code: error.code.to_string(), message }
+}
+
+fn default_message(error: &ValidationError) -> String {
+    let param = |name: &str| error.params.get(name).map(|v| v.to_string());
+    match error.code.as_ref() {
+        "email" => "must be a valid email address".to_owned(),
+        "url" => "must be a valid URL".to_owned(),
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max} characters"),
+            (Some(min), None) => format!("must be at least {min} characters"),
+            (None, Some(max)) => format!("must be at most {max} characters"),
+            _ => "has an invalid length".to_owned(),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            _ => "is out of range".to_owned(),
+        },
+        other => format!("is invalid ({other})"),
+    }
+}
+
+/// Usernames: 3–50 characters of letters, digits, `.`, `_`, `-`.
+pub fn username(value: &str) -> Result<(), ValidationError> {
+    let ok = value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("username").with_message("may contain only letters, digits, '.', '_' and '-'".into()))
+    }
+}
+
+/// Passwords: at least 8 characters (length rule) and not only whitespace.
+pub fn password(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new("password").with_message("must not be blank".into()));
+    }
+    Ok(())
+}
+
+/// Rejects strings that are empty after trimming.
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        Err(ValidationError::new("blank").with_message("must not be blank".into()))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use validator::Validate;
+
+    #[derive(Validate)]
+    struct Signup {
+        #[validate(email)]
+        email: String,
+        #[validate(length(min = 8, max = 128), custom(function = "password"))]
+        password: String,
+        #[validate(length(min = 3, max = 50), custom(function = "username"))]
+        username: String,
+    }
+
+    #[test]
+    fn errors_are_flattened_sorted_and_explained() {
+        let input = Signup { email: "nope".into(), password: "short".into(), username: "a b".into() };
+        let errors = field_errors(&input.validate().unwrap_err());
+        let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(fields, [("email", "email"), ("password", "length"), ("username", "username")]);
+        assert_eq!(errors[0].message, "must be a valid email address");
+        assert_eq!(errors[1].message, "must be between 8 and 128 characters");
+    }
+
+    #[test]
+    fn blank_password_is_rejected() {
+        assert!(password("          ").is_err());
+        assert!(password("correct horse").is_ok());
+        assert!(not_blank(" ").is_err());
+    }
+}

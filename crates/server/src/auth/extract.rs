@@ -1,0 +1,291 @@
+//! Who is calling, and may they? `Principal` authenticates (401 otherwise);
+//! `Authorized<P>` also requires permission `P` (403 otherwise). Every route takes one.
+
+use crate::auth::api_keys;
+use crate::auth::cookies::{ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER};
+use crate::auth::tokens::{self, TokenError};
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use chrono::Utc;
+use domain::api_keys::ApiKeyScope;
+use domain::permissions::Access;
+use domain::{ErrorCode, Permission};
+use futures_util::future::LocalBoxFuture;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use storage::api_keys::ApiKeyRow;
+use storage::users::UserRow;
+use subtle::ConstantTimeEq;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMethod {
+    Cookie,
+    Bearer,
+    ApiKey { id: uuid::Uuid },
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: Arc<UserRow>,
+    pub access: Access,
+    pub method: AuthMethod,
+}
+
+impl Principal {
+    pub fn id(&self) -> i32 {
+        self.user.id
+    }
+}
+
+/// The access token from `Authorization: Bearer`, else from the session cookie.
+pub fn bearer_or_cookie_token(req: &HttpRequest) -> Option<String> {
+    bearer_token(req).or_else(|| req.cookie(ACCESS_COOKIE).map(|c| c.value().to_owned()).filter(|v| !v.is_empty()))
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+fn is_safe_method(req: &HttpRequest) -> bool {
+    req.method().is_safe()
+}
+
+/// Loads a user through the cache.
+pub async fn load_user(state: &AppState, user_id: i32) -> Result<Option<Arc<UserRow>>, AppError> {
+    state
+        .users
+        .get_or_set(&format!("user:{user_id}"), async {
+            let mut conn = state.conn().await?;
+            Ok::<_, AppError>(storage::users::find(&mut conn, user_id).await?.map(Arc::new))
+        })
+        .await
+}
+
+async fn load_api_key(state: &AppState, prefix: &str) -> Result<Option<Arc<ApiKeyRow>>, AppError> {
+    state
+        .api_keys
+        .get_or_set(&format!("apikey:{prefix}"), async {
+            let mut conn = state.conn().await?;
+            Ok::<_, AppError>(storage::api_keys::find_by_prefix(&mut conn, prefix).await?.map(Arc::new))
+        })
+        .await
+}
+
+fn principal(user: Arc<UserRow>, method: AuthMethod) -> Result<Principal, AppError> {
+    if !user.is_active {
+        return Err(AppError::unauthenticated("This account has been deactivated"));
+    }
+    let access = Access::new(user.role(), user.overrides());
+    Ok(Principal { user, access, method })
+}
+
+async fn from_api_key(req: &HttpRequest, state: &AppState, key: &str) -> Result<Principal, AppError> {
+    let invalid = || AppError::unauthenticated("The API key is invalid");
+    let prefix = api_keys::prefix_of(key).ok_or_else(invalid)?;
+    let row = load_api_key(state, prefix).await?.ok_or_else(invalid)?;
+    if !api_keys::matches(key, &row.key_hash) {
+        return Err(invalid());
+    }
+    if row.revoked_at.is_some() {
+        return Err(AppError::unauthenticated("The API key has been revoked"));
+    }
+    let now = Utc::now();
+    if row.expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::unauthenticated("The API key has expired"));
+    }
+    if !ApiKeyScope::allows(&row.scopes(), is_safe_method(req)) {
+        return Err(AppError::forbidden(format!("This API key's scopes do not allow {} requests", req.method())));
+    }
+    if row.last_used_at.is_none_or(|at| now - at > chrono::Duration::seconds(60)) {
+        touch_api_key(state, &row).await;
+    }
+    let user = load_user(state, row.user_id).await?.ok_or_else(invalid)?;
+    principal(user, AuthMethod::ApiKey { id: row.id })
+}
+
+/// Records use at most once a minute per key; a failure here must not fail the request.
+async fn touch_api_key(state: &AppState, row: &ApiKeyRow) {
+    let result = async {
+        let mut conn = state.conn().await?;
+        storage::api_keys::touch_last_used(&mut conn, row.id).await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => state.api_keys.delete(&format!("apikey:{}", row.key_prefix)).await,
+        Err(error) => tracing::warn!(%error, "could not record API key use"),
+    }
+}
+
+async fn from_token(
+    req: &HttpRequest,
+    state: &AppState,
+    token: &str,
+    method: AuthMethod,
+) -> Result<Principal, AppError> {
+    let claims = tokens::decode_access(&state.jwt, token).map_err(|e| match e {
+        TokenError::Expired => AppError::new(ErrorCode::TokenExpired, "The access token has expired; refresh it"),
+        TokenError::Invalid => AppError::unauthenticated("The access token is invalid"),
+    })?;
+    let user = load_user(state, claims.user_id())
+        .await?
+        .ok_or_else(|| AppError::unauthenticated("The access token's account no longer exists"))?;
+    if method == AuthMethod::Cookie && !is_safe_method(req) {
+        check_csrf(req)?;
+    }
+    principal(user, method)
+}
+
+fn check_csrf(req: &HttpRequest) -> Result<(), AppError> {
+    let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(header.as_bytes())) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::CsrfFailed,
+            "Cookie-authenticated writes must send the mos_csrf cookie's value in the X-CSRF-Token header",
+        ))
+    }
+}
+
+/// Resolves the caller once per request: `Ok(None)` when no credentials were sent.
+pub async fn authenticate(req: &HttpRequest) -> Result<Option<Principal>, AppError> {
+    if let Some(done) = req.extensions().get::<Principal>() {
+        return Ok(Some(done.clone()));
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
+    let principal = if let Some(key) = req.headers().get("x-api-key") {
+        let key = key.to_str().map_err(|_| AppError::unauthenticated("The API key is invalid"))?.trim().to_owned();
+        from_api_key(req, &state, &key).await?
+    } else if let Some(token) = bearer_token(req) {
+        from_token(req, &state, &token, AuthMethod::Bearer).await?
+    } else if let Some(token) = req.cookie(ACCESS_COOKIE).map(|c| c.value().to_owned()).filter(|v| !v.is_empty()) {
+        from_token(req, &state, &token, AuthMethod::Cookie).await?
+    } else {
+        return Ok(None);
+    };
+    req.extensions_mut().insert(principal.clone());
+    Ok(Some(principal))
+}
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            authenticate(&req).await?.ok_or_else(|| {
+                AppError::unauthenticated("Sign in, or send an Authorization: Bearer token or an X-API-Key header")
+            })
+        })
+    }
+}
+
+/// The caller when credentials are valid, else `None` (never an error).
+pub struct OptionalPrincipal(pub Option<Principal>);
+
+impl FromRequest for OptionalPrincipal {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(OptionalPrincipal(authenticate(&req).await.ok().flatten())) })
+    }
+}
+
+/// A permission a route requires, as a type so the guard sits in the handler signature.
+pub trait RequiredPermission {
+    const PERMISSION: Permission;
+}
+
+/// Marker types for `Authorized<P>`, one per permission flag.
+pub mod perm {
+    use super::RequiredPermission;
+    use domain::Permission;
+
+    macro_rules! markers {
+        ($($name:ident),* $(,)?) => {$(
+            pub struct $name;
+            impl RequiredPermission for $name {
+                const PERMISSION: Permission = Permission::$name;
+            }
+        )*};
+    }
+
+    markers!(
+        ManageUsers,
+        ManageClients,
+        ManageCampaigns,
+        ManageLeads,
+        ManageContent,
+        ManageInvoices,
+        ManageTickets,
+        ViewReports,
+        ManageSettings
+    );
+}
+
+/// An authenticated caller holding permission `P`.
+pub struct Authorized<P> {
+    pub principal: Principal,
+    _permission: PhantomData<P>,
+}
+
+impl<P: RequiredPermission> FromRequest for Authorized<P> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            if principal.access.has(P::PERMISSION) {
+                Ok(Authorized { principal, _permission: PhantomData })
+            } else {
+                Err(AppError::forbidden(format!("This action requires the {} permission", P::PERMISSION.as_str())))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively() {
+        let req = TestRequest::default().insert_header(("Authorization", "bearer abc.def")).to_http_request();
+        assert_eq!(bearer_token(&req).as_deref(), Some("abc.def"));
+        let req = TestRequest::default().insert_header(("Authorization", "Basic abc")).to_http_request();
+        assert_eq!(bearer_token(&req), None);
+    }
+
+    #[test]
+    fn csrf_requires_matching_cookie_and_header() {
+        let ok = TestRequest::post()
+            .cookie(actix_web::cookie::Cookie::new(CSRF_COOKIE, "t0k"))
+            .insert_header((CSRF_HEADER, "t0k"))
+            .to_http_request();
+        assert!(check_csrf(&ok).is_ok());
+        let mismatch = TestRequest::post()
+            .cookie(actix_web::cookie::Cookie::new(CSRF_COOKIE, "t0k"))
+            .insert_header((CSRF_HEADER, "other"))
+            .to_http_request();
+        assert_eq!(check_csrf(&mismatch).unwrap_err().code, ErrorCode::CsrfFailed);
+        let missing = TestRequest::post().to_http_request();
+        assert!(check_csrf(&missing).is_err());
+    }
+}

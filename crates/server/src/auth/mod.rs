@@ -1,0 +1,9 @@
+//! Authentication (cookies, bearer JWTs, API keys) and the RBAC guards every route uses.
+
+pub mod api_keys;
+pub mod cookies;
+pub mod extract;
+pub mod passwords;
+pub mod tokens;
+
+pub use extract::{perm, Authorized, OptionalPrincipal, Principal};

@@ -1,0 +1,362 @@
+//! Typed configuration from the environment (plus an optional `.env`), validated at
+//! start-up with one message that names every missing or invalid variable.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// A value that must never reach a log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// `requests` per `window`, keyed by user or IP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub window: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdminBootstrap {
+    pub username: String,
+    pub email: String,
+    pub password: Secret,
+}
+
+/// Credentials of external services; each is optional and reported by `/health/ready`.
+#[derive(Debug, Clone, Default)]
+pub struct Integrations {
+    pub smtp_url: Option<Secret>,
+    pub twilio: Option<(String, Secret)>,
+    pub stripe_secret_key: Option<Secret>,
+    pub openai_api_key: Option<Secret>,
+    pub google_oauth: Option<(String, Secret)>,
+    pub microsoft_oauth: Option<(String, Secret)>,
+}
+
+impl Integrations {
+    /// (name, configured) for every integration, in a stable order.
+    pub fn status(&self) -> Vec<(&'static str, bool)> {
+        vec![
+            ("smtp", self.smtp_url.is_some()),
+            ("twilio", self.twilio.is_some()),
+            ("stripe", self.stripe_secret_key.is_some()),
+            ("openai", self.openai_api_key.is_some()),
+            ("google_calendar", self.google_oauth.is_some()),
+            ("microsoft_calendar", self.microsoft_oauth.is_some()),
+        ]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: Secret,
+    pub db_pool_size: usize,
+    pub bind_addr: SocketAddr,
+    pub public_url: url::Url,
+    pub workers: Option<usize>,
+    pub jwt_secret: Secret,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub password_reset_ttl: Duration,
+    pub cookie_secure: bool,
+    pub admin: Option<AdminBootstrap>,
+    pub cors_origins: Vec<String>,
+    pub log_format: LogFormat,
+    pub api_rate_limit: RateLimit,
+    pub auth_rate_limit: RateLimit,
+    pub cache_ttl: Duration,
+    pub circuit_failure_threshold: u32,
+    pub circuit_reset_timeout: Duration,
+    pub integrations: Integrations,
+}
+
+/// Every problem found in the environment, reported together.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError(pub Vec<String>);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "invalid configuration ({} problem(s)):", self.0.len())?;
+        for problem in &self.0 {
+            writeln!(f, "  - {problem}")?;
+        }
+        write!(f, "See the Configuration section of README.md.")
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+struct Reader<'a> {
+    vars: &'a HashMap<String, String>,
+    problems: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn optional(&self, name: &str) -> Option<String> {
+        self.vars.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    fn required(&mut self, name: &str, hint: &str) -> Option<String> {
+        let value = self.optional(name);
+        if value.is_none() {
+            self.problems.push(format!("{name} is missing ({hint})"));
+        }
+        value
+    }
+
+    fn parsed<T: std::str::FromStr>(&mut self, name: &str, default: T, hint: &str) -> T {
+        match self.optional(name) {
+            None => default,
+            Some(raw) => raw.parse().unwrap_or_else(|_| {
+                self.problems.push(format!("{name}={raw:?} is invalid ({hint})"));
+                default
+            }),
+        }
+    }
+
+    fn seconds(&mut self, name: &str, default: u64) -> Duration {
+        let secs = self.parsed(name, default, "a whole number of seconds, at least 1");
+        if secs == 0 {
+            self.problems.push(format!("{name} must be at least 1 second"));
+        }
+        Duration::from_secs(secs.max(1))
+    }
+
+    fn rate_limit(&mut self, prefix: &str, requests: u32, window_secs: u64) -> RateLimit {
+        let requests_var = format!("{prefix}_REQUESTS");
+        let requests = self.parsed(&requests_var, requests, "a whole number of requests, at least 1");
+        if requests == 0 {
+            self.problems.push(format!("{requests_var} must be at least 1"));
+        }
+        RateLimit { requests: requests.max(1), window: self.seconds(&format!("{prefix}_WINDOW_SECS"), window_secs) }
+    }
+
+    fn pair(&mut self, id_var: &str, secret_var: &str) -> Option<(String, Secret)> {
+        match (self.optional(id_var), self.optional(secret_var)) {
+            (Some(id), Some(secret)) => Some((id, Secret::new(secret))),
+            (None, None) => None,
+            (Some(_), None) => {
+                self.problems.push(format!("{secret_var} is missing (required when {id_var} is set)"));
+                None
+            }
+            (None, Some(_)) => {
+                self.problems.push(format!("{id_var} is missing (required when {secret_var} is set)"));
+                None
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment, after loading `.env` when present.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_vars(&std::env::vars().collect())
+    }
+
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let mut r = Reader { vars, problems: Vec::new() };
+
+        let database_url = r.required("DATABASE_URL", "e.g. postgres://postgres@127.0.0.1:5432/marketingos");
+        if let Some(url) = &database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                r.problems.push("DATABASE_URL must start with postgres:// or postgresql://".to_owned());
+            }
+        }
+        let jwt_secret = r.required("JWT_SECRET", "a random string of at least 32 characters");
+        if jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            r.problems.push("JWT_SECRET must be at least 32 characters".to_owned());
+        }
+        let bind_addr = r.parsed("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)), "host:port, e.g. 0.0.0.0:8080");
+        let public_url = match r.optional("PUBLIC_URL") {
+            None => url::Url::parse(&format!("http://{bind_addr}")).ok(),
+            Some(raw) => match url::Url::parse(&raw) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
+                _ => {
+                    r.problems
+                        .push(format!("PUBLIC_URL={raw:?} is invalid (an http(s) URL, e.g. https://crm.example.com)"));
+                    None
+                }
+            },
+        };
+        let cookie_secure_default = public_url.as_ref().is_some_and(|u| u.scheme() == "https");
+        let cookie_secure = r.parsed("COOKIE_SECURE", cookie_secure_default, "true or false");
+        let db_pool_size = r.parsed("DB_POOL_SIZE", 10usize, "a whole number of connections, at least 1").max(1);
+        let workers = match r.optional("WORKERS") {
+            Some(_) => Some(r.parsed("WORKERS", 1usize, "a whole number of worker threads").max(1)),
+            None => None,
+        };
+
+        let admin = match (r.optional("ADMIN_EMAIL"), r.optional("ADMIN_PASSWORD")) {
+            (None, None) => None,
+            (Some(email), Some(password)) => {
+                if !email.contains('@') {
+                    r.problems.push(format!("ADMIN_EMAIL={email:?} is not an email address"));
+                }
+                if password.chars().count() < 12 {
+                    r.problems.push("ADMIN_PASSWORD must be at least 12 characters".to_owned());
+                }
+                let username = r.optional("ADMIN_USERNAME").unwrap_or_else(|| "admin".to_owned());
+                Some(AdminBootstrap { username, email, password: Secret::new(password) })
+            }
+            (Some(_), None) => {
+                r.problems.push("ADMIN_PASSWORD is missing (required when ADMIN_EMAIL is set)".to_owned());
+                None
+            }
+            (None, Some(_)) => {
+                r.problems.push("ADMIN_EMAIL is missing (required when ADMIN_PASSWORD is set)".to_owned());
+                None
+            }
+        };
+
+        let log_format = match r.optional("LOG_FORMAT").as_deref() {
+            None | Some("pretty") | Some("text") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                r.problems.push(format!("LOG_FORMAT={other:?} is invalid (json or pretty)"));
+                LogFormat::Pretty
+            }
+        };
+        let cors_origins = r
+            .optional("CORS_ORIGINS")
+            .map(|raw| {
+                raw.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
+            })
+            .unwrap_or_default();
+
+        let integrations = Integrations {
+            smtp_url: r.optional("SMTP_URL").map(Secret::new),
+            twilio: r.pair("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
+            stripe_secret_key: r.optional("STRIPE_SECRET_KEY").map(Secret::new),
+            openai_api_key: r.optional("OPENAI_API_KEY").map(Secret::new),
+            google_oauth: r.pair("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"),
+            microsoft_oauth: r.pair("MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET"),
+        };
+
+        let config = Config {
+            db_pool_size,
+            bind_addr,
+            workers,
+            access_token_ttl: r.seconds("ACCESS_TOKEN_TTL_SECS", 15 * 60),
+            refresh_token_ttl: r.seconds("REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600),
+            password_reset_ttl: r.seconds("PASSWORD_RESET_TTL_SECS", 3600),
+            cookie_secure,
+            admin,
+            cors_origins,
+            log_format,
+            api_rate_limit: r.rate_limit("RATE_LIMIT_API", 100, 15 * 60),
+            auth_rate_limit: r.rate_limit("RATE_LIMIT_AUTH", 10, 5 * 60),
+            cache_ttl: r.seconds("CACHE_TTL_SECS", 300),
+            circuit_failure_threshold: r.parsed("CIRCUIT_FAILURE_THRESHOLD", 5u32, "a whole number, at least 1").max(1),
+            circuit_reset_timeout: r.seconds("CIRCUIT_RESET_TIMEOUT_SECS", 30),
+            integrations,
+            database_url: Secret::new(database_url.unwrap_or_default()),
+            jwt_secret: Secret::new(jwt_secret.unwrap_or_default()),
+            public_url: public_url.unwrap_or_else(|| url::Url::parse("http://127.0.0.1:8080").expect("literal URL")),
+        };
+        if r.problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError(r.problems))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    const MINIMAL: [(&str, &str); 2] =
+        [("DATABASE_URL", "postgres://postgres@127.0.0.1/mos"), ("JWT_SECRET", "0123456789abcdef0123456789abcdef")];
+
+    #[test]
+    fn minimal_environment_gets_the_seed_defaults() {
+        let config = Config::from_vars(&vars(&MINIMAL)).unwrap();
+        assert_eq!(config.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.api_rate_limit, RateLimit { requests: 100, window: Duration::from_secs(900) });
+        assert_eq!(config.auth_rate_limit, RateLimit { requests: 10, window: Duration::from_secs(300) });
+        assert_eq!(config.cache_ttl, Duration::from_secs(300));
+        assert_eq!(config.circuit_failure_threshold, 5);
+        assert_eq!(config.circuit_reset_timeout, Duration::from_secs(30));
+        assert!(!config.cookie_secure, "plain-http local URL keeps cookies usable");
+        assert!(config.admin.is_none());
+        assert!(config.integrations.status().iter().all(|(_, configured)| !configured));
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let err = Config::from_vars(&vars(&[
+            ("JWT_SECRET", "short"),
+            ("BIND_ADDR", "nowhere"),
+            ("ADMIN_EMAIL", "admin@example.com"),
+            ("LOG_FORMAT", "xml"),
+            ("TWILIO_ACCOUNT_SID", "AC123"),
+        ]))
+        .unwrap_err();
+        let text = err.to_string();
+        for needle in [
+            "DATABASE_URL is missing",
+            "JWT_SECRET must be at least 32",
+            "BIND_ADDR=\"nowhere\"",
+            "ADMIN_PASSWORD is missing",
+            "LOG_FORMAT=\"xml\"",
+            "TWILIO_AUTH_TOKEN is missing",
+        ] {
+            assert!(text.contains(needle), "{needle} not in {text}");
+        }
+        assert_eq!(err.0.len(), 6);
+    }
+
+    #[test]
+    fn https_public_url_turns_on_secure_cookies() {
+        let mut env = vars(&MINIMAL);
+        env.insert("PUBLIC_URL".into(), "https://crm.example.com".into());
+        assert!(Config::from_vars(&env).unwrap().cookie_secure);
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let mut env = vars(&MINIMAL);
+        env.insert("STRIPE_SECRET_KEY".into(), "sk_live_supersecret".into());
+        let debug = format!("{:?}", Config::from_vars(&env).unwrap());
+        assert!(!debug.contains("supersecret") && !debug.contains("0123456789abcdef"));
+        assert!(debug.contains("[redacted]"));
+    }
+
+    #[test]
+    fn configured_integrations_are_reported() {
+        let mut env = vars(&MINIMAL);
+        env.insert("SMTP_URL".into(), "smtp://127.0.0.1:2525".into());
+        let status = Config::from_vars(&env).unwrap().integrations.status();
+        assert!(status.contains(&("smtp", true)));
+        assert!(status.contains(&("stripe", false)));
+    }
+}

@@ -1,0 +1,198 @@
+//! Parse, don't trust: JSON bodies and query strings become validated domain types here,
+//! and every way they can be wrong becomes a 4xx problem naming the field.
+
+use crate::error::AppError;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use domain::{ErrorCode, FieldError};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+/// The largest JSON body accepted (the original's limit).
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// A JSON body, deserialized and validated.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+/// A query string, deserialized and validated.
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+fn is_json(req: &HttpRequest) -> bool {
+    match req.mime_type() {
+        Ok(Some(mime)) => {
+            mime.essence_str() == "application/json" || mime.suffix().is_some_and(|s| s.as_str() == "json")
+        }
+        _ => false,
+    }
+}
+
+/// serde's message without its " at line 1 column 7" suffix.
+fn plain_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_owned(),
+        None => text,
+    }
+}
+
+/// The field a serde message is about: `missing field `x``, `unknown field `x``.
+fn field_in_message(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(&message[start..end])
+}
+
+fn join_path(path: &str, field: Option<&str>) -> String {
+    let path = if path == "." { "" } else { path };
+    match (path.is_empty(), field) {
+        (true, Some(field)) => field.to_owned(),
+        (false, Some(field)) => format!("{path}.{field}"),
+        (true, None) => "body".to_owned(),
+        (false, None) => path.to_owned(),
+    }
+}
+
+fn data_error(path: &str, message: String) -> AppError {
+    let (code, field) = if message.starts_with("missing field") {
+        ("required", field_in_message(&message))
+    } else if message.starts_with("unknown field") {
+        ("unknown", field_in_message(&message))
+    } else {
+        ("type", None)
+    };
+    AppError::validation(vec![FieldError { field: join_path(path, field), code: code.to_owned(), message }])
+}
+
+pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::new(ErrorCode::MalformedRequest, "A JSON body is required"));
+    }
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_data() {
+            data_error(&path, plain_message(&inner))
+        } else {
+            AppError::new(ErrorCode::MalformedRequest, format!("The body is not valid JSON: {inner}"))
+        }
+    })?;
+    value.validate()?;
+    Ok(value)
+}
+
+pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, AppError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.into_inner().to_string();
+        let field = if path == "." { "query".to_owned() } else { path };
+        AppError::validation(vec![FieldError { field, code: "type".to_owned(), message }])
+    })?;
+    value.validate()?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(AppError::new(
+                    ErrorCode::UnsupportedMediaType,
+                    "Send the body as JSON with Content-Type: application/json",
+                ));
+            }
+            let too_large = || {
+                AppError::new(ErrorCode::PayloadTooLarge, format!("The body must be at most {MAX_JSON_BYTES} bytes"))
+            };
+            if declared_length.is_some_and(|length| length > MAX_JSON_BYTES) {
+                return Err(too_large());
+            }
+            let mut body = Vec::with_capacity(declared_length.unwrap_or(1024).min(MAX_JSON_BYTES));
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    AppError::new(ErrorCode::MalformedRequest, format!("The body could not be read: {e}"))
+                })?;
+                if body.len() + chunk.len() > MAX_JSON_BYTES {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(ValidJson)
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ValidQuery))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::pagination::PageParams;
+    use domain::users::{CreateUserRequest, UserFilter};
+
+    fn fields(error: &AppError) -> Vec<(String, String)> {
+        error.errors.iter().map(|e| (e.field.clone(), e.code.clone())).collect()
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed_requests() {
+        let error = parse_json::<CreateUserRequest>(b"{\"username\": ").unwrap_err();
+        assert_eq!(error.code, ErrorCode::MalformedRequest);
+        let error = parse_json::<CreateUserRequest>(b"  ").unwrap_err();
+        assert_eq!(error.detail, "A JSON body is required");
+    }
+
+    #[test]
+    fn data_errors_name_the_field() {
+        let missing = parse_json::<CreateUserRequest>(br#"{"username":"ada"}"#).unwrap_err();
+        assert_eq!(fields(&missing), [("password".to_owned(), "required".to_owned())]);
+        let unknown = parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"x","admin":1}"#).unwrap_err();
+        assert_eq!(fields(&unknown), [("admin".to_owned(), "unknown".to_owned())]);
+        let wrong_type =
+            parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"longenough","role":"god"}"#).unwrap_err();
+        assert_eq!(fields(&wrong_type), [("role".to_owned(), "type".to_owned())]);
+        assert_eq!(wrong_type.code, ErrorCode::ValidationError);
+    }
+
+    #[test]
+    fn rule_violations_come_from_validator() {
+        let error = parse_json::<CreateUserRequest>(br#"{"username":"a","password":"longenough"}"#).unwrap_err();
+        assert_eq!(fields(&error), [("username".to_owned(), "length".to_owned())]);
+    }
+
+    #[test]
+    fn queries_are_typed_and_bounded() {
+        let page: PageParams = parse_query("limit=20&offset=40").unwrap();
+        assert_eq!((page.limit, page.offset), (Some(20), Some(40)));
+        let error = parse_query::<PageParams>("limit=abc").unwrap_err();
+        assert_eq!(fields(&error), [("limit".to_owned(), "type".to_owned())]);
+        let error = parse_query::<PageParams>("limit=1000").unwrap_err();
+        assert_eq!(fields(&error), [("limit".to_owned(), "range".to_owned())]);
+        let filter: UserFilter = parse_query("role=sales_agent&isActive=true&q=ann&limit=5").unwrap();
+        assert_eq!(filter.role, Some(domain::Role::SalesAgent));
+        assert_eq!(filter.is_active, Some(true));
+    }
+}

@@ -1,0 +1,6 @@
+//! Request/response helpers shared by every route module: input parsing at the edge,
+//! pagination headers, the audit trail.
+
+pub mod audit;
+pub mod input;
+pub mod pagination;

@@ -1,0 +1,12 @@
+//! The MarketingOS API server.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod platform;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

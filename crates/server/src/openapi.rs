@@ -1,0 +1,60 @@
+//! The OpenAPI 3.1 document: paths are collected from the registered routes by
+//! utoipa-actix-web; this adds the metadata, shared schemas and security schemes.
+
+use crate::routes;
+use actix_web::App;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "MarketingOS API",
+        description = "CRM and operations platform for a marketing agency.\n\n\
+            Authenticate with `POST /api/login` (returns a bearer token and sets session cookies), \
+            or send an API key in `X-API-Key`. Errors are RFC 9457 `application/problem+json` bodies \
+            with a stable `code`, field `errors` and the `requestId`. Lists take `limit` (1–200, default 50) \
+            and `offset`, and return `X-Total-Count` and `Link` headers.",
+        license(name = "MIT", identifier = "MIT")
+    ),
+    components(schemas(domain::Problem, domain::FieldError, domain::ErrorCode, domain::Role, domain::Permission)),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Sign-up, sign-in, sessions, password reset, own profile"),
+        (name = "users", description = "User administration (canManageUsers)"),
+        (name = "api-keys", description = "API keys for integrators (canManageSettings)"),
+        (name = "activity", description = "Audit trail (canManageSettings)"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components
+            .add_security_scheme("apiKeyAuth", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))));
+        components.add_security_scheme(
+            "cookieAuth",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::cookies::ACCESS_COOKIE))),
+        );
+    }
+}
+
+/// The document for the routes in `routes::configure`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    App::new().into_utoipa_app().openapi(doc).configure(routes::configure).split_for_parts().1
+}
+
+pub fn to_json(doc: &utoipa::openapi::OpenApi) -> String {
+    doc.to_pretty_json().unwrap_or_default()
+}

@@ -1,0 +1,44 @@
+//! The audit trail, read-only (`canManageSettings`).
+
+use crate::auth::{perm, Authorized};
+use crate::error::AppResult;
+use crate::http::input::ValidQuery;
+use crate::http::pagination::paged;
+use crate::state::AppState;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use domain::activity::{ActivityFilter, ActivityLog};
+use domain::pagination::PageParams;
+use domain::Problem;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_activity_logs);
+}
+
+/// Audit rows, newest first, filtered by actor or entity.
+#[utoipa::path(
+    tag = "activity",
+    params(ActivityFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of audit rows", body = Vec<ActivityLog>,
+         headers(("X-Total-Count" = i64, description = "Rows matching the filter"), ("Link" = String, description = "RFC 8288 page links"))),
+        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/activity-logs")]
+async fn list_activity_logs(
+    state: web::Data<AppState>,
+    _auth: Authorized<perm::ManageSettings>,
+    req: HttpRequest,
+    ValidQuery(filter): ValidQuery<ActivityFilter>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::activity::list(&mut conn, &filter, page).await?;
+    let logs: Vec<ActivityLog> = rows.into_iter().map(ActivityLog::from).collect();
+    Ok(paged(&req, &logs, page, total))
+}

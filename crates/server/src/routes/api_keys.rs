@@ -1,0 +1,152 @@
+//! API keys for integrators (`canManageSettings`): created keys act with their owner's
+//! permissions, narrowed by scope.
+
+use crate::auth::{api_keys, perm, Authorized};
+use crate::error::{AppError, AppResult};
+use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::paged;
+use crate::state::AppState;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use diesel_async::AsyncConnection;
+use domain::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
+use domain::pagination::PageParams;
+use domain::Problem;
+use storage::api_keys::{ApiKeyRow, NewApiKey};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_api_keys).service(create_api_key).service(revoke_api_key);
+}
+
+/// Lists API keys (never their secrets), newest first.
+#[utoipa::path(
+    tag = "api-keys",
+    params(PageParams),
+    responses(
+        (status = 200, description = "One page of keys", body = Vec<ApiKey>,
+         headers(("X-Total-Count" = i64, description = "Number of keys"), ("Link" = String, description = "RFC 8288 page links"))),
+        (status = 400, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/api-keys")]
+async fn list_api_keys(
+    state: web::Data<AppState>,
+    _auth: Authorized<perm::ManageSettings>,
+    req: HttpRequest,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::api_keys::list(&mut conn, page).await?;
+    let keys: Vec<ApiKey> = rows.iter().map(ApiKeyRow::to_api_key).collect();
+    Ok(paged(&req, &keys, page, total))
+}
+
+/// Creates a key owned by the caller. The response is the only time the key is shown.
+#[utoipa::path(
+    tag = "api-keys",
+    request_body = CreateApiKeyRequest,
+    responses(
+        (status = 201, description = "Created; store `key` now", body = CreatedApiKey),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[post("/api-keys")]
+async fn create_api_key(
+    state: web::Data<AppState>,
+    auth: Authorized<perm::ManageSettings>,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateApiKeyRequest>,
+) -> AppResult<HttpResponse> {
+    let generated = api_keys::generate();
+    let mut scopes = body.scopes.unwrap_or_else(|| vec![ApiKeyScope::Full]);
+    scopes.dedup();
+    let new_key = NewApiKey {
+        user_id: auth.principal.id(),
+        name: body.name.trim().to_owned(),
+        key_prefix: generated.prefix.clone(),
+        key_hash: generated.hash.clone(),
+        scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        expires_at: body.expires_at,
+    };
+    let mut conn = state.conn().await?;
+    let api_key = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let api_key = storage::api_keys::insert(conn, &new_key).await?.to_api_key();
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(auth.principal.id()),
+                        activity_type: "api_key.create",
+                        description: format!("Created API key {} ({})", api_key.name, api_key.key_prefix),
+                        entity_type: "api_key",
+                        entity_id: api_key.id.to_string(),
+                        before: None,
+                        after: snapshot(&api_key),
+                    },
+                )
+                .await?;
+            Ok(api_key)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CreatedApiKey { api_key, key: generated.key }))
+}
+
+/// Revokes a key at once; revoking a revoked key is a no-op.
+#[utoipa::path(
+    tag = "api-keys",
+    params(("id" = Uuid, Path, description = "API key id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[delete("/api-keys/{id}")]
+async fn revoke_api_key(
+    state: web::Data<AppState>,
+    auth: Authorized<perm::ManageSettings>,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let mut conn = state.conn().await?;
+    let revoked = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let existing =
+                storage::api_keys::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("API key {id}")))?;
+            let Some(revoked) = storage::api_keys::revoke(conn, id).await? else {
+                return Ok(existing);
+            };
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(auth.principal.id()),
+                        activity_type: "api_key.revoke",
+                        description: format!("Revoked API key {} ({})", revoked.name, revoked.key_prefix),
+                        entity_type: "api_key",
+                        entity_id: id.to_string(),
+                        before: snapshot(&existing.to_api_key()),
+                        after: snapshot(&revoked.to_api_key()),
+                    },
+                )
+                .await?;
+            Ok(revoked)
+        })
+        .await?;
+    state.api_keys.delete(&format!("apikey:{}", revoked.key_prefix)).await;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,149 @@
+//! Liveness and readiness for orchestrators and operators. Readiness reports the
+//! database, migrations, circuit breakers and which integrations are configured.
+
+use crate::platform::circuit_breaker::CircuitState;
+use crate::state::AppState;
+use actix_web::{get, web, HttpResponse};
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(live).service(ready).service(health);
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Liveness {
+    /// Always `ok` while the process serves requests.
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DatabaseCheck {
+    pub reachable: bool,
+    pub latency_ms: Option<f64>,
+    pub error: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MigrationsCheck {
+    pub up_to_date: bool,
+    /// Embedded migration versions the database has not applied.
+    pub pending: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CircuitReport {
+    pub name: String,
+    pub state: CircuitState,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrationStatus {
+    Configured,
+    /// Not configured: work that needs it is recorded as skipped.
+    Skipped,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IntegrationReport {
+    pub name: String,
+    pub status: IntegrationStatus,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` or `unavailable`.
+    pub status: String,
+    pub version: String,
+    pub database: DatabaseCheck,
+    pub migrations: MigrationsCheck,
+    pub circuits: Vec<CircuitReport>,
+    pub integrations: Vec<IntegrationReport>,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Liveness)))]
+#[get("/health/live")]
+async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(Liveness { status: "ok".to_owned() })
+}
+
+async fn readiness(state: &AppState) -> Readiness {
+    let started = Instant::now();
+    let probe = tokio::time::timeout(Duration::from_secs(2), async {
+        let mut conn = state.conn().await.map_err(|e| e.detail)?;
+        diesel::sql_query("SELECT 1").execute(&mut conn).await.map_err(|e| e.to_string())?;
+        storage::migrations::missing(&mut conn).await.map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|_| Err("timed out after 2 s".to_owned()));
+    let (database, migrations) = match probe {
+        Ok(pending) => (
+            DatabaseCheck { reachable: true, latency_ms: Some(started.elapsed().as_secs_f64() * 1000.0), error: None },
+            MigrationsCheck { up_to_date: pending.is_empty(), pending },
+        ),
+        Err(error) => (
+            DatabaseCheck { reachable: false, latency_ms: None, error: Some(error) },
+            MigrationsCheck { up_to_date: false, pending: Vec::new() },
+        ),
+    };
+    let ok = database.reachable && migrations.up_to_date;
+    Readiness {
+        status: if ok { "ready" } else { "unavailable" }.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        database,
+        migrations,
+        circuits: state.circuits.states().into_iter().map(|(name, state)| CircuitReport { name, state }).collect(),
+        integrations: state
+            .config
+            .integrations
+            .status()
+            .into_iter()
+            .map(|(name, configured)| IntegrationReport {
+                name: name.to_owned(),
+                status: if configured { IntegrationStatus::Configured } else { IntegrationStatus::Skipped },
+            })
+            .collect(),
+    }
+}
+
+fn readiness_response(report: Readiness) -> HttpResponse {
+    if report.status == "ready" {
+        HttpResponse::Ok().json(report)
+    } else {
+        HttpResponse::ServiceUnavailable().json(report)
+    }
+}
+
+/// Ready to serve: database reachable and migrated. Also lists circuit breaker states
+/// and which integrations are configured (the rest are skipped).
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = Readiness),
+        (status = 503, description = "Not ready; the body says why", body = Readiness),
+    )
+)]
+#[get("/health/ready")]
+async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    readiness_response(readiness(&state).await)
+}
+
+/// The same report as `/health/ready`.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = Readiness),
+        (status = 503, description = "Not ready; the body says why", body = Readiness),
+    )
+)]
+#[get("/health")]
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    readiness_response(readiness(&state).await)
+}

@@ -1,0 +1,21 @@
+//! HTTP routes, one module per domain. Each module's `configure` registers its handlers
+//! with utoipa-actix-web, so a route cannot be served without being documented.
+
+pub mod activity;
+pub mod api_keys;
+pub mod auth;
+pub mod health;
+pub mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/api")
+            .configure(auth::configure)
+            .configure(users::configure)
+            .configure(api_keys::configure)
+            .configure(activity::configure),
+    );
+    cfg.configure(health::configure);
+}

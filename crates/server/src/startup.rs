@@ -1,0 +1,166 @@
+//! Building and running the server: migrations, the bootstrap admin, middleware order.
+
+use crate::auth::passwords;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::openapi;
+use crate::platform::method_not_allowed::RouteTable;
+use crate::platform::{rate_limit, request_context, security_headers};
+use crate::routes;
+use crate::state::AppState;
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{http, web, App, HttpRequest, HttpResponse, HttpServer, ResponseError};
+use actix_web_prom::PrometheusMetricsBuilder;
+use anyhow::Context;
+use domain::{ErrorCode, Role};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    pub server: Server,
+    pub addr: SocketAddr,
+    pub state: web::Data<AppState>,
+}
+
+/// Migrates, bootstraps the first admin, and binds; `.server` must then be awaited.
+pub async fn build(config: Config) -> anyhow::Result<Application> {
+    let config = Arc::new(config);
+    let applied = storage::migrations::run(config.database_url.expose()).await.context("running migrations")?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    let db = storage::connect(config.database_url.expose(), config.db_pool_size)?;
+    let state = web::Data::new(AppState::new(config.clone(), db));
+    bootstrap_admin(&state).await.context("creating the bootstrap admin")?;
+
+    let listener = TcpListener::bind(config.bind_addr).with_context(|| format!("binding {}", config.bind_addr))?;
+    let addr = listener.local_addr()?;
+    let server = serve(state.clone(), listener)?;
+
+    let limiters = state.rate_limiters.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiters.retain_recent();
+        }
+    });
+    Ok(Application { server, addr, state })
+}
+
+fn cors(config: &Config) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            http::header::CONTENT_TYPE,
+            http::header::AUTHORIZATION,
+            http::header::HeaderName::from_static("x-api-key"),
+            http::header::HeaderName::from_static("x-csrf-token"),
+            http::header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers(["X-Request-Id", "X-Total-Count", "Link", "Retry-After", "Location"])
+        .supports_credentials()
+        .max_age(3600);
+    for origin in &config.cors_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+fn serve(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
+    let document = openapi::document();
+    let metrics = PrometheusMetricsBuilder::new("marketingos")
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
+    let route_table = web::Data::new(RouteTable::from_openapi(&document));
+    let workers = state.config.workers;
+    let mut server = HttpServer::new(move || {
+        // The docs go first: the `/api` scope would otherwise claim their paths.
+        let docs = SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", document.clone());
+        let (app, _) = App::new()
+            .service(web::redirect("/api/docs", "/api/docs/"))
+            .service(docs)
+            .into_utoipa_app()
+            .configure(routes::configure)
+            .split_for_parts();
+        app.app_data(state.clone())
+            .app_data(route_table.clone())
+            .app_data(web::PathConfig::default().error_handler(|error, _| {
+                AppError::field("path", "type", format!("Invalid path parameter: {error}")).into()
+            }))
+            .default_service(web::to(fallback))
+            .wrap(from_fn(rate_limit::rate_limit))
+            .wrap(cors(&state.config))
+            .wrap(security_headers::security_headers())
+            .wrap(metrics.clone())
+            .wrap(from_fn(request_context::request_context))
+            .wrap(Compress::default())
+    })
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.shutdown_timeout(10).run())
+}
+
+/// No route matched: 405 with `Allow` when the path exists for other methods, else 404.
+async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
+    let allowed = routes.allowed_methods(req.path());
+    if allowed.is_empty() {
+        return AppError::new(ErrorCode::NotFound, "No route matches this path").error_response();
+    }
+    let allow = allowed.into_iter().collect::<Vec<_>>().join(", ");
+    let mut response = AppError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{} is not supported on this path; use {allow}", req.method()),
+    )
+    .error_response();
+    if let Ok(value) = http::header::HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(http::header::ALLOW, value);
+    }
+    response
+}
+
+/// Creates the first admin from `ADMIN_EMAIL`/`ADMIN_PASSWORD` when no admin exists.
+async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
+    let mut conn = state.conn().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if storage::users::any_admin_exists(&mut conn).await? {
+        return Ok(());
+    }
+    let Some(admin) = &state.config.admin else {
+        tracing::warn!("no admin account exists; set ADMIN_EMAIL and ADMIN_PASSWORD to create one at start-up");
+        return Ok(());
+    };
+    let password = passwords::hash(admin.password.expose()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let new_user = storage::users::NewUser {
+        username: admin.username.clone(),
+        password,
+        email: Some(admin.email.clone()),
+        first_name: None,
+        last_name: None,
+        role: Role::Admin.as_str().to_owned(),
+        client_id: None,
+        creator_id: None,
+        custom_permissions: serde_json::json!({}),
+    };
+    let user = storage::users::insert(&mut conn, &new_user).await?;
+    let entry = storage::activity::NewActivity {
+        user_id: None,
+        activity_type: "user.bootstrap_admin".to_owned(),
+        description: format!("Bootstrap admin {} created from ADMIN_EMAIL", user.username),
+        entity_type: Some("user".to_owned()),
+        entity_id: Some(user.id.to_string()),
+        after: serde_json::to_value(user.to_user()).ok(),
+        ..Default::default()
+    };
+    storage::activity::insert(&mut conn, &entry).await?;
+    tracing::info!(username = %user.username, "bootstrap admin created");
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! What every handler shares.
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::platform::cache::CacheService;
+use crate::platform::circuit_breaker::Circuits;
+use crate::platform::rate_limit::RateLimiters;
+use std::sync::Arc;
+use storage::api_keys::ApiKeyRow;
+use storage::users::UserRow;
+use storage::{DbPool, PooledConnection};
+
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DbPool,
+    pub jwt: JwtKeys,
+    /// `user:{id}` → the account row; invalidated by every user write.
+    pub users: CacheService<Arc<UserRow>>,
+    /// `apikey:{prefix}` → the key row; invalidated on revoke and use.
+    pub api_keys: CacheService<Arc<ApiKeyRow>>,
+    pub circuits: Circuits,
+    pub rate_limiters: Arc<RateLimiters>,
+}
+
+impl AppState {
+    pub fn new(config: Arc<Config>, db: DbPool) -> Self {
+        let integration_names: Vec<&str> = config.integrations.status().into_iter().map(|(name, _)| name).collect();
+        Self {
+            jwt: JwtKeys::new(config.jwt_secret.expose(), config.access_token_ttl),
+            users: CacheService::new(10_000, config.cache_ttl),
+            api_keys: CacheService::new(10_000, config.cache_ttl),
+            circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout),
+            rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
+            config,
+            db,
+        }
+    }
+
+    pub async fn conn(&self) -> Result<PooledConnection, AppError> {
+        Ok(self.db.get().await.map_err(storage::StorageError::from)?)
+    }
+
+    pub async fn forget_user(&self, user_id: i32) {
+        self.users.delete(&format!("user:{user_id}")).await;
+    }
+}

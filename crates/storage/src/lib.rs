@@ -1,0 +1,40 @@
+//! PostgreSQL access for MarketingOS: the diesel schema, one module of queries per
+//! domain, the connection pool and the embedded migrations.
+
+pub mod activity;
+pub mod api_keys;
+pub mod error;
+pub mod migrations;
+pub mod outbox;
+pub mod password_resets;
+pub mod pool;
+pub mod refresh_tokens;
+pub mod schema;
+pub mod users;
+
+pub use diesel_async::AsyncPgConnection;
+pub use error::StorageError;
+pub use pool::{connect, DbPool, PooledConnection};
+
+/// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
+pub fn like_contains(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(super::like_contains("50%_off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(super::like_contains("ada"), "%ada%");
+    }
+}

@@ -1,0 +1,20 @@
+//! Queries on `email_outbox`: emails waiting for a sender.
+
+use crate::schema::email_outbox;
+use crate::StorageError;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = email_outbox)]
+pub struct NewEmail {
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub template: String,
+}
+
+pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail) -> Result<(), StorageError> {
+    diesel::insert_into(email_outbox::table).values(email).execute(conn).await?;
+    Ok(())
+}

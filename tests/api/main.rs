@@ -1,0 +1,3 @@
+//! API tests: the real server over HTTP, each test with its own fresh PostgreSQL database.
+
+mod health;

@@ -1,0 +1,230 @@
+//! Test support: each test gets the real server on a free loopback port, backed by its
+//! own fresh PostgreSQL database (cloned from a migrated template, so it takes
+//! milliseconds), and talks to it over real HTTP.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use tokio::sync::OnceCell;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// The server to create test databases on: `DATABASE_URL`, else the local PostgreSQL.
+pub fn admin_database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn database_url(name: &str) -> String {
+    let mut url = url::Url::parse(&admin_database_url()).expect("DATABASE_URL must be a URL");
+    url.set_path(name);
+    url.to_string()
+}
+
+async fn admin_connection() -> AsyncPgConnection {
+    AsyncPgConnection::establish(&admin_database_url())
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at DATABASE_URL or 127.0.0.1:5432: {e}"))
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// A database with every migration applied, named after the migration versions so a
+/// new migration gets a new template.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let versions = storage::migrations::embedded_versions().join("_");
+            let name = format!("mos_test_tmpl_{:016x}", fxhash(&versions));
+            let mut conn = admin_connection().await;
+            // Serialises test processes that build the same template.
+            diesel::sql_query("SELECT pg_advisory_lock(424242)").execute(&mut conn).await.expect("advisory lock");
+            let exists: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+                "SELECT count(*) FROM pg_database WHERE datname = '{name}'"
+            ))
+            .get_result(&mut conn)
+            .await
+            .expect("checking the template");
+            if exists == 0 {
+                let building = format!("{name}_building");
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("drop");
+                diesel::sql_query(format!("CREATE DATABASE {building}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create template");
+                storage::migrations::run(&database_url(&building)).await.expect("migrating the template");
+                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("publishing the template");
+            }
+            diesel::sql_query("SELECT pg_advisory_unlock(424242)").execute(&mut conn).await.expect("unlock");
+            name
+        })
+        .await
+}
+
+fn fxhash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf29ce484222325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3))
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    database: String,
+    handle: actix_web::dev::ServerHandle,
+    /// A client with a cookie store, like a browser.
+    pub browser: Client,
+    /// A client without cookies, like an integrator.
+    pub client: Client,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts the app with extra environment (e.g. tight rate limits).
+    pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
+        let template = template().await;
+        let database = format!("mos_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = admin_connection().await;
+        diesel::sql_query(format!("CREATE DATABASE {database} TEMPLATE {template}"))
+            .execute(&mut conn)
+            .await
+            .expect("creating the test database");
+        let database_url = database_url(&database);
+
+        let mut vars: HashMap<String, String> = [
+            ("DATABASE_URL", database_url.as_str()),
+            ("JWT_SECRET", JWT_SECRET),
+            ("BIND_ADDR", "127.0.0.1:0"),
+            ("WORKERS", "1"),
+            ("DB_POOL_SIZE", "4"),
+            ("ADMIN_EMAIL", ADMIN_EMAIL),
+            ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+            ("RATE_LIMIT_API_REQUESTS", "1000000"),
+            ("RATE_LIMIT_AUTH_REQUESTS", "1000000"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        for (key, value) in overrides {
+            vars.insert((*key).to_owned(), (*value).to_owned());
+        }
+        let config = server::config::Config::from_vars(&vars).expect("test configuration");
+        let app = server::startup::build(config).await.expect("starting the server");
+        let handle = app.server.handle();
+        tokio::spawn(app.server);
+        TestApp {
+            address: format!("http://{}", app.addr),
+            database_url,
+            database,
+            handle,
+            browser: Client::builder().cookie_store(true).build().expect("client"),
+            client: Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A request from the cookie-less client, with a bearer token when given.
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token).send().await.expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token).json(body).send().await.expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::PATCH, path, token).json(body).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token).send().await.expect("request")
+    }
+
+    /// Signs in and returns the session body (`accessToken`, `refreshToken`, `user`).
+    pub async fn login(&self, username: &str, password: &str) -> Value {
+        let response = self.post("/api/login", None, &json!({"username": username, "password": password})).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {username}");
+        response.json().await.expect("session body")
+    }
+
+    pub async fn admin_token(&self) -> String {
+        token_of(&self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await)
+    }
+
+    /// Creates a user with `role` through the API and returns (id, bearer token).
+    pub async fn user_with_role(&self, admin_token: &str, username: &str, role: &str) -> (i64, String) {
+        let password = "a-long-enough-password";
+        let response = self
+            .post(
+                "/api/users",
+                Some(admin_token),
+                &json!({"username": username, "password": password, "email": format!("{username}@example.com"), "role": role}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "creating {username}");
+        let user: Value = response.json().await.expect("user body");
+        let id = user["id"].as_i64().expect("id");
+        (id, token_of(&self.login(username, password).await))
+    }
+
+    /// A direct database connection, for checking what the API stored.
+    pub async fn db(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.database_url).await.expect("test database connection")
+    }
+}
+
+pub fn token_of(session: &Value) -> String {
+    session["accessToken"].as_str().expect("accessToken").to_owned()
+}
+
+/// Reads a problem+json body, checking the media type and the members every problem has.
+pub async fn problem(response: Response) -> Value {
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(content_type, "application/problem+json", "status {}", response.status());
+    let request_id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body: Value = response.json().await.expect("problem body");
+    for member in ["type", "title", "status", "detail", "code", "errors", "message"] {
+        assert!(body.get(member).is_some(), "problem lacks {member}: {body}");
+    }
+    assert_eq!(body["requestId"].as_str(), request_id.as_deref(), "requestId matches X-Request-Id");
+    body
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Ask the workers to stop now; the database goes with FORCE either way.
+        drop(self.handle.stop(false));
+        let database = self.database.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                if let Ok(mut conn) = AsyncPgConnection::establish(&admin_database_url()).await {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}

@@ -1,0 +1,338 @@
+//! Project commands: `cargo xtask run | test | openapi | bench | db-start | db-stop`.
+
+mod postgres;
+mod sys;
+
+use anyhow::{bail, Context, Result};
+use postgres::Cluster;
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "\
+Usage: cargo xtask <command>
+
+Commands:
+  run [--release]  Start the API server (cargo run -p server --bin marketingos) against
+                   DATABASE_URL, or else a private PostgreSQL cluster on 127.0.0.1:54329
+  test             cargo fmt --check, cargo clippy -D warnings, then cargo test --workspace
+                   against DATABASE_URL, 127.0.0.1:5432 or the private cluster
+  openapi          Write the server's OpenAPI document to openapi/openapi.json
+  bench            Load benchmark (not implemented yet)
+  db-start         Start the private PostgreSQL cluster and print its DATABASE_URL
+  db-stop          Stop the private PostgreSQL cluster
+  help             Show this text
+
+Environment:
+  DATABASE_URL          PostgreSQL to use instead of the private cluster
+  JWT_SECRET            run: default generated once and kept in <data dir>/jwt-secret
+  ADMIN_EMAIL           run: bootstrap admin, default admin@example.com
+  ADMIN_PASSWORD        run: default generated once and kept in <data dir>/admin-password
+  MARKETINGOS_DATA_DIR  local state (cluster, secrets), default <repo>/.data;
+                        relative paths are taken from the repository root
+";
+
+const DEFAULT_ADMIN_EMAIL: &str = "admin@example.com";
+const APP_DATABASE: &str = "marketingos";
+
+#[derive(Debug, PartialEq, Eq)]
+enum Cmd {
+    Run { release: bool },
+    Test,
+    Openapi,
+    Bench,
+    DbStart,
+    DbStop,
+    Help,
+}
+
+fn parse_args<S: AsRef<str>>(args: &[S]) -> Result<Cmd, String> {
+    let Some((first, rest)) = args.split_first() else {
+        return Ok(Cmd::Help);
+    };
+    let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+    if rest.iter().any(|a| matches!(*a, "-h" | "--help")) {
+        return Ok(Cmd::Help);
+    }
+    let no_args = |cmd: Cmd| match rest.first() {
+        None => Ok(cmd),
+        Some(extra) => Err(format!("unexpected argument `{extra}` for `{}`", first.as_ref())),
+    };
+    match first.as_ref() {
+        "run" => match rest.as_slice() {
+            [] => Ok(Cmd::Run { release: false }),
+            ["--release"] => Ok(Cmd::Run { release: true }),
+            [other, ..] => Err(format!("unexpected argument `{other}` for `run`")),
+        },
+        "test" => no_args(Cmd::Test),
+        "openapi" => no_args(Cmd::Openapi),
+        "bench" => no_args(Cmd::Bench),
+        "db-start" => no_args(Cmd::DbStart),
+        "db-stop" => no_args(Cmd::DbStop),
+        "help" | "-h" | "--help" => Ok(Cmd::Help),
+        other => Err(format!("unknown command `{other}`")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cmd = match parse_args(&args) {
+        Ok(cmd) => cmd,
+        Err(msg) => {
+            eprintln!("error: {msg}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cmd {
+        Cmd::Run { release } => run(release),
+        Cmd::Test => test(),
+        Cmd::Openapi => openapi(),
+        Cmd::Bench => {
+            println!("bench: not implemented yet (issue 3)");
+            Ok(ExitCode::from(2))
+        }
+        Cmd::DbStart => db_start(),
+        Cmd::DbStop => db_stop(),
+        Cmd::Help => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|err| {
+        eprintln!("error: {err:#}");
+        ExitCode::FAILURE
+    })
+}
+
+/// The private cluster for the configured data dir, created on demand.
+fn private_cluster(create: bool) -> Result<Cluster> {
+    Cluster::locate(postgres::find_bindir()?, &sys::data_dir(), create)
+}
+
+fn run(release: bool) -> Result<ExitCode> {
+    let data = sys::data_dir();
+    let jwt_env = sys::env_nonempty("JWT_SECRET");
+    if jwt_env.as_ref().is_some_and(|s| s.chars().count() < 32) {
+        bail!("JWT_SECRET is shorter than 32 characters: unset it to use a generated one, or set a longer one");
+    }
+    let password_env = sys::env_nonempty("ADMIN_PASSWORD");
+    if password_env.as_ref().is_some_and(|s| s.chars().count() < 12) {
+        bail!("ADMIN_PASSWORD is shorter than 12 characters: unset it to use a generated one, or set a longer one");
+    }
+    let static_dir = build_spa()?;
+
+    let mut private = None;
+    let database_url = match sys::env_nonempty("DATABASE_URL") {
+        Some(url) => {
+            println!("Database: {} (DATABASE_URL)", sys::redact_url(&url));
+            url
+        }
+        None => {
+            let cluster = private_cluster(true)?;
+            cluster.start()?;
+            cluster.create_database(APP_DATABASE)?;
+            let url = cluster.url(APP_DATABASE);
+            println!("Database: {url} (private cluster)");
+            private = Some(cluster);
+            url
+        }
+    };
+
+    let jwt_secret = match jwt_env {
+        Some(secret) => secret,
+        None => sys::persisted_secret(&data.join("jwt-secret"), 24)?.0,
+    };
+    let admin_email = sys::env_nonempty("ADMIN_EMAIL").unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_owned());
+    let admin_password = match password_env {
+        Some(password) => {
+            println!("Bootstrap admin: {admin_email} / (password from ADMIN_PASSWORD)");
+            password
+        }
+        None => {
+            let file = data.join("admin-password");
+            let (password, _) = sys::persisted_secret(&file, 12)?;
+            println!("Bootstrap admin: {admin_email} / {password}");
+            println!("  (created at the first start only; the password is kept in {})", file.display());
+            password
+        }
+    };
+
+    let mut cmd = sys::cargo();
+    cmd.args(["run", "-p", "server", "--bin", "marketingos"]);
+    if release {
+        cmd.arg("--release");
+    }
+    cmd.env("DATABASE_URL", &database_url)
+        .env("JWT_SECRET", &jwt_secret)
+        .env("ADMIN_EMAIL", &admin_email)
+        .env("ADMIN_PASSWORD", &admin_password);
+    if let (Some(dir), None) = (&static_dir, sys::env_nonempty("STATIC_DIR")) {
+        cmd.env("STATIC_DIR", dir);
+    }
+    let bind = sys::env_nonempty("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    println!("Starting the server on http://{bind} (Ctrl-C to stop)");
+    sys::survive_ctrl_c();
+    let status = sys::status(&mut cmd)?;
+    if private.is_some() {
+        println!("The private PostgreSQL cluster is still running; stop it with `cargo xtask db-stop`.");
+    }
+    Ok(ExitCode::from(sys::exit_code(status)))
+}
+
+/// Builds the single-page app in `frontend/` when there is one and returns the folder
+/// of built files to serve as `STATIC_DIR`.
+fn build_spa() -> Result<Option<PathBuf>> {
+    let frontend = sys::repo_root().join("frontend");
+    if !frontend.is_dir() {
+        return Ok(None);
+    }
+    if !sys::on_path("npm") {
+        bail!("npm not found: install Node.js to build the frontend/ single-page app");
+    }
+    println!("==> Building the single-page app in frontend/");
+    if !frontend.join("node_modules").is_dir() {
+        sys::run(std::process::Command::new("npm").arg("ci").current_dir(&frontend))?;
+    }
+    sys::run(std::process::Command::new("npm").args(["run", "build"]).current_dir(&frontend))?;
+    Ok(Some(frontend.join("dist")))
+}
+
+fn test() -> Result<ExitCode> {
+    sys::survive_ctrl_c();
+    for (component, subcommand) in [("rustfmt", "fmt"), ("clippy", "clippy")] {
+        if !sys::succeeds(sys::cargo().args([subcommand, "--version"])) {
+            bail!("{component} is not installed: run `rustup component add {component}`");
+        }
+    }
+    step(1, "formatting", sys::cargo().args(["fmt", "--all", "--", "--check"]), "run `cargo fmt --all` to fix it")?;
+    step(
+        2,
+        "clippy",
+        sys::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        "fix the warnings above",
+    )?;
+
+    println!("==> [3/4] PostgreSQL");
+    let (database_url, source, started) = test_database().context("xtask test failed at step 3/4 (PostgreSQL)")?;
+    println!("Using {} ({source})", sys::redact_url(&database_url));
+
+    let tests = step(
+        4,
+        "tests",
+        sys::cargo().args(["test", "--workspace"]).env("DATABASE_URL", &database_url),
+        "see the failures above",
+    );
+    if let Some(cluster) = started {
+        println!("PostgreSQL: stopping the private cluster started for the tests");
+        cluster.stop()?;
+    }
+    tests?;
+    println!(
+        "xtask test: OK: cargo fmt --check, cargo clippy -D warnings, cargo test --workspace against {} ({source})",
+        sys::redact_url(&database_url)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs one numbered step of `cargo xtask test`, failing with a message naming it.
+fn step(n: u8, name: &str, cmd: &mut std::process::Command, hint: &str) -> Result<()> {
+    let shown = sys::display(cmd);
+    println!("==> [{n}/4] {shown}");
+    let status = sys::status(cmd)?;
+    if !status.success() {
+        bail!("xtask test failed at step {n}/4 ({name}: `{shown}`, {}): {hint}", sys::describe(status));
+    }
+    Ok(())
+}
+
+/// The admin DATABASE_URL for the tests, where it came from, and the private cluster
+/// when this call started it (to be stopped afterwards).
+fn test_database() -> Result<(String, &'static str, Option<Cluster>)> {
+    if let Some(url) = sys::env_nonempty("DATABASE_URL") {
+        return Ok((url, "DATABASE_URL", None));
+    }
+    let system: SocketAddr = ([127, 0, 0, 1], 5432).into();
+    if TcpStream::connect_timeout(&system, Duration::from_secs(1)).is_ok() {
+        let url = postgres::database_url("127.0.0.1", 5432, "postgres");
+        return Ok((url, "PostgreSQL on 127.0.0.1:5432", None));
+    }
+    let cluster = private_cluster(true)?;
+    let started = cluster.start()?;
+    let url = cluster.url("postgres");
+    Ok((url, "private cluster", started.then_some(cluster)))
+}
+
+fn openapi() -> Result<ExitCode> {
+    let mut cmd = sys::cargo();
+    cmd.args(["run", "-q", "-p", "server", "--bin", "marketingos", "--", "openapi"]);
+    let json = sys::output(&mut cmd)?;
+    if !json.starts_with('{') {
+        bail!("`{}` did not print a JSON document", sys::display(&cmd));
+    }
+    let dir = sys::repo_root().join("openapi");
+    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let path = dir.join("openapi.json");
+    std::fs::write(&path, format!("{json}\n")).with_context(|| format!("could not write {}", path.display()))?;
+    println!("Wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn db_start() -> Result<ExitCode> {
+    let cluster = private_cluster(true)?;
+    cluster.start()?;
+    cluster.create_database(APP_DATABASE)?;
+    println!("DATABASE_URL={}", cluster.url(APP_DATABASE));
+    println!("Stop it with `cargo xtask db-stop`.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn db_stop() -> Result<ExitCode> {
+    let cluster = private_cluster(false)?;
+    if !cluster.exists() {
+        println!("PostgreSQL: no private cluster for {}", sys::data_dir().display());
+    } else if cluster.stop()? {
+        println!("PostgreSQL: stopped the private cluster ({})", cluster.pgdata().display());
+    } else {
+        println!("PostgreSQL: the private cluster is not running ({})", cluster.pgdata().display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse_args::<&str>(&[]), Ok(Cmd::Help));
+        assert_eq!(parse_args(&["run"]), Ok(Cmd::Run { release: false }));
+        assert_eq!(parse_args(&["run", "--release"]), Ok(Cmd::Run { release: true }));
+        assert_eq!(parse_args(&["test"]), Ok(Cmd::Test));
+        assert_eq!(parse_args(&["openapi"]), Ok(Cmd::Openapi));
+        assert_eq!(parse_args(&["bench"]), Ok(Cmd::Bench));
+        assert_eq!(parse_args(&["db-start"]), Ok(Cmd::DbStart));
+        assert_eq!(parse_args(&["db-stop"]), Ok(Cmd::DbStop));
+        for help in ["help", "-h", "--help"] {
+            assert_eq!(parse_args(&[help]), Ok(Cmd::Help));
+        }
+        assert_eq!(parse_args(&["test", "--help"]), Ok(Cmd::Help));
+    }
+
+    #[test]
+    fn rejects_unknown_input() {
+        assert!(parse_args(&["deploy"]).unwrap_err().contains("unknown command `deploy`"));
+        assert!(parse_args(&["run", "--fast"]).unwrap_err().contains("`--fast`"));
+        assert!(parse_args(&["run", "--release", "x"]).is_err());
+        assert!(parse_args(&["test", "extra"]).unwrap_err().contains("`extra`"));
+        assert!(parse_args(&["--release"]).is_err());
+    }
+
+    #[test]
+    fn usage_lists_every_command() {
+        for cmd in ["run [--release]", "test", "openapi", "bench", "db-start", "db-stop"] {
+            assert!(USAGE.contains(&format!("  {cmd} ")), "{cmd} missing from usage");
+        }
+        assert!(USAGE.contains("MARKETINGOS_DATA_DIR"));
+    }
+}
