@@ -6,7 +6,6 @@ mod sys;
 use anyhow::{bail, Context, Result};
 use postgres::Cluster;
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -120,7 +119,6 @@ fn run(release: bool) -> Result<ExitCode> {
     if password_env.as_ref().is_some_and(|s| s.chars().count() < 12) {
         bail!("ADMIN_PASSWORD is shorter than 12 characters: unset it to use a generated one, or set a longer one");
     }
-    let static_dir = build_spa()?;
 
     let mut private = None;
     let database_url = match sys::env_nonempty("DATABASE_URL") {
@@ -167,9 +165,6 @@ fn run(release: bool) -> Result<ExitCode> {
         .env("JWT_SECRET", &jwt_secret)
         .env("ADMIN_EMAIL", &admin_email)
         .env("ADMIN_PASSWORD", &admin_password);
-    if let (Some(dir), None) = (&static_dir, sys::env_nonempty("STATIC_DIR")) {
-        cmd.env("STATIC_DIR", dir);
-    }
     let bind = sys::env_nonempty("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     println!("Starting the server on http://{bind} (Ctrl-C to stop)");
     sys::survive_ctrl_c();
@@ -178,24 +173,6 @@ fn run(release: bool) -> Result<ExitCode> {
         println!("The private PostgreSQL cluster is still running; stop it with `cargo xtask db-stop`.");
     }
     Ok(ExitCode::from(sys::exit_code(status)))
-}
-
-/// Builds the single-page app in `frontend/` when there is one and returns the folder
-/// of built files to serve as `STATIC_DIR`.
-fn build_spa() -> Result<Option<PathBuf>> {
-    let frontend = sys::repo_root().join("frontend");
-    if !frontend.is_dir() {
-        return Ok(None);
-    }
-    if !sys::on_path("npm") {
-        bail!("npm not found: install Node.js to build the frontend/ single-page app");
-    }
-    println!("==> Building the single-page app in frontend/");
-    if !frontend.join("node_modules").is_dir() {
-        sys::run(std::process::Command::new("npm").arg("ci").current_dir(&frontend))?;
-    }
-    sys::run(std::process::Command::new("npm").args(["run", "build"]).current_dir(&frontend))?;
-    Ok(Some(frontend.join("dist")))
 }
 
 fn test() -> Result<ExitCode> {
