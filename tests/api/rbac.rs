@@ -1,1 +1,297 @@
-//! (tests to be written)
+//! Every documented route is guarded: a table maps each OpenAPI operation to what it
+//! requires, the table must cover exactly the documented operations, and each
+//! requirement is checked over HTTP for anonymous callers and for users of all nine roles.
+
+use api_tests::{problem, token_of, TestApp};
+use domain::permissions::{Access, PermissionOverrides};
+use domain::{Permission, Role};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Requirement {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user, whatever their role.
+    Authenticated,
+    /// A signed-in user holding this permission flag.
+    Permission(Permission),
+}
+
+use Requirement as Req;
+
+/// What each documented operation requires. A new route must be added here.
+const GUARDS: &[(&str, Requirement)] = &[
+    ("POST /api/register", Req::Public),
+    ("POST /api/login", Req::Public),
+    ("POST /api/logout", Req::Public),
+    ("GET /api/user", Req::Public),
+    ("POST /api/auth/refresh", Req::Public),
+    ("POST /api/auth/forgot-password", Req::Public),
+    ("POST /api/auth/reset-password", Req::Public),
+    ("PATCH /api/user/profile", Req::Authenticated),
+    ("POST /api/user/password", Req::Authenticated),
+    ("GET /api/users", Req::Permission(Permission::ManageUsers)),
+    ("POST /api/users", Req::Permission(Permission::ManageUsers)),
+    ("GET /api/users/{id}", Req::Permission(Permission::ManageUsers)),
+    ("PATCH /api/users/{id}", Req::Permission(Permission::ManageUsers)),
+    ("DELETE /api/users/{id}", Req::Permission(Permission::ManageUsers)),
+    ("PATCH /api/users/{id}/role", Req::Permission(Permission::ManageUsers)),
+    ("GET /api/api-keys", Req::Permission(Permission::ManageSettings)),
+    ("POST /api/api-keys", Req::Permission(Permission::ManageSettings)),
+    ("DELETE /api/api-keys/{id}", Req::Permission(Permission::ManageSettings)),
+    ("GET /api/activity-logs", Req::Permission(Permission::ManageSettings)),
+    ("GET /health", Req::Public),
+    ("GET /health/live", Req::Public),
+    ("GET /health/ready", Req::Public),
+];
+
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+
+/// Every documented operation as "METHOD /path/template", with its `security` member.
+fn documented_operations() -> Vec<(String, Option<Value>)> {
+    let doc = server::openapi::document();
+    let mut operations = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let item = serde_json::to_value(item).expect("path item serializes");
+        for (method, operation) in item.as_object().expect("path item is an object") {
+            if HTTP_METHODS.contains(&method.as_str()) {
+                operations
+                    .push((format!("{} {path}", method.to_ascii_uppercase()), operation.get("security").cloned()));
+            }
+        }
+    }
+    operations
+}
+
+fn requirement(operation: &str) -> Requirement {
+    GUARDS
+        .iter()
+        .find(|(op, _)| *op == operation)
+        .map(|(_, req)| *req)
+        .unwrap_or_else(|| panic!("{operation} is missing from GUARDS"))
+}
+
+fn has_by_default(role: Role, permission: Permission) -> bool {
+    Access::new(role, PermissionOverrides::default()).has(permission)
+}
+
+/// Real values for path parameters, so a guard cannot pass by the path failing to parse.
+fn concrete(template: &str, user_id: i64, api_key_id: &str) -> String {
+    if template.starts_with("/api/users/{id}") {
+        template.replace("{id}", &user_id.to_string())
+    } else if template.starts_with("/api/api-keys/{id}") {
+        template.replace("{id}", api_key_id)
+    } else {
+        assert!(!template.contains('{'), "no value for the path parameter of {template}; add one in concrete()");
+        template.to_owned()
+    }
+}
+
+/// Sends the operation; writes carry `{}` (guards run before the body is parsed).
+async fn send(app: &TestApp, operation: &str, path: &str, token: Option<&str>) -> Response {
+    let (method, _) = operation.split_once(' ').expect("METHOD /path");
+    let method = Method::from_bytes(method.as_bytes()).expect("method");
+    let writes = matches!(method, Method::POST | Method::PUT | Method::PATCH);
+    let mut request = app.request(method, path, token);
+    if writes {
+        request = request.json(&json!({}));
+    }
+    request.send().await.expect("request")
+}
+
+#[test]
+fn the_guard_table_covers_exactly_the_documented_operations() {
+    let documented: BTreeSet<String> = documented_operations().into_iter().map(|(op, _)| op).collect();
+    let listed: Vec<&str> = GUARDS.iter().map(|(op, _)| *op).collect();
+    let table: BTreeSet<String> = listed.iter().map(|op| (*op).to_owned()).collect();
+    assert_eq!(table.len(), listed.len(), "GUARDS lists an operation twice");
+
+    let unguarded: Vec<&String> = documented.difference(&table).collect();
+    assert!(unguarded.is_empty(), "documented operations missing from GUARDS (say what they require): {unguarded:?}");
+    let stale: Vec<&String> = table.difference(&documented).collect();
+    assert!(stale.is_empty(), "GUARDS entries that are not documented operations: {stale:?}");
+}
+
+#[test]
+fn the_documented_security_matches_the_guards() {
+    for (operation, security) in documented_operations() {
+        let alternatives = security.as_ref().and_then(Value::as_array).cloned().unwrap_or_default();
+        let anonymous_allowed =
+            alternatives.is_empty() || alternatives.iter().any(|alt| alt.as_object().is_some_and(|o| o.is_empty()));
+        match requirement(&operation) {
+            Req::Public => assert!(anonymous_allowed, "{operation} is public but documents required credentials"),
+            Req::Authenticated | Req::Permission(_) => {
+                assert!(!anonymous_allowed, "{operation} requires sign-in but its OpenAPI security allows anonymous")
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the_permission() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+
+    let mut tokens: Vec<(Role, String)> = vec![(Role::Admin, admin.clone())];
+    for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
+        let (_, token) = app.user_with_role(&admin, &format!("rbac_{}", role.as_str()), role.as_str()).await;
+        tokens.push((role, token));
+    }
+    // Targets for `{id}`: a user nobody signs in as (it may get deactivated) and a real key.
+    let target = app
+        .post(
+            "/api/users",
+            Some(&admin),
+            &json!({"username": "rbac_target", "password": "a-long-enough-password", "email": "target@example.com"}),
+        )
+        .await;
+    assert_eq!(target.status(), StatusCode::CREATED);
+    let target_id = target.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let key = app.post("/api/api-keys", Some(&admin), &json!({"name": "rbac"})).await;
+    assert_eq!(key.status(), StatusCode::CREATED);
+    let key_id = key.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+
+    let operations: Vec<String> = documented_operations().into_iter().map(|(op, _)| op).collect();
+    let mut checked_denials = 0;
+    // Refusals first: they must not change anything, so the allowed calls below still find
+    // every fixture as it was.
+    for operation in &operations {
+        let template = operation.split_once(' ').unwrap().1;
+        let path = concrete(template, target_id, &key_id);
+        let requirement = requirement(operation);
+        if requirement == Req::Public {
+            continue;
+        }
+
+        let anonymous = send(&app, operation, &path, None).await;
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "anonymous {operation}");
+        assert_eq!(problem(anonymous).await["code"], "AUTHENTICATION_ERROR", "anonymous {operation}");
+
+        let Req::Permission(permission) = requirement else { continue };
+        for (role, token) in tokens.iter().filter(|(role, _)| !has_by_default(*role, permission)) {
+            let response = send(&app, operation, &path, Some(token)).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role} calling {operation}");
+            let body = problem(response).await;
+            assert_eq!(body["code"], "FORBIDDEN", "{role} calling {operation}");
+            assert!(
+                body["detail"].as_str().unwrap().contains(permission.as_str()),
+                "the refusal names {}: {body}",
+                permission.as_str()
+            );
+            checked_denials += 1;
+        }
+    }
+    // 6 canManageUsers and 4 canManageSettings routes, each refused to the 8 non-admins.
+    assert_eq!(checked_denials, 10 * 8, "every non-admin role was refused every admin-only route");
+
+    for operation in &operations {
+        let template = operation.split_once(' ').unwrap().1;
+        let path = concrete(template, target_id, &key_id);
+        let allowed: Vec<&(Role, String)> = match requirement(operation) {
+            Req::Public => {
+                let response = send(&app, operation, &path, None).await;
+                let status = response.status();
+                // Refresh answers 401 when no refresh token is sent: that is its own check, not a guard.
+                if operation == "POST /api/auth/refresh" {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED);
+                    let body = problem(response).await;
+                    assert!(body["detail"].as_str().unwrap().contains("refresh token"), "{body}");
+                } else {
+                    assert!(
+                        status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                        "public {operation} refused an anonymous caller with {status}"
+                    );
+                }
+                continue;
+            }
+            Req::Authenticated => tokens.iter().collect(),
+            Req::Permission(permission) => {
+                tokens.iter().filter(|(role, _)| has_by_default(*role, permission)).collect()
+            }
+        };
+        assert!(!allowed.is_empty(), "some role may call {operation}");
+        for (role, token) in allowed {
+            let status = send(&app, operation, &path, Some(token)).await.status();
+            assert!(
+                status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                "{role} may call {operation} but got {status}"
+            );
+            assert!(!status.is_server_error(), "{role} calling {operation} got {status}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signed_out_callers_get_null_from_the_current_user_route() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/user", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap(), Value::Null);
+
+    let invalid = app.get("/api/user", Some("not-a-jwt")).await;
+    assert_eq!(invalid.status(), StatusCode::OK, "bad credentials on /api/user read as signed out");
+    assert_eq!(invalid.json::<Value>().await.unwrap(), Value::Null);
+
+    let admin = app.admin_token().await;
+    let me: Value = app.get("/api/user", Some(&admin)).await.json().await.unwrap();
+    assert_eq!(me["username"], "admin");
+    assert_eq!(me["permissions"]["canManageUsers"], true);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_custom_permission_grants_and_revokes_access_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (staff_id, staff) = app.user_with_role(&admin, "custom_staff", "staff").await;
+
+    let before = app.get("/api/users", Some(&staff)).await;
+    assert_eq!(before.status(), StatusCode::FORBIDDEN);
+    assert_eq!(problem(before).await["code"], "FORBIDDEN");
+
+    let grant = app
+        .patch(&format!("/api/users/{staff_id}"), Some(&admin), &json!({"customPermissions": {"canManageUsers": true}}))
+        .await;
+    assert_eq!(grant.status(), StatusCode::OK);
+    assert_eq!(grant.json::<Value>().await.unwrap()["customPermissions"], json!({"canManageUsers": true}));
+
+    let listed = app.get("/api/users", Some(&staff)).await;
+    assert_eq!(listed.status(), StatusCode::OK, "the grant applies to the token already issued");
+    let users: Vec<Value> = listed.json().await.unwrap();
+    assert!(users.iter().any(|u| u["username"] == "admin"));
+    let me: Value = app.get("/api/user", Some(&staff)).await.json().await.unwrap();
+    assert_eq!(me["permissions"]["canManageUsers"], true);
+    assert_eq!(me["permissions"]["canManageSettings"], false);
+
+    let revoke = app
+        .patch(
+            &format!("/api/users/{staff_id}"),
+            Some(&admin),
+            &json!({"customPermissions": {"canManageUsers": false}}),
+        )
+        .await;
+    assert_eq!(revoke.status(), StatusCode::OK);
+    let after = app.get("/api/users", Some(&staff)).await;
+    assert_eq!(after.status(), StatusCode::FORBIDDEN, "the revocation applies at once");
+    assert_eq!(problem(after).await["code"], "FORBIDDEN");
+
+    // A `false` override also takes away a flag the role has by default.
+    let revoke_default = app
+        .patch(
+            &format!("/api/users/{staff_id}"),
+            Some(&admin),
+            &json!({"customPermissions": {"canManageLeads": false}}),
+        )
+        .await;
+    assert_eq!(revoke_default.status(), StatusCode::OK);
+    let me: Value = app.get("/api/user", Some(&staff)).await.json().await.unwrap();
+    assert_eq!(me["permissions"]["canManageLeads"], false);
+    assert_eq!(me["permissions"]["canManageClients"], true, "other role defaults stay");
+    assert_eq!(me["permissions"]["canManageUsers"], false);
+
+    // A fresh sign-in sees the same.
+    let session = app.login("custom_staff", "a-long-enough-password").await;
+    assert_eq!(session["user"]["permissions"]["canManageLeads"], false);
+    assert_eq!(app.get("/api/users", Some(&token_of(&session))).await.status(), StatusCode::FORBIDDEN);
+}

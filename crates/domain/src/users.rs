@@ -131,7 +131,7 @@ pub struct UpdateProfileRequest {
     pub last_name: Option<Option<String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
     #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 2048))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
     pub profile_image_url: Option<Option<String>>,
 }
 

@@ -11,9 +11,28 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     out
 }
 
+/// validator names fields as the Rust struct does (`new_password`); every request type
+/// is `rename_all = "camelCase"`, so clients know them as `newPassword`.
+fn json_name(field: &str) -> String {
+    let mut name = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' && !name.is_empty() {
+            upper = true;
+        } else if upper {
+            name.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            name.push(c);
+        }
+    }
+    name
+}
+
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        let field = json_name(field);
+        let path = if prefix.is_empty() { field } else { format!("{prefix}.{field}") };
         match kind {
             ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| to_field_error(&path, e))),
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
@@ -102,6 +121,19 @@ mod tests {
         assert_eq!(fields, [("email", "email"), ("password", "length"), ("username", "username")]);
         assert_eq!(errors[0].message, "must be a valid email address");
         assert_eq!(errors[1].message, "must be between 8 and 128 characters");
+    }
+
+    #[test]
+    fn fields_are_named_as_in_json() {
+        #[derive(Validate)]
+        struct Change {
+            #[validate(length(min = 8))]
+            new_password: String,
+        }
+        let errors = field_errors(&Change { new_password: "short".into() }.validate().unwrap_err());
+        assert_eq!(errors[0].field, "newPassword");
+        assert_eq!(json_name("profile_image_url"), "profileImageUrl");
+        assert_eq!(json_name("email"), "email");
     }
 
     #[test]

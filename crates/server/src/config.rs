@@ -92,6 +92,8 @@ pub struct Config {
     pub circuit_failure_threshold: u32,
     pub circuit_reset_timeout: Duration,
     pub integrations: Integrations,
+    /// The built web app (`frontend/dist`), served with an SPA fallback when set.
+    pub static_dir: Option<std::path::PathBuf>,
 }
 
 /// Every problem found in the environment, reported together.
@@ -206,10 +208,8 @@ impl Config {
         let cookie_secure_default = public_url.as_ref().is_some_and(|u| u.scheme() == "https");
         let cookie_secure = r.parsed("COOKIE_SECURE", cookie_secure_default, "true or false");
         let db_pool_size = r.parsed("DB_POOL_SIZE", 10usize, "a whole number of connections, at least 1").max(1);
-        let workers = match r.optional("WORKERS") {
-            Some(_) => Some(r.parsed("WORKERS", 1usize, "a whole number of worker threads").max(1)),
-            None => None,
-        };
+        let workers =
+            r.optional("WORKERS").map(|_| r.parsed("WORKERS", 1usize, "a whole number of worker threads").max(1));
 
         let admin = match (r.optional("ADMIN_EMAIL"), r.optional("ADMIN_PASSWORD")) {
             (None, None) => None,
@@ -257,7 +257,18 @@ impl Config {
             microsoft_oauth: r.pair("MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET"),
         };
 
+        let static_dir = r.optional("STATIC_DIR").map(std::path::PathBuf::from);
+        if let Some(dir) = &static_dir {
+            if !dir.join("index.html").is_file() {
+                r.problems.push(format!(
+                    "STATIC_DIR={:?} has no index.html (build the web app with `cargo xtask run`, or unset it)",
+                    dir.display().to_string()
+                ));
+            }
+        }
+
         let config = Config {
+            static_dir,
             db_pool_size,
             bind_addr,
             workers,
@@ -358,5 +369,14 @@ mod tests {
         let status = Config::from_vars(&env).unwrap().integrations.status();
         assert!(status.contains(&("smtp", true)));
         assert!(status.contains(&("stripe", false)));
+    }
+
+    #[test]
+    fn static_dir_must_hold_an_index() {
+        let mut env = vars(&MINIMAL);
+        assert_eq!(Config::from_vars(&env).unwrap().static_dir, None);
+        env.insert("STATIC_DIR".into(), "/nonexistent/marketingos-dist".into());
+        let err = Config::from_vars(&env).unwrap_err();
+        assert!(err.0[0].starts_with("STATIC_DIR="), "{err}");
     }
 }

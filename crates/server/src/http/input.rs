@@ -61,7 +61,10 @@ fn data_error(path: &str, message: String) -> AppError {
     let (code, field) = if message.starts_with("missing field") {
         ("required", field_in_message(&message))
     } else if message.starts_with("unknown field") {
-        ("unknown", field_in_message(&message))
+        // serde_path_to_error's path already ends at the unknown key.
+        let field = field_in_message(&message);
+        let in_path = field.is_some_and(|f| path == f || path.ends_with(&format!(".{f}")));
+        ("unknown", field.filter(|_| !in_path))
     } else {
         ("type", None)
     };
@@ -72,21 +75,75 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, AppE
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::new(ErrorCode::MalformedRequest, "A JSON body is required"));
     }
+    // Every request body is a JSON object; serde would also fill a struct from an array
+    // (`["ada", "secret"]`), which the documented schemas do not allow.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(data_error("", "invalid type: sequence, expected a JSON object".to_owned()));
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if inner.is_data() {
             data_error(&path, plain_message(&inner))
+        } else if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+            // serde_json reports some type mismatches (e.g. `null` or a number where an
+            // enum is expected) as syntax errors; the body is valid JSON, so name the field.
+            data_error(&path, "invalid type for this field".to_owned())
         } else {
             AppError::new(ErrorCode::MalformedRequest, format!("The body is not valid JSON: {inner}"))
         }
     })?;
+    if let Some(field) = nul_character_field(body) {
+        return Err(nul_character_error(field));
+    }
     value.validate()?;
     Ok(value)
 }
 
+/// PostgreSQL text cannot hold U+0000, so a string containing it is refused here (400)
+/// instead of failing in the database (500).
+fn nul_character_error(field: String) -> AppError {
+    AppError::validation(vec![FieldError {
+        field,
+        code: "characters".to_owned(),
+        message: "must not contain the NUL character (\\u0000)".to_owned(),
+    }])
+}
+
+/// The field holding a string with an escaped NUL (`\u0000`), if any. JSON has no other
+/// way to carry U+0000, so the body is only re-read as a tree when the escape occurs.
+fn nul_character_field(body: &[u8]) -> Option<String> {
+    let mut i = 0;
+    loop {
+        match body.get(i..)?.iter().position(|b| *b == b'\\') {
+            None => return None,
+            Some(at) if body[i + at + 1..].starts_with(b"u0000") => break,
+            Some(at) => i += at + 2,
+        }
+    }
+    fn walk(value: &serde_json::Value, path: &str) -> Option<String> {
+        match value {
+            serde_json::Value::String(text) => text.contains('\0').then(|| join_path(path, None)),
+            serde_json::Value::Array(items) => {
+                items.iter().enumerate().find_map(|(index, item)| walk(item, &format!("{path}[{index}]")))
+            }
+            serde_json::Value::Object(members) => {
+                members.iter().find_map(|(key, member)| walk(member, &join_path(path, Some(key))))
+            }
+            _ => None,
+        }
+    }
+    let tree: serde_json::Value = serde_json::from_slice(body).ok()?;
+    Some(walk(&tree, "").unwrap_or_else(|| "body".to_owned()))
+}
+
 pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, AppError> {
+    if let Some((name, _)) =
+        form_urlencoded::parse(query.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(nul_character_error(if name.contains('\0') { "query".to_owned() } else { name.into_owned() }));
+    }
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -163,6 +220,11 @@ mod tests {
         assert_eq!(error.code, ErrorCode::MalformedRequest);
         let error = parse_json::<CreateUserRequest>(b"  ").unwrap_err();
         assert_eq!(error.detail, "A JSON body is required");
+        // Valid JSON with the wrong type for an enum is the caller's field error, not a syntax error.
+        let error =
+            parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"longenough","role":5}"#).unwrap_err();
+        assert_eq!(error.code, ErrorCode::ValidationError);
+        assert_eq!(fields(&error), [("role".to_owned(), "type".to_owned())]);
     }
 
     #[test]
@@ -181,6 +243,23 @@ mod tests {
     fn rule_violations_come_from_validator() {
         let error = parse_json::<CreateUserRequest>(br#"{"username":"a","password":"longenough"}"#).unwrap_err();
         assert_eq!(fields(&error), [("username".to_owned(), "length".to_owned())]);
+    }
+
+    #[test]
+    fn arrays_are_not_objects() {
+        let error = parse_json::<CreateUserRequest>(br#" ["ada", "longenough"]"#).unwrap_err();
+        assert_eq!(fields(&error), [("body".to_owned(), "type".to_owned())]);
+    }
+
+    #[test]
+    fn nul_characters_are_refused_with_the_field() {
+        let error =
+            parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"longenough","lastName":"a\u0000b"}"#)
+                .unwrap_err();
+        assert_eq!(fields(&error), [("lastName".to_owned(), "characters".to_owned())]);
+        assert!(parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"long\\u0000enough"}"#).is_ok());
+        let error = parse_query::<UserFilter>("q=a%00").unwrap_err();
+        assert_eq!(fields(&error), [("q".to_owned(), "characters".to_owned())]);
     }
 
     #[test]

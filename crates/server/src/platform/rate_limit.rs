@@ -1,6 +1,7 @@
-//! Rate limits of the seed: a general limiter on `/api` and a strict one on sign-in and
-//! the other credential routes, keyed by user id when the caller is signed in, else by
-//! API key prefix, else by IP. Exceeding one answers 429 problem+json with `Retry-After`.
+//! Rate limits of the seed: a general limiter on `/api` keyed by API key (each key has its
+//! own allowance), else by the signed-in user, else by IP; and a strict limiter on sign-in
+//! and the other credential routes keyed by IP. Exceeding one answers 429 problem+json
+//! with `Retry-After`.
 
 use crate::auth::tokens;
 use crate::config::RateLimit;

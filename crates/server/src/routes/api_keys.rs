@@ -54,6 +54,7 @@ async fn list_api_keys(
     responses(
         (status = 201, description = "Created; store `key` now", body = CreatedApiKey),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
     ),

@@ -84,6 +84,7 @@ fn session_response(state: &AppState, status: StatusCode, issued: IssuedSession)
     responses(
         (status = 201, description = "Account created and signed in; session cookies are set", body = AuthSession),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
     )
@@ -137,6 +138,7 @@ async fn register(
     responses(
         (status = 200, description = "Signed in; session cookies are set", body = AuthSession),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Account deactivated", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
@@ -178,6 +180,8 @@ async fn login(
             issue_session(&state, conn, &user, Uuid::new_v4()).await
         })
         .await?;
+    // The cached account still has the previous lastLoginAt.
+    state.forget_user(issued.body.user.user.id).await;
     Ok(session_response(&state, StatusCode::OK, issued))
 }
 
@@ -188,7 +192,8 @@ fn refresh_token_from(req: &HttpRequest, body: Option<&RefreshRequest>) -> Optio
 }
 
 fn optional_refresh_body(bytes: &[u8]) -> AppResult<Option<RefreshRequest>> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    // No body, or the JSON `null` the documented `oneOf: [null, RefreshRequest]` allows.
+    if matches!(bytes.trim_ascii(), b"" | b"null") {
         Ok(None)
     } else {
         crate::http::input::parse_json(bytes).map(Some)
@@ -288,6 +293,7 @@ async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
     responses(
         (status = 202, description = "Accepted", body = MessageResponse),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -348,6 +354,7 @@ async fn forgot_password(
     responses(
         (status = 200, description = "Password changed", body = MessageResponse),
         (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -399,6 +406,7 @@ async fn reset_password(
     responses(
         (status = 200, description = "The updated user", body = CurrentUser),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email taken", body = Problem, content_type = "application/problem+json"),
     ),
@@ -452,6 +460,7 @@ async fn update_profile(
     responses(
         (status = 200, description = "Password changed; a fresh session", body = AuthSession),
         (status = 400, description = "Invalid input or wrong current password", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))

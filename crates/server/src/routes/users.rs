@@ -78,6 +78,7 @@ async fn list_users(
     responses(
         (status = 201, description = "Created", body = User, headers(("Location" = String, description = "The new user's URL"))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
@@ -193,8 +194,14 @@ async fn apply_update(
             ensure_can_grant(actor, &Access::new(current.role(), current.overrides()))?;
             ensure_can_grant(actor, &Access::new(new_role, new_overrides))?;
 
-            let loses_admin =
-                current.role() == Role::Admin && current.is_active && (new_role != Role::Admin || !new_active);
+            // Revoking a flag from a full admin counts as demotion too: on the last admin it
+            // could never be undone, since nobody would hold that flag to grant it back.
+            let full = Access::new(Role::Admin, Default::default());
+            let narrowed = Access::new(current.role(), current.overrides()).covers(&full)
+                && !Access::new(new_role, new_overrides).covers(&full);
+            let loses_admin = current.role() == Role::Admin
+                && current.is_active
+                && (new_role != Role::Admin || !new_active || narrowed);
             if loses_admin && storage::users::lock_active_admins(conn).await? == [id] {
                 return Err(AppError::new(
                     ErrorCode::LastAdmin,
@@ -256,6 +263,7 @@ async fn apply_update(
     responses(
         (status = 200, description = "The updated user", body = User),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
@@ -283,6 +291,7 @@ async fn update_user(
     responses(
         (status = 200, description = "The updated user", body = User),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
