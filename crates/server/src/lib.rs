@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod memory;
 pub mod openapi;
 pub mod platform;
 pub mod routes;

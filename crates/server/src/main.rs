@@ -1,5 +1,5 @@
 use server::config::Config;
-use server::{openapi, startup, telemetry};
+use server::{memory, openapi, startup, telemetry};
 
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
@@ -15,6 +15,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     telemetry::init(config.log_format);
+    memory::return_large_buffers_to_the_os();
     let app = match startup::build(config).await {
         Ok(app) => app,
         Err(error) => {

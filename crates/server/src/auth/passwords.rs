@@ -1,9 +1,13 @@
-//! argon2id password hashing, off the async executor (each hash costs tens of ms).
+//! argon2id password hashing, off the async executor (each hash costs tens of ms and
+//! 19 MiB). Concurrent hashes are capped at the core count: more would not finish sooner,
+//! and unbounded blocking threads let a burst of sign-ins take gigabytes of memory.
 
 use crate::error::AppError;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
 
 /// A valid hash of a random password: verifying against it costs as much as a real
 /// check, so unknown usernames cannot be told apart by response time.
@@ -19,11 +23,20 @@ pub fn verify_blocking(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+fn hashing_slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
+
+async fn on_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    let _slot = hashing_slots().acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
+}
+
 pub async fn hash(password: &str) -> Result<String, AppError> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(AppError::internal)?
+    on_hashing_slot(move || hash_blocking(&password))
+        .await?
         .map_err(|e| AppError::internal(anyhow::anyhow!("password hashing failed: {e}")))
 }
 
@@ -34,8 +47,7 @@ pub async fn verify(password: &str, hash: Option<&str>) -> Result<bool, AppError
         Some(hash) => (hash.to_owned(), true),
         None => (DUMMY_HASH.to_owned(), false),
     };
-    let matched =
-        tokio::task::spawn_blocking(move || verify_blocking(&password, &hash)).await.map_err(AppError::internal)?;
+    let matched = on_hashing_slot(move || verify_blocking(&password, &hash)).await?;
     Ok(real && matched)
 }
 
