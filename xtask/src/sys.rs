@@ -180,6 +180,26 @@ pub fn survive_ctrl_c() {
     }
 }
 
+/// Asks a process to stop (SIGTERM).
+pub fn terminate(pid: u32) {
+    extern "C" {
+        fn kill(pid: i32, signal: i32) -> i32;
+    }
+    const SIGTERM: i32 = 15;
+    if let Ok(pid) = i32::try_from(pid) {
+        // SAFETY: `kill` is the libc function std already links against; it only sends a
+        // signal to the given process (our own child).
+        unsafe {
+            kill(pid, SIGTERM);
+        }
+    }
+}
+
+/// True while a process with this id exists.
+pub fn process_exists(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

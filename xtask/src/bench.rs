@@ -1,0 +1,379 @@
+//! `cargo xtask bench`: load-tests the release server with wrk on loopback.
+//!
+//! A fresh database is seeded with 10,000 users in one `generate_series` statement, all
+//! sharing the argon2id hash of the bootstrap admin's password (created by the server at
+//! start-up, so the hash is real). Each endpoint is then driven by
+//! `wrk -t2 -c32 -d10s --latency`; requests/s, p50, p99 and errors are collected into a
+//! Markdown table, printed and written to `target/bench/latest.md`, together with the
+//! server's peak resident memory (VmHWM). Nothing is asserted: the numbers are a report.
+
+use crate::server::{self, Options, Server};
+use crate::sys;
+use anyhow::{bail, Context, Result};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const SEED_USERS: u32 = 10_000;
+const THREADS: u32 = 2;
+const CONNECTIONS: u32 = 32;
+const DURATION_SECS: u32 = 10;
+
+/// What wrk reported for one endpoint.
+#[derive(Debug, Default, PartialEq)]
+pub struct WrkResult {
+    pub requests: u64,
+    pub requests_per_sec: f64,
+    pub p50: String,
+    pub p99: String,
+    pub non_2xx_3xx: u64,
+    pub socket_errors: u64,
+}
+
+impl WrkResult {
+    pub fn errors(&self) -> u64 {
+        self.non_2xx_3xx + self.socket_errors
+    }
+}
+
+/// A wrk latency (`759.00us`, `1.21ms`, `1.34s`, `1.02m`) in milliseconds.
+pub fn latency_ms(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let value: f64 = text[..split].parse().ok()?;
+    let factor = match &text[split..] {
+        "us" => 0.001,
+        "ms" => 1.0,
+        "s" => 1000.0,
+        "m" => 60_000.0,
+        _ => return None,
+    };
+    Some(value * factor)
+}
+
+/// Milliseconds with a precision that suits their size: `0.76 ms`, `36.8 ms`, `1340 ms`.
+pub fn format_ms(text: &str) -> String {
+    match latency_ms(text) {
+        Some(ms) if ms < 10.0 => format!("{ms:.2} ms"),
+        Some(ms) if ms < 100.0 => format!("{ms:.1} ms"),
+        Some(ms) => format!("{ms:.0} ms"),
+        None => text.to_owned(),
+    }
+}
+
+/// Parses the output of `wrk --latency`.
+pub fn parse_wrk(output: &str) -> Result<WrkResult> {
+    let mut result = WrkResult::default();
+    let mut in_distribution = false;
+    for line in output.lines() {
+        let line = line.trim();
+        if line.starts_with("Latency Distribution") {
+            in_distribution = true;
+            continue;
+        }
+        if in_distribution {
+            match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+                ["50%", value] => result.p50 = (*value).to_owned(),
+                ["99%", value] => result.p99 = (*value).to_owned(),
+                [percent, _] if percent.ends_with('%') => {}
+                _ => in_distribution = false,
+            }
+        }
+        if let Some(value) = line.strip_prefix("Requests/sec:") {
+            result.requests_per_sec = value.trim().parse().context("bad Requests/sec")?;
+        } else if let Some(value) = line.strip_prefix("Non-2xx or 3xx responses:") {
+            result.non_2xx_3xx = value.trim().parse().context("bad Non-2xx count")?;
+        } else if let Some(value) = line.strip_prefix("Socket errors:") {
+            // "connect 0, read 0, write 0, timeout 0"
+            result.socket_errors =
+                value.split(',').filter_map(|part| part.split_whitespace().nth(1)?.parse::<u64>().ok()).sum();
+        } else if line.contains(" requests in ") {
+            result.requests = line.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        }
+    }
+    if result.p50.is_empty() || result.p99.is_empty() || result.requests == 0 {
+        bail!("could not read requests, p50 and p99 from the wrk output");
+    }
+    Ok(result)
+}
+
+/// The Lua script for `POST /api/users`: unique usernames per thread and request.
+pub fn create_user_script(token: &str, run_id: &str) -> String {
+    format!(
+        r#"-- Written by `cargo xtask bench`: POST /api/users with unique usernames.
+local thread_count = 0
+function setup(thread)
+  thread_count = thread_count + 1
+  thread:set("thread_id", thread_count)
+end
+
+local counter = 0
+request = function()
+  counter = counter + 1
+  local name = string.format("wrk_{run_id}_%d_%d", thread_id, counter)
+  local body = string.format('{{"username":"%s","password":"bench-password-1","email":"%s@example.com"}}', name, name)
+  return wrk.format("POST", "/api/users", {{
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer {token}",
+  }}, body)
+end
+"#
+    )
+}
+
+/// The peak resident set size (VmHWM) of a process, in KiB.
+pub fn peak_rss_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// wrk on PATH; as root with apt-get, installs the Debian package when missing.
+fn ensure_wrk() -> Result<()> {
+    if sys::on_path("wrk") {
+        return Ok(());
+    }
+    if sys::is_root() && sys::on_path("apt-get") {
+        println!("wrk is not installed; installing the Debian package wrk with apt-get");
+        let install =
+            || sys::succeeds(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "wrk"]));
+        if !install() {
+            sys::run(Command::new("apt-get").arg("update"))?;
+            if !install() {
+                bail!("`apt-get install wrk` failed");
+            }
+        }
+        if sys::on_path("wrk") {
+            return Ok(());
+        }
+    }
+    bail!(
+        "wrk is not installed: install it with `apt-get install wrk` (Debian/Ubuntu, as root), \
+         `brew install wrk` (macOS) or from https://github.com/wg/wrk"
+    )
+}
+
+fn cpu_model() -> String {
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned())
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+fn run_wrk(url: &str, headers: &[String], script: Option<&Path>) -> Result<WrkResult> {
+    let mut cmd = Command::new("wrk");
+    cmd.arg(format!("-t{THREADS}")).arg(format!("-c{CONNECTIONS}")).arg(format!("-d{DURATION_SECS}s")).args([
+        "--latency",
+        "--timeout",
+        "10s",
+    ]);
+    for header in headers {
+        cmd.arg("-H").arg(header);
+    }
+    if let Some(script) = script {
+        cmd.arg("-s").arg(script);
+    }
+    cmd.arg(url);
+    let output = sys::output(&mut cmd).context("wrk failed")?;
+    println!("{output}");
+    parse_wrk(&output)
+}
+
+pub fn bench(admin_url: &str) -> Result<ExitCode> {
+    ensure_wrk()?;
+    let binary = server::build(true)?;
+    let server = Server::start(
+        &binary,
+        admin_url,
+        Options {
+            label: "bench",
+            env: vec![
+                ("RATE_LIMIT_API_REQUESTS", "1000000000".to_owned()),
+                ("RATE_LIMIT_AUTH_REQUESTS", "1000000000".to_owned()),
+                ("ACCESS_TOKEN_TTL_SECS", "7200".to_owned()),
+            ],
+        },
+    )?;
+    let pid = server.pid().context("the server is not running")?;
+
+    let seeding = Instant::now();
+    let hash = server.db.sql("SELECT password FROM users WHERE username = 'admin'")?;
+    if !hash.starts_with("$argon2id$") {
+        bail!("the bootstrap admin's password column is not an argon2id hash");
+    }
+    let inserted = server.db.sql(&format!(
+        "WITH rows AS (INSERT INTO users (username, password, email, first_name, last_name, role) \
+         SELECT 'bench_user_' || i, '{hash}', 'bench_user_' || i || '@example.com', 'Bench', 'User ' || i, \
+         (ARRAY['staff','sales_agent','client','creator'])[1 + i % 4] \
+         FROM generate_series(1, {SEED_USERS}) AS i RETURNING 1) SELECT count(*) FROM rows"
+    ))?;
+    server.db.sql("ANALYZE users")?;
+    let seed_secs = seeding.elapsed().as_secs_f64();
+    println!("Seeded {inserted} users (one INSERT … generate_series, shared argon2id hash) in {seed_secs:.2} s");
+    let user_id = server.db.sql("SELECT id FROM users WHERE username = 'bench_user_5000'")?;
+
+    let session = server.login()?;
+    let bearer = vec![format!("Authorization: Bearer {}", session.token)];
+    let out_dir = server::target_dir().join("bench");
+    fs::create_dir_all(&out_dir).with_context(|| format!("could not create {}", out_dir.display()))?;
+    let script = out_dir.join("create-user.lua");
+    fs::write(&script, create_user_script(&session.token, &sys::random_hex(3)?))
+        .with_context(|| format!("could not write {}", script.display()))?;
+
+    let runs: Vec<(String, Vec<String>, Option<&Path>)> = vec![
+        ("GET /health/live".to_owned(), Vec::new(), None),
+        ("GET /api/user".to_owned(), bearer.clone(), None),
+        ("GET /api/users?limit=50".to_owned(), bearer.clone(), None),
+        (format!("GET /api/users/{user_id}"), bearer.clone(), None),
+        ("POST /api/users (argon2id hashing)".to_owned(), Vec::new(), Some(script.as_path())),
+    ];
+    let peak_rss = || -> Result<u64> {
+        let status =
+            fs::read_to_string(format!("/proc/{pid}/status")).context("could not read the server's /proc status")?;
+        peak_rss_kib(&status).context("no VmHWM in /proc/<pid>/status")
+    };
+    let start_kib = peak_rss()?;
+    let mut rows = Vec::new();
+    for (name, headers, script) in &runs {
+        let path = name.split_whitespace().nth(1).unwrap_or("/");
+        println!("==> wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION_SECS}s --latency: {name}");
+        let result = run_wrk(&format!("{}{path}", server.base_url), headers, *script)?;
+        rows.push((name.clone(), result, peak_rss()?));
+    }
+    let peak_kib = peak_rss()?;
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    let created = server.db.sql("SELECT count(*) FROM users WHERE username LIKE 'wrk\\_%'")?;
+
+    let mut report = String::new();
+    let date = sys::output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])).unwrap_or_default();
+    let wrk_version = Command::new("wrk")
+        .arg("-v")
+        .output()
+        .map(|o| {
+            let text = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_owned();
+            text.split(" Copyright").next().unwrap_or_default().trim().to_owned()
+        })
+        .unwrap_or_default();
+    writeln!(
+        report,
+        "Benchmark of {date} on {} core(s) ({}), wrk and the server on the same machine.",
+        cores(),
+        cpu_model()
+    )?;
+    writeln!(
+        report,
+        "Release build, default WORKERS (one per core) and DB_POOL_SIZE, JSON request logs at info, PostgreSQL on \
+         loopback; {SEED_USERS} seeded users; `wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION_SECS}s --latency` \
+         ({wrk_version})."
+    )?;
+    writeln!(report)?;
+    writeln!(report, "| endpoint | requests/s | p50 | p99 | errors | server peak RSS after |")?;
+    writeln!(report, "|---|---:|---:|---:|---:|---:|")?;
+    for (name, r, kib) in &rows {
+        writeln!(
+            report,
+            "| `{name}` | {:.0} | {} | {} | {} | {:.0} MiB |",
+            r.requests_per_sec,
+            format_ms(&r.p50),
+            format_ms(&r.p99),
+            r.errors(),
+            mib(*kib)
+        )?;
+    }
+    writeln!(report)?;
+    writeln!(
+        report,
+        "Server peak RSS (VmHWM from /proc/<pid>/status): {:.1} MiB ({:.1} MiB before the first run). Seeding \
+         {SEED_USERS} users took {seed_secs:.2} s; the POST run created {created} users. Errors are non-2xx/3xx \
+         responses plus socket errors.",
+        mib(peak_kib),
+        mib(start_kib)
+    )?;
+    let latest = out_dir.join("latest.md");
+    fs::write(&latest, &report).with_context(|| format!("could not write {}", latest.display()))?;
+    println!("\n{report}");
+    println!("Written to {}", latest.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "Running 10s test @ http://127.0.0.1:4000/api/user
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.56ms    1.02ms  20.01ms   85.12%
+    Req/Sec    10.61k     1.03k   13.11k    71.00%
+  Latency Distribution
+     50%    1.31ms
+     75%    1.86ms
+     90%    2.61ms
+     99%    5.46ms
+  211250 requests in 10.00s, 150.06MB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 7
+Requests/sec:  21117.21
+Transfer/sec:     15.00MB
+";
+
+    #[test]
+    fn parses_wrk_latency_output() {
+        let r = parse_wrk(SAMPLE).unwrap();
+        assert_eq!(r.requests, 211_250);
+        assert!((r.requests_per_sec - 21117.21).abs() < 0.001);
+        assert_eq!((r.p50.as_str(), r.p99.as_str()), ("1.31ms", "5.46ms"));
+        assert_eq!((r.non_2xx_3xx, r.socket_errors, r.errors()), (7, 5, 12));
+    }
+
+    #[test]
+    fn clean_runs_have_no_errors() {
+        let clean: String = SAMPLE
+            .lines()
+            .filter(|l| !l.contains("errors") && !l.contains("Non-2xx"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let r = parse_wrk(&clean).unwrap();
+        assert_eq!(r.errors(), 0);
+        assert!(parse_wrk("wrk: connection refused").is_err());
+    }
+
+    #[test]
+    fn normalises_latencies_to_milliseconds() {
+        assert_eq!(latency_ms("759.00us"), Some(0.759));
+        assert_eq!(latency_ms("1.21ms"), Some(1.21));
+        assert_eq!(latency_ms("1.34s"), Some(1340.0));
+        assert_eq!(latency_ms("2.00m"), Some(120_000.0));
+        assert_eq!(latency_ms("fast"), None);
+        assert_eq!(format_ms("759.00us"), "0.76 ms");
+        assert_eq!(format_ms("36.75ms"), "36.8 ms");
+        assert_eq!(format_ms("1.34s"), "1340 ms");
+        assert_eq!(format_ms("?"), "?");
+    }
+
+    #[test]
+    fn reads_peak_rss() {
+        assert_eq!(
+            peak_rss_kib("Name:\tmarketingos\nVmPeak:\t  900 kB\nVmHWM:\t   45678 kB\nVmRSS:\t 40000 kB\n"),
+            Some(45678)
+        );
+        assert_eq!(peak_rss_kib("Name:\tx\n"), None);
+    }
+
+    #[test]
+    fn lua_script_embeds_the_token_and_run() {
+        let script = create_user_script("tok.en.x", "ab12");
+        assert!(script.contains("\"Bearer tok.en.x\""));
+        assert!(script.contains("wrk_ab12_%d_%d"));
+        assert!(script.contains(r#"'{"username":"%s","password":"bench-password-1","email":"%s@example.com"}'"#));
+    }
+}
