@@ -13,18 +13,25 @@ COPY crates/storage/Cargo.toml crates/storage/Cargo.toml
 COPY crates/server/Cargo.toml crates/server/Cargo.toml
 COPY tests/Cargo.toml tests/Cargo.toml
 COPY xtask/Cargo.toml xtask/Cargo.toml
-RUN mkdir -p crates/domain/src crates/storage/src crates/server/src tests/support tests/api xtask/src \
+COPY frontend/Cargo.toml frontend/Cargo.toml
+RUN mkdir -p crates/domain/src crates/storage/src crates/server/src tests/support tests/api xtask/src frontend/src \
  && touch crates/domain/src/lib.rs crates/storage/src/lib.rs crates/server/src/lib.rs tests/support/lib.rs \
- && for f in crates/server/src/main.rs tests/api/main.rs xtask/src/main.rs; do echo 'fn main() {}' > "$f"; done \
+ && for f in crates/server/src/main.rs tests/api/main.rs xtask/src/main.rs frontend/src/main.rs; do echo 'fn main() {}' > "$f"; done \
  && cargo build --release --locked -p server --bin marketingos \
- && rm -rf crates/domain/src crates/storage/src crates/server/src tests/support tests/api xtask/src
+ && rm -rf crates/domain/src crates/storage/src crates/server/src tests/support tests/api xtask/src frontend/src
+
+# The web app's toolchain: the wasm target and wasm-bindgen-cli at the Cargo.lock version.
+RUN rustup target add wasm32-unknown-unknown \
+ && cargo install wasm-bindgen-cli --version "$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')"
 
 # 2. The real sources. COPY keeps the files' modification times, which can be older
 #    than the stand-ins built above; touch them so cargo rebuilds the workspace crates.
 COPY . .
-RUN find crates tests xtask -name '*.rs' -exec touch {} + \
+RUN find crates tests xtask frontend -name '*.rs' -exec touch {} + \
  && cargo build --release --locked -p server --bin marketingos \
- && cp target/release/marketingos /usr/local/bin/marketingos
+ && cp target/release/marketingos /usr/local/bin/marketingos \
+ && cargo xtask build-spa \
+ && cp -r frontend/dist /srv/static
 
 # ---- runtime ----------------------------------------------------------------
 FROM debian:bookworm-slim
@@ -35,10 +42,12 @@ RUN apt-get update \
  && mkdir -p /app \
  && chown marketingos:marketingos /app
 COPY --from=builder /usr/local/bin/marketingos /usr/local/bin/marketingos
+COPY --from=builder /srv/static /app/static
 
 WORKDIR /app
 USER marketingos
 ENV BIND_ADDR=0.0.0.0:8080 \
+    STATIC_DIR=/app/static \
     LOG_FORMAT=json \
     RUST_LOG=info
 EXPOSE 8080

@@ -7,4 +7,5 @@ mod health;
 mod openapi;
 mod rate_limit;
 mod rbac;
+mod spa;
 mod users;

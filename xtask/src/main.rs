@@ -1,13 +1,19 @@
-//! Project commands: `cargo xtask run | test | openapi | bench | db-start | db-stop`.
+//! Project commands: `cargo xtask run | test | quality | e2e | openapi | bench | db-start | db-stop`.
 
+mod bench;
+mod e2e;
+mod http;
 mod postgres;
+mod quality;
+mod server;
+mod spa;
 mod sys;
 
 use anyhow::{bail, Context, Result};
 use postgres::Cluster;
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const USAGE: &str = "\
 Usage: cargo xtask <command>
@@ -15,19 +21,31 @@ Usage: cargo xtask <command>
 Commands:
   run [--release]  Start the API server (cargo run -p server --bin marketingos) against
                    DATABASE_URL, or else a private PostgreSQL cluster on 127.0.0.1:54329
-  test             cargo fmt --check, cargo clippy -D warnings, then cargo test --workspace
-                   against DATABASE_URL, 127.0.0.1:5432 or the private cluster
+  test             1 cargo fmt --check  2 cargo clippy -D warnings  3 PostgreSQL
+                   (DATABASE_URL, 127.0.0.1:5432 or the private cluster)  4 cargo test
+                   --workspace  5 spec conformance: schemathesis against the server
+                   (quality/schemathesis.toml)  6 generated SDKs: Python and TypeScript
+                   clients from openapi/openapi.json into sdk-out/, smoke-tested
+                   7 web app: release wasm build, then the browser journeys (e2e)
+  quality          Steps 3, 5 and 6 of `test` only (conformance and SDKs)
+  e2e              Steps 3 and 7 of `test` only: build the web app (frontend/ into
+                   frontend/dist) and run the browser journeys (e2e/) with Chromium
+  build-spa        Build the web app into frontend/dist (release wasm + wasm-bindgen)
   openapi          Write the server's OpenAPI document to openapi/openapi.json
-  bench            Load benchmark (not implemented yet)
+  bench            Load benchmark of the release server with wrk (10,000 seeded users);
+                   writes target/bench/latest.md
   db-start         Start the private PostgreSQL cluster and print its DATABASE_URL
   db-stop          Stop the private PostgreSQL cluster
   help             Show this text
 
 Environment:
-  DATABASE_URL          PostgreSQL to use instead of the private cluster
+  DATABASE_URL          PostgreSQL to use instead of the private cluster (for test,
+                        quality and bench: an admin URL; each run creates and drops
+                        its own databases)
   JWT_SECRET            run: default generated once and kept in <data dir>/jwt-secret
   ADMIN_EMAIL           run: bootstrap admin, default admin@example.com
   ADMIN_PASSWORD        run: default generated once and kept in <data dir>/admin-password
+  PYTHON                test, quality: the Python 3.11+ that creates .venv (default python3)
   MARKETINGOS_DATA_DIR  local state (cluster, secrets), default <repo>/.data;
                         relative paths are taken from the repository root
 ";
@@ -38,7 +56,10 @@ const APP_DATABASE: &str = "marketingos";
 #[derive(Debug, PartialEq, Eq)]
 enum Cmd {
     Run { release: bool },
+    BuildSpa,
     Test,
+    Quality,
+    E2e,
     Openapi,
     Bench,
     DbStart,
@@ -65,6 +86,9 @@ fn parse_args<S: AsRef<str>>(args: &[S]) -> Result<Cmd, String> {
             [other, ..] => Err(format!("unexpected argument `{other}` for `run`")),
         },
         "test" => no_args(Cmd::Test),
+        "quality" => no_args(Cmd::Quality),
+        "e2e" => no_args(Cmd::E2e),
+        "build-spa" => no_args(Cmd::BuildSpa),
         "openapi" => no_args(Cmd::Openapi),
         "bench" => no_args(Cmd::Bench),
         "db-start" => no_args(Cmd::DbStart),
@@ -86,11 +110,14 @@ fn main() -> ExitCode {
     let result = match cmd {
         Cmd::Run { release } => run(release),
         Cmd::Test => test(),
+        Cmd::Quality => quality_only(),
+        Cmd::E2e => e2e_only(),
+        Cmd::BuildSpa => spa::build_spa().map(|dir| {
+            println!("Web app built into {}", dir.display());
+            ExitCode::SUCCESS
+        }),
         Cmd::Openapi => openapi(),
-        Cmd::Bench => {
-            println!("bench: not implemented yet (issue 3)");
-            Ok(ExitCode::from(2))
-        }
+        Cmd::Bench => run_bench(),
         Cmd::DbStart => db_start(),
         Cmd::DbStop => db_stop(),
         Cmd::Help => {
@@ -156,6 +183,7 @@ fn run(release: bool) -> Result<ExitCode> {
         }
     };
 
+    let dist = spa::build_spa().context("building the web app")?;
     let mut cmd = sys::cargo();
     cmd.args(["run", "-p", "server", "--bin", "marketingos"]);
     if release {
@@ -164,7 +192,8 @@ fn run(release: bool) -> Result<ExitCode> {
     cmd.env("DATABASE_URL", &database_url)
         .env("JWT_SECRET", &jwt_secret)
         .env("ADMIN_EMAIL", &admin_email)
-        .env("ADMIN_PASSWORD", &admin_password);
+        .env("ADMIN_PASSWORD", &admin_password)
+        .env("STATIC_DIR", &dist);
     let bind = sys::env_nonempty("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     println!("Starting the server on http://{bind} (Ctrl-C to stop)");
     sys::survive_ctrl_c();
@@ -175,6 +204,9 @@ fn run(release: bool) -> Result<ExitCode> {
     Ok(ExitCode::from(sys::exit_code(status)))
 }
 
+/// The number of steps of `cargo xtask test`.
+const STEPS: u8 = 7;
+
 fn test() -> Result<ExitCode> {
     sys::survive_ctrl_c();
     for (component, subcommand) in [("rustfmt", "fmt"), ("clippy", "clippy")] {
@@ -182,45 +214,152 @@ fn test() -> Result<ExitCode> {
             bail!("{component} is not installed: run `rustup component add {component}`");
         }
     }
-    step(1, "formatting", sys::cargo().args(["fmt", "--all", "--", "--check"]), "run `cargo fmt --all` to fix it")?;
+    let mut timings = Vec::new();
+    step(
+        1,
+        "formatting",
+        sys::cargo().args(["fmt", "--all", "--", "--check"]),
+        "run `cargo fmt --all` to fix it",
+        &mut timings,
+    )?;
     step(
         2,
         "clippy",
         sys::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         "fix the warnings above",
+        &mut timings,
     )?;
 
-    println!("==> [3/4] PostgreSQL");
-    let (database_url, source, started) = test_database().context("xtask test failed at step 3/4 (PostgreSQL)")?;
+    println!("==> [3/{STEPS}] PostgreSQL");
+    let (database_url, source, started) =
+        test_database().with_context(|| format!("xtask test failed at step 3/{STEPS} (PostgreSQL)"))?;
     println!("Using {} ({source})", sys::redact_url(&database_url));
 
-    let tests = step(
+    let result = step(
         4,
         "tests",
         sys::cargo().args(["test", "--workspace"]).env("DATABASE_URL", &database_url),
         "see the failures above",
-    );
+        &mut timings,
+    )
+    .and_then(|()| quality_steps(&database_url, &mut timings))
+    .and_then(|()| web_step(&database_url, &mut timings));
     if let Some(cluster) = started {
         println!("PostgreSQL: stopping the private cluster started for the tests");
         cluster.stop()?;
     }
-    tests?;
+    result?;
     println!(
-        "xtask test: OK: cargo fmt --check, cargo clippy -D warnings, cargo test --workspace against {} ({source})",
+        "xtask test: OK: cargo fmt --check, cargo clippy -D warnings, cargo test --workspace, spec conformance, \
+         generated SDKs, web app and browser journeys against {} ({source})",
         sys::redact_url(&database_url)
     );
+    print_timings(&timings);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs one numbered step of `cargo xtask test`, failing with a message naming it.
-fn step(n: u8, name: &str, cmd: &mut std::process::Command, hint: &str) -> Result<()> {
-    let shown = sys::display(cmd);
-    println!("==> [{n}/4] {shown}");
-    let status = sys::status(cmd)?;
-    if !status.success() {
-        bail!("xtask test failed at step {n}/4 ({name}: `{shown}`, {}): {hint}", sys::describe(status));
+/// `cargo xtask quality`: steps 3, 5 and 6 of `cargo xtask test`.
+fn quality_only() -> Result<ExitCode> {
+    sys::survive_ctrl_c();
+    println!("==> [3/{STEPS}] PostgreSQL");
+    let (database_url, source, started) =
+        test_database().with_context(|| format!("xtask quality failed at step 3/{STEPS} (PostgreSQL)"))?;
+    println!("Using {} ({source})", sys::redact_url(&database_url));
+    let mut timings = Vec::new();
+    let result = quality_steps(&database_url, &mut timings);
+    if let Some(cluster) = started {
+        println!("PostgreSQL: stopping the private cluster started for the checks");
+        cluster.stop()?;
+    }
+    result?;
+    println!("xtask quality: OK: spec conformance and generated SDKs");
+    print_timings(&timings);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Steps 5 (schemathesis) and 6 (SDKs) against the PostgreSQL of `database_url`.
+fn quality_steps(database_url: &str, timings: &mut Vec<(String, Duration)>) -> Result<()> {
+    type Check = fn(&str) -> Result<()>;
+    let checks: [(u8, &str, Check); 2] = [
+        (5, "spec conformance (schemathesis)", quality::conformance),
+        (6, "generated SDKs (Python, TypeScript)", quality::sdks),
+    ];
+    for (n, name, check) in checks {
+        println!("==> [{n}/{STEPS}] {name}");
+        let started = Instant::now();
+        let result = check(database_url);
+        timings.push((name.to_owned(), started.elapsed()));
+        result.with_context(|| format!("xtask test failed at step {n}/{STEPS} ({name})"))?;
+        println!("--- [{n}/{STEPS}] {name}: OK in {:.1} s", started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// Step 7: the web app (release wasm) and the browser journeys against it.
+fn web_step(database_url: &str, timings: &mut Vec<(String, Duration)>) -> Result<()> {
+    let name = "web app and browser journeys";
+    println!("==> [7/{STEPS}] {name}");
+    let started = Instant::now();
+    let result = spa::build_spa().and_then(|_| e2e::run(database_url));
+    timings.push((name.to_owned(), started.elapsed()));
+    result.with_context(|| format!("xtask test failed at step 7/{STEPS} ({name})"))?;
+    println!("--- [7/{STEPS}] {name}: OK in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `cargo xtask e2e`: steps 3 and 7 of `cargo xtask test`.
+fn e2e_only() -> Result<ExitCode> {
+    sys::survive_ctrl_c();
+    println!("==> [3/{STEPS}] PostgreSQL");
+    let (database_url, source, started) =
+        test_database().with_context(|| format!("xtask e2e failed at step 3/{STEPS} (PostgreSQL)"))?;
+    println!("Using {} ({source})", sys::redact_url(&database_url));
+    let mut timings = Vec::new();
+    let result = web_step(&database_url, &mut timings);
+    if let Some(cluster) = started {
+        println!("PostgreSQL: stopping the private cluster started for the browser tests");
+        cluster.stop()?;
+    }
+    result?;
+    println!("xtask e2e: OK: web app built, browser journeys passed");
+    print_timings(&timings);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_timings(timings: &[(String, Duration)]) {
+    let parts: Vec<String> = timings.iter().map(|(name, d)| format!("{name} {:.1} s", d.as_secs_f64())).collect();
+    println!("Timings: {}", parts.join(", "));
+}
+
+/// Runs one numbered step of `cargo xtask test`, failing with a message naming it.
+fn step(
+    n: u8,
+    name: &str,
+    cmd: &mut std::process::Command,
+    hint: &str,
+    timings: &mut Vec<(String, Duration)>,
+) -> Result<()> {
+    let shown = sys::display(cmd);
+    println!("==> [{n}/{STEPS}] {shown}");
+    let started = Instant::now();
+    let status = sys::status(cmd)?;
+    timings.push((name.to_owned(), started.elapsed()));
+    if !status.success() {
+        bail!("xtask test failed at step {n}/{STEPS} ({name}: `{shown}`, {}): {hint}", sys::describe(status));
+    }
+    Ok(())
+}
+
+fn run_bench() -> Result<ExitCode> {
+    sys::survive_ctrl_c();
+    let (database_url, source, started) = test_database().context("xtask bench: no PostgreSQL")?;
+    println!("PostgreSQL: {} ({source})", sys::redact_url(&database_url));
+    let result = bench::bench(&database_url);
+    if let Some(cluster) = started {
+        println!("PostgreSQL: stopping the private cluster started for the benchmark");
+        cluster.stop()?;
+    }
+    result
 }
 
 /// The admin DATABASE_URL for the tests, where it came from, and the private cluster
@@ -286,6 +425,9 @@ mod tests {
         assert_eq!(parse_args(&["run"]), Ok(Cmd::Run { release: false }));
         assert_eq!(parse_args(&["run", "--release"]), Ok(Cmd::Run { release: true }));
         assert_eq!(parse_args(&["test"]), Ok(Cmd::Test));
+        assert_eq!(parse_args(&["quality"]), Ok(Cmd::Quality));
+        assert_eq!(parse_args(&["e2e"]), Ok(Cmd::E2e));
+        assert_eq!(parse_args(&["build-spa"]), Ok(Cmd::BuildSpa));
         assert_eq!(parse_args(&["openapi"]), Ok(Cmd::Openapi));
         assert_eq!(parse_args(&["bench"]), Ok(Cmd::Bench));
         assert_eq!(parse_args(&["db-start"]), Ok(Cmd::DbStart));
@@ -302,14 +444,28 @@ mod tests {
         assert!(parse_args(&["run", "--fast"]).unwrap_err().contains("`--fast`"));
         assert!(parse_args(&["run", "--release", "x"]).is_err());
         assert!(parse_args(&["test", "extra"]).unwrap_err().contains("`extra`"));
+        assert!(parse_args(&["bench", "--fast"]).unwrap_err().contains("`--fast`"));
+        assert!(parse_args(&["quality", "x"]).is_err());
         assert!(parse_args(&["--release"]).is_err());
     }
 
     #[test]
     fn usage_lists_every_command() {
-        for cmd in ["run [--release]", "test", "openapi", "bench", "db-start", "db-stop"] {
+        for cmd in ["run [--release]", "test", "quality", "e2e", "openapi", "bench", "db-start", "db-stop"] {
             assert!(USAGE.contains(&format!("  {cmd} ")), "{cmd} missing from usage");
         }
         assert!(USAGE.contains("MARKETINGOS_DATA_DIR"));
+        assert!(USAGE.contains("PYTHON "));
+    }
+
+    #[test]
+    fn usage_describes_every_test_step() {
+        let test = &USAGE[USAGE.find("  test ").unwrap()..USAGE.find("  quality ").unwrap()];
+        for n in 1..=STEPS {
+            assert!(test.contains(&format!("{n} ")), "step {n} missing from the usage of test");
+        }
+        for needle in ["schemathesis", "SDKs", "cargo test"] {
+            assert!(test.contains(needle), "{needle} missing from the usage of test");
+        }
     }
 }

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::openapi;
 use crate::platform::method_not_allowed::RouteTable;
-use crate::platform::{rate_limit, request_context, security_headers};
+use crate::platform::{rate_limit, request_context, security_headers, spa};
 use crate::routes;
 use crate::state::AppState;
 use actix_cors::Cors;
@@ -110,10 +110,19 @@ fn serve(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Se
     Ok(server.shutdown_timeout(10).run())
 }
 
-/// No route matched: 405 with `Allow` when the path exists for other methods, else 404.
-async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
+/// No route matched: the web app's files (with STATIC_DIR), else 405 with `Allow` when the
+/// path exists for other methods, else 404.
+async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>, state: web::Data<AppState>) -> HttpResponse {
+    // With STATIC_DIR, GETs outside /api, /health and /metrics belong to the web app.
+    if let Some(dir) = &state.config.static_dir {
+        if let Some(response) = spa::serve(dir, &req).await {
+            return response;
+        }
+    }
     let allowed = routes.allowed_methods(req.path());
-    if allowed.is_empty() {
+    // A listed method reaching the fallback means the path only resembles a route (e.g. a
+    // trailing slash): that is "not found", never "use the method you just used".
+    if allowed.is_empty() || allowed.contains(req.method().as_str()) {
         return AppError::new(ErrorCode::NotFound, "No route matches this path").error_response();
     }
     let allow = allowed.into_iter().collect::<Vec<_>>().join(", ");

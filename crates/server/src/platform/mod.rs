@@ -7,3 +7,4 @@ pub mod method_not_allowed;
 pub mod rate_limit;
 pub mod request_context;
 pub mod security_headers;
+pub mod spa;

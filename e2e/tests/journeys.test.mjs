@@ -1,0 +1,247 @@
+// Browser journeys through the web app, against a real server started by `cargo xtask e2e`
+// (E2E_BASE_URL, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD). Chromium is Debian's, driven by
+// playwright-core; every journey saves a screenshot under e2e/artifacts/.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.E2E_BASE_URL;
+const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL;
+const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD;
+const CHROMIUM = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
+
+const STAFF = { username: "sam.staff", email: "sam@example.com", password: "sam-password-1", first: "Sam", last: "Rivera" };
+const CLIENT = { username: "clara.client", email: "clara@example.com", password: "clara-password-1" };
+
+let context;
+let userDataDir;
+
+async function api(method, path, token, body) {
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+before(async () => {
+  assert.ok(BASE && ADMIN_EMAIL && ADMIN_PASSWORD, "run through `cargo xtask e2e` (E2E_* variables are missing)");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // The client-role user comes from the API, as an integrator would create it.
+  const session = await api("POST", "/api/login", null, { username: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  await api("POST", "/api/users", session.accessToken, {
+    username: CLIENT.username,
+    email: CLIENT.email,
+    password: CLIENT.password,
+    role: "client",
+    clientId: "client-42",
+  });
+
+  userDataDir = mkdtempSync(join(tmpdir(), "mos-e2e-chromium-"));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1280, height: 800 },
+  });
+  context.setDefaultTimeout(20_000);
+});
+
+after(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** A fresh page with no session; browser errors fail the journey. */
+async function freshPage() {
+  await context.clearCookies();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/status of 40[0-9]/.test(message.text())) errors.push(message.text());
+  });
+  page.errors = errors;
+  return page;
+}
+
+async function signIn(page, username, password) {
+  await page.goto(`${BASE}/login`);
+  await page.fill("#field-username", username);
+  await page.fill("#field-password", password);
+  await page.click("button[type=submit]");
+}
+
+async function navLabels(page) {
+  return (await page.locator("nav.sidebar a").allInnerTexts()).map((t) => t.trim());
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+test("(a) a wrong password shows the error message", async () => {
+  const page = await freshPage();
+  await signIn(page, ADMIN_EMAIL, "not-the-password");
+  const error = page.locator("[data-testid=form-error]");
+  await error.waitFor();
+  assert.match(await error.innerText(), /invalid username or password/i);
+  assert.equal(new URL(page.url()).pathname, "/login");
+  await shoot(page, "a-login-error");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("(b) the admin creates a staff user in the users dialog, then signs out", async () => {
+  const page = await freshPage();
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  assert.deepEqual(await navLabels(page), ["Dashboard", "Users", "API keys", "My profile"]);
+
+  await page.click("nav.sidebar >> text=Users");
+  await page.locator("[data-testid=user-row]").first().waitFor();
+  await page.click("[data-testid=new-user]");
+  const form = page.locator("[data-testid=user-form]");
+  await form.waitFor();
+  await page.fill("#field-username", STAFF.username);
+  await page.fill("#field-email", STAFF.email);
+  await page.fill("#field-firstName", STAFF.first);
+  await page.fill("#field-lastName", STAFF.last);
+  await page.selectOption("#field-role", "staff");
+
+  // The API's field-level validation message appears under the field.
+  await page.fill("#field-password", "short");
+  await form.locator("button[type=submit]").click();
+  const passwordError = page.locator("#field-password-error");
+  await passwordError.filter({ hasText: /\S/ }).waitFor();
+  assert.ok((await passwordError.innerText()).length > 0);
+
+  await page.fill("#field-password", STAFF.password);
+  await form.locator("button[type=submit]").click();
+  await form.waitFor({ state: "detached" });
+  await page.locator("[data-testid=toast]", { hasText: `${STAFF.username} has been created` }).waitFor();
+  await page.locator("[data-testid=user-row]", { hasText: STAFF.username }).waitFor();
+  assert.equal(await page.locator("[data-testid=page-info]").innerText(), "1–3 of 3");
+  assert.deepEqual(
+    (await page.locator("nav.pagination button").allInnerTexts()).map((t) => t.trim()),
+    ["Previous", "Next"],
+  );
+  // The search box filters through the API.
+  await page.fill("#user-search", "clara");
+  await page.click("form[role=search] button[type=submit]");
+  await page.locator("[data-testid=page-info]", { hasText: "1–1 of 1" }).waitFor();
+  await page.fill("#user-search", "");
+  await page.click("form[role=search] button[type=submit]");
+  await page.locator("[data-testid=page-info]", { hasText: "1–3 of 3" }).waitFor();
+  // The validation toast has done its job; keep the success one for the screenshot.
+  await page.locator("[data-testid=toast]", { hasText: "Invalid" }).getByRole("button", { name: "Dismiss" }).click();
+  await shoot(page, "b-users-admin");
+
+  await page.click("[data-testid=logout]");
+  await page.waitForURL(`${BASE}/login`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("(c) a staff user does not see admin-only navigation", async () => {
+  const page = await freshPage();
+  await signIn(page, STAFF.username, STAFF.password);
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  const labels = await navLabels(page);
+  assert.deepEqual(labels, ["Dashboard", "My profile"]);
+  assert.ok(!labels.includes("Users") && !labels.includes("API keys"));
+  await shoot(page, "c-staff-dashboard");
+
+  // The theme toggle switches to the other theme and remembers it.
+  const before = await page.evaluate(() => document.documentElement.dataset.theme ?? "system");
+  await page.locator(".topbar-end .icon-button").click();
+  const after = await page.evaluate(() => document.documentElement.dataset.theme);
+  assert.ok(after === "dark" || after === "light");
+  assert.notEqual(after, before);
+
+  // On a 375 px wide phone the sidebar hides behind the menu button.
+  await page.setViewportSize({ width: 375, height: 740 });
+  assert.equal(await page.locator("nav.sidebar").isVisible(), false);
+  await page.getByRole("button", { name: "Menu" }).click();
+  await page.locator("nav.sidebar").waitFor();
+  await shoot(page, "c-staff-mobile");
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Typing the address does not help either (and the SPA fallback serves the route).
+  await page.goto(`${BASE}/users`);
+  await page.getByText("You cannot manage users").waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("(d) a client-role user sees only the client portal", async () => {
+  const page = await freshPage();
+  await signIn(page, CLIENT.username, CLIENT.password);
+  await page.waitForURL(`${BASE}/portal`);
+  await page.getByRole("heading", { name: "Client portal" }).waitFor();
+  assert.deepEqual(await navLabels(page), ["Client portal", "My profile"]);
+
+  // The staff dashboard address leads back to the portal.
+  await page.goto(`${BASE}/`);
+  await page.waitForURL(`${BASE}/portal`);
+  await shoot(page, "d-client-portal");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("(e) the admin creates an API key, sees it once, and revokes it", async () => {
+  const page = await freshPage();
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await page.click("nav.sidebar >> text=API keys");
+  await page.getByText("No API keys yet").waitFor();
+
+  // A blank name is refused by the API with a field error.
+  await page.click("text=Create key");
+  await page.locator("#field-name-error").filter({ hasText: /\S/ }).waitFor();
+
+  await page.fill("#field-name", "reporting");
+  await page.click("text=Create key");
+  const secret = page.locator("[data-testid=new-key] code");
+  await secret.waitFor();
+  assert.match(await secret.innerText(), /^mos_/);
+  await page.locator("td", { hasText: "reporting" }).waitFor();
+  await shoot(page, "e-api-key-created");
+
+  // An expired access cookie is renewed with the refresh cookie, on reload and on a call.
+  const accessCookie = async () => (await context.cookies(BASE)).find((c) => c.name === "mos_access")?.value;
+  await context.clearCookies({ name: "mos_access" });
+  assert.equal(await accessCookie(), undefined);
+  await page.reload();
+  await page.locator("td", { hasText: "reporting" }).waitFor();
+  assert.ok(await accessCookie(), "the session was refreshed");
+  await context.clearCookies({ name: "mos_access" });
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.click("[data-testid=confirm]");
+  await page.locator("[data-testid=toast]", { hasText: "has been revoked" }).waitFor();
+  await page.locator("td", { hasText: "Revoked" }).waitFor();
+  assert.ok(await accessCookie(), "the write refreshed the session and was retried");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -1,0 +1,219 @@
+//! The router, the app shell (header + role-aware sidebar) and the theme toggle.
+
+use crate::components::{use_toasts, Loading, ToastHost, Toasts};
+use crate::pages;
+use crate::session::{use_session, Session};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    provide_context(Toasts::new());
+    spawn_local(session.load());
+    apply_theme(stored_theme());
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFound /> }>
+                <Route path=path!("/login") view=pages::LoginPage />
+                <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage />
+                <Route path=path!("/reset-password") view=pages::ResetPasswordPage />
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=Home />
+                    <Route path=path!("/users") view=pages::UsersPage />
+                    <Route path=path!("/api-keys") view=pages::ApiKeysPage />
+                    <Route path=path!("/profile") view=pages::ProfilePage />
+                    <Route path=path!("/portal") view=pages::PortalPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+        <ToastHost />
+    }
+}
+
+/// `/`: staff see the dashboard; client-portal roles go to their portal.
+#[component]
+fn Home() -> impl IntoView {
+    let session = use_session();
+    let portal = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.user.role.is_client_portal()));
+    move || {
+        if portal() {
+            view! { <Redirect path="/portal" /> }.into_any()
+        } else {
+            view! { <pages::DashboardPage /> }.into_any()
+        }
+    }
+}
+
+/// Everything behind sign-in: waits for the session, else sends the visitor to /login.
+#[component]
+fn Shell() -> impl IntoView {
+    let session = use_session();
+    let signed_in = Memo::new(move |_| session.user.with(Option::is_some));
+    move || {
+        if !session.loaded.get() {
+            view! {
+                <div class="boot">
+                    <Loading label="Starting MarketingOS…" />
+                </div>
+            }
+            .into_any()
+        } else if !signed_in.get() {
+            view! { <Redirect path="/login" /> }.into_any()
+        } else {
+            view! { <Layout /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let menu_open = RwSignal::new(false);
+    let user = move || session.user.get();
+    let flags = move || user().map(|u| u.permissions).unwrap_or_default();
+    let portal = move || user().is_some_and(|u| u.user.role.is_client_portal());
+    let display_name = move || {
+        user()
+            .map(|u| match (&u.user.first_name, &u.user.last_name) {
+                (Some(f), Some(l)) => format!("{f} {l}"),
+                (Some(f), None) => f.clone(),
+                _ => u.user.username.clone(),
+            })
+            .unwrap_or_default()
+    };
+    let role = move || user().map(|u| u.user.role.as_str().replace('_', " ")).unwrap_or_default();
+
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if let Err(problem) = crate::api::request(gloo_net::http::Method::POST, "/api/logout", None).await {
+                toasts.problem(&problem);
+            }
+            crate::session::set_user(None);
+            navigate("/login", Default::default());
+        });
+    };
+
+    view! {
+        <div class="app" class:menu-open=move || menu_open.get()>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
+            <header class="topbar">
+                <button
+                    class="icon-button menu-button"
+                    aria-label="Menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|o| *o = !*o)
+                >
+                    "☰"
+                </button>
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"M"</span>
+                    "MarketingOS"
+                </a>
+                <div class="topbar-end">
+                    <ThemeToggle />
+                    <span class="user-chip" data-testid="user-chip">
+                        <span>{display_name}</span>
+                        <small>{role}</small>
+                    </span>
+                    <button class="button button-ghost" data-testid="logout" on:click=logout>
+                        "Sign out"
+                    </button>
+                </div>
+            </header>
+            <nav class="sidebar" aria-label="Main" on:click=move |_| menu_open.set(false)>
+                <ul>
+                    <Show
+                        when=portal
+                        fallback=move || {
+                            view! {
+                                <li>
+                                    <A href="/">"Dashboard"</A>
+                                </li>
+                                <Show when=move || flags().can_manage_users>
+                                    <li>
+                                        <A href="/users">"Users"</A>
+                                    </li>
+                                </Show>
+                                <Show when=move || flags().can_manage_settings>
+                                    <li>
+                                        <A href="/api-keys">"API keys"</A>
+                                    </li>
+                                </Show>
+                            }
+                        }
+                    >
+                        <li>
+                            <A href="/portal">"Client portal"</A>
+                        </li>
+                    </Show>
+                    <li>
+                        <A href="/profile">"My profile"</A>
+                    </li>
+                </ul>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn stored_theme() -> Option<String> {
+    storage()?.get_item("mos-theme").ok().flatten().filter(|t| t == "light" || t == "dark")
+}
+
+fn apply_theme(theme: Option<String>) {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+        return;
+    };
+    let _ = match theme {
+        Some(theme) => root.set_attribute("data-theme", &theme),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+fn system_prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Switches between light and dark; the choice is remembered in localStorage.
+#[component]
+pub fn ThemeToggle() -> impl IntoView {
+    let dark = RwSignal::new(stored_theme().map(|t| t == "dark").unwrap_or_else(system_prefers_dark));
+    let toggle = move |_| {
+        let next = !dark.get_untracked();
+        dark.set(next);
+        let theme = if next { "dark" } else { "light" };
+        if let Some(storage) = storage() {
+            let _ = storage.set_item("mos-theme", theme);
+        }
+        apply_theme(Some(theme.to_owned()));
+    };
+    view! {
+        <button
+            class="icon-button"
+            aria-label=move || if dark.get() { "Use light theme" } else { "Use dark theme" }
+            title="Toggle theme"
+            on:click=toggle
+        >
+            {move || if dark.get() { "☀" } else { "☾" }}
+        </button>
+    }
+}

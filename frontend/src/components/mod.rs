@@ -1,0 +1,13 @@
+//! Building blocks shared by the pages.
+
+pub mod confirm;
+pub mod form;
+pub mod states;
+pub mod table;
+pub mod toast;
+
+pub use confirm::ConfirmDialog;
+pub use form::{SelectField, TextField};
+pub use states::{EmptyState, ErrorState, Loading};
+pub use table::{DataTable, Pagination};
+pub use toast::{use_toasts, ToastHost, Toasts};

@@ -1,0 +1,141 @@
+//! The staff dashboard, the client portal and the not-found page.
+
+use crate::api;
+use crate::components::{EmptyState, Loading};
+use crate::session::use_session;
+use domain::users::User;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+fn Card(#[prop(into)] title: String, #[prop(into)] body: String) -> impl IntoView {
+    view! {
+        <article class="card">
+            <h2>{title}</h2>
+            <p class="muted">{body}</p>
+            <span class="badge">"Coming soon"</span>
+        </article>
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    super::set_title("Dashboard");
+    let session = use_session();
+    let flags = move || session.user.get().map(|u| u.permissions).unwrap_or_default();
+    let name = move || {
+        session.user.get().map(|u| u.user.first_name.clone().unwrap_or(u.user.username.clone())).unwrap_or_default()
+    };
+    // Admins see how many accounts exist (from X-Total-Count of a one-row page).
+    let users = LocalResource::new(move || async move {
+        if flags().can_manage_users {
+            api::get_page::<User>("/api/users?limit=1").await.ok().map(|p| p.total)
+        } else {
+            None
+        }
+    });
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>"Dashboard"</h1>
+                <p class="muted">{move || format!("Welcome back, {}.", name())}</p>
+            </div>
+        </header>
+        <section class="cards" aria-label="Overview">
+            <Show when=move || flags().can_manage_users>
+                <article class="card">
+                    <h2>"Users"</h2>
+                    <p class="metric">
+                        {move || match users.get() {
+                            None => view! { <Loading label="Counting…" /> }.into_any(),
+                            Some(Some(total)) => total.to_string().into_any(),
+                            Some(None) => "—".into_any(),
+                        }}
+                    </p>
+                    <A href="/users">"Manage users"</A>
+                </article>
+            </Show>
+            <Show when=move || flags().can_manage_clients>
+                <Card title="Clients" body="Accounts, contacts and their projects." />
+            </Show>
+            <Show when=move || flags().can_manage_campaigns>
+                <Card title="Campaigns" body="Running campaigns and their budgets." />
+            </Show>
+            <Show when=move || flags().can_manage_leads>
+                <Card title="Leads" body="The sales pipeline by stage." />
+            </Show>
+            <Show when=move || flags().can_manage_content>
+                <Card title="Content" body="Posts and assets awaiting review." />
+            </Show>
+            <Show when=move || flags().can_manage_invoices>
+                <Card title="Invoices" body="Open and overdue invoices." />
+            </Show>
+            <Show when=move || flags().can_manage_tickets>
+                <Card title="Tickets" body="Support requests that need an answer." />
+            </Show>
+            <Show when=move || flags().can_view_reports>
+                <Card title="Reports" body="Performance across clients and campaigns." />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub fn PortalPage() -> impl IntoView {
+    super::set_title("Client portal");
+    let session = use_session();
+    let user = move || session.user.get();
+    let prospective = move || user().is_some_and(|u| u.user.role == domain::Role::ProspectiveClient);
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>"Client portal"</h1>
+                <p class="muted">
+                    {move || user().map(|u| format!("Signed in as {}", u.user.username)).unwrap_or_default()}
+                </p>
+            </div>
+        </header>
+        <Show
+            when=prospective
+            fallback=move || {
+                view! {
+                    <section class="cards" aria-label="Your account">
+                        <article class="card">
+                            <h2>"Your account"</h2>
+                            <p class="muted">
+                                {move || {
+                                    user()
+                                        .and_then(|u| u.user.client_id.clone())
+                                        .map(|id| format!("Client record {id}"))
+                                        .unwrap_or_else(|| "Not yet linked to a client record.".to_owned())
+                                }}
+                            </p>
+                        </article>
+                        <Card title="Support tickets" body="Ask our team for help and follow your requests." />
+                        <Card title="Invoices" body="Your invoices and payment status." />
+                        <Card title="Campaign reports" body="How your campaigns are performing." />
+                    </section>
+                }
+            }
+        >
+            <EmptyState
+                title="Your account is being reviewed"
+                message="Our team will contact you shortly. Until then there is nothing to show here."
+            />
+        </Show>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    super::set_title("Not found");
+    view! {
+        <main class="auth-page">
+            <div class="auth-card">
+                <h1>"Page not found"</h1>
+                <p class="muted">"There is nothing at this address."</p>
+                <A href="/">"Go to the start page"</A>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,25 @@
+//! One module per screen.
+
+mod api_keys;
+mod auth;
+mod dashboard;
+mod profile;
+mod users;
+
+pub use api_keys::ApiKeysPage;
+pub use auth::{ForgotPasswordPage, LoginPage, ResetPasswordPage};
+pub use dashboard::{DashboardPage, NotFound, PortalPage};
+pub use profile::ProfilePage;
+pub use users::UsersPage;
+
+/// The `<title>` of the document.
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{title} · MarketingOS"));
+    }
+}
+
+/// "2026-11-25 12:34" in the browser's time zone, or "—".
+pub fn format_time(time: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    time.map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "—".into())
+}

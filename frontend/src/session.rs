@@ -1,0 +1,52 @@
+//! The signed-in user, shared by the whole app (and by the API client, which ends the
+//! session when the server no longer accepts it).
+
+use domain::users::CurrentUser;
+use leptos::prelude::*;
+use std::cell::Cell;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    /// False while the first `GET /api/user` is in flight.
+    pub loaded: RwSignal<bool>,
+    pub user: RwSignal<Option<CurrentUser>>,
+}
+
+thread_local! {
+    static SESSION: Cell<Option<Session>> = const { Cell::new(None) };
+}
+
+impl Session {
+    pub fn new() -> Self {
+        let session = Session { loaded: RwSignal::new(false), user: RwSignal::new(None) };
+        SESSION.with(|s| s.set(Some(session)));
+        session
+    }
+
+    /// Loads the current user, refreshing the session once when the access cookie is gone.
+    pub async fn load(self) {
+        let user = match crate::api::get::<Option<CurrentUser>>("/api/user").await {
+            Ok(Some(user)) => Some(user),
+            _ if crate::api::has_session_cookie() => crate::api::refresh_session().await.map(|s| s.user),
+            _ => None,
+        };
+        self.user.set(user);
+        self.loaded.set(true);
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+pub fn set_user(user: Option<CurrentUser>) {
+    if let Some(session) = SESSION.with(Cell::get) {
+        session.user.set(user);
+        session.loaded.set(true);
+    }
+}
+
+/// The server rejected the session: forget the user; the shell then shows sign-in.
+pub fn expire() {
+    set_user(None);
+}
