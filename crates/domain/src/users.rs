@@ -179,6 +179,16 @@ mod tests {
     }
 
     #[test]
+    fn surrounding_whitespace_is_rejected_not_silently_trimmed() {
+        let padded: CreateUserRequest =
+            serde_json::from_str(r#"{"username":" bob ","password":"longenough","email":" bob@example.com "}"#)
+                .unwrap();
+        let errors = crate::validation::field_errors(&padded.validate().unwrap_err());
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "username"]);
+    }
+
+    #[test]
     fn create_rejects_unknown_fields_and_bad_values() {
         let unknown = serde_json::from_str::<CreateUserRequest>(r#"{"username":"ada","password":"x","isAdmin":true}"#);
         assert!(unknown.is_err());

@@ -97,9 +97,9 @@ async fn register(
 ) -> AppResult<HttpResponse> {
     let password = passwords::hash(&body.password).await?;
     let new_user = NewUser {
-        username: body.username.trim().to_owned(),
+        username: body.username,
         password,
-        email: Some(body.email.trim().to_owned()),
+        email: Some(body.email),
         first_name: body.first_name,
         last_name: body.last_name,
         role: Role::ProspectiveClient.as_str().to_owned(),
@@ -420,7 +420,7 @@ async fn update_profile(
     ValidJson(body): ValidJson<UpdateProfileRequest>,
 ) -> AppResult<HttpResponse> {
     let changes = UserChanges {
-        email: body.email.map(|e| e.map(|e| e.trim().to_owned())),
+        email: body.email,
         first_name: body.first_name,
         last_name: body.last_name,
         profile_image_url: body.profile_image_url,

@@ -96,9 +96,9 @@ async fn create_user(
     let overrides = body.custom_permissions.unwrap_or_default();
     ensure_can_grant(&auth.principal, &Access::new(role, overrides))?;
     let new_user = NewUser {
-        username: body.username.trim().to_owned(),
+        username: body.username,
         password: passwords::hash(&body.password).await?,
-        email: body.email.map(|e| e.trim().to_owned()),
+        email: body.email,
         first_name: body.first_name,
         last_name: body.last_name,
         role: role.as_str().to_owned(),
@@ -210,9 +210,9 @@ async fn apply_update(
             }
 
             let changes = UserChanges {
-                username: patch.username.map(|u| u.trim().to_owned()),
+                username: patch.username,
                 password,
-                email: patch.email.map(|e| e.map(|e| e.trim().to_owned())),
+                email: patch.email,
                 first_name: patch.first_name,
                 last_name: patch.last_name,
                 role: patch.role.map(|r| r.as_str().to_owned()),
