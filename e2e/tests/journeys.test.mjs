@@ -1,9 +1,10 @@
 // Browser journeys through the web app, against a real server started by `cargo xtask e2e`
-// (E2E_BASE_URL, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD). Chromium is Debian's, driven by
+// (E2E_BASE_URL, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, E2E_DATABASE_URL). Chromium is Debian's, driven by
 // playwright-core; every journey saves a screenshot under e2e/artifacts/.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,11 +14,13 @@ import { chromium } from "playwright-core";
 const BASE = process.env.E2E_BASE_URL;
 const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL;
 const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD;
+const DATABASE_URL = process.env.E2E_DATABASE_URL;
 const CHROMIUM = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
 
 const STAFF = { username: "sam.staff", email: "sam@example.com", password: "sam-password-1", first: "Sam", last: "Rivera" };
 const CLIENT = { username: "clara.client", email: "clara@example.com", password: "clara-password-1" };
+const FORGETFUL = { username: "rita.reset", email: "rita@example.com", password: "rita-password-1" };
 
 let context;
 let userDataDir;
@@ -37,7 +40,10 @@ async function api(method, path, token, body) {
 }
 
 before(async () => {
-  assert.ok(BASE && ADMIN_EMAIL && ADMIN_PASSWORD, "run through `cargo xtask e2e` (E2E_* variables are missing)");
+  assert.ok(
+    BASE && ADMIN_EMAIL && ADMIN_PASSWORD && DATABASE_URL,
+    "run through `cargo xtask e2e` (E2E_* variables are missing)",
+  );
   mkdirSync(ARTIFACTS, { recursive: true });
   // The client-role user comes from the API, as an integrator would create it.
   const session = await api("POST", "/api/login", null, { username: ADMIN_EMAIL, password: ADMIN_PASSWORD });
@@ -242,6 +248,57 @@ test("(e) the admin creates an API key, sees it once, and revokes it", async () 
   await page.locator("[data-testid=toast]", { hasText: "has been revoked" }).waitFor();
   await page.locator("td", { hasText: "Revoked" }).waitFor();
   assert.ok(await accessCookie(), "the write refreshed the session and was retried");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+/** The newest email queued for `address`, as its recipient would read it (SMTP is not configured in tests). */
+function latestEmailTo(address) {
+  return execFileSync(
+    "psql",
+    [DATABASE_URL, "-XtAc", `SELECT body_text FROM email_outbox WHERE to_address = '${address}' ORDER BY created_at DESC LIMIT 1`],
+    { encoding: "utf8" },
+  );
+}
+
+test("(f) a forgotten password is reset through the emailed link, which works once", async () => {
+  const session = await api("POST", "/api/login", null, { username: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  await api("POST", "/api/users", session.accessToken, { ...FORGETFUL, role: "staff" });
+  const page = await freshPage();
+  await page.goto(`${BASE}/login`);
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.fill("#field-email", FORGETFUL.email);
+  await page.click("button[type=submit]");
+  await page.locator(".alert-success").waitFor();
+
+  const link = latestEmailTo(FORGETFUL.email).match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/);
+  assert.ok(link, "the reset email carries a link to the reset page");
+  const resetPath = new URL(link[0]).pathname + new URL(link[0]).search;
+
+  await page.goto(`${BASE}${resetPath}`);
+  const newPassword = "rita-new-password-2";
+  await page.fill("#field-password", newPassword);
+  await page.fill("#field-confirm", "something-else-entirely");
+  await page.click("button[type=submit]");
+  assert.match(await page.locator("#field-confirm-error").innerText(), /do not match/i);
+  await page.fill("#field-confirm", newPassword);
+  await page.click("button[type=submit]");
+  await page.locator(".alert-success", { hasText: "Your password has been changed" }).waitFor();
+  await shoot(page, "f-password-reset");
+
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.fill("#field-username", FORGETFUL.username);
+  await page.fill("#field-password", newPassword);
+  await page.click("button[type=submit]");
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+
+  // The link is single-use.
+  await context.clearCookies();
+  await page.goto(`${BASE}${resetPath}`);
+  await page.fill("#field-password", "yet-another-password-3");
+  await page.fill("#field-confirm", "yet-another-password-3");
+  await page.click("button[type=submit]");
+  assert.match(await page.locator("[data-testid=form-error]").innerText(), /invalid, already used or expired/i);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

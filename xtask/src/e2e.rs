@@ -172,6 +172,7 @@ fn journeys(admin_url: &str, database: &str, dist: &Path) -> Result<()> {
         .env("E2E_BASE_URL", format!("http://{addr}"))
         .env("E2E_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("E2E_ADMIN_PASSWORD", &admin_password)
+        .env("E2E_DATABASE_URL", with_database(admin_url, database))
         .env("E2E_CHROMIUM", CHROMIUM);
     let status = sys::status(&mut node)?;
     drop(server);
