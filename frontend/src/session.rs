@@ -41,8 +41,15 @@ pub fn use_session() -> Session {
 
 pub fn set_user(user: Option<CurrentUser>) {
     if let Some(session) = SESSION.with(Cell::get) {
-        session.user.set(user);
-        session.loaded.set(true);
+        // A refresh returns the same user; setting it anyway would re-render the open page
+        // and restart its requests in the middle of the call that triggered the refresh
+        // (a list reloaded before a retried delete had committed).
+        if session.user.with_untracked(|current| current != &user) {
+            session.user.set(user);
+        }
+        if !session.loaded.get_untracked() {
+            session.loaded.set(true);
+        }
     }
 }
 
