@@ -2,10 +2,15 @@
 
 mod api_keys;
 mod auth;
+mod campaigns;
+mod clients;
 mod errors;
 mod health;
+mod leads;
 mod openapi;
 mod rate_limit;
 mod rbac;
 mod spa;
+mod task_spaces;
+mod tasks;
 mod users;

@@ -4,7 +4,7 @@
 
 use api_tests::{problem, token_of, TestApp};
 use domain::permissions::{Access, PermissionOverrides};
-use domain::{Permission, Role};
+use domain::{Permission, Role, Scope};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -17,6 +17,15 @@ enum Requirement {
     Authenticated,
     /// A signed-in user holding this permission flag.
     Permission(Permission),
+    /// A signed-in user holding this flag with write access: a view-only scope is refused.
+    Write(Permission),
+    /// Reads for holders of this flag (narrowed to their scope) and for client-portal users
+    /// linked to a client (narrowed to that client, see tests/api/clients.rs); everyone
+    /// else, unlinked portal users included, is refused.
+    ScopedRead(Permission),
+    /// A signed-in staff-side user: client-portal roles (`client`, `prospective_client`)
+    /// are refused (`StaffOnly`, `domain::tasks::may_use_tasks`).
+    StaffOnly,
 }
 
 use Requirement as Req;
@@ -42,6 +51,39 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("POST /api/api-keys", Req::Permission(Permission::ManageSettings)),
     ("DELETE /api/api-keys/{id}", Req::Permission(Permission::ManageSettings)),
     ("GET /api/activity-logs", Req::Permission(Permission::ManageSettings)),
+    ("GET /api/tasks", Req::StaffOnly),
+    ("POST /api/tasks", Req::StaffOnly),
+    ("GET /api/tasks/{id}", Req::StaffOnly),
+    ("PATCH /api/tasks/{id}", Req::StaffOnly),
+    ("DELETE /api/tasks/{id}", Req::StaffOnly),
+    ("GET /api/tasks/{taskId}/comments", Req::StaffOnly),
+    ("POST /api/tasks/{taskId}/comments", Req::StaffOnly),
+    ("GET /api/task-spaces", Req::StaffOnly),
+    ("POST /api/task-spaces", Req::StaffOnly),
+    ("PATCH /api/task-spaces/{id}", Req::StaffOnly),
+    ("DELETE /api/task-spaces/{id}", Req::StaffOnly),
+    ("GET /api/task-spaces/{id}/tasks", Req::StaffOnly),
+    ("GET /api/clients", Req::ScopedRead(Permission::ManageClients)),
+    ("POST /api/clients", Req::Write(Permission::ManageClients)),
+    ("GET /api/clients/{id}", Req::ScopedRead(Permission::ManageClients)),
+    ("PATCH /api/clients/{id}", Req::Write(Permission::ManageClients)),
+    ("DELETE /api/clients/{id}", Req::Write(Permission::ManageClients)),
+    ("GET /api/clients/{clientId}/documents", Req::ScopedRead(Permission::ManageClients)),
+    ("POST /api/clients/{clientId}/documents", Req::Write(Permission::ManageClients)),
+    ("DELETE /api/clients/{clientId}/documents/{documentId}", Req::Write(Permission::ManageClients)),
+    ("GET /api/campaigns", Req::ScopedRead(Permission::ManageCampaigns)),
+    ("POST /api/campaigns", Req::Write(Permission::ManageCampaigns)),
+    ("GET /api/campaigns/{id}", Req::ScopedRead(Permission::ManageCampaigns)),
+    ("PATCH /api/campaigns/{id}", Req::Write(Permission::ManageCampaigns)),
+    ("DELETE /api/campaigns/{id}", Req::Write(Permission::ManageCampaigns)),
+    ("GET /api/leads", Req::Permission(Permission::ManageLeads)),
+    ("POST /api/leads", Req::Permission(Permission::ManageLeads)),
+    ("GET /api/leads/{id}", Req::Permission(Permission::ManageLeads)),
+    ("PATCH /api/leads/{id}", Req::Permission(Permission::ManageLeads)),
+    ("DELETE /api/leads/{id}", Req::Permission(Permission::ManageLeads)),
+    ("GET /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
+    ("POST /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
+    ("POST /api/leads/{id}/convert", Req::Permission(Permission::ManageLeads)),
     ("GET /health", Req::Public),
     ("GET /health/live", Req::Public),
     ("GET /health/ready", Req::Public),
@@ -77,9 +119,25 @@ fn has_by_default(role: Role, permission: Permission) -> bool {
     Access::new(role, PermissionOverrides::default()).has(permission)
 }
 
+fn may_write_by_default(role: Role, permission: Permission) -> bool {
+    Access::new(role, PermissionOverrides::default()).scope(permission).is_some_and(|scope| scope != Scope::ViewOnly)
+}
+
+/// Roles the table says are refused an operation (for the flag-guarded kinds).
+fn denied(requirement: Requirement, role: Role) -> Option<(Permission, bool)> {
+    match requirement {
+        Req::Permission(p) | Req::ScopedRead(p) => Some((p, !has_by_default(role, p))),
+        Req::Write(p) => Some((p, !may_write_by_default(role, p))),
+        _ => None,
+    }
+}
+
 /// Real values for path parameters, so a guard cannot pass by the path failing to parse.
-fn concrete(template: &str, user_id: i64, api_key_id: &str) -> String {
-    if template.starts_with("/api/users/{id}") {
+/// `fixtures` holds further (path prefix, placeholder, value) triples.
+fn concrete(template: &str, user_id: i64, api_key_id: &str, fixtures: &[(&str, &str, String)]) -> String {
+    if let Some((_, placeholder, value)) = fixtures.iter().find(|(prefix, _, _)| template.starts_with(prefix)) {
+        template.replace(placeholder, value)
+    } else if template.starts_with("/api/users/{id}") {
         template.replace("{id}", &user_id.to_string())
     } else if template.starts_with("/api/api-keys/{id}") {
         template.replace("{id}", api_key_id)
@@ -122,7 +180,7 @@ fn the_documented_security_matches_the_guards() {
             alternatives.is_empty() || alternatives.iter().any(|alt| alt.as_object().is_some_and(|o| o.is_empty()));
         match requirement(&operation) {
             Req::Public => assert!(anonymous_allowed, "{operation} is public but documents required credentials"),
-            Req::Authenticated | Req::Permission(_) => {
+            Req::Authenticated | Req::Permission(_) | Req::Write(_) | Req::ScopedRead(_) | Req::StaffOnly => {
                 assert!(!anonymous_allowed, "{operation} requires sign-in but its OpenAPI security allows anonymous")
             }
         }
@@ -152,14 +210,56 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
     let key = app.post("/api/api-keys", Some(&admin), &json!({"name": "rbac"})).await;
     assert_eq!(key.status(), StatusCode::CREATED);
     let key_id = key.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let space = app.post("/api/task-spaces", Some(&admin), &json!({"name": "rbac"})).await;
+    assert_eq!(space.status(), StatusCode::CREATED);
+    let space_id = space.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let task = app.post("/api/tasks", Some(&admin), &json!({"title": "rbac", "spaceId": space_id})).await;
+    assert_eq!(task.status(), StatusCode::CREATED);
+    let task_id = task.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let client = app.post("/api/clients", Some(&admin), &json!({"name": "rbac client"})).await;
+    assert_eq!(client.status(), StatusCode::CREATED);
+    let client_id = client.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let document = app
+        .post(
+            &format!("/api/clients/{client_id}/documents"),
+            Some(&admin),
+            &json!({"name": "brief", "objectPath": "/objects/brief.pdf"}),
+        )
+        .await;
+    assert_eq!(document.status(), StatusCode::CREATED);
+    let document_id = document.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let campaign = app
+        .post("/api/campaigns", Some(&admin), &json!({"clientId": client_id, "name": "rbac", "type": "social"}))
+        .await;
+    assert_eq!(campaign.status(), StatusCode::CREATED);
+    let campaign_id = campaign.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let lead = app.post("/api/leads", Some(&admin), &json!({"name": "rbac lead"})).await;
+    assert_eq!(lead.status(), StatusCode::CREATED);
+    let lead_id = lead.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let fixtures = [
+        (
+            "/api/clients/{clientId}/documents/{documentId}",
+            "{clientId}/documents/{documentId}",
+            format!("{client_id}/documents/{document_id}"),
+        ),
+        ("/api/clients/{clientId}", "{clientId}", client_id.clone()),
+        ("/api/clients/{id}", "{id}", client_id),
+        ("/api/campaigns/{id}", "{id}", campaign_id),
+        ("/api/leads/{leadId}", "{leadId}", lead_id.clone()),
+        ("/api/leads/{id}", "{id}", lead_id),
+        ("/api/tasks/{id}", "{id}", task_id.clone()),
+        ("/api/tasks/{taskId}", "{taskId}", task_id),
+        ("/api/task-spaces/{id}", "{id}", space_id),
+    ];
 
     let operations: Vec<String> = documented_operations().into_iter().map(|(op, _)| op).collect();
     let mut checked_denials = 0;
+    let mut staff_only_denials = 0;
     // Refusals first: they must not change anything, so the allowed calls below still find
     // every fixture as it was.
     for operation in &operations {
         let template = operation.split_once(' ').unwrap().1;
-        let path = concrete(template, target_id, &key_id);
+        let path = concrete(template, target_id, &key_id, &fixtures);
         let requirement = requirement(operation);
         if requirement == Req::Public {
             continue;
@@ -169,8 +269,19 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "anonymous {operation}");
         assert_eq!(problem(anonymous).await["code"], "AUTHENTICATION_ERROR", "anonymous {operation}");
 
-        let Req::Permission(permission) = requirement else { continue };
-        for (role, token) in tokens.iter().filter(|(role, _)| !has_by_default(*role, permission)) {
+        if requirement == Req::StaffOnly {
+            for (role, token) in tokens.iter().filter(|(role, _)| !domain::tasks::may_use_tasks(*role)) {
+                let response = send(&app, operation, &path, Some(token)).await;
+                assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role} calling {operation}");
+                let body = problem(response).await;
+                assert_eq!(body["code"], "FORBIDDEN", "{role} calling {operation}");
+                assert!(body["detail"].as_str().unwrap().contains("staff"), "the refusal says why: {body}");
+                staff_only_denials += 1;
+            }
+            continue;
+        }
+        let Some((permission, _)) = denied(requirement, Role::Admin) else { continue };
+        for (role, token) in tokens.iter().filter(|(role, _)| denied(requirement, *role).is_some_and(|(_, no)| no)) {
             let response = send(&app, operation, &path, Some(token)).await;
             assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role} calling {operation}");
             let body = problem(response).await;
@@ -184,11 +295,20 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         }
     }
     // 6 canManageUsers and 4 canManageSettings routes, each refused to the 8 non-admins.
-    assert_eq!(checked_denials, 10 * 8, "every non-admin role was refused every admin-only route");
+    // Every role the table refuses was refused: among them, the 6 canManageUsers and 4
+    // canManageSettings routes for the 8 non-admins.
+    let expected: usize = GUARDS
+        .iter()
+        .map(|(_, req)| Role::ALL.into_iter().filter(|role| denied(*req, *role).is_some_and(|(_, no)| no)).count())
+        .sum();
+    assert_eq!(checked_denials, expected, "every refused role was refused every flag-guarded route");
+    assert!(checked_denials >= 10 * 8 + 21, "admin-only and CRM routes were all checked");
+    // 12 staff-only task routes, each refused to client and prospective_client.
+    assert_eq!(staff_only_denials, 12 * 2, "client-portal roles were refused every task route");
 
     for operation in &operations {
         let template = operation.split_once(' ').unwrap().1;
-        let path = concrete(template, target_id, &key_id);
+        let path = concrete(template, target_id, &key_id, &fixtures);
         let allowed: Vec<&(Role, String)> = match requirement(operation) {
             Req::Public => {
                 let response = send(&app, operation, &path, None).await;
@@ -207,7 +327,11 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
                 continue;
             }
             Req::Authenticated => tokens.iter().collect(),
-            Req::Permission(permission) => {
+            Req::StaffOnly => tokens.iter().filter(|(role, _)| domain::tasks::may_use_tasks(*role)).collect(),
+            Req::Write(permission) => {
+                tokens.iter().filter(|(role, _)| may_write_by_default(*role, permission)).collect()
+            }
+            Req::Permission(permission) | Req::ScopedRead(permission) => {
                 tokens.iter().filter(|(role, _)| has_by_default(*role, permission)).collect()
             }
         };

@@ -2,7 +2,7 @@
 //!
 //! A fresh database is seeded with 10,000 users in one `generate_series` statement, all
 //! sharing the argon2id hash of the bootstrap admin's password (created by the server at
-//! start-up, so the hash is real). Each endpoint is then driven by
+//! start-up, so the hash is real), and with 10,000 tasks the same way. Each endpoint is then driven by
 //! `wrk -t2 -c32 -d10s --latency`; requests/s, p50, p99 and errors are collected into a
 //! Markdown table, printed and written to `target/bench/latest.md`, together with the
 //! server's peak resident memory (VmHWM). Nothing is asserted: the numbers are a report.
@@ -17,6 +17,9 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 const SEED_USERS: u32 = 10_000;
+const SEED_TASKS: u32 = 10_000;
+/// Leads seeded for the CRM runs (unique emails and phones, as duplicate detection requires).
+const SEED_LEADS: u32 = 10_000;
 const THREADS: u32 = 2;
 const CONNECTIONS: u32 = 32;
 const DURATION_SECS: u32 = 10;
@@ -220,6 +223,28 @@ pub fn bench(admin_url: &str) -> Result<ExitCode> {
     let seed_secs = seeding.elapsed().as_secs_f64();
     println!("Seeded {inserted} users (one INSERT … generate_series, shared argon2id hash) in {seed_secs:.2} s");
     let user_id = server.db.sql("SELECT id FROM users WHERE username = 'bench_user_5000'")?;
+    let tasks_inserted = server.db.sql(&format!(
+        "WITH rows AS (INSERT INTO tasks (title, description, status, priority, due_date, assigned_to_id, created_by) \
+         SELECT 'Bench task ' || i, 'Seeded by cargo xtask bench', \
+         (ARRAY['todo','in_progress','review','completed'])[1 + i % 4], (ARRAY['low','normal','high','urgent'])[1 + i % 4], \
+         now() + (i % 60 - 30) * interval '1 day', a.id, a.id \
+         FROM generate_series(1, {SEED_TASKS}) AS i, (SELECT id FROM users WHERE username = 'admin') AS a RETURNING 1) \
+         SELECT count(*) FROM rows"
+    ))?;
+    server.db.sql("ANALYZE tasks")?;
+    println!("Seeded {tasks_inserted} tasks");
+    let task_id = server.db.sql("SELECT id FROM tasks WHERE title = 'Bench task 5000'")?;
+    let leads_inserted = server.db.sql(&format!(
+        "WITH rows AS (INSERT INTO leads (name, email, phone, company, stage, score, value) \
+         SELECT 'Bench lead ' || i, 'lead' || i || '@bench.test', '+1 555 ' || lpad(i::text, 7, '0'), \
+         'Company ' || (i % 500), \
+         (ARRAY['prospect','contacted','qualified','proposal','closed_won','closed_lost'])[1 + i % 6], \
+         (ARRAY['hot','warm','cold'])[1 + i % 3], (i % 100) * 100 \
+         FROM generate_series(1, {SEED_LEADS}) AS i RETURNING 1) SELECT count(*) FROM rows"
+    ))?;
+    server.db.sql("ANALYZE leads")?;
+    println!("Seeded {leads_inserted} leads");
+    let lead_id = server.db.sql("SELECT id FROM leads WHERE name = 'Bench lead 5000'")?;
 
     let session = server.login()?;
     let bearer = vec![format!("Authorization: Bearer {}", session.token)];
@@ -234,6 +259,12 @@ pub fn bench(admin_url: &str) -> Result<ExitCode> {
         ("GET /api/user".to_owned(), bearer.clone(), None),
         ("GET /api/users?limit=50".to_owned(), bearer.clone(), None),
         (format!("GET /api/users/{user_id}"), bearer.clone(), None),
+        ("GET /api/tasks?limit=50".to_owned(), bearer.clone(), None),
+        ("GET /api/tasks?limit=50&sort=dueDate&due=week".to_owned(), bearer.clone(), None),
+        (format!("GET /api/tasks/{task_id}"), bearer.clone(), None),
+        ("GET /api/leads?limit=50".to_owned(), bearer.clone(), None),
+        ("GET /api/leads?limit=50&stage=qualified&sort=-value".to_owned(), bearer.clone(), None),
+        (format!("GET /api/leads/{lead_id}"), bearer.clone(), None),
         ("POST /api/users (argon2id hashing)".to_owned(), Vec::new(), Some(script.as_path())),
     ];
     let peak_rss = || -> Result<u64> {

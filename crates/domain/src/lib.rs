@@ -4,9 +4,15 @@
 pub mod activity;
 pub mod api_keys;
 pub mod auth;
+pub mod campaigns;
+pub mod clients;
 pub mod error;
+pub mod leads;
 pub mod pagination;
 pub mod permissions;
+#[cfg(feature = "recurrence")]
+pub mod recurrence;
+pub mod tasks;
 pub mod users;
 pub mod validation;
 

@@ -18,13 +18,20 @@ use utoipa_actix_web::AppExt;
             and `offset`, and return `X-Total-Count` and `Link` headers.",
         license(name = "MIT", identifier = "MIT")
     ),
-    components(schemas(domain::Problem, domain::FieldError, domain::ErrorCode, domain::Role, domain::Permission)),
+    components(schemas(domain::Problem, domain::FieldError, domain::ErrorCode, domain::Role, domain::Permission,
+        domain::tasks::TaskStatus, domain::tasks::DueFilter, domain::tasks::TaskSort,
+        domain::clients::ClientSort, domain::campaigns::CampaignSort, domain::leads::LeadSort)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, sign-in, sessions, password reset, own profile"),
         (name = "users", description = "User administration (canManageUsers)"),
         (name = "api-keys", description = "API keys for integrators (canManageSettings)"),
         (name = "activity", description = "Audit trail (canManageSettings)"),
+        (name = "clients", description = "Clients and their documents (canManageClients; client-portal users read their own client)"),
+        (name = "campaigns", description = "Campaigns (canManageCampaigns; client-portal users read their own client's)"),
+        (name = "leads", description = "Leads, activities and conversion to clients (canManageLeads)"),
+        (name = "tasks", description = "Tasks, recurrence and comments (staff-side roles)"),
+        (name = "task-spaces", description = "The tree of task spaces (staff-side roles)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -21,6 +21,17 @@ impl StorageError {
             _ => None,
         }
     }
+
+    /// The violated foreign key's name, when this is a foreign-key violation.
+    pub fn foreign_key_violation(&self) -> Option<&str> {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            StorageError::Query(Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info)) => {
+                Some(info.constraint_name().unwrap_or(""))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for StorageError {

@@ -3,13 +3,19 @@
 
 pub mod activity;
 pub mod api_keys;
+pub mod campaigns;
+pub mod clients;
 pub mod error;
+pub mod leads;
 pub mod migrations;
 pub mod outbox;
 pub mod password_resets;
 pub mod pool;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod task_comments;
+pub mod task_spaces;
+pub mod tasks;
 pub mod users;
 
 pub use diesel_async::AsyncPgConnection;

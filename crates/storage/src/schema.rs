@@ -91,10 +91,115 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clients (id) {
+        id -> Uuid,
+        name -> Varchar,
+        email -> Nullable<Varchar>,
+        phone -> Nullable<Varchar>,
+        company -> Nullable<Varchar>,
+        website -> Nullable<Varchar>,
+        logo_url -> Nullable<Varchar>,
+        service_tags -> Array<Text>,
+        status -> Varchar,
+        assigned_to_id -> Nullable<Int4>,
+        notes -> Nullable<Text>,
+        social_links -> Jsonb,
+        stripe_customer_id -> Nullable<Varchar>,
+        stripe_subscription_id -> Nullable<Varchar>,
+        display_order -> Int4,
+        archived_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    client_documents (id) {
+        id -> Uuid,
+        client_id -> Uuid,
+        name -> Varchar,
+        description -> Nullable<Text>,
+        object_path -> Varchar,
+        file_type -> Nullable<Varchar>,
+        file_size -> Nullable<Int4>,
+        uploaded_by -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Uuid,
+        client_id -> Uuid,
+        name -> Varchar,
+        #[sql_name = "type"]
+        campaign_type -> Varchar,
+        status -> Varchar,
+        start_date -> Nullable<Timestamptz>,
+        end_date -> Nullable<Timestamptz>,
+        budget -> Nullable<Int4>,
+        description -> Nullable<Text>,
+        goals -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    leads (id) {
+        id -> Uuid,
+        client_id -> Nullable<Uuid>,
+        assigned_to_id -> Nullable<Int4>,
+        created_by -> Nullable<Int4>,
+        name -> Varchar,
+        first_name -> Nullable<Varchar>,
+        last_name -> Nullable<Varchar>,
+        email -> Nullable<Varchar>,
+        phone -> Nullable<Varchar>,
+        company -> Nullable<Varchar>,
+        job_title -> Nullable<Varchar>,
+        website -> Nullable<Varchar>,
+        stage -> Varchar,
+        score -> Varchar,
+        ai_score -> Nullable<Int4>,
+        status -> Varchar,
+        source -> Varchar,
+        value -> Nullable<Int4>,
+        tags -> Array<Text>,
+        social_links -> Jsonb,
+        location -> Nullable<Varchar>,
+        industry -> Nullable<Varchar>,
+        next_follow_up_date -> Nullable<Timestamptz>,
+        notes -> Nullable<Text>,
+        converted_client_id -> Nullable<Uuid>,
+        converted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    lead_activities (id) {
+        id -> Uuid,
+        lead_id -> Uuid,
+        user_id -> Nullable<Int4>,
+        #[sql_name = "type"]
+        activity_type -> Varchar,
+        subject -> Nullable<Varchar>,
+        description -> Nullable<Text>,
+        metadata -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
 diesel::joinable!(activity_logs -> users (user_id));
+diesel::joinable!(client_documents -> clients (client_id));
+diesel::joinable!(campaigns -> clients (client_id));
+diesel::joinable!(lead_activities -> leads (lead_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -103,4 +208,71 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_reset_tokens,
     email_outbox,
     activity_logs,
+    clients,
+    client_documents,
+    campaigns,
+    leads,
+    lead_activities,
 );
+
+diesel::table! {
+    task_spaces (id) {
+        id -> Uuid,
+        name -> Varchar,
+        icon -> Varchar,
+        color -> Varchar,
+        parent_space_id -> Nullable<Uuid>,
+        #[sql_name = "order"]
+        order_ -> Int4,
+        created_by -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Uuid,
+        campaign_id -> Nullable<Uuid>,
+        client_id -> Nullable<Uuid>,
+        assigned_to_id -> Nullable<Int4>,
+        space_id -> Nullable<Uuid>,
+        title -> Varchar,
+        description -> Nullable<Text>,
+        status -> Varchar,
+        priority -> Varchar,
+        due_date -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+        archived_at -> Nullable<Timestamptz>,
+        checklist -> Jsonb,
+        estimated_hours -> Int4,
+        tags -> Array<Text>,
+        task_progress -> Int4,
+        start_date -> Nullable<Timestamptz>,
+        blocks_completion -> Bool,
+        is_recurring -> Bool,
+        recurrence_rule -> Nullable<Varchar>,
+        recurrence_timezone -> Varchar,
+        recurrence_start -> Nullable<Timestamptz>,
+        schedule_from -> Varchar,
+        series_id -> Nullable<Uuid>,
+        instance_date -> Nullable<Date>,
+        created_by -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    task_comments (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        user_id -> Int4,
+        comment -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(tasks -> task_spaces (space_id));
+diesel::joinable!(task_comments -> tasks (task_id));
+diesel::allow_tables_to_appear_in_same_query!(tasks, task_spaces, task_comments);

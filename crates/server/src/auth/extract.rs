@@ -260,6 +260,29 @@ impl<P: RequiredPermission> FromRequest for Authorized<P> {
     }
 }
 
+/// An authenticated staff-side caller: client-portal roles (`client`,
+/// `prospective_client`) get 403. Guards the task routes (`domain::tasks::may_use_tasks`).
+pub struct StaffOnly {
+    pub principal: Principal,
+}
+
+impl FromRequest for StaffOnly {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            if domain::tasks::may_use_tasks(principal.access.role) {
+                Ok(StaffOnly { principal })
+            } else {
+                Err(AppError::forbidden("This action is for staff accounts; client-portal accounts cannot use it"))
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,4 +6,4 @@ pub mod extract;
 pub mod passwords;
 pub mod tokens;
 
-pub use extract::{perm, Authorized, OptionalPrincipal, Principal};
+pub use extract::{perm, Authorized, OptionalPrincipal, Principal, StaffOnly};

@@ -4,7 +4,12 @@
 pub mod activity;
 pub mod api_keys;
 pub mod auth;
+pub mod campaigns;
+pub mod clients;
 pub mod health;
+pub mod leads;
+pub mod task_spaces;
+pub mod tasks;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,7 +20,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(auth::configure)
             .configure(users::configure)
             .configure(api_keys::configure)
-            .configure(activity::configure),
+            .configure(activity::configure)
+            .configure(clients::configure)
+            .configure(campaigns::configure)
+            .configure(leads::configure)
+            .configure(tasks::configure)
+            .configure(task_spaces::configure),
     );
     cfg.configure(health::configure);
 }

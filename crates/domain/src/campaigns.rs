@@ -1,0 +1,186 @@
+//! Marketing campaigns, each run for one client.
+
+use crate::users::double_option;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignStatus {
+    Planning,
+    Active,
+    Paused,
+    Completed,
+    Cancelled,
+}
+
+impl CampaignStatus {
+    pub const ALL: [CampaignStatus; 5] = [
+        CampaignStatus::Planning,
+        CampaignStatus::Active,
+        CampaignStatus::Paused,
+        CampaignStatus::Completed,
+        CampaignStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CampaignStatus::Planning => "planning",
+            CampaignStatus::Active => "active",
+            CampaignStatus::Paused => "paused",
+            CampaignStatus::Completed => "completed",
+            CampaignStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<CampaignStatus> {
+        CampaignStatus::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Campaign {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub name: String,
+    /// Free text such as `social`, `email`, `ppc`, `seo`.
+    #[serde(rename = "type")]
+    pub campaign_type: String,
+    pub status: CampaignStatus,
+    pub start_date: Option<DateTime<Utc>>,
+    pub end_date: Option<DateTime<Utc>>,
+    pub budget: Option<i32>,
+    pub description: Option<String>,
+    pub goals: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateCampaignRequest {
+    pub client_id: Uuid,
+    #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
+    pub name: String,
+    #[serde(rename = "type")]
+    #[validate(length(min = 1, max = 50), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50, pattern = r"\S"))]
+    pub campaign_type: String,
+    /// Defaults to `planning`.
+    pub status: Option<CampaignStatus>,
+    pub start_date: Option<DateTime<Utc>>,
+    pub end_date: Option<DateTime<Utc>>,
+    #[validate(range(min = 0))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub budget: Option<i32>,
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub description: Option<String>,
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub goals: Option<String>,
+}
+
+/// Partial update: absent fields stay as they are; `null` clears an optional field.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateCampaignRequest {
+    #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    #[validate(length(min = 1, max = 50), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50, pattern = r"\S"))]
+    pub campaign_type: Option<String>,
+    pub status: Option<CampaignStatus>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<DateTime<Utc>>))]
+    pub start_date: Option<Option<DateTime<Utc>>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<DateTime<Utc>>))]
+    pub end_date: Option<Option<DateTime<Utc>>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 0))]
+    pub budget: Option<Option<i32>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub description: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub goals: Option<Option<String>>,
+}
+
+/// Sort keys of `GET /api/campaigns`; `-` means descending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CampaignSort {
+    #[serde(rename = "createdAt")]
+    CreatedAt,
+    #[default]
+    #[serde(rename = "-createdAt")]
+    CreatedAtDesc,
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "startDate")]
+    StartDate,
+    #[serde(rename = "-startDate")]
+    StartDateDesc,
+}
+
+/// Filters of `GET /api/campaigns`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignFilter {
+    pub client_id: Option<Uuid>,
+    pub status: Option<CampaignStatus>,
+    /// Created on or after this day (UTC).
+    pub created_from: Option<NaiveDate>,
+    /// Created on or before this day (UTC).
+    pub created_to: Option<NaiveDate>,
+    /// `createdAt`, `-createdAt` (default), `name`, `-name`, `startDate`, `-startDate`.
+    pub sort: Option<CampaignSort>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_is_named_type_in_json() {
+        let body: CreateCampaignRequest = serde_json::from_str(
+            r#"{"clientId":"6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10","name":"Launch","type":"social"}"#,
+        )
+        .unwrap();
+        assert_eq!(body.campaign_type, "social");
+        assert!(body.validate().is_ok());
+        let blank: CreateCampaignRequest = serde_json::from_str(
+            r#"{"clientId":"6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10","name":" ","type":"social","budget":-1}"#,
+        )
+        .unwrap();
+        let errors = crate::validation::field_errors(&blank.validate().unwrap_err());
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["budget", "name"]);
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for status in CampaignStatus::ALL {
+            assert_eq!(CampaignStatus::parse(status.as_str()), Some(status));
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! Clients (the agency's customers), their document metadata, and who may see which
+//! CRM records: one small pure rule per resource, used by the handlers.
+
+use crate::permissions::{Access, Permission, Scope};
+use crate::users::double_option;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Which rows of a CRM table a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    All,
+    /// Records assigned to this user (for campaigns: campaigns of clients assigned to them).
+    AssignedTo(i32),
+    /// One client's records only (client-portal users).
+    Client(Uuid),
+}
+
+/// What a caller may do with a CRM resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visibility {
+    pub rows: Rows,
+    pub writable: bool,
+}
+
+/// The parts of the signed-in user the CRM scope rules need.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    pub user_id: i32,
+    pub access: Access,
+    /// `users.client_id`: the client a portal user belongs to.
+    pub client_id: Option<&'a str>,
+}
+
+fn granted(caller: &Caller<'_>, permission: Permission) -> Option<Visibility> {
+    caller.access.scope(permission).map(|scope| match scope {
+        Scope::All => Visibility { rows: Rows::All, writable: true },
+        Scope::Assigned | Scope::Own => Visibility { rows: Rows::AssignedTo(caller.user_id), writable: true },
+        Scope::ViewOnly => Visibility { rows: Rows::All, writable: false },
+    })
+}
+
+/// Client-portal users linked to a client read that client's records, nothing else.
+fn portal(caller: &Caller<'_>) -> Option<Visibility> {
+    if !caller.access.role.is_client_portal() {
+        return None;
+    }
+    let client = caller.client_id.and_then(|id| Uuid::parse_str(id).ok())?;
+    Some(Visibility { rows: Rows::Client(client), writable: false })
+}
+
+/// Clients: `canManageClients` with its scope, else a portal user's own client (read-only).
+pub fn client_visibility(caller: &Caller<'_>) -> Option<Visibility> {
+    granted(caller, Permission::ManageClients).or_else(|| portal(caller))
+}
+
+/// Campaigns: `canManageCampaigns` with its scope (view-only reads all), else a portal
+/// user's own client's campaigns (read-only).
+pub fn campaign_visibility(caller: &Caller<'_>) -> Option<Visibility> {
+    granted(caller, Permission::ManageCampaigns).or_else(|| portal(caller))
+}
+
+/// Leads: `canManageLeads` with its scope; portal users never see leads.
+pub fn lead_visibility(caller: &Caller<'_>) -> Option<Visibility> {
+    granted(caller, Permission::ManageLeads)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ClientStatus {
+    Active,
+    Inactive,
+    Archived,
+}
+
+impl ClientStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientStatus::Active => "active",
+            ClientStatus::Inactive => "inactive",
+            ClientStatus::Archived => "archived",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ClientStatus> {
+        [ClientStatus::Active, ClientStatus::Inactive, ClientStatus::Archived].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    pub id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub website: Option<String>,
+    pub logo_url: Option<String>,
+    pub service_tags: Vec<String>,
+    pub status: ClientStatus,
+    pub assigned_to_id: Option<i32>,
+    pub notes: Option<String>,
+    pub social_links: BTreeMap<String, String>,
+    pub stripe_customer_id: Option<String>,
+    pub stripe_subscription_id: Option<String>,
+    pub display_order: i32,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateClientRequest {
+    #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
+    pub name: String,
+    #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
+    pub email: Option<String>,
+    #[validate(length(max = 50))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub phone: Option<String>,
+    #[validate(length(max = 200))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub company: Option<String>,
+    #[validate(url, length(max = 2048))]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048))]
+    pub website: Option<String>,
+    #[validate(url, length(max = 2048))]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048))]
+    pub logo_url: Option<String>,
+    #[validate(length(max = 50))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    pub service_tags: Option<Vec<String>>,
+    /// Defaults to `active`.
+    pub status: Option<ClientStatus>,
+    pub assigned_to_id: Option<i32>,
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub notes: Option<String>,
+    pub social_links: Option<BTreeMap<String, String>>,
+    pub display_order: Option<i32>,
+}
+
+/// Partial update: absent fields stay as they are; `null` clears an optional field.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateClientRequest {
+    #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
+    pub name: Option<String>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Email, max_length = 254))]
+    pub email: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 50))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 50))]
+    pub phone: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 200))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
+    pub company: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 2048))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
+    pub website: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 2048))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
+    pub logo_url: Option<Option<String>>,
+    #[validate(length(max = 50))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    pub service_tags: Option<Vec<String>>,
+    /// `archived` archives (as DELETE does); any other status un-archives.
+    pub status: Option<ClientStatus>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
+    pub assigned_to_id: Option<Option<i32>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub notes: Option<Option<String>>,
+    pub social_links: Option<BTreeMap<String, String>>,
+    pub display_order: Option<i32>,
+}
+
+/// Sort keys of `GET /api/clients`; `-` means descending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ClientSort {
+    #[serde(rename = "createdAt")]
+    CreatedAt,
+    #[default]
+    #[serde(rename = "-createdAt")]
+    CreatedAtDesc,
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "displayOrder")]
+    DisplayOrder,
+    #[serde(rename = "-displayOrder")]
+    DisplayOrderDesc,
+}
+
+/// Filters of `GET /api/clients`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct ClientFilter {
+    /// Case-insensitive match on name, email, company or phone.
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
+    pub q: Option<String>,
+    pub status: Option<ClientStatus>,
+    pub assigned_to_id: Option<i32>,
+    /// Archived clients are left out unless this is `true` (or `status=archived`).
+    pub include_archived: Option<bool>,
+    /// Created on or after this day (UTC).
+    pub created_from: Option<NaiveDate>,
+    /// Created on or before this day (UTC).
+    pub created_to: Option<NaiveDate>,
+    /// `createdAt`, `-createdAt` (default), `name`, `-name`, `displayOrder`, `-displayOrder`.
+    pub sort: Option<ClientSort>,
+}
+
+/// A file attached to a client (metadata; the bytes live in object storage).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClientDocument {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub object_path: String,
+    pub file_type: Option<String>,
+    pub file_size: Option<i32>,
+    pub uploaded_by: Option<i32>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateClientDocumentRequest {
+    #[validate(length(min = 1, max = 255), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = r"\S"))]
+    pub name: String,
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub description: Option<String>,
+    /// Where the file is stored, e.g. `/objects/clients/…/brief.pdf`.
+    #[validate(length(min = 1, max = 1024), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024, pattern = r"\S"))]
+    pub object_path: String,
+    #[validate(length(max = 255))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 255))]
+    pub file_type: Option<String>,
+    #[validate(range(min = 0))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    pub file_size: Option<i32>,
+}
+
+/// `[from, to]` days as a half-open UTC timestamp range; `None` bounds are open.
+pub fn day_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let start = |day: NaiveDate| day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    (from.and_then(start), to.and_then(|day| day.succ_opt()).and_then(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::permissions::PermissionOverrides;
+    use crate::Role;
+
+    fn caller(role: Role, client_id: Option<&str>) -> Caller<'_> {
+        Caller { user_id: 7, access: Access::new(role, PermissionOverrides::default()), client_id }
+    }
+
+    #[test]
+    fn staff_see_everything_and_sales_agents_their_assignments() {
+        assert_eq!(client_visibility(&caller(Role::Staff, None)), Some(Visibility { rows: Rows::All, writable: true }));
+        assert_eq!(
+            client_visibility(&caller(Role::SalesAgent, None)),
+            Some(Visibility { rows: Rows::AssignedTo(7), writable: true })
+        );
+        assert_eq!(
+            lead_visibility(&caller(Role::SalesAgent, None)),
+            Some(Visibility { rows: Rows::AssignedTo(7), writable: true })
+        );
+        assert_eq!(
+            campaign_visibility(&caller(Role::SalesAgent, None)),
+            Some(Visibility { rows: Rows::All, writable: false }),
+            "campaigns are view-only for sales agents"
+        );
+        assert_eq!(
+            client_visibility(&caller(Role::StaffContentCreator, None)),
+            Some(Visibility { rows: Rows::All, writable: false })
+        );
+        assert_eq!(client_visibility(&caller(Role::Creator, None)), None);
+    }
+
+    #[test]
+    fn portal_users_read_only_their_own_client() {
+        let id = Uuid::from_u128(0x6f1c6c1e_8f0e_4a43_9d7b_1d1f7f6e1a10);
+        let text = id.to_string();
+        let portal = caller(Role::Client, Some(&text));
+        let own = Some(Visibility { rows: Rows::Client(id), writable: false });
+        assert_eq!(client_visibility(&portal), own);
+        assert_eq!(campaign_visibility(&portal), own);
+        assert_eq!(lead_visibility(&portal), None, "portal users never see leads");
+        assert_eq!(client_visibility(&caller(Role::ProspectiveClient, Some(&text))), own);
+        assert_eq!(client_visibility(&caller(Role::Client, None)), None, "unlinked portal users see nothing");
+        assert_eq!(client_visibility(&caller(Role::Client, Some("not-a-uuid"))), None);
+        assert_eq!(client_visibility(&caller(Role::Creator, Some(&text))), None, "only portal roles use the link");
+    }
+
+    #[test]
+    fn day_ranges_include_the_last_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let (from, to) = day_range(Some(day), Some(day));
+        assert_eq!(to.unwrap() - from.unwrap(), chrono::Duration::days(1));
+        assert_eq!(day_range(None, Some(NaiveDate::MAX)), (None, None));
+    }
+
+    #[test]
+    fn sort_keys_parse_from_their_names() {
+        let filter: ClientFilter = serde_json::from_str(r#"{"sort":"-name"}"#).unwrap();
+        assert_eq!(filter.sort, Some(ClientSort::NameDesc));
+        assert!(serde_json::from_str::<ClientFilter>(r#"{"sort":"password"}"#).is_err());
+    }
+}

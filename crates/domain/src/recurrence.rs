@@ -1,0 +1,243 @@
+//! Recurring tasks: RFC 5545 recurrence rules (the `rrule` crate) evaluated in the task's
+//! IANA time zone (chrono-tz), so a weekly 09:00 Europe/Berlin task stays at 09:00 local
+//! time across daylight-saving changes.
+//!
+//! A series is anchored at `dtstart`, the first instance's due date and time. The next
+//! instance depends on `schedule_from`:
+//! - `due_date`: the first occurrence of the rule (from `dtstart`) after the current
+//!   instance's due date. `COUNT` and `UNTIL` end the series: after the last occurrence
+//!   there is no next instance.
+//! - `completion_date`: the rule is restarted on the local day of completion (at the due
+//!   time of day) and its first occurrence after that day is taken, so `INTERVAL` counts
+//!   from completion. `UNTIL` still ends the series; `COUNT` cannot be used (it would
+//!   count from every restart) and is refused.
+//!
+//! Month ends follow RFC 5545: a monthly rule on the 31st (`BYMONTHDAY=31`, or a start on
+//! the 31st) skips months without a 31st instead of clamping to the 30th/28th; use
+//! `BYMONTHDAY=-1` for "the last day of every month".
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use rrule::{Frequency, RRule, RRuleSet, Unvalidated};
+
+/// How the next instance's date is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    DueDate,
+    CompletionDate,
+}
+
+/// The longest RRULE accepted.
+pub const MAX_RULE_LEN: usize = 500;
+
+/// Parses and checks an `RRULE` value (without the `RRULE:` prefix or a `DTSTART`):
+/// `FREQ` must be DAILY, WEEKLY, MONTHLY or YEARLY.
+pub fn parse_rule(rule: &str) -> Result<RRule<Unvalidated>, String> {
+    let rule = rule.trim();
+    let rule = rule.strip_prefix("RRULE:").unwrap_or(rule);
+    if rule.is_empty() || rule.len() > MAX_RULE_LEN {
+        return Err(format!("must be an RRULE of 1 to {MAX_RULE_LEN} characters, e.g. FREQ=WEEKLY;BYDAY=MO"));
+    }
+    if rule.contains(['\n', '\r']) || rule.to_ascii_uppercase().contains("DTSTART") {
+        return Err("must be a single RRULE value without DTSTART (the due date is the start)".to_owned());
+    }
+    let parsed: RRule<Unvalidated> = rule.parse().map_err(|e| format!("is not a valid RRULE: {e}"))?;
+    match parsed.get_freq() {
+        Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly => Ok(parsed),
+        other => Err(format!("FREQ={other} is not supported; use DAILY, WEEKLY, MONTHLY or YEARLY")),
+    }
+}
+
+/// Parses an IANA time zone name such as `Europe/Berlin` or `UTC`.
+pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.parse::<chrono_tz::Tz>().map_err(|_| format!("`{name}` is not an IANA time zone such as Europe/Berlin"))
+}
+
+/// Checks a rule against its start and schedule: the whole definition must be usable.
+pub fn validate(rule: &str, timezone: &str, dtstart: DateTime<Utc>, schedule: Schedule) -> Result<(), String> {
+    let parsed = parse_rule(rule)?;
+    if schedule == Schedule::CompletionDate && parsed.get_count().is_some() {
+        return Err("COUNT cannot be combined with scheduleFrom completion_date; use UNTIL".to_owned());
+    }
+    let tz = parse_timezone(timezone)?;
+    build(parsed, tz, dtstart).map(|_| ())
+}
+
+fn build(rule: RRule<Unvalidated>, tz: chrono_tz::Tz, dtstart: DateTime<Utc>) -> Result<RRuleSet, String> {
+    let start = dtstart.with_timezone(&rrule::Tz::Tz(tz));
+    rule.build(start).map_err(|e| format!("is not a valid RRULE for this start: {e}"))
+}
+
+/// Upper bound on occurrences walked to find the next ones (a daily rule for 270 years).
+const MAX_WALK: usize = 100_000;
+
+/// The first `n` occurrences strictly after `after`, of the series starting at `dtstart`.
+pub fn occurrences_after(
+    rule: &str,
+    timezone: &str,
+    dtstart: DateTime<Utc>,
+    after: DateTime<Utc>,
+    n: usize,
+) -> Result<Vec<DateTime<Utc>>, String> {
+    let set = build(parse_rule(rule)?, parse_timezone(timezone)?, dtstart)?;
+    Ok(set.into_iter().take(MAX_WALK).map(|d| d.with_timezone(&Utc)).skip_while(|d| *d <= after).take(n).collect())
+}
+
+/// The next `n` due dates after the current instance (due at `current_due`, completed at
+/// `completed_at`), per the module's rules. Empty when the series has ended.
+pub fn next_occurrences(
+    rule: &str,
+    timezone: &str,
+    dtstart: DateTime<Utc>,
+    schedule: Schedule,
+    current_due: DateTime<Utc>,
+    completed_at: DateTime<Utc>,
+    n: usize,
+) -> Result<Vec<DateTime<Utc>>, String> {
+    match schedule {
+        Schedule::DueDate => occurrences_after(rule, timezone, dtstart, current_due, n),
+        Schedule::CompletionDate => {
+            let tz = parse_timezone(timezone)?;
+            let parsed = parse_rule(rule)?;
+            if parsed.get_until().is_some_and(|until| until.with_timezone(&Utc) <= completed_at) {
+                return Ok(Vec::new());
+            }
+            let due_local = current_due.with_timezone(&tz);
+            let day = completed_at.with_timezone(&tz).date_naive();
+            let restart = local_datetime(tz, day.and_time(due_local.time()))?;
+            // The series never moves before its original start.
+            let restart = restart.max(dtstart);
+            let end_of_day = local_datetime(tz, day.and_hms_opt(23, 59, 59).unwrap_or(day.and_time(due_local.time())))?;
+            occurrences_after(rule, timezone, restart, end_of_day.max(restart), n)
+        }
+    }
+}
+
+/// The next due date, or `None` when the series has ended.
+pub fn next_occurrence(
+    rule: &str,
+    timezone: &str,
+    dtstart: DateTime<Utc>,
+    schedule: Schedule,
+    current_due: DateTime<Utc>,
+    completed_at: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, String> {
+    Ok(next_occurrences(rule, timezone, dtstart, schedule, current_due, completed_at, 1)?.into_iter().next())
+}
+
+/// A local wall-clock time as an instant; in a DST gap the later offset is used, in an
+/// overlap the earlier one.
+fn local_datetime(tz: chrono_tz::Tz, local: chrono::NaiveDateTime) -> Result<DateTime<Utc>, String> {
+    match tz.from_local_datetime(&local) {
+        chrono::LocalResult::Single(d) => Ok(d.with_timezone(&Utc)),
+        chrono::LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        chrono::LocalResult::None => tz
+            .from_local_datetime(&(local + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|d| d.with_timezone(&Utc))
+            .ok_or_else(|| "the local time does not exist in this time zone".to_owned()),
+    }
+}
+
+/// The calendar date of an instant in a time zone: a series' instance key.
+pub fn local_date(at: DateTime<Utc>, timezone: &str) -> Result<NaiveDate, String> {
+    Ok(at.with_timezone(&parse_timezone(timezone)?).date_naive())
+}
+
+/// `due` windows of the task list, as UTC bounds `[from, to)` for `today` and `week`
+/// (today and the next six days) in the caller's time zone.
+pub fn day_window(now: DateTime<Utc>, timezone: &str, days: u32) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
+    let tz = parse_timezone(timezone)?;
+    let today = now.with_timezone(&tz).date_naive();
+    let start = local_datetime(tz, today.and_hms_opt(0, 0, 0).unwrap_or_default())?;
+    let end_day = today + chrono::Duration::days(i64::from(days));
+    let end = local_datetime(tz, end_day.and_hms_opt(0, 0, 0).unwrap_or_default())?;
+    Ok((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Timelike;
+
+    fn berlin(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        chrono_tz::Europe::Berlin.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap().with_timezone(&Utc)
+    }
+
+    fn local_hours(dates: &[DateTime<Utc>]) -> Vec<u32> {
+        dates.iter().map(|d| d.with_timezone(&chrono_tz::Europe::Berlin).hour()).collect()
+    }
+
+    #[test]
+    fn weekly_09_00_berlin_stays_09_00_across_both_dst_switches() {
+        // 2026: summer time starts 29 March, ends 25 October.
+        let start = berlin(2026, 3, 16, 9);
+        let next = occurrences_after("FREQ=WEEKLY", "Europe/Berlin", start, start, 3).unwrap();
+        assert_eq!(next, [berlin(2026, 3, 23, 9), berlin(2026, 3, 30, 9), berlin(2026, 4, 6, 9)]);
+        assert_eq!(next[0].hour(), 8, "09:00 CET is 08:00 UTC");
+        assert_eq!(next[1].hour(), 7, "09:00 CEST is 07:00 UTC");
+
+        let autumn = berlin(2026, 10, 19, 9);
+        let after =
+            next_occurrence("FREQ=WEEKLY", "Europe/Berlin", start, Schedule::DueDate, autumn, autumn).unwrap().unwrap();
+        assert_eq!(after, berlin(2026, 10, 26, 9));
+        assert_eq!(local_hours(&[autumn, after]), [9, 9]);
+        assert_eq!((autumn.hour(), after.hour()), (7, 8));
+    }
+
+    #[test]
+    fn monthly_on_the_31st_skips_short_months() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 31, 10, 0, 0).unwrap();
+        let next = occurrences_after("FREQ=MONTHLY", "UTC", start, start, 3).unwrap();
+        let days: Vec<String> = next.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect();
+        assert_eq!(days, ["2026-03-31", "2026-05-31", "2026-07-31"]);
+        let last_day = occurrences_after("FREQ=MONTHLY;BYMONTHDAY=-1", "UTC", start, start, 2).unwrap();
+        let days: Vec<String> = last_day.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect();
+        assert_eq!(days, ["2026-02-28", "2026-03-31"]);
+    }
+
+    #[test]
+    fn count_and_until_end_the_series() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let third = Utc.with_ymd_and_hms(2026, 1, 3, 9, 0, 0).unwrap();
+        let next = |rule: &str, current| next_occurrence(rule, "UTC", start, Schedule::DueDate, current, current);
+        assert_eq!(
+            next("FREQ=DAILY;COUNT=3", start).unwrap(),
+            Some(Utc.with_ymd_and_hms(2026, 1, 2, 9, 0, 0).unwrap())
+        );
+        assert_eq!(next("FREQ=DAILY;COUNT=3", third).unwrap(), None, "the third of three is the last");
+        assert_eq!(next("FREQ=DAILY;UNTIL=20260103T090000Z", third).unwrap(), None);
+        assert!(next("FREQ=DAILY;UNTIL=20260104T090000Z", third).unwrap().is_some(), "UNTIL is inclusive");
+    }
+
+    #[test]
+    fn completion_mode_counts_the_interval_from_completion() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let late = Utc.with_ymd_and_hms(2026, 1, 10, 17, 0, 0).unwrap();
+        let next = next_occurrence("FREQ=DAILY;INTERVAL=3", "UTC", start, Schedule::CompletionDate, start, late);
+        assert_eq!(next.unwrap(), Some(Utc.with_ymd_and_hms(2026, 1, 13, 9, 0, 0).unwrap()));
+        let by_due = next_occurrence("FREQ=DAILY;INTERVAL=3", "UTC", start, Schedule::DueDate, start, late);
+        assert_eq!(by_due.unwrap(), Some(Utc.with_ymd_and_hms(2026, 1, 4, 9, 0, 0).unwrap()));
+        assert!(validate("FREQ=DAILY;COUNT=2", "UTC", start, Schedule::CompletionDate).is_err());
+    }
+
+    #[test]
+    fn bad_rules_and_zones_are_refused() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        assert!(validate("FREQ=WEEKLY;BYDAY=MO", "Europe/Berlin", start, Schedule::DueDate).is_ok());
+        assert!(validate("RRULE:FREQ=DAILY", "UTC", start, Schedule::DueDate).is_ok());
+        for bad in ["", "FREQ=FORTNIGHTLY", "FREQ=HOURLY", "nonsense", "DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY"] {
+            assert!(validate(bad, "UTC", start, Schedule::DueDate).is_err(), "{bad:?}");
+        }
+        assert!(validate("FREQ=DAILY", "Mars/Olympus", start, Schedule::DueDate).is_err());
+        assert!(validate("FREQ=DAILY;UNTIL=20250101T000000Z", "UTC", start, Schedule::DueDate).is_err());
+    }
+
+    #[test]
+    fn instance_dates_and_due_windows_are_local() {
+        let late_evening = Utc.with_ymd_and_hms(2026, 6, 30, 23, 30, 0).unwrap();
+        assert_eq!(local_date(late_evening, "Europe/Berlin").unwrap(), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        let (from, to) = day_window(late_evening, "Europe/Berlin", 1).unwrap();
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap());
+        assert_eq!(to, Utc.with_ymd_and_hms(2026, 7, 1, 22, 0, 0).unwrap());
+    }
+}

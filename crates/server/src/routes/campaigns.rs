@@ -1,0 +1,263 @@
+//! Campaigns. Guarded by `canManageCampaigns` (view-only scope: reads only), and
+//! client-portal users may read their own client's campaigns. Records outside the
+//! caller's scope answer 404.
+
+use crate::error::{AppError, AppResult};
+use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::paged;
+use crate::routes::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm};
+use crate::state::AppState;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use diesel_async::AsyncConnection;
+use domain::campaigns::{Campaign, CampaignFilter, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest};
+use domain::clients::Visibility;
+use domain::pagination::PageParams;
+use domain::Problem;
+use storage::campaigns::{CampaignChanges, NewCampaign};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_campaigns)
+        .service(create_campaign)
+        .service(get_campaign)
+        .service(update_campaign)
+        .service(delete_campaign);
+}
+
+async fn visible_campaign(
+    conn: &mut storage::AsyncPgConnection,
+    visibility: &Visibility,
+    id: Uuid,
+) -> AppResult<storage::campaigns::CampaignRow> {
+    storage::campaigns::find(conn, visibility.rows, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Campaign {id}")))
+}
+
+/// Lists the campaigns the caller may see.
+#[utoipa::path(
+    tag = "campaigns",
+    params(CampaignFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of campaigns", body = Vec<Campaign>,
+         headers(("X-Total-Count" = i64, description = "Campaigns matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageCampaigns and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/campaigns")]
+async fn list_campaigns(
+    state: web::Data<AppState>,
+    access: Crm<CampaignsRead>,
+    req: HttpRequest,
+    ValidQuery(filter): ValidQuery<CampaignFilter>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let visibility = access.visibility;
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::campaigns::list(&mut conn, visibility.rows, &filter, page).await?;
+    let campaigns: Vec<Campaign> = rows.into_iter().map(Campaign::from).collect();
+    Ok(paged(&req, &campaigns, page, total))
+}
+
+/// Creates a campaign for a client (status `planning` unless given).
+#[utoipa::path(
+    tag = "campaigns",
+    request_body = CreateCampaignRequest,
+    responses(
+        (status = 201, description = "Created", body = Campaign, headers(("Location" = String, description = "The new campaign's URL"))),
+        (status = 400, description = "Invalid input, or no such client", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageCampaigns with write access", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[post("/campaigns")]
+async fn create_campaign(
+    state: web::Data<AppState>,
+    access: Crm<CampaignsWrite>,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateCampaignRequest>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    let new_campaign = NewCampaign {
+        client_id: body.client_id,
+        name: body.name,
+        campaign_type: body.campaign_type,
+        status: body.status.unwrap_or(CampaignStatus::Planning).as_str().to_owned(),
+        start_date: body.start_date,
+        end_date: body.end_date,
+        budget: body.budget,
+        description: body.description,
+        goals: body.goals,
+    };
+    let actor = principal.id();
+    let mut conn = state.conn().await?;
+    let campaign = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            // The client must exist within the caller's reach (campaign rows follow clients).
+            if storage::clients::find(conn, visibility.rows, new_campaign.client_id).await?.is_none() {
+                return Err(AppError::field("clientId", "exists", "No such client"));
+            }
+            let campaign =
+                Campaign::from(storage::campaigns::insert(conn, &new_campaign).await.map_err(reference_error)?);
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "campaign.create",
+                        description: format!("Created campaign {}", campaign.name),
+                        entity_type: "campaign",
+                        entity_id: campaign.id.to_string(),
+                        before: None,
+                        after: snapshot(&campaign),
+                    },
+                )
+                .await?;
+            Ok(campaign)
+        })
+        .await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/campaigns/{}", campaign.id))).json(campaign))
+}
+
+/// One campaign the caller may see.
+#[utoipa::path(
+    tag = "campaigns",
+    params(("id" = Uuid, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "The campaign", body = Campaign),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageCampaigns and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/campaigns/{id}")]
+async fn get_campaign(
+    state: web::Data<AppState>,
+    access: Crm<CampaignsRead>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let visibility = access.visibility;
+    let mut conn = state.conn().await?;
+    let campaign = visible_campaign(&mut conn, &visibility, *id).await?;
+    Ok(HttpResponse::Ok().json(Campaign::from(campaign)))
+}
+
+/// Updates a campaign; absent fields stay as they are, `null` clears optional ones.
+#[utoipa::path(
+    tag = "campaigns",
+    params(("id" = Uuid, Path, description = "Campaign id")),
+    request_body = UpdateCampaignRequest,
+    responses(
+        (status = 200, description = "The updated campaign", body = Campaign),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageCampaigns with write access", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[patch("/campaigns/{id}")]
+async fn update_campaign(
+    state: web::Data<AppState>,
+    access: Crm<CampaignsWrite>,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateCampaignRequest>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    let changes = CampaignChanges {
+        name: body.name,
+        campaign_type: body.campaign_type,
+        status: body.status.map(|s| s.as_str().to_owned()),
+        start_date: body.start_date,
+        end_date: body.end_date,
+        budget: body.budget,
+        description: body.description,
+        goals: body.goals,
+        updated_at: None,
+    };
+    let id = *id;
+    let actor = principal.id();
+    let mut conn = state.conn().await?;
+    let campaign = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
+            let updated = Campaign::from(storage::campaigns::update(conn, id, &changes).await?);
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "campaign.update",
+                        description: format!("Updated campaign {}", updated.name),
+                        entity_type: "campaign",
+                        entity_id: id.to_string(),
+                        before: snapshot(&before),
+                        after: snapshot(&updated),
+                    },
+                )
+                .await?;
+            Ok(updated)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(campaign))
+}
+
+/// Deletes a campaign.
+#[utoipa::path(
+    tag = "campaigns",
+    params(("id" = Uuid, Path, description = "Campaign id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageCampaigns with write access", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Other records still refer to the campaign", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[delete("/campaigns/{id}")]
+async fn delete_campaign(
+    state: web::Data<AppState>,
+    access: Crm<CampaignsWrite>,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    let id = *id;
+    let actor = principal.id();
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
+        storage::campaigns::delete(conn, id).await.map_err(reference_error)?;
+        audit
+            .record(
+                conn,
+                Change {
+                    actor: Some(actor),
+                    activity_type: "campaign.delete",
+                    description: format!("Deleted campaign {}", before.name),
+                    entity_type: "campaign",
+                    entity_id: id.to_string(),
+                    before: snapshot(&before),
+                    after: None,
+                },
+            )
+            .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,543 @@
+//! Leads, their activity timeline and conversion into clients. Guarded by
+//! `canManageLeads` narrowed by its scope: sales agents see and create only leads
+//! assigned to them. Records outside the caller's scope answer 404.
+
+use crate::error::{AppError, AppResult};
+use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::paged;
+use crate::routes::clients::{assignee, reassign, reference_error, writable, Crm, LeadsRead, LeadsWrite};
+use crate::state::AppState;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use domain::clients::{client_visibility, Client, ClientStatus, Rows, Visibility};
+use domain::leads::{
+    normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead, LeadActivity,
+    LeadActivityType, LeadFilter, LeadScore, LeadSource, LeadStage, UpdateLeadRequest,
+};
+use domain::pagination::PageParams;
+use domain::{Permission, Problem};
+use serde_json::json;
+use storage::clients::NewClient;
+use storage::leads::{LeadChanges, LeadRow, NewLead, NewLeadActivity};
+use storage::AsyncPgConnection;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_leads)
+        .service(create_lead)
+        .service(get_lead)
+        .service(update_lead)
+        .service(delete_lead)
+        .service(list_activities)
+        .service(create_activity)
+        .service(convert_lead);
+}
+
+async fn visible_lead(conn: &mut AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<LeadRow> {
+    storage::leads::find(conn, visibility.rows, id).await?.ok_or_else(|| AppError::not_found(format!("Lead {id}")))
+}
+
+/// 409 when another lead has this email (any case) or phone number (same digits).
+async fn ensure_unique(
+    conn: &mut AsyncPgConnection,
+    email: Option<&str>,
+    phone: Option<&str>,
+    except: Option<Uuid>,
+) -> AppResult<()> {
+    let digits = phone.and_then(normalize_phone);
+    match storage::leads::find_duplicate(conn, email, digits.as_deref(), except).await? {
+        Some((existing, field)) => Err(duplicate(field, existing)),
+        None => Ok(()),
+    }
+}
+
+fn duplicate(field: &str, existing: impl std::fmt::Display) -> AppError {
+    AppError::conflict(field, format!("A lead with this {field} already exists (lead {existing})"))
+}
+
+/// Unique-index races that slipped past `ensure_unique`, then references that do not exist.
+fn write_error(error: storage::StorageError) -> AppError {
+    match error.unique_violation() {
+        Some(storage::leads::EMAIL_KEY) => duplicate("email", "with the same email"),
+        Some(storage::leads::PHONE_KEY) => duplicate("phone", "with the same phone number"),
+        _ => reference_error(error),
+    }
+}
+
+fn social_json(links: Option<std::collections::BTreeMap<String, String>>) -> AppResult<Option<serde_json::Value>> {
+    links.map(|links| serde_json::to_value(links).map_err(AppError::internal)).transpose()
+}
+
+/// Lists the leads the caller may see.
+#[utoipa::path(
+    tag = "leads",
+    params(LeadFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of leads", body = Vec<Lead>,
+         headers(("X-Total-Count" = i64, description = "Leads matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/leads")]
+async fn list_leads(
+    state: web::Data<AppState>,
+    access: Crm<LeadsRead>,
+    req: HttpRequest,
+    ValidQuery(filter): ValidQuery<LeadFilter>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let visibility = access.visibility;
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::leads::list(&mut conn, visibility.rows, &filter, page).await?;
+    let leads: Vec<Lead> = rows.into_iter().map(Lead::from).collect();
+    Ok(paged(&req, &leads, page, total))
+}
+
+/// Creates a lead. Another lead with the same email (any case) or phone number (same
+/// digits) is a 409 naming the field and the existing lead's id.
+#[utoipa::path(
+    tag = "leads",
+    request_body = CreateLeadRequest,
+    responses(
+        (status = 201, description = "Created", body = Lead, headers(("Location" = String, description = "The new lead's URL"))),
+        (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A lead with this email or phone number exists", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[post("/leads")]
+async fn create_lead(
+    state: web::Data<AppState>,
+    access: Crm<LeadsWrite>,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateLeadRequest>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    let actor = principal.id();
+    let new_lead = NewLead {
+        client_id: body.client_id,
+        assigned_to_id: assignee(&visibility, body.assigned_to_id)?,
+        created_by: Some(actor),
+        name: body.name,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        email: body.email,
+        phone: body.phone,
+        company: body.company,
+        job_title: body.job_title,
+        website: body.website,
+        stage: body.stage.unwrap_or(LeadStage::Prospect).as_str().to_owned(),
+        score: body.score.unwrap_or(LeadScore::Warm).as_str().to_owned(),
+        ai_score: body.ai_score,
+        status: body.status.unwrap_or_else(|| "new".to_owned()),
+        source: body.source.unwrap_or(LeadSource::Website).as_str().to_owned(),
+        value: body.value,
+        tags: body.tags.unwrap_or_default(),
+        social_links: social_json(body.social_links)?.unwrap_or_else(|| json!({})),
+        location: body.location,
+        industry: body.industry,
+        next_follow_up_date: body.next_follow_up_date,
+        notes: body.notes,
+    };
+    let mut conn = state.conn().await?;
+    let lead = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
+            let lead = Lead::from(storage::leads::insert(conn, &new_lead).await.map_err(write_error)?);
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "lead.create",
+                        description: format!("Created lead {}", lead.name),
+                        entity_type: "lead",
+                        entity_id: lead.id.to_string(),
+                        before: None,
+                        after: snapshot(&lead),
+                    },
+                )
+                .await?;
+            Ok(lead)
+        })
+        .await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/leads/{}", lead.id))).json(lead))
+}
+
+/// One lead the caller may see.
+#[utoipa::path(
+    tag = "leads",
+    params(("id" = Uuid, Path, description = "Lead id")),
+    responses(
+        (status = 200, description = "The lead", body = Lead),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/leads/{id}")]
+async fn get_lead(state: web::Data<AppState>, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let visibility = access.visibility;
+    let mut conn = state.conn().await?;
+    let lead = visible_lead(&mut conn, &visibility, *id).await?;
+    Ok(HttpResponse::Ok().json(Lead::from(lead)))
+}
+
+fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, subject: String) -> NewLeadActivity {
+    NewLeadActivity {
+        lead_id,
+        user_id: Some(actor),
+        activity_type: LeadActivityType::StageChange.as_str().to_owned(),
+        subject: Some(subject),
+        description: None,
+        metadata: Some(json!({"from": from.as_str(), "to": to.as_str()})),
+    }
+}
+
+/// Updates a lead; absent fields stay as they are, `null` clears optional ones. A new
+/// `stage` records a `stage_change` activity in the same transaction.
+#[utoipa::path(
+    tag = "leads",
+    params(("id" = Uuid, Path, description = "Lead id")),
+    request_body = UpdateLeadRequest,
+    responses(
+        (status = 200, description = "The updated lead", body = Lead),
+        (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads, or reassigns while limited to own assignments", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another lead has this email or phone number", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[patch("/leads/{id}")]
+async fn update_lead(
+    state: web::Data<AppState>,
+    access: Crm<LeadsWrite>,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateLeadRequest>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    let changes = LeadChanges {
+        client_id: body.client_id,
+        assigned_to_id: reassign(&visibility, body.assigned_to_id)?,
+        name: body.name,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        email: body.email,
+        phone: body.phone,
+        company: body.company,
+        job_title: body.job_title,
+        website: body.website,
+        stage: body.stage.map(|s| s.as_str().to_owned()),
+        score: body.score.map(|s| s.as_str().to_owned()),
+        ai_score: body.ai_score,
+        status: body.status,
+        source: body.source.map(|s| s.as_str().to_owned()),
+        value: body.value,
+        tags: body.tags,
+        social_links: social_json(body.social_links)?,
+        location: body.location,
+        industry: body.industry,
+        next_follow_up_date: body.next_follow_up_date,
+        notes: body.notes,
+        ..Default::default()
+    };
+    let id = *id;
+    let actor = principal.id();
+    let mut conn = state.conn().await?;
+    let lead = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let current = storage::leads::find_for_update(conn, visibility.rows, id)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
+            let email = changes.email.clone().flatten();
+            let phone = changes.phone.clone().flatten();
+            ensure_unique(conn, email.as_deref(), phone.as_deref(), Some(id)).await?;
+            let from = current.stage();
+            let before = Lead::from(current);
+            let updated = Lead::from(storage::leads::update(conn, id, &changes).await.map_err(write_error)?);
+            if updated.stage != from {
+                let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
+                storage::leads::insert_activity(conn, &activity).await?;
+            }
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "lead.update",
+                        description: format!("Updated lead {}", updated.name),
+                        entity_type: "lead",
+                        entity_id: id.to_string(),
+                        before: snapshot(&before),
+                        after: snapshot(&updated),
+                    },
+                )
+                .await?;
+            Ok(updated)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(lead))
+}
+
+/// Deletes a lead and its activities.
+#[utoipa::path(
+    tag = "leads",
+    params(("id" = Uuid, Path, description = "Lead id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Other records still refer to the lead", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[delete("/leads/{id}")]
+async fn delete_lead(
+    state: web::Data<AppState>,
+    access: Crm<LeadsWrite>,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    let id = *id;
+    let actor = principal.id();
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let before = Lead::from(visible_lead(conn, &visibility, id).await?);
+        storage::leads::delete(conn, id).await.map_err(reference_error)?;
+        audit
+            .record(
+                conn,
+                Change {
+                    actor: Some(actor),
+                    activity_type: "lead.delete",
+                    description: format!("Deleted lead {}", before.name),
+                    entity_type: "lead",
+                    entity_id: id.to_string(),
+                    before: snapshot(&before),
+                    after: None,
+                },
+            )
+            .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A lead's activity timeline, newest first.
+#[utoipa::path(
+    tag = "leads",
+    params(("leadId" = Uuid, Path, description = "Lead id"), PageParams),
+    responses(
+        (status = 200, description = "One page of activities", body = Vec<LeadActivity>,
+         headers(("X-Total-Count" = i64, description = "The lead's activities"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        (status = 400, description = "Invalid id or paging", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/leads/{leadId}/activities")]
+async fn list_activities(
+    state: web::Data<AppState>,
+    access: Crm<LeadsRead>,
+    req: HttpRequest,
+    lead_id: web::Path<Uuid>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let visibility = access.visibility;
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    visible_lead(&mut conn, &visibility, *lead_id).await?;
+    let (rows, total) = storage::leads::list_activities(&mut conn, *lead_id, page).await?;
+    let activities: Vec<LeadActivity> = rows.into_iter().map(LeadActivity::from).collect();
+    Ok(paged(&req, &activities, page, total))
+}
+
+/// Logs a call, email, SMS, meeting or note on a lead.
+#[utoipa::path(
+    tag = "leads",
+    params(("leadId" = Uuid, Path, description = "Lead id")),
+    request_body = CreateLeadActivityRequest,
+    responses(
+        (status = 201, description = "Logged", body = LeadActivity),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[post("/leads/{leadId}/activities")]
+async fn create_activity(
+    state: web::Data<AppState>,
+    access: Crm<LeadsWrite>,
+    audit: AuditContext,
+    lead_id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<CreateLeadActivityRequest>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    let lead_id = *lead_id;
+    let actor = principal.id();
+    let mut conn = state.conn().await?;
+    let activity = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let lead = visible_lead(conn, &visibility, lead_id).await?;
+            let kind = LeadActivityType::from(body.activity_type);
+            let new_activity = NewLeadActivity {
+                lead_id,
+                user_id: Some(actor),
+                activity_type: kind.as_str().to_owned(),
+                subject: body.subject,
+                description: body.description,
+                metadata: None,
+            };
+            let activity = LeadActivity::from(storage::leads::insert_activity(conn, &new_activity).await?);
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "lead.activity.create",
+                        description: format!("Logged a {} on lead {}", kind.as_str(), lead.name),
+                        entity_type: "lead",
+                        entity_id: lead_id.to_string(),
+                        before: None,
+                        after: snapshot(&activity),
+                    },
+                )
+                .await?;
+            Ok(activity)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(activity))
+}
+
+/// Converts a lead into a client in one transaction: creates the client from the
+/// lead's contact details, links it (`convertedClientId`, stage `closed_won`) and logs
+/// the change on the lead's timeline. Idempotent: converting again returns the same
+/// client with 200.
+#[utoipa::path(
+    tag = "leads",
+    params(("id" = Uuid, Path, description = "Lead id")),
+    responses(
+        (status = 201, description = "Converted; the new client", body = Client, headers(("Location" = String, description = "The client's URL"))),
+        (status = 200, description = "Already converted; the client it became", body = Client),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageLeads or canManageClients with write access", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[post("/leads/{id}/convert")]
+async fn convert_lead(
+    state: web::Data<AppState>,
+    access: Crm<LeadsWrite>,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.visibility);
+    writable(&principal, client_visibility, Permission::ManageClients)?;
+    let id = *id;
+    let actor = principal.id();
+    let mut conn = state.conn().await?;
+    let (client, created) = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let lead = storage::leads::find_for_update(conn, visibility.rows, id)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
+            if let Some(existing) = lead.converted_client_id {
+                if let Some(client) = storage::clients::find(conn, Rows::All, existing).await? {
+                    return Ok((Client::from(client), false));
+                }
+            }
+            let new_client = NewClient {
+                name: lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.name.clone()),
+                email: lead.email.clone(),
+                phone: lead.phone.clone(),
+                company: lead.company.clone(),
+                website: lead.website.clone(),
+                logo_url: None,
+                service_tags: lead.tags.clone(),
+                status: ClientStatus::Active.as_str().to_owned(),
+                assigned_to_id: lead.assigned_to_id,
+                notes: lead.notes.clone(),
+                social_links: lead.social_links.clone(),
+                display_order: 0,
+                archived_at: None,
+            };
+            let client = Client::from(storage::clients::insert(conn, &new_client).await?);
+            let from = lead.stage();
+            let changes = LeadChanges {
+                converted_client_id: Some(Some(client.id)),
+                converted_at: Some(Some(Utc::now())),
+                client_id: lead.client_id.is_none().then_some(Some(client.id)),
+                stage: Some(LeadStage::ClosedWon.as_str().to_owned()),
+                ..Default::default()
+            };
+            let before = Lead::from(lead);
+            let updated = Lead::from(storage::leads::update(conn, id, &changes).await?);
+            let mut activity =
+                stage_activity(id, actor, from, LeadStage::ClosedWon, format!("Converted to client {}", client.name));
+            activity.metadata =
+                Some(json!({"from": from.as_str(), "to": LeadStage::ClosedWon.as_str(), "clientId": client.id}));
+            storage::leads::insert_activity(conn, &activity).await?;
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "client.create",
+                        description: format!("Created client {} from lead {}", client.name, updated.name),
+                        entity_type: "client",
+                        entity_id: client.id.to_string(),
+                        before: None,
+                        after: snapshot(&client),
+                    },
+                )
+                .await?;
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "lead.convert",
+                        description: format!("Converted lead {} to client {}", updated.name, client.name),
+                        entity_type: "lead",
+                        entity_id: id.to_string(),
+                        before: snapshot(&before),
+                        after: snapshot(&updated),
+                    },
+                )
+                .await?;
+            Ok((client, true))
+        })
+        .await?;
+    if created {
+        Ok(HttpResponse::Created().insert_header(("Location", format!("/api/clients/{}", client.id))).json(client))
+    } else {
+        Ok(HttpResponse::Ok().json(client))
+    }
+}

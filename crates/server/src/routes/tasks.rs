@@ -1,0 +1,630 @@
+//! Tasks and their comments, for staff-side users (`StaffOnly`: client-portal roles get
+//! 403). Completing a recurring task creates its next instance in the same transaction;
+//! the `(series_id, instance_date)` unique key makes that idempotent under repeats and
+//! races.
+
+use crate::auth::{Principal, StaffOnly};
+use crate::error::{AppError, AppResult};
+use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::paged;
+use crate::state::AppState;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use domain::pagination::PageParams;
+use domain::recurrence::{self, Schedule};
+use domain::tasks::{
+    ChecklistItem, CreateTaskCommentRequest, CreateTaskRequest, DueFilter, ScheduleFrom, Task, TaskComment, TaskFilter,
+    TaskStatus, UpdateTaskRequest,
+};
+use domain::Problem;
+use storage::task_comments::NewTaskComment;
+use storage::tasks::{NewTask, TaskChanges, TaskQuery, TaskRow};
+use storage::AsyncPgConnection;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_tasks)
+        .service(create_task)
+        .service(get_task)
+        .service(update_task)
+        .service(delete_task)
+        .service(list_comments)
+        .service(create_comment);
+}
+
+/// Maps a broken reference to a 400 naming the field.
+fn reference_error(error: storage::StorageError) -> AppError {
+    match error.foreign_key_violation() {
+        Some(storage::tasks::ASSIGNED_TO_FKEY) => AppError::field("assignedToId", "not_found", "no such user"),
+        Some(storage::tasks::SPACE_FKEY) => AppError::field("spaceId", "not_found", "no such task space"),
+        _ => error.into(),
+    }
+}
+
+fn schedule(from: ScheduleFrom) -> Schedule {
+    match from {
+        ScheduleFrom::DueDate => Schedule::DueDate,
+        ScheduleFrom::CompletionDate => Schedule::CompletionDate,
+    }
+}
+
+/// A task's recurrence as it will be stored, checked as a whole.
+struct RecurrenceDef<'a> {
+    is_recurring: bool,
+    rule: Option<&'a str>,
+    timezone: &'a str,
+    schedule_from: ScheduleFrom,
+    due_date: Option<DateTime<Utc>>,
+}
+
+impl RecurrenceDef<'_> {
+    fn check(&self) -> AppResult<()> {
+        recurrence::parse_timezone(self.timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
+        if let Some(rule) = self.rule {
+            recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
+        }
+        if !self.is_recurring {
+            return Ok(());
+        }
+        let rule = self
+            .rule
+            .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring task needs a recurrenceRule"))?;
+        let due =
+            self.due_date.ok_or_else(|| AppError::field("dueDate", "required", "a recurring task needs a dueDate"))?;
+        recurrence::validate(rule, self.timezone, due, schedule(self.schedule_from))
+            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
+    }
+}
+
+fn local_date(at: DateTime<Utc>, timezone: &str) -> AppResult<chrono::NaiveDate> {
+    recurrence::local_date(at, timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))
+}
+
+fn checklist_json(items: &[ChecklistItem]) -> AppResult<serde_json::Value> {
+    serde_json::to_value(items).map_err(AppError::internal)
+}
+
+/// Lists tasks. `mine`, `spaceId`, `status`, `assignedToId`, `due` (in the `tz` time
+/// zone) and `q` combine; `sort` orders the page.
+#[utoipa::path(
+    tag = "tasks",
+    params(TaskFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of tasks", body = Vec<Task>,
+         headers(("X-Total-Count" = i64, description = "Tasks matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/tasks")]
+async fn list_tasks(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    req: HttpRequest,
+    ValidQuery(filter): ValidQuery<TaskFilter>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let query = task_query(&auth.principal, &filter)?;
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::tasks::list(&mut conn, &query, page).await?;
+    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
+    Ok(paged(&req, &tasks, page, total))
+}
+
+fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
+    let timezone = filter.tz.as_deref().unwrap_or("UTC");
+    let now = Utc::now();
+    let window = |days| recurrence::day_window(now, timezone, days).map_err(|m| AppError::field("tz", "timezone", m));
+    let mut query = TaskQuery {
+        space_id: filter.space_id,
+        status: filter.status,
+        assigned_to_id: filter.assigned_to_id,
+        mine_user_id: filter.mine.unwrap_or(false).then(|| caller.id()),
+        q: filter.q.clone(),
+        sort: filter.sort.unwrap_or_default(),
+        ..Default::default()
+    };
+    recurrence::parse_timezone(timezone).map_err(|m| AppError::field("tz", "timezone", m))?;
+    match filter.due {
+        None => {}
+        Some(DueFilter::Overdue) => query.overdue_at = Some(now),
+        Some(DueFilter::Today) => (query.due_from, query.due_to) = window(1).map(|(a, b)| (Some(a), Some(b)))?,
+        Some(DueFilter::Week) => (query.due_from, query.due_to) = window(7).map(|(a, b)| (Some(a), Some(b)))?,
+    }
+    Ok(query)
+}
+
+/// Creates a task. With `isRecurring` (or a `recurrenceRule`) it starts a series at its
+/// `dueDate`.
+#[utoipa::path(
+    tag = "tasks",
+    request_body = CreateTaskRequest,
+    responses(
+        (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The new task's URL"))),
+        (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[post("/tasks")]
+async fn create_task(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateTaskRequest>,
+) -> AppResult<HttpResponse> {
+    let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
+    let schedule_from = body.schedule_from.unwrap_or_default();
+    let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
+    RecurrenceDef {
+        is_recurring,
+        rule: body.recurrence_rule.as_deref(),
+        timezone: &timezone,
+        schedule_from,
+        due_date: body.due_date,
+    }
+    .check()?;
+    let id = Uuid::new_v4();
+    let status = body.status.unwrap_or_default();
+    let now = Utc::now();
+    let series = is_recurring.then_some(id);
+    let instance_date = match (is_recurring, body.due_date) {
+        (true, Some(due)) => Some(local_date(due, &timezone)?),
+        _ => None,
+    };
+    let new_task = NewTask {
+        id,
+        campaign_id: body.campaign_id,
+        client_id: body.client_id,
+        assigned_to_id: body.assigned_to_id,
+        space_id: body.space_id,
+        title: body.title,
+        description: body.description,
+        status: status.as_str().to_owned(),
+        priority: body.priority.unwrap_or_default().as_str().to_owned(),
+        due_date: body.due_date,
+        completed_at: (status == TaskStatus::Completed).then_some(now),
+        archived_at: (status == TaskStatus::Archived).then_some(now),
+        checklist: checklist_json(&body.checklist.unwrap_or_default())?,
+        estimated_hours: body.estimated_hours.unwrap_or(0),
+        tags: body.tags.unwrap_or_default(),
+        task_progress: body.task_progress.unwrap_or(0),
+        start_date: body.start_date,
+        blocks_completion: body.blocks_completion.unwrap_or(false),
+        is_recurring,
+        recurrence_rule: body.recurrence_rule,
+        recurrence_timezone: timezone,
+        recurrence_start: if is_recurring { body.due_date } else { None },
+        schedule_from: schedule_from.as_str().to_owned(),
+        series_id: series,
+        instance_date,
+        created_by: Some(auth.principal.id()),
+    };
+    let actor = auth.principal.id();
+    let mut conn = state.conn().await?;
+    let task = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let task = storage::tasks::insert(conn, &new_task).await.map_err(reference_error)?.to_task();
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "task.create",
+                        description: format!("Created task {}", task.title),
+                        entity_type: "task",
+                        entity_id: task.id.to_string(),
+                        before: None,
+                        after: snapshot(&task),
+                    },
+                )
+                .await?;
+            Ok(task)
+        })
+        .await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+}
+
+/// One task.
+#[utoipa::path(
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "Task id")),
+    responses(
+        (status = 200, description = "The task", body = Task),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/tasks/{id}")]
+async fn get_task(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let task = find(&mut conn, *id).await?;
+    Ok(HttpResponse::Ok().json(task.to_task()))
+}
+
+async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskRow> {
+    storage::tasks::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("Task {id}")))
+}
+
+/// The changes a patch makes to `current`, with the status bookkeeping and a
+/// re-checked recurrence.
+fn changes_for(current: &TaskRow, patch: UpdateTaskRequest, now: DateTime<Utc>) -> AppResult<TaskChanges> {
+    let status = patch.status.unwrap_or(current.status());
+    let was = current.status();
+    let rule = match &patch.recurrence_rule {
+        Some(rule) => rule.clone(),
+        None => current.recurrence_rule.clone(),
+    };
+    let timezone = patch.recurrence_timezone.clone().unwrap_or_else(|| current.recurrence_timezone.clone());
+    let schedule_from = patch.schedule_from.unwrap_or(ScheduleFrom::parse(&current.schedule_from));
+    let due_date = patch.due_date.unwrap_or(current.due_date);
+    let is_recurring = patch.is_recurring.unwrap_or(current.is_recurring);
+    RecurrenceDef { is_recurring, rule: rule.as_deref(), timezone: &timezone, schedule_from, due_date }.check()?;
+
+    let mut changes = TaskChanges {
+        campaign_id: patch.campaign_id,
+        client_id: patch.client_id,
+        assigned_to_id: patch.assigned_to_id,
+        space_id: patch.space_id,
+        title: patch.title,
+        description: patch.description,
+        status: patch.status.filter(|s| *s != was).map(|s| s.as_str().to_owned()),
+        priority: patch.priority.map(|p| p.as_str().to_owned()),
+        due_date: patch.due_date,
+        checklist: patch.checklist.as_deref().map(checklist_json).transpose()?,
+        estimated_hours: patch.estimated_hours,
+        tags: patch.tags,
+        task_progress: patch.task_progress,
+        start_date: patch.start_date,
+        blocks_completion: patch.blocks_completion,
+        is_recurring: patch.is_recurring,
+        recurrence_rule: patch.recurrence_rule,
+        recurrence_timezone: patch.recurrence_timezone,
+        schedule_from: patch.schedule_from.map(|s| s.as_str().to_owned()),
+        ..Default::default()
+    };
+    // Completing stamps `completedAt`; archiving keeps it; reopening clears it.
+    if status != was {
+        match status {
+            TaskStatus::Completed => changes.completed_at = Some(Some(now)),
+            TaskStatus::Archived => {}
+            _ => changes.completed_at = Some(None),
+        }
+        changes.archived_at = Some((status == TaskStatus::Archived).then_some(now));
+    }
+    // A new rule or time zone, or a task becoming recurring, (re)starts the series here.
+    let rule_changed = changes.recurrence_rule.is_some() || changes.recurrence_timezone.is_some();
+    if is_recurring && (!current.is_recurring || rule_changed || current.series_id.is_none()) {
+        let due = due_date.ok_or_else(|| AppError::field("dueDate", "required", "a recurring task needs a dueDate"))?;
+        changes.recurrence_start = Some(Some(due));
+        if current.series_id.is_none() {
+            changes.series_id = Some(Some(current.id));
+            changes.instance_date = Some(Some(local_date(due, &timezone)?));
+        }
+    }
+    Ok(changes)
+}
+
+fn has_changes(changes: &TaskChanges) -> bool {
+    let TaskChanges {
+        campaign_id,
+        client_id,
+        assigned_to_id,
+        space_id,
+        title,
+        description,
+        status,
+        priority,
+        due_date,
+        completed_at,
+        archived_at,
+        checklist,
+        estimated_hours,
+        tags,
+        task_progress,
+        start_date,
+        blocks_completion,
+        is_recurring,
+        recurrence_rule,
+        recurrence_timezone,
+        recurrence_start,
+        schedule_from,
+        series_id,
+        instance_date,
+        updated_at: _,
+    } = changes;
+    campaign_id.is_some()
+        || client_id.is_some()
+        || assigned_to_id.is_some()
+        || space_id.is_some()
+        || title.is_some()
+        || description.is_some()
+        || status.is_some()
+        || priority.is_some()
+        || due_date.is_some()
+        || completed_at.is_some()
+        || archived_at.is_some()
+        || checklist.is_some()
+        || estimated_hours.is_some()
+        || tags.is_some()
+        || task_progress.is_some()
+        || start_date.is_some()
+        || blocks_completion.is_some()
+        || is_recurring.is_some()
+        || recurrence_rule.is_some()
+        || recurrence_timezone.is_some()
+        || recurrence_start.is_some()
+        || schedule_from.is_some()
+        || series_id.is_some()
+        || instance_date.is_some()
+}
+
+/// The instance after `done` (just completed), or `None` when the series has ended.
+fn next_instance(done: &TaskRow, completed_at: DateTime<Utc>) -> AppResult<Option<NewTask>> {
+    let (Some(rule), Some(due), Some(series)) = (done.recurrence_rule.as_deref(), done.due_date, done.series_id) else {
+        return Ok(None);
+    };
+    let start = done.recurrence_start.unwrap_or(due);
+    let timezone = done.recurrence_timezone.as_str();
+    let next = recurrence::next_occurrence(
+        rule,
+        timezone,
+        start,
+        schedule(ScheduleFrom::parse(&done.schedule_from)),
+        due,
+        completed_at,
+    )
+    .map_err(|m| AppError::internal(anyhow::anyhow!("stored recurrence rule failed: {m}")))?;
+    let Some(next) = next else { return Ok(None) };
+    let checklist: Vec<ChecklistItem> =
+        done.checklist().into_iter().map(|item| ChecklistItem { completed: false, ..item }).collect();
+    Ok(Some(NewTask {
+        id: Uuid::new_v4(),
+        campaign_id: done.campaign_id,
+        client_id: done.client_id,
+        assigned_to_id: done.assigned_to_id,
+        space_id: done.space_id,
+        title: done.title.clone(),
+        description: done.description.clone(),
+        status: TaskStatus::Todo.as_str().to_owned(),
+        priority: done.priority.clone(),
+        due_date: Some(next),
+        completed_at: None,
+        archived_at: None,
+        checklist: checklist_json(&checklist)?,
+        estimated_hours: done.estimated_hours,
+        tags: done.tags.clone(),
+        task_progress: 0,
+        start_date: done.start_date.map(|start_date| start_date + (next - due)),
+        blocks_completion: done.blocks_completion,
+        is_recurring: true,
+        recurrence_rule: Some(rule.to_owned()),
+        recurrence_timezone: timezone.to_owned(),
+        recurrence_start: Some(start),
+        schedule_from: done.schedule_from.clone(),
+        series_id: Some(series),
+        instance_date: Some(local_date(next, timezone)?),
+        created_by: done.created_by,
+    }))
+}
+
+/// Updates a task; absent fields stay, `null` clears optional ones. Setting `status` to
+/// `completed` sets `completedAt`; for a recurring task it also creates the next instance
+/// (same series, the rule's next date, status `todo`) in the same transaction, at most
+/// once per instance date however often or concurrently the task is completed.
+#[utoipa::path(
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "Task id")),
+    request_body = UpdateTaskRequest,
+    responses(
+        (status = 200, description = "The updated task", body = Task),
+        (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[patch("/tasks/{id}")]
+async fn update_task(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateTaskRequest>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let actor = auth.principal.id();
+    let mut conn = state.conn().await?;
+    let task = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let current = find(conn, id).await?;
+            let now = Utc::now();
+            let changes = changes_for(&current, body, now)?;
+            if !has_changes(&changes) {
+                return Ok(current.to_task());
+            }
+            let completed = changes.status.as_deref() == Some(TaskStatus::Completed.as_str());
+            let updated = storage::tasks::update(conn, id, &changes).await.map_err(reference_error)?;
+            let task = updated.to_task();
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: if completed { "task.complete" } else { "task.update" },
+                        description: format!("Updated task {}", task.title),
+                        entity_type: "task",
+                        entity_id: id.to_string(),
+                        before: snapshot(&current.to_task()),
+                        after: snapshot(&task),
+                    },
+                )
+                .await?;
+            if completed && updated.is_recurring {
+                if let Some(next) = next_instance(&updated, updated.completed_at.unwrap_or(now))? {
+                    if let Some(created) = storage::tasks::insert_instance(conn, &next).await? {
+                        let created = created.to_task();
+                        audit
+                            .record(
+                                conn,
+                                Change {
+                                    actor: Some(actor),
+                                    activity_type: "task.create",
+                                    description: format!(
+                                        "Created the next instance of recurring task {} for {}",
+                                        created.title,
+                                        created.instance_date.map(|d| d.to_string()).unwrap_or_default()
+                                    ),
+                                    entity_type: "task",
+                                    entity_id: created.id.to_string(),
+                                    before: None,
+                                    after: snapshot(&created),
+                                },
+                            )
+                            .await?;
+                    }
+                }
+            }
+            Ok(task)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(task))
+}
+
+/// Deletes a task and its comments.
+#[utoipa::path(
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "Task id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[delete("/tasks/{id}")]
+async fn delete_task(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let current = find(conn, id).await?.to_task();
+        storage::tasks::delete(conn, id).await?;
+        audit
+            .record(
+                conn,
+                Change {
+                    actor: Some(auth.principal.id()),
+                    activity_type: "task.delete",
+                    description: format!("Deleted task {}", current.title),
+                    entity_type: "task",
+                    entity_id: id.to_string(),
+                    before: snapshot(&current),
+                    after: None,
+                },
+            )
+            .await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A task's comments, oldest first.
+#[utoipa::path(
+    tag = "tasks",
+    params(("taskId" = Uuid, Path, description = "Task id"), PageParams),
+    responses(
+        (status = 200, description = "One page of comments", body = Vec<TaskComment>,
+         headers(("X-Total-Count" = i64, description = "Comments on the task"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        (status = 400, description = "Invalid id or paging", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/tasks/{taskId}/comments")]
+async fn list_comments(
+    state: web::Data<AppState>,
+    _auth: StaffOnly,
+    req: HttpRequest,
+    task_id: web::Path<Uuid>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    find(&mut conn, *task_id).await?;
+    let (rows, total) = storage::task_comments::list(&mut conn, *task_id, page).await?;
+    let comments: Vec<TaskComment> = rows.into_iter().map(TaskComment::from).collect();
+    Ok(paged(&req, &comments, page, total))
+}
+
+/// Comments on a task as the caller.
+#[utoipa::path(
+    tag = "tasks",
+    params(("taskId" = Uuid, Path, description = "Task id")),
+    request_body = CreateTaskCommentRequest,
+    responses(
+        (status = 201, description = "Created", body = TaskComment),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[post("/tasks/{taskId}/comments")]
+async fn create_comment(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    task_id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<CreateTaskCommentRequest>,
+) -> AppResult<HttpResponse> {
+    let task_id = *task_id;
+    let actor = auth.principal.id();
+    let mut conn = state.conn().await?;
+    let comment = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            find(conn, task_id).await?;
+            let new_comment = NewTaskComment { task_id, user_id: actor, comment: body.comment };
+            let comment = TaskComment::from(storage::task_comments::insert(conn, &new_comment).await?);
+            audit
+                .record(
+                    conn,
+                    Change {
+                        actor: Some(actor),
+                        activity_type: "task_comment.create",
+                        description: format!("Commented on task {task_id}"),
+                        entity_type: "task",
+                        entity_id: task_id.to_string(),
+                        before: None,
+                        after: snapshot(&comment),
+                    },
+                )
+                .await?;
+            Ok(comment)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(comment))
+}

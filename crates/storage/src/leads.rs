@@ -1,0 +1,367 @@
+//! Queries on `leads` and `lead_activities`, narrowed by the caller's `Rows`.
+
+use crate::schema::{lead_activities, leads};
+use crate::{like_contains, StorageError};
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use domain::clients::{day_range, Rows};
+use domain::leads::{Lead, LeadActivity, LeadActivityType, LeadFilter, LeadScore, LeadSort, LeadSource, LeadStage};
+use domain::pagination::Page;
+use uuid::Uuid;
+
+/// Unique index names, to tell which field a duplicate is about.
+pub const EMAIL_KEY: &str = "leads_email_key";
+pub const PHONE_KEY: &str = "leads_phone_key";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = leads, check_for_backend(Pg))]
+pub struct LeadRow {
+    pub id: Uuid,
+    pub client_id: Option<Uuid>,
+    pub assigned_to_id: Option<i32>,
+    pub created_by: Option<i32>,
+    pub name: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub job_title: Option<String>,
+    pub website: Option<String>,
+    pub stage: String,
+    pub score: String,
+    pub ai_score: Option<i32>,
+    pub status: String,
+    pub source: String,
+    pub value: Option<i32>,
+    pub tags: Vec<String>,
+    pub social_links: serde_json::Value,
+    pub location: Option<String>,
+    pub industry: Option<String>,
+    pub next_follow_up_date: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+    pub converted_client_id: Option<Uuid>,
+    pub converted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl LeadRow {
+    pub fn stage(&self) -> LeadStage {
+        LeadStage::parse(&self.stage).unwrap_or(LeadStage::Prospect)
+    }
+}
+
+impl From<LeadRow> for Lead {
+    fn from(row: LeadRow) -> Self {
+        Lead {
+            id: row.id,
+            client_id: row.client_id,
+            assigned_to_id: row.assigned_to_id,
+            created_by: row.created_by,
+            stage: row.stage(),
+            score: LeadScore::parse(&row.score).unwrap_or(LeadScore::Warm),
+            source: LeadSource::parse(&row.source),
+            social_links: serde_json::from_value(row.social_links).unwrap_or_default(),
+            name: row.name,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            email: row.email,
+            phone: row.phone,
+            company: row.company,
+            job_title: row.job_title,
+            website: row.website,
+            ai_score: row.ai_score,
+            status: row.status,
+            value: row.value,
+            tags: row.tags,
+            location: row.location,
+            industry: row.industry,
+            next_follow_up_date: row.next_follow_up_date,
+            notes: row.notes,
+            converted_client_id: row.converted_client_id,
+            converted_at: row.converted_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = leads)]
+pub struct NewLead {
+    pub client_id: Option<Uuid>,
+    pub assigned_to_id: Option<i32>,
+    pub created_by: Option<i32>,
+    pub name: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub job_title: Option<String>,
+    pub website: Option<String>,
+    pub stage: String,
+    pub score: String,
+    pub ai_score: Option<i32>,
+    pub status: String,
+    pub source: String,
+    pub value: Option<i32>,
+    pub tags: Vec<String>,
+    pub social_links: serde_json::Value,
+    pub location: Option<String>,
+    pub industry: Option<String>,
+    pub next_follow_up_date: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+}
+
+/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = leads)]
+pub struct LeadChanges {
+    pub client_id: Option<Option<Uuid>>,
+    pub assigned_to_id: Option<Option<i32>>,
+    pub name: Option<String>,
+    pub first_name: Option<Option<String>>,
+    pub last_name: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub company: Option<Option<String>>,
+    pub job_title: Option<Option<String>>,
+    pub website: Option<Option<String>>,
+    pub stage: Option<String>,
+    pub score: Option<String>,
+    pub ai_score: Option<Option<i32>>,
+    pub status: Option<String>,
+    pub source: Option<String>,
+    pub value: Option<Option<i32>>,
+    pub tags: Option<Vec<String>>,
+    pub social_links: Option<serde_json::Value>,
+    pub location: Option<Option<String>>,
+    pub industry: Option<Option<String>>,
+    pub next_follow_up_date: Option<Option<DateTime<Utc>>>,
+    pub notes: Option<Option<String>>,
+    pub converted_client_id: Option<Option<Uuid>>,
+    pub converted_at: Option<Option<DateTime<Utc>>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+fn scoped(rows: Rows) -> leads::BoxedQuery<'static, Pg> {
+    let query = leads::table.into_boxed();
+    match rows {
+        Rows::All => query,
+        Rows::AssignedTo(user) => query.filter(leads::assigned_to_id.eq(user)),
+        Rows::Client(id) => query.filter(leads::client_id.eq(id)),
+    }
+}
+
+fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
+    let mut query = scoped(rows);
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        // Same expression as the trigram index in the CRM migration.
+        query = query.filter(
+            sql::<Bool>(
+                "(name || ' ' || coalesce(email, '') || ' ' || coalesce(company, '') || ' ' || coalesce(phone, '')) \
+                 ILIKE ",
+            )
+            .bind::<Text, _>(like_contains(q)),
+        );
+    }
+    if let Some(stage) = filter.stage {
+        query = query.filter(leads::stage.eq(stage.as_str()));
+    }
+    if let Some(score) = filter.score {
+        query = query.filter(leads::score.eq(score.as_str()));
+    }
+    if let Some(source) = filter.source {
+        query = query.filter(leads::source.eq(source.as_str()));
+    }
+    if let Some(status) = filter.status.clone() {
+        query = query.filter(leads::status.eq(status));
+    }
+    if let Some(user) = filter.assigned_to_id {
+        query = query.filter(leads::assigned_to_id.eq(user));
+    }
+    if let Some(client) = filter.client_id {
+        query = query.filter(leads::client_id.eq(client));
+    }
+    let (from, to) = day_range(filter.created_from, filter.created_to);
+    if let Some(from) = from {
+        query = query.filter(leads::created_at.ge(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(leads::created_at.lt(to));
+    }
+    query
+}
+
+/// One page of the leads the caller may see, and the total matching the filter.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    rows: Rows,
+    filter: &LeadFilter,
+    page: Page,
+) -> Result<(Vec<LeadRow>, i64), StorageError> {
+    let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
+    let query = filtered(rows, filter).select(LeadRow::as_select());
+    let query = match filter.sort.unwrap_or_default() {
+        LeadSort::CreatedAt => query.order((leads::created_at.asc(), leads::id.asc())),
+        LeadSort::CreatedAtDesc => query.order((leads::created_at.desc(), leads::id.desc())),
+        LeadSort::Name => query.order((leads::name.asc(), leads::id.asc())),
+        LeadSort::NameDesc => query.order((leads::name.desc(), leads::id.desc())),
+        LeadSort::Value => query.order((leads::value.asc(), leads::id.asc())),
+        LeadSort::ValueDesc => query.order((leads::value.desc(), leads::id.desc())),
+        LeadSort::NextFollowUpDate => query.order((leads::next_follow_up_date.asc(), leads::id.asc())),
+        LeadSort::NextFollowUpDateDesc => query.order((leads::next_follow_up_date.desc(), leads::id.desc())),
+    };
+    let found = query.limit(page.limit).offset(page.offset).load(conn).await?;
+    Ok((found, total))
+}
+
+/// The lead when the caller may see it.
+pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<LeadRow>, StorageError> {
+    Ok(scoped(rows).filter(leads::id.eq(id)).select(LeadRow::as_select()).first(conn).await.optional()?)
+}
+
+/// As `find`, row-locked for an update in the same transaction.
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    rows: Rows,
+    id: Uuid,
+) -> Result<Option<LeadRow>, StorageError> {
+    // Boxed (scoped) queries cannot lock: check visibility, then lock the row by id.
+    if find(conn, rows, id).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(leads::table.find(id).select(LeadRow::as_select()).for_update().first(conn).await.optional()?)
+}
+
+diesel::define_sql_function! {
+    #[sql_name = "lower"]
+    fn lower_nullable(x: Nullable<Text>) -> Nullable<Text>;
+}
+diesel::define_sql_function!(fn regexp_replace(x: Nullable<Text>, pattern: Text, replacement: Text, flags: Text) -> Nullable<Text>);
+
+/// Another lead with this email (any case), as (id, field).
+pub async fn find_duplicate(
+    conn: &mut AsyncPgConnection,
+    email: Option<&str>,
+    phone_digits: Option<&str>,
+    except: Option<Uuid>,
+) -> Result<Option<(Uuid, &'static str)>, StorageError> {
+    let other = |query: leads::BoxedQuery<'static, Pg>| match except {
+        Some(id) => query.filter(leads::id.ne(id)),
+        None => query,
+    };
+    if let Some(email) = email {
+        let found: Option<Uuid> = other(leads::table.into_boxed())
+            .filter(lower_nullable(leads::email).eq(domain::leads::normalize_email(email)))
+            .select(leads::id)
+            .first(conn)
+            .await
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(Some((id, "email")));
+        }
+    }
+    if let Some(digits) = phone_digits {
+        let found: Option<Uuid> = other(leads::table.into_boxed())
+            .filter(regexp_replace(leads::phone, "[^0-9]", "", "g").eq(digits.to_owned()))
+            .select(leads::id)
+            .first(conn)
+            .await
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(Some((id, "phone")));
+        }
+    }
+    Ok(None)
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, lead: &NewLead) -> Result<LeadRow, StorageError> {
+    Ok(diesel::insert_into(leads::table).values(lead).returning(LeadRow::as_returning()).get_result(conn).await?)
+}
+
+pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &LeadChanges) -> Result<LeadRow, StorageError> {
+    let mut changes = changes.clone();
+    changes.updated_at = Some(Utc::now());
+    Ok(diesel::update(leads::table.find(id)).set(&changes).returning(LeadRow::as_returning()).get_result(conn).await?)
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
+    diesel::delete(leads::table.find(id)).execute(conn).await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = lead_activities, check_for_backend(Pg))]
+pub struct ActivityRow {
+    pub id: Uuid,
+    pub lead_id: Uuid,
+    pub user_id: Option<i32>,
+    pub activity_type: String,
+    pub subject: Option<String>,
+    pub description: Option<String>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ActivityRow> for LeadActivity {
+    fn from(row: ActivityRow) -> Self {
+        LeadActivity {
+            id: row.id,
+            lead_id: row.lead_id,
+            user_id: row.user_id,
+            activity_type: LeadActivityType::parse(&row.activity_type).unwrap_or(LeadActivityType::Note),
+            subject: row.subject,
+            description: row.description,
+            metadata: row.metadata,
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = lead_activities)]
+pub struct NewLeadActivity {
+    pub lead_id: Uuid,
+    pub user_id: Option<i32>,
+    pub activity_type: String,
+    pub subject: Option<String>,
+    pub description: Option<String>,
+    pub metadata: Option<serde_json::Value>,
+}
+
+pub async fn insert_activity(
+    conn: &mut AsyncPgConnection,
+    activity: &NewLeadActivity,
+) -> Result<ActivityRow, StorageError> {
+    Ok(diesel::insert_into(lead_activities::table)
+        .values(activity)
+        .returning(ActivityRow::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// One page of a lead's activities, newest first, and their total.
+pub async fn list_activities(
+    conn: &mut AsyncPgConnection,
+    lead_id: Uuid,
+    page: Page,
+) -> Result<(Vec<ActivityRow>, i64), StorageError> {
+    let total: i64 =
+        lead_activities::table.filter(lead_activities::lead_id.eq(lead_id)).count().get_result(conn).await?;
+    let found = lead_activities::table
+        .filter(lead_activities::lead_id.eq(lead_id))
+        .select(ActivityRow::as_select())
+        .order((lead_activities::created_at.desc(), lead_activities::id.desc()))
+        .limit(page.limit)
+        .offset(page.offset)
+        .load(conn)
+        .await?;
+    Ok((found, total))
+}

@@ -1,0 +1,71 @@
+//! Campaigns: CRUD, filters, the view-only scope of sales agents, and the audit trail.
+
+use crate::clients::{audit_rows, created, id, listed};
+use api_tests::{problem, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn campaigns_are_managed_per_client_and_filtered() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let acme = id(&created(&app, &admin, "/api/clients", json!({"name": "Acme"})).await);
+    let globex = id(&created(&app, &admin, "/api/clients", json!({"name": "Globex"})).await);
+
+    let launch = created(
+        &app,
+        &admin,
+        "/api/campaigns",
+        json!({"clientId": acme, "name": "Launch", "type": "social", "budget": 5000,
+               "startDate": "2026-12-01T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(launch["status"], "planning");
+    assert_eq!(launch["type"], "social");
+    assert_eq!(launch["budget"], 5000);
+    created(
+        &app,
+        &admin,
+        "/api/campaigns",
+        json!({"clientId": globex, "name": "Brand", "type": "ppc", "status": "active"}),
+    )
+    .await;
+
+    let (names, total) = listed(&app, &admin, &format!("/api/campaigns?clientId={acme}"), "name").await;
+    assert_eq!((names, total.as_str()), (vec!["Launch".to_owned()], "1"));
+    assert_eq!(listed(&app, &admin, "/api/campaigns?status=active", "name").await.0, ["Brand"]);
+    assert_eq!(listed(&app, &admin, "/api/campaigns?sort=name", "name").await.0, ["Brand", "Launch"]);
+
+    let invalid = app.post("/api/campaigns", Some(&admin), &json!({"clientId": acme, "name": "", "type": "x"})).await;
+    assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
+    let no_client = app
+        .post(
+            "/api/campaigns",
+            Some(&admin),
+            &json!({"clientId": "6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10", "name": "X", "type": "x"}),
+        )
+        .await;
+    assert_eq!(no_client.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(problem(no_client).await["errors"][0]["field"], "clientId");
+
+    let path = format!("/api/campaigns/{}", id(&launch));
+    let patched = app.patch(&path, Some(&admin), &json!({"status": "active", "budget": null})).await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!((patched["status"].as_str(), &patched["budget"]), (Some("active"), &Value::Null));
+
+    // Sales agents read campaigns but cannot change them.
+    let (_, agent) = app.user_with_role(&admin, "campaign_agent", "sales_agent").await;
+    assert_eq!(app.get(&path, Some(&agent)).await.status(), StatusCode::OK);
+    assert_eq!(listed(&app, &agent, "/api/campaigns", "name").await.1, "2");
+    let refused = app.patch(&path, Some(&agent), &json!({"name": "Mine"})).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(problem(refused).await["detail"].as_str().unwrap().contains("canManageCampaigns"));
+    assert_eq!(app.delete(&path, Some(&agent)).await.status(), StatusCode::FORBIDDEN);
+
+    assert_eq!(app.delete(&path, Some(&admin)).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&path, Some(&admin)).await.status(), StatusCode::NOT_FOUND);
+    for action in ["campaign.create", "campaign.update", "campaign.delete"] {
+        assert_eq!(audit_rows(&app, action, &id(&launch)).await, 1, "{action}");
+    }
+}
