@@ -177,7 +177,7 @@ impl Server {
             .env("LOG_FORMAT", "json")
             .env("NO_COLOR", "1");
         // A developer's .env or shell must not change what is tested.
-        for name in ["PUBLIC_URL", "COOKIE_SECURE", "CORS_ORIGINS", "WORKERS", "DB_POOL_SIZE", "RUST_LOG"] {
+        for name in ["PUBLIC_URL", "COOKIE_SECURE", "CORS_ORIGINS", "WORKERS", "DB_POOL_SIZE", "RUST_LOG", "SMTP_URL"] {
             cmd.env_remove(name);
         }
         for (name, value) in &options.env {
