@@ -152,15 +152,11 @@ pub struct Task {
     pub updated_at: DateTime<Utc>,
 }
 
-fn not_blank(value: &str) -> Result<(), ValidationError> {
-    crate::validation::not_blank(value)
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTaskRequest {
-    #[validate(length(min = 1, max = 255), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = 255), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = r"\S"))]
     pub title: String,
     #[validate(length(max = 10000))]
@@ -208,7 +204,7 @@ pub struct CreateTaskRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateTaskRequest {
-    #[validate(length(min = 1, max = 255), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = 255), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = r"\S"))]
     pub title: Option<String>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
@@ -349,7 +345,7 @@ fn hex_color(value: &str) -> Result<(), ValidationError> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTaskSpaceRequest {
-    #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: String,
     /// Default 📁.
@@ -370,7 +366,7 @@ pub struct CreateTaskSpaceRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateTaskSpaceRequest {
-    #[validate(length(min = 1, max = 100), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: Option<String>,
     #[validate(length(max = 16))]
@@ -403,7 +399,7 @@ pub struct TaskComment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTaskCommentRequest {
-    #[validate(length(min = 1, max = 5000), custom(function = "not_blank"))]
+    #[validate(length(min = 1, max = 5000), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 5000, pattern = r"\S"))]
     pub comment: String,
 }

@@ -1,6 +1,7 @@
 //! Queries on `leads` and `lead_activities`, narrowed by the caller's `Rows`.
 
 use crate::schema::{lead_activities, leads};
+use crate::sql::lower_nullable;
 use crate::{like_contains, StorageError};
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
@@ -240,10 +241,6 @@ pub async fn find_for_update(
     Ok(leads::table.find(id).select(LeadRow::as_select()).for_update().first(conn).await.optional()?)
 }
 
-diesel::define_sql_function! {
-    #[sql_name = "lower"]
-    fn lower_nullable(x: Nullable<Text>) -> Nullable<Text>;
-}
 diesel::define_sql_function!(fn regexp_replace(x: Nullable<Text>, pattern: Text, replacement: Text, flags: Text) -> Nullable<Text>);
 
 /// Another lead with this email (any case), as (id, field).

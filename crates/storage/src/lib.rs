@@ -13,6 +13,7 @@ pub mod password_resets;
 pub mod pool;
 pub mod refresh_tokens;
 pub mod schema;
+mod sql;
 pub mod task_comments;
 pub mod task_spaces;
 pub mod tasks;

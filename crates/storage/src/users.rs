@@ -1,6 +1,7 @@
 //! Queries on `users`.
 
 use crate::schema::users;
+use crate::sql::{lower, lower_nullable};
 use crate::{like_contains, StorageError};
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
@@ -121,12 +122,6 @@ pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> Result<
         .first(conn)
         .await
         .optional()?)
-}
-
-diesel::define_sql_function!(fn lower(x: Text) -> Text);
-diesel::define_sql_function! {
-    #[sql_name = "lower"]
-    fn lower_nullable(x: diesel::sql_types::Nullable<Text>) -> diesel::sql_types::Nullable<Text>;
 }
 
 fn filtered<'a>(filter: &'a UserFilter) -> users::BoxedQuery<'a, Pg> {

@@ -158,7 +158,10 @@ pub(crate) fn reference_error(error: storage::StorageError) -> AppError {
     }
 }
 
-fn social_json(links: Option<std::collections::BTreeMap<String, String>>) -> AppResult<Option<serde_json::Value>> {
+/// Social profile links as stored (a JSON object of platform → URL).
+pub(crate) fn social_json(
+    links: Option<std::collections::BTreeMap<String, String>>,
+) -> AppResult<Option<serde_json::Value>> {
     links.map(|links| serde_json::to_value(links).map_err(AppError::internal)).transpose()
 }
 

@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
-use crate::routes::clients::{assignee, reassign, reference_error, writable, Crm, LeadsRead, LeadsWrite};
+use crate::routes::clients::{assignee, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -65,10 +65,6 @@ fn write_error(error: storage::StorageError) -> AppError {
         Some(storage::leads::PHONE_KEY) => duplicate("phone", "with the same phone number"),
         _ => reference_error(error),
     }
-}
-
-fn social_json(links: Option<std::collections::BTreeMap<String, String>>) -> AppResult<Option<serde_json::Value>> {
-    links.map(|links| serde_json::to_value(links).map_err(AppError::internal)).transpose()
 }
 
 /// Lists the leads the caller may see.
