@@ -50,6 +50,23 @@ fn ensure_node() -> Result<()> {
     Ok(())
 }
 
+/// Every `e2e/tests/*.test.mjs`, in name order (one file per area of the app; they share
+/// one server, so each file creates its own users).
+fn journey_files() -> Result<Vec<String>> {
+    let mut files: Vec<String> = fs::read_dir(e2e_dir().join("tests"))
+        .context("could not list e2e/tests")?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("tests/{name}"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("e2e/tests has no *.test.mjs journeys");
+    }
+    Ok(files)
+}
+
 /// Runs the journeys; `admin_url` is a PostgreSQL URL allowed to create databases.
 /// Expects `frontend/dist` to be built (see [`spa::build_spa`]).
 pub fn run(admin_url: &str) -> Result<()> {
@@ -66,8 +83,10 @@ pub fn run(admin_url: &str) -> Result<()> {
     let binary = server::build(false)?;
     let env = vec![("STATIC_DIR", dist.display().to_string()), ("RUST_LOG", "warn".to_owned())];
     let server = Server::start(&binary, admin_url, Options { label: "e2e", env })?;
+    let journeys = journey_files()?;
     let mut node = Command::new("node");
-    node.args(["--test", "--test-concurrency=1", "tests/journeys.test.mjs"])
+    node.args(["--test", "--test-concurrency=1"])
+        .args(&journeys)
         .current_dir(e2e_dir())
         .env("E2E_BASE_URL", &server.base_url)
         .env("E2E_ADMIN_EMAIL", ADMIN_EMAIL)
