@@ -10,7 +10,9 @@ use crate::routes::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
-use domain::campaigns::{Campaign, CampaignFilter, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest};
+use domain::campaigns::{
+    dates_in_order, Campaign, CampaignFilter, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest,
+};
 use domain::clients::Visibility;
 use domain::pagination::PageParams;
 use domain::Problem;
@@ -65,7 +67,8 @@ async fn list_campaigns(
     Ok(paged(&req, &campaigns, page, total))
 }
 
-/// Creates a campaign for a client (status `planning` unless given).
+/// Creates a campaign for a client (status `planning` unless given); `endDate` may not be
+/// before `startDate` (400 on `endDate`).
 #[utoipa::path(
     tag = "campaigns",
     request_body = CreateCampaignRequest,
@@ -152,7 +155,8 @@ async fn get_campaign(
     Ok(HttpResponse::Ok().json(Campaign::from(campaign)))
 }
 
-/// Updates a campaign; absent fields stay as they are, `null` clears optional ones.
+/// Updates a campaign; absent fields stay as they are, `null` clears optional ones. The
+/// resulting `endDate` may not be before the resulting `startDate` (400 on `endDate`).
 #[utoipa::path(
     tag = "campaigns",
     params(("id" = Uuid, Path, description = "Campaign id")),
@@ -193,6 +197,13 @@ async fn update_campaign(
     let campaign = conn
         .transaction::<_, AppError, _>(async |conn| {
             let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
+            let start = changes.start_date.unwrap_or(before.start_date);
+            let end = changes.end_date.unwrap_or(before.end_date);
+            dates_in_order(start, end).map_err(|error| {
+                let mut errors = validator::ValidationErrors::new();
+                errors.add("end_date", error);
+                AppError::from(errors)
+            })?;
             let updated = Campaign::from(storage::campaigns::update(conn, id, &changes).await?);
             audit
                 .record(
