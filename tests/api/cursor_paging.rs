@@ -1,4 +1,4 @@
-//! Keyset paging with `cursor` on the CRM lists: walking every page returns each row
+//! Keyset paging with `cursor` on the CRM and task lists: walking every page returns each row
 //! exactly once and in the offset listing's order, ties included; bad cursors are 400.
 
 use crate::clients::{created, header, id};
@@ -93,6 +93,33 @@ async fn cursor_walks_return_every_row_once_under_ties() {
 
     // Filters apply to every page.
     assert_eq!(walk(&app, &admin, "/api/leads?sort=name&q=same").await.len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn task_cursor_walks_cover_every_sort_under_ties() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let tasks = [
+        ("Same", "urgent", Some("2026-05-01T00:00:00Z")),
+        ("Same", "urgent", Some("2026-05-01T00:00:00Z")),
+        ("Same", "urgent", None),
+        ("Other", "high", None),
+        ("Other", "high", Some("2026-04-01T00:00:00Z")),
+        ("Other", "normal", Some("2026-05-01T00:00:00Z")),
+        ("Last", "low", None),
+    ];
+    for (title, priority, due) in tasks {
+        created(&app, &admin, "/api/tasks", json!({"title": title, "priority": priority, "dueDate": due})).await;
+    }
+    execute(&app, "UPDATE tasks SET created_at = '2026-01-01T00:00:00Z' WHERE title <> 'Last'").await;
+    let sorts = ["dueDate", "-dueDate", "priority", "-priority", "createdAt", "-createdAt", "title", "-title"];
+    walks_match_offset_order(&app, &admin, "/api/tasks", &sorts, 7).await;
+
+    let first = app.get("/api/tasks?sort=priority&limit=1", Some(&admin)).await;
+    let cursor = header(&first, "x-next-cursor");
+    let other_sort = app.get(&format!("/api/tasks?sort=title&cursor={cursor}"), Some(&admin)).await;
+    assert_eq!(other_sort.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(problem(other_sort).await["code"], "INVALID_CURSOR");
 }
 
 #[tokio::test(flavor = "multi_thread")]
