@@ -185,6 +185,12 @@ async fn bad_files_are_refused_before_a_job_starts() {
     assert_eq!(json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(problem(json).await["code"], "UNSUPPORTED_MEDIA_TYPE");
 
+    let mut huge = b"name\n".to_vec();
+    huge.resize(10 * 1024 * 1024 + 1, b'a');
+    let too_large = upload(&app, &admin, "", "text/csv", huge).await;
+    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem(too_large).await["code"], "PAYLOAD_TOO_LARGE");
+
     let mode = upload(&app, &admin, "?mode=some", "text/csv", "name\nAda\n").await;
     assert_eq!(mode.status(), StatusCode::BAD_REQUEST);
     assert_eq!(problem(mode).await["errors"][0]["field"], "mode");
