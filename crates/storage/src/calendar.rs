@@ -352,3 +352,14 @@ pub async fn missing_users(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<
     let found: Vec<i32> = users::table.filter(users::id.eq_any(ids)).select(users::id).load(conn).await?;
     Ok(ids.iter().copied().filter(|id| !found.contains(id)).collect())
 }
+
+/// The email addresses of users (attendees named by user id), where they have one.
+pub async fn user_emails(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<Vec<(i32, String)>, StorageError> {
+    use crate::schema::users;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i32, Option<String>)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn).await?;
+    Ok(rows.into_iter().filter_map(|(id, email)| email.map(|email| (id, email))).collect())
+}
