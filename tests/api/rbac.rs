@@ -100,6 +100,7 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("POST /api/calendar/feed-token", Req::StaffOnly),
     ("DELETE /api/calendar/feed-token", Req::StaffOnly),
     ("GET /api/calendar/feed/{token}", Req::Public),
+    ("POST /api/calendar/sync", Req::Permission(Permission::ManageSettings)),
     ("GET /health", Req::Public),
     ("GET /health/live", Req::Public),
     ("GET /health/ready", Req::Public),

@@ -363,3 +363,21 @@ pub async fn user_emails(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<Ve
         users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn).await?;
     Ok(rows.into_iter().filter_map(|(id, email)| email.map(|email| (id, email))).collect())
 }
+
+/// The user's events that have no id at `provider` yet (not pushed, not imported).
+pub async fn unpushed(
+    conn: &mut AsyncPgConnection,
+    user_id: i32,
+    provider: External,
+    limit: i64,
+) -> Result<Vec<CalendarEventRow>, StorageError> {
+    let query = calendar_events::table
+        .filter(calendar_events::created_by.eq(user_id))
+        .order((calendar_events::start.asc(), calendar_events::id.asc()))
+        .limit(limit)
+        .select(CalendarEventRow::as_select());
+    Ok(match provider {
+        External::Google => query.filter(calendar_events::google_event_id.is_null()).load(conn).await?,
+        External::Microsoft => query.filter(calendar_events::microsoft_event_id.is_null()).load(conn).await?,
+    })
+}

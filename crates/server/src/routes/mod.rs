@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod calendar;
 pub mod calendar_feed;
+pub mod calendar_sync;
 pub mod campaigns;
 pub mod clients;
 pub mod health;
@@ -32,7 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(tasks::configure)
             .configure(task_spaces::configure)
             .configure(calendar::configure)
-            .configure(calendar_feed::configure),
+            .configure(calendar_feed::configure)
+            .configure(calendar_sync::configure),
     );
     cfg.configure(health::configure);
 }
