@@ -508,3 +508,44 @@ async fn syncing_google_imports_idempotently_follows_the_sync_token_and_pushes_l
         window(&app, &admin, "2026-04-01T00:00:00Z", "2026-06-01T00:00:00Z").await.into_iter().map(|o| o.0).collect();
     assert_eq!(titles, ["Launch (moved)", "Local plan"], "updated in place, the cancelled one deleted, no duplicates");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_feed_is_cached_until_a_write_and_stops_at_once_for_a_deactivated_user() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (staff_id, staff) = app.user_with_role(&admin, "cached", "staff").await;
+    let event = create(
+        &app,
+        &staff,
+        json!({"title": "Original", "start": "2026-06-01T09:00:00Z", "end": "2026-06-01T10:00:00Z"}),
+    )
+    .await;
+    let path = feed_path(&app, &staff).await;
+    let summary = |body: String| {
+        let calendar: icalendar::Calendar = body.parse().unwrap();
+        let titles: Vec<String> = calendar
+            .events()
+            .filter_map(|e| icalendar::Component::property_value(e, "SUMMARY").map(str::to_owned))
+            .collect();
+        titles
+    };
+    assert_eq!(summary(app.get(&path, None).await.text().await.unwrap()), ["Original"]);
+
+    // Behind the API's back: the cached feed is served.
+    let mut conn = app.db().await;
+    diesel::update(storage::schema::calendar_events::table)
+        .set(storage::schema::calendar_events::title.eq("Edited in SQL"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(summary(app.get(&path, None).await.text().await.unwrap()), ["Original"], "a cache hit");
+
+    // Through the API: the write clears the cache.
+    let patched = app.patch(&path_of(&event), Some(&staff), &json!({"location": "Room 3"})).await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    assert_eq!(summary(app.get(&path, None).await.text().await.unwrap()), ["Edited in SQL"]);
+
+    let deactivated = app.patch(&format!("/api/users/{staff_id}"), Some(&admin), &json!({"isActive": false})).await;
+    assert_eq!(deactivated.status(), StatusCode::OK);
+    assert_eq!(app.get(&path, None).await.status(), StatusCode::NOT_FOUND, "no stale feed for a deactivated user");
+}

@@ -22,6 +22,7 @@ use icalendar::{
     TodoStatus, Trigger,
 };
 use std::collections::HashMap;
+use std::sync::Arc;
 use storage::calendar::CalendarEventRow;
 use storage::tasks::{TaskQuery, TaskRow};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -74,6 +75,7 @@ async fn rotate_feed_token(
             Ok(created_at)
         })
         .await?;
+    state.forget_calendar_feeds();
     let url = state
         .config
         .public_url
@@ -121,6 +123,7 @@ async fn revoke_feed_token(
             .await
     })
     .await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -136,14 +139,27 @@ async fn revoke_feed_token(
 )]
 #[get("/calendar/feed/{token}")]
 async fn feed(state: web::Data<AppState>, token: web::Path<String>) -> AppResult<HttpResponse> {
-    let not_found = || AppError::not_found("This calendar feed");
+    let hash = tokens::sha256_hex(&token);
+    let body = state
+        .calendar_feeds
+        .get_or_set(&format!("feed:{hash}"), load_feed(&state, &hash))
+        .await?
+        .ok_or_else(|| AppError::not_found("This calendar feed"))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .body(body.as_str().to_owned()))
+}
+
+/// The rendered feed of the token with this hash; `None` for an unknown token or an
+/// owner who may no longer have a calendar.
+async fn load_feed(state: &AppState, token_hash: &str) -> AppResult<Option<Arc<String>>> {
     let mut conn = state.conn().await?;
-    let owner =
-        storage::calendar::feed_token_owner(&mut conn, &tokens::sha256_hex(&token)).await?.ok_or_else(not_found)?;
-    let user = storage::users::find(&mut conn, owner).await?.ok_or_else(not_found)?;
+    let Some(owner) = storage::calendar::feed_token_owner(&mut conn, token_hash).await? else { return Ok(None) };
+    let Some(user) = storage::users::find(&mut conn, owner).await? else { return Ok(None) };
     // A deactivated account, or one moved to a client-portal role, no longer has a calendar.
     if !user.is_active || !domain::calendar::may_use_calendar(user.role()) {
-        return Err(not_found());
+        return Ok(None);
     }
     let events = storage::calendar::all_visible(&mut conn, owner, MAX_FEED_ITEMS).await?;
     let query = TaskQuery { assigned_to_id: Some(owner), dated: true, sort: TaskSort::DueDate, ..Default::default() };
@@ -153,10 +169,7 @@ async fn feed(state: web::Data<AppState>, token: web::Path<String>) -> AppResult
     user_ids.dedup();
     let emails: HashMap<i32, String> =
         storage::calendar::user_emails(&mut conn, &user_ids).await?.into_iter().collect();
-    Ok(HttpResponse::Ok()
-        .content_type("text/calendar; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
-        .body(render(&events, &tasks, &emails).to_string()))
+    Ok(Some(Arc::new(render(&events, &tasks, &emails).to_string())))
 }
 
 fn partstat(status: ResponseStatus) -> PartStat {

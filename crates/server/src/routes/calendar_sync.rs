@@ -220,5 +220,6 @@ async fn sync(
             sync_provider(&state, &audit, actor, &microsoft, names).await?
         }
     };
+    state.forget_calendar_feeds();
     Ok(HttpResponse::Ok().json(CalendarSyncReport { providers: vec![google, microsoft] }))
 }
