@@ -25,6 +25,9 @@ CREATE TABLE calendar_events (
     -- When the series' last occurrence ends (COUNT or UNTIL); NULL while it never ends.
     -- Lets window queries skip finished series without expanding them.
     recurrence_ends_at TIMESTAMPTZ,
+    -- Where the event was made: here (`local`) or imported from a provider. Only local
+    -- events are pushed to providers, so an import is never copied to the other one.
+    origin VARCHAR(16) NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'google', 'microsoft')),
     -- Ids of the same event at the external providers, for idempotent imports.
     google_event_id VARCHAR(1024),
     microsoft_event_id VARCHAR(1024),

@@ -549,3 +549,63 @@ async fn the_feed_is_cached_until_a_write_and_stops_at_once_for_a_deactivated_us
     assert_eq!(deactivated.status(), StatusCode::OK);
     assert_eq!(app.get(&path, None).await.status(), StatusCode::NOT_FOUND, "no stale feed for a deactivated user");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_imported_from_one_provider_are_not_pushed_to_the_other() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let google = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/calendars/primary/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [{"id": "g-1", "summary": "From Google", "start": {"dateTime": "2026-07-01T09:00:00Z"},
+                       "end": {"dateTime": "2026-07-01T10:00:00Z"}}],
+            "nextSyncToken": "s1"
+        })))
+        .mount(&google)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "g-local"})))
+        .expect(1)
+        .mount(&google)
+        .await;
+    let graph = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me/calendarView/delta"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [], "@odata.deltaLink": format!("{}/me/calendarView/delta?$deltatoken=d1", graph.uri())
+        })))
+        .mount(&graph)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/me/events"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "m-local"})))
+        .expect(1)
+        .mount(&graph)
+        .await;
+
+    let app = TestApp::spawn_with(&[
+        ("GOOGLE_CALENDAR_ACCESS_TOKEN", "google-test-token"),
+        ("GOOGLE_CALENDAR_API_URL", &google.uri()),
+        ("MS_GRAPH_ACCESS_TOKEN", "graph-test-token"),
+        ("MS_GRAPH_API_URL", &graph.uri()),
+    ])
+    .await;
+    let admin = app.admin_token().await;
+    let local = create(
+        &app,
+        &admin,
+        json!({"title": "Made here", "start": "2026-07-02T09:00:00Z", "end": "2026-07-02T10:00:00Z"}),
+    )
+    .await;
+    let report: Value = app.post("/api/calendar/sync", Some(&admin), &json!({})).await.json().await.unwrap();
+    assert_eq!(provider(&report, "google")["pushed"], 1, "{report}");
+    assert_eq!(provider(&report, "microsoft")["status"], "synced", "{report}");
+    assert_eq!(provider(&report, "microsoft")["pushed"], 1, "only the local event, not Google's: {report}");
+    let pushed: Value = app.get(&path_of(&local), Some(&admin)).await.json().await.unwrap();
+    assert_eq!(
+        (pushed["googleEventId"].as_str(), pushed["microsoftEventId"].as_str()),
+        (Some("g-local"), Some("m-local"))
+    );
+}

@@ -28,6 +28,8 @@ pub struct CalendarEventRow {
     pub recurrence_rule: Option<String>,
     pub recurrence_timezone: String,
     pub recurrence_ends_at: Option<DateTime<Utc>>,
+    /// `local`, or the provider it was imported from.
+    pub origin: String,
     pub google_event_id: Option<String>,
     pub microsoft_event_id: Option<String>,
     pub created_by: i32,
@@ -109,6 +111,8 @@ pub struct NewCalendarEvent {
     pub recurrence_rule: Option<String>,
     pub recurrence_timezone: String,
     pub recurrence_ends_at: Option<DateTime<Utc>>,
+    /// `local`, or the provider it was imported from.
+    pub origin: String,
     pub google_event_id: Option<String>,
     pub microsoft_event_id: Option<String>,
     pub created_by: i32,
@@ -364,7 +368,7 @@ pub async fn user_emails(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<Ve
     Ok(rows.into_iter().filter_map(|(id, email)| email.map(|email| (id, email))).collect())
 }
 
-/// The user's events that have no id at `provider` yet (not pushed, not imported).
+/// The user's own (`local`) events that have no id at `provider` yet.
 pub async fn unpushed(
     conn: &mut AsyncPgConnection,
     user_id: i32,
@@ -373,6 +377,7 @@ pub async fn unpushed(
 ) -> Result<Vec<CalendarEventRow>, StorageError> {
     let query = calendar_events::table
         .filter(calendar_events::created_by.eq(user_id))
+        .filter(calendar_events::origin.eq("local"))
         .order((calendar_events::start.asc(), calendar_events::id.asc()))
         .limit(limit)
         .select(CalendarEventRow::as_select());

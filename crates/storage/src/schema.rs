@@ -296,6 +296,7 @@ diesel::table! {
         recurrence_rule -> Nullable<Varchar>,
         recurrence_timezone -> Varchar,
         recurrence_ends_at -> Nullable<Timestamptz>,
+        origin -> Varchar,
         google_event_id -> Nullable<Varchar>,
         microsoft_event_id -> Nullable<Varchar>,
         created_by -> Int4,

@@ -209,6 +209,7 @@ async fn create_event(
         recurrence_rule: body.recurrence_rule,
         recurrence_timezone: timezone,
         recurrence_ends_at: ends_at,
+        origin: "local".to_owned(),
         google_event_id: None,
         microsoft_event_id: None,
         created_by: actor,

@@ -46,6 +46,11 @@ fn new_event(remote: &RemoteEvent, provider: External, owner: i32) -> NewCalenda
         recurrence_rule: None,
         recurrence_timezone: "UTC".to_owned(),
         recurrence_ends_at: None,
+        origin: match provider {
+            External::Google => "google",
+            External::Microsoft => "microsoft",
+        }
+        .to_owned(),
         google_event_id: if provider == External::Google { external.clone() } else { None },
         microsoft_event_id: if provider == External::Microsoft { external } else { None },
         created_by: owner,
@@ -82,6 +87,7 @@ async fn import(
                         fields.attendees = local.attendees.clone();
                         fields.reminders = local.reminders.clone();
                         fields.event_type = local.event_type.clone();
+                        fields.origin = local.origin.clone();
                         storage::calendar::replace(conn, local.id, &fields).await?;
                         updated += 1;
                     }
