@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod auth;
+mod calendar;
 mod campaigns;
 mod clients;
 mod cursor_paging;
@@ -14,5 +15,6 @@ mod rate_limit;
 mod rbac;
 mod spa;
 mod task_spaces;
+mod task_templates;
 mod tasks;
 mod users;

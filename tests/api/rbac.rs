@@ -56,6 +56,13 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("GET /api/tasks/{id}", Req::StaffOnly),
     ("PATCH /api/tasks/{id}", Req::StaffOnly),
     ("DELETE /api/tasks/{id}", Req::StaffOnly),
+    ("GET /api/tasks/recurrence-preview", Req::StaffOnly),
+    ("GET /api/tasks/templates", Req::StaffOnly),
+    ("POST /api/tasks/templates", Req::StaffOnly),
+    ("GET /api/tasks/templates/{templateId}", Req::StaffOnly),
+    ("PATCH /api/tasks/templates/{templateId}", Req::StaffOnly),
+    ("DELETE /api/tasks/templates/{templateId}", Req::StaffOnly),
+    ("POST /api/tasks/templates/{templateId}/tasks", Req::StaffOnly),
     ("GET /api/tasks/{taskId}/comments", Req::StaffOnly),
     ("POST /api/tasks/{taskId}/comments", Req::StaffOnly),
     ("GET /api/task-spaces", Req::StaffOnly),
@@ -88,6 +95,16 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("POST /api/leads/import", Req::Permission(Permission::ManageLeads)),
     ("GET /api/leads/imports/{importId}", Req::Permission(Permission::ManageLeads)),
     ("GET /api/clients/export", Req::ScopedRead(Permission::ManageClients)),
+    ("GET /api/calendar/events", Req::StaffOnly),
+    ("POST /api/calendar/events", Req::StaffOnly),
+    ("GET /api/calendar/events/{eventId}", Req::StaffOnly),
+    ("PATCH /api/calendar/events/{eventId}", Req::StaffOnly),
+    ("DELETE /api/calendar/events/{eventId}", Req::StaffOnly),
+    ("GET /api/calendar/tasks", Req::StaffOnly),
+    ("POST /api/calendar/feed-token", Req::StaffOnly),
+    ("DELETE /api/calendar/feed-token", Req::StaffOnly),
+    ("GET /api/calendar/feed/{token}", Req::Public),
+    ("POST /api/calendar/sync", Req::Permission(Permission::ManageSettings)),
     ("GET /health", Req::Public),
     ("GET /health/live", Req::Public),
     ("GET /health/ready", Req::Public),
@@ -240,6 +257,18 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
     let lead = app.post("/api/leads", Some(&admin), &json!({"name": "rbac lead"})).await;
     assert_eq!(lead.status(), StatusCode::CREATED);
     let lead_id = lead.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let event = app
+        .post(
+            "/api/calendar/events",
+            Some(&admin),
+            &json!({"title": "rbac", "start": "2026-12-01T10:00:00Z", "end": "2026-12-01T11:00:00Z"}),
+        )
+        .await;
+    assert_eq!(event.status(), StatusCode::CREATED);
+    let event_id = event.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let template = app.post("/api/tasks/templates", Some(&admin), &json!({"name": "rbac", "title": "rbac"})).await;
+    assert_eq!(template.status(), StatusCode::CREATED);
+    let template_id = template.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let fixtures = [
         (
             "/api/clients/{clientId}/documents/{documentId}",
@@ -256,6 +285,9 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         ("/api/task-spaces/{id}", "{id}", space_id),
         // Nobody's job: allowed callers get 404, which still proves the guard let them in.
         ("/api/leads/imports/{importId}", "{importId}", uuid::Uuid::new_v4().to_string()),
+        ("/api/calendar/events/{eventId}", "{eventId}", event_id),
+        ("/api/tasks/templates/{templateId}", "{templateId}", template_id),
+        ("/api/calendar/feed/{token}", "{token}", "unknown-feed-token".to_owned()),
     ];
 
     let operations: Vec<String> = documented_operations().into_iter().map(|(op, _)| op).collect();
@@ -309,8 +341,11 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         .sum();
     assert_eq!(checked_denials, expected, "every refused role was refused every flag-guarded route");
     assert!(checked_denials >= 10 * 8 + 21, "admin-only and CRM routes were all checked");
-    // 12 staff-only task routes, each refused to client and prospective_client.
-    assert_eq!(staff_only_denials, 12 * 2, "client-portal roles were refused every task route");
+    // Every staff-only route (tasks, task spaces, calendar), each refused to client and
+    // prospective_client.
+    let staff_only = GUARDS.iter().filter(|(_, req)| *req == Req::StaffOnly).count();
+    assert!(staff_only >= 12, "the task routes are staff-only");
+    assert_eq!(staff_only_denials, staff_only * 2, "client-portal roles were refused every staff-only route");
 
     for operation in &operations {
         let template = operation.split_once(' ').unwrap().1;

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod api_keys;
+pub mod calendar;
 pub mod campaigns;
 pub mod clients;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod schema;
 mod sql;
 pub mod task_comments;
 pub mod task_spaces;
+pub mod task_templates;
 pub mod tasks;
 pub mod users;
 

@@ -293,3 +293,71 @@ diesel::table! {
         finished_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    calendar_events (id) {
+        id -> Uuid,
+        title -> Varchar,
+        description -> Nullable<Text>,
+        start -> Timestamptz,
+        #[sql_name = "end"]
+        end_ -> Timestamptz,
+        all_day -> Bool,
+        location -> Nullable<Varchar>,
+        #[sql_name = "type"]
+        event_type -> Varchar,
+        attendees -> Jsonb,
+        reminders -> Jsonb,
+        meet_link -> Nullable<Varchar>,
+        is_recurring -> Bool,
+        recurrence_rule -> Nullable<Varchar>,
+        recurrence_timezone -> Varchar,
+        recurrence_ends_at -> Nullable<Timestamptz>,
+        origin -> Varchar,
+        google_event_id -> Nullable<Varchar>,
+        microsoft_event_id -> Nullable<Varchar>,
+        created_by -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calendar_feed_tokens (user_id) {
+        user_id -> Int4,
+        token_hash -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calendar_sync_state (provider) {
+        provider -> Varchar,
+        sync_token -> Nullable<Text>,
+        last_synced_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    task_templates (id) {
+        id -> Uuid,
+        name -> Varchar,
+        description -> Nullable<Text>,
+        title -> Varchar,
+        task_description -> Nullable<Text>,
+        status -> Varchar,
+        priority -> Varchar,
+        due_date_offset -> Nullable<Int4>,
+        estimated_hours -> Int4,
+        space_id -> Nullable<Uuid>,
+        is_recurring -> Bool,
+        recurrence_rule -> Nullable<Varchar>,
+        recurrence_timezone -> Varchar,
+        schedule_from -> Varchar,
+        tags -> Array<Text>,
+        checklist -> Jsonb,
+        created_by -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

@@ -154,6 +154,8 @@ pub struct TaskChanges {
 /// Foreign keys a request can break, to tell which field names a missing record.
 pub const ASSIGNED_TO_FKEY: &str = "tasks_assigned_to_id_fkey";
 pub const SPACE_FKEY: &str = "tasks_space_id_fkey";
+pub const CLIENT_FKEY: &str = "tasks_client_id_fkey";
+pub const CAMPAIGN_FKEY: &str = "tasks_campaign_id_fkey";
 
 /// The task list's filters, resolved to concrete values by the handler.
 #[derive(Debug, Clone, Default)]
@@ -168,6 +170,8 @@ pub struct TaskQuery {
     pub due_to: Option<DateTime<Utc>>,
     /// Overdue: due before this instant and not completed or archived.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only tasks with a due date.
+    pub dated: bool,
     pub q: Option<String>,
     pub sort: TaskSort,
 }
@@ -194,6 +198,9 @@ fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
     }
     if let Some(to) = query.due_to {
         boxed = boxed.filter(tasks::due_date.lt(to));
+    }
+    if query.dated {
+        boxed = boxed.filter(tasks::due_date.is_not_null());
     }
     if let Some(now) = query.overdue_at {
         boxed = boxed

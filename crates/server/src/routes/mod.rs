@@ -4,12 +4,16 @@
 pub mod activity;
 pub mod api_keys;
 pub mod auth;
+pub mod calendar;
+pub mod calendar_feed;
+pub mod calendar_sync;
 pub mod campaigns;
 pub mod clients;
 pub mod health;
 pub mod lead_imports;
 pub mod leads;
 pub mod task_spaces;
+pub mod task_templates;
 pub mod tasks;
 pub mod users;
 
@@ -27,8 +31,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             // Before `leads`: `/leads/export` would otherwise match `/leads/{id}`.
             .configure(lead_imports::configure)
             .configure(leads::configure)
+            // Before the task routes: `/tasks/{id}` would claim `/tasks/templates`.
+            .configure(task_templates::configure)
             .configure(tasks::configure)
-            .configure(task_spaces::configure),
+            .configure(task_spaces::configure)
+            .configure(calendar::configure)
+            .configure(calendar_feed::configure)
+            .configure(calendar_sync::configure),
     );
     cfg.configure(health::configure);
 }
