@@ -37,8 +37,10 @@ Commands:
                    frontend/dist) and run the browser journeys (e2e/) with Chromium
   build-spa        Build the web app into frontend/dist (release wasm + wasm-bindgen)
   openapi          Write the server's OpenAPI document to openapi/openapi.json
-  bench            Load benchmark of the release server with wrk (10,000 seeded users);
-                   writes target/bench/latest.md
+  bench [--leads N]
+                   Load benchmark of the release server with wrk (10,000 seeded users,
+                   tasks and leads, or N leads for the CRM search runs: 1000000 takes a
+                   few minutes more); writes target/bench/latest.md
   db-start         Start the private PostgreSQL cluster and print its DATABASE_URL
   db-stop          Stop the private PostgreSQL cluster
   help             Show this text
@@ -66,7 +68,7 @@ enum Cmd {
     Quality,
     E2e,
     Openapi,
-    Bench,
+    Bench { leads: u32 },
     DbStart,
     DbStop,
     Help,
@@ -101,7 +103,15 @@ fn parse_args<S: AsRef<str>>(args: &[S]) -> Result<Cmd, String> {
         "e2e" => no_args(Cmd::E2e),
         "build-spa" => no_args(Cmd::BuildSpa),
         "openapi" => no_args(Cmd::Openapi),
-        "bench" => no_args(Cmd::Bench),
+        "bench" => match rest.as_slice() {
+            [] => Ok(Cmd::Bench { leads: bench::DEFAULT_LEADS }),
+            ["--leads", n] => match n.parse::<u32>() {
+                Ok(leads) if (1..=bench::MAX_LEADS).contains(&leads) => Ok(Cmd::Bench { leads }),
+                _ => Err(format!("`--leads` takes a number of leads from 1 to {}, not `{n}`", bench::MAX_LEADS)),
+            },
+            ["--leads"] => Err("`--leads` needs a number of leads".to_owned()),
+            [other, ..] => Err(format!("unexpected argument `{other}` for `bench`")),
+        },
         "db-start" => no_args(Cmd::DbStart),
         "db-stop" => no_args(Cmd::DbStop),
         "help" | "-h" | "--help" => Ok(Cmd::Help),
@@ -128,7 +138,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Cmd::Openapi => openapi(),
-        Cmd::Bench => run_bench(),
+        Cmd::Bench { leads } => run_bench(leads),
         Cmd::DbStart => db_start(),
         Cmd::DbStop => db_stop(),
         Cmd::Help => {
@@ -435,11 +445,11 @@ fn step(
     Ok(())
 }
 
-fn run_bench() -> Result<ExitCode> {
+fn run_bench(leads: u32) -> Result<ExitCode> {
     sys::survive_ctrl_c();
     let (database_url, source, started) = test_database().context("xtask bench: no PostgreSQL")?;
     println!("PostgreSQL: {} ({source})", sys::redact_url(&database_url));
-    let result = bench::bench(&database_url);
+    let result = bench::bench(&database_url, leads);
     if let Some(cluster) = started {
         println!("PostgreSQL: stopping the private cluster started for the benchmark");
         cluster.stop()?;
@@ -518,7 +528,8 @@ mod tests {
         assert_eq!(parse_args(&["e2e"]), Ok(Cmd::E2e));
         assert_eq!(parse_args(&["build-spa"]), Ok(Cmd::BuildSpa));
         assert_eq!(parse_args(&["openapi"]), Ok(Cmd::Openapi));
-        assert_eq!(parse_args(&["bench"]), Ok(Cmd::Bench));
+        assert_eq!(parse_args(&["bench"]), Ok(Cmd::Bench { leads: 10_000 }));
+        assert_eq!(parse_args(&["bench", "--leads", "1000000"]), Ok(Cmd::Bench { leads: 1_000_000 }));
         assert_eq!(parse_args(&["db-start"]), Ok(Cmd::DbStart));
         assert_eq!(parse_args(&["db-stop"]), Ok(Cmd::DbStop));
         for help in ["help", "-h", "--help"] {
@@ -535,6 +546,11 @@ mod tests {
         assert!(parse_args(&["run", "--demo", "--demo"]).unwrap_err().contains("`--demo`"));
         assert!(parse_args(&["test", "extra"]).unwrap_err().contains("`extra`"));
         assert!(parse_args(&["bench", "--fast"]).unwrap_err().contains("`--fast`"));
+        for bad in ["0", "-5", "1e6", "10000000"] {
+            assert!(parse_args(&["bench", "--leads", bad]).unwrap_err().contains(&format!("`{bad}`")), "{bad}");
+        }
+        assert!(parse_args(&["bench", "--leads"]).is_err());
+        assert!(parse_args(&["bench", "--leads", "5", "x"]).is_err());
         assert!(parse_args(&["quality", "x"]).is_err());
         assert!(parse_args(&["--release"]).is_err());
     }
@@ -545,6 +561,7 @@ mod tests {
             assert!(USAGE.contains(&format!("  {cmd} ")), "{cmd} missing from usage");
         }
         assert!(USAGE.contains("  run [--release] [--demo]\n"));
+        assert!(USAGE.contains("  bench [--leads N]\n"));
         assert!(USAGE.contains("MARKETINGOS_DATA_DIR"));
         assert!(USAGE.contains("PYTHON "));
     }
