@@ -7,6 +7,7 @@ use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
 use crate::platform::rate_limit::RateLimiters;
 use std::sync::Arc;
+use std::time::Duration;
 use storage::api_keys::ApiKeyRow;
 use storage::users::UserRow;
 use storage::{DbPool, PooledConnection};
@@ -21,7 +22,14 @@ pub struct AppState {
     pub api_keys: CacheService<Arc<ApiKeyRow>>,
     pub circuits: Circuits,
     pub rate_limiters: Arc<RateLimiters>,
+    /// Lead list totals by caller scope and filter (see `routes::leads`); cleared by every
+    /// lead write.
+    pub lead_totals: CacheService<i64>,
 }
+
+/// Bounds how long a lead total can miss writes this process does not see (another
+/// instance, SQL by hand); this process's own writes clear the totals at once.
+const LEAD_TOTALS_TTL: Duration = Duration::from_secs(30);
 
 impl AppState {
     pub fn new(config: Arc<Config>, db: DbPool) -> Self {
@@ -32,6 +40,7 @@ impl AppState {
             api_keys: CacheService::new(10_000, config.cache_ttl),
             circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout),
             rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
+            lead_totals: CacheService::new(10_000, LEAD_TOTALS_TTL),
             config,
             db,
         }

@@ -200,14 +200,16 @@ fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
     query
 }
 
-/// One page of the leads the caller may see, and the total matching the filter.
+/// One page of the leads the caller may see, and the total matching the filter: from
+/// the page when it is the last one, else `known_total` (a cached count), else counted.
+/// The count is the expensive part at scale (it visits every match), the page is not.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     rows: Rows,
     filter: &LeadFilter,
     page: Page,
+    known_total: Option<i64>,
 ) -> Result<(Vec<LeadRow>, i64), StorageError> {
-    let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
     let query = filtered(rows, filter).select(LeadRow::as_select());
     let query = match filter.sort.unwrap_or_default() {
         LeadSort::CreatedAt => query.order((leads::created_at.asc(), leads::id.asc())),
@@ -219,7 +221,11 @@ pub async fn list(
         LeadSort::NextFollowUpDate => query.order((leads::next_follow_up_date.asc(), leads::id.asc())),
         LeadSort::NextFollowUpDateDesc => query.order((leads::next_follow_up_date.desc(), leads::id.desc())),
     };
-    let found = query.limit(page.limit).offset(page.offset).load(conn).await?;
+    let found: Vec<LeadRow> = query.limit(page.limit).offset(page.offset).load(conn).await?;
+    let total = match page.total_if_last(found.len()).or(known_total) {
+        Some(total) => total,
+        None => filtered(rows, filter).count().get_result(conn).await?,
+    };
     Ok((found, total))
 }
 
