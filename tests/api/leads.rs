@@ -182,3 +182,38 @@ async fn sales_agents_work_only_their_assigned_leads() {
     assert_eq!(client["assignedToId"], agent_id);
     assert_eq!(app.get(&format!("/api/clients/{}", id(&client)), Some(&agent)).await.status(), StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_totals_follow_every_lead_write_and_the_callers_scope() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (agent_id, agent) = app.user_with_role(&admin, "totals_agent", "sales_agent").await;
+    // Pages of one row are full, so their totals come from a count (and its cache), not
+    // from the page itself.
+    let total = |token: &str, query: &str| {
+        let (app, token, path) = (&app, token.to_owned(), format!("/api/leads?limit=1{query}"));
+        async move { listed(app, &token, &path, "name").await.1 }
+    };
+    for name in ["Ada", "Grace"] {
+        created(&app, &admin, "/api/leads", json!({"name": name, "stage": "qualified"})).await;
+    }
+    let alan = created(&app, &admin, "/api/leads", json!({"name": "Alan", "assignedToId": agent_id})).await;
+    created(&app, &agent, "/api/leads", json!({"name": "Edsger"})).await;
+    assert_eq!((total(&admin, "").await, total(&agent, "").await), ("4".to_owned(), "2".to_owned()));
+    assert_eq!(total(&admin, "&stage=qualified").await, "2");
+
+    created(&app, &admin, "/api/leads", json!({"name": "Barbara"})).await;
+    assert_eq!(total(&admin, "").await, "5", "a new lead counts at once");
+    let alan_path = format!("/api/leads/{}", id(&alan));
+    assert_eq!(app.patch(&alan_path, Some(&admin), &json!({"stage": "qualified"})).await.status(), StatusCode::OK);
+    assert_eq!(total(&admin, "&stage=qualified").await, "3", "a stage change moves the lead between totals");
+    let converted = app.post(&format!("{alan_path}/convert"), Some(&admin), &json!({})).await;
+    assert_eq!(converted.status(), StatusCode::CREATED);
+    assert_eq!(total(&admin, "&stage=qualified").await, "2", "a conversion closes the lead");
+    assert_eq!(app.delete(&alan_path, Some(&admin)).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!((total(&admin, "").await, total(&agent, "").await), ("4".to_owned(), "1".to_owned()));
+
+    // A page that is not full is the last one: its total needs no count.
+    let (page, total) = listed(&app, &admin, "/api/leads?limit=3&offset=2&sort=name", "name").await;
+    assert_eq!((page.len(), total.as_str()), (2, "4"));
+}

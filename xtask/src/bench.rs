@@ -2,7 +2,9 @@
 //!
 //! A fresh database is seeded with 10,000 users in one `generate_series` statement, all
 //! sharing the argon2id hash of the bootstrap admin's password (created by the server at
-//! start-up, so the hash is real), and with 10,000 tasks the same way. Each endpoint is then driven by
+//! start-up, so the hash is real), with 10,000 tasks and 1,000 clients the same way, and
+//! with realistic leads (10,000, or `--leads N`) for the CRM search runs (see
+//! [`lead_insert_sql`]). Each endpoint is then driven by
 //! `wrk -t2 -c32 -d10s --latency`; requests/s, p50, p99 and errors are collected into a
 //! Markdown table, printed and written to `target/bench/latest.md`, together with the
 //! server's peak resident memory (VmHWM). Nothing is asserted: the numbers are a report.
@@ -18,8 +20,15 @@ use std::time::Instant;
 
 const SEED_USERS: u32 = 10_000;
 const SEED_TASKS: u32 = 10_000;
-/// Leads seeded for the CRM runs (unique emails and phones, as duplicate detection requires).
-const SEED_LEADS: u32 = 10_000;
+const SEED_CLIENTS: u32 = 1_000;
+/// Leads seeded unless `--leads` says otherwise.
+pub const DEFAULT_LEADS: u32 = 10_000;
+/// `--leads` above this would run out of the 7-digit phone numbers that keep leads unique.
+pub const MAX_LEADS: u32 = 9_999_999;
+/// A search term matching about 2% of the seeded leads (one of the 50 last names).
+const COMMON_TERM: &str = "smith";
+/// A search term matching one seeded lead in 9,973 (a last name used only that often).
+const RARE_TERM: &str = "vanderwoude";
 const THREADS: u32 = 2;
 const CONNECTIONS: u32 = 32;
 const DURATION_SECS: u32 = 10;
@@ -125,6 +134,83 @@ end
     )
 }
 
+const FIRST_NAMES: &str = "'James','Mary','Robert','Patricia','John','Jennifer','Michael','Linda','David',\
+    'Elizabeth','William','Barbara','Richard','Susan','Joseph','Jessica','Thomas','Sarah','Charles','Karen','Daniel',\
+    'Lisa','Matthew','Nancy','Anthony','Betty','Mark','Sandra','Donald','Ashley','Steven','Kimberly','Andrew','Emily',\
+    'Paul','Donna','Joshua','Michelle','Kenneth','Carol','Kevin','Amanda','Brian','Melissa','George','Deborah',\
+    'Timothy','Stephanie','Ronald','Rebecca'";
+const LAST_NAMES: &str = "'Smith','Johnson','Williams','Brown','Jones','Garcia','Miller','Davis','Rodriguez',\
+    'Martinez','Hernandez','Lopez','Gonzalez','Wilson','Anderson','Thomas','Taylor','Moore','Jackson','Martin','Lee',\
+    'Perez','Thompson','White','Harris','Sanchez','Clark','Ramirez','Lewis','Robinson','Walker','Young','Allen','King',\
+    'Wright','Scott','Torres','Nguyen','Hill','Flores','Green','Adams','Nelson','Baker','Hall','Rivera','Campbell',\
+    'Mitchell','Carter','Roberts'";
+const COMPANY_WORDS: &str = "'Acme','Blue Ridge','Summit','Pioneer','Evergreen','Golden','Silver','Northern',\
+    'Coastal','Prairie','Metro','Harbor','Granite','Redwood','Sunrise','Maple','Cedar','Liberty','Keystone','Horizon',\
+    'Pinnacle','Riverbend','Oakwood','Lakeside','Highland','Crescent','Beacon','Frontier','Heritage','Union'";
+const COMPANY_KINDS: &str = "'Dental','Realty','Fitness','Bakery','Roofing','Plumbing','Logistics','Law Group',\
+    'Insurance','Auto Repair','Landscaping','Veterinary','Consulting','Software','Catering','Outfitters','Pediatrics',\
+    'Salon','Builders','Marketing'";
+
+/// One `INSERT … SELECT … FROM generate_series(1, n)` of leads that look like a real
+/// pipeline to trigram search: 50 first × 50 last names (plus [`RARE_TERM`]), 600
+/// companies, emails at the company's domain, unique emails and phone numbers, every
+/// stage, score and source, and `created_at` one minute apart (oldest first, as rows
+/// arrive in production) ending now.
+pub fn lead_insert_sql(n: u32) -> String {
+    format!(
+        "WITH rows AS (INSERT INTO leads (name, first_name, last_name, email, phone, company, stage, score, source, \
+         value, tags, created_at, updated_at) \
+         SELECT p.first || ' ' || p.last, p.first, p.last, \
+         lower(p.first || '.' || p.last) || i || '@' || lower(replace(p.company, ' ', '')) || '.example.com', \
+         '+1 555 ' || lpad(i::text, 7, '0'), p.company, \
+         (ARRAY['prospect','contacted','qualified','proposal','closed_won','closed_lost'])[1 + i % 6], \
+         (ARRAY['hot','warm','cold'])[1 + i % 3], \
+         (ARRAY['website','referral','social','manual','import','email','event','advertising','other'])[1 + i % 9], \
+         (i % 100) * 100, ARRAY[(ARRAY['smb','enterprise','ecommerce','local'])[1 + i % 4]], \
+         now() - ({n} - i) * interval '1 minute', now() - ({n} - i) * interval '1 minute' \
+         FROM generate_series(1, {n}) AS i CROSS JOIN LATERAL (SELECT \
+         (ARRAY[{FIRST_NAMES}])[1 + i % 50] AS first, \
+         CASE WHEN i % 9973 = 0 THEN '{rare}' ELSE (ARRAY[{LAST_NAMES}])[1 + (i / 7) % 50] END AS last, \
+         (ARRAY[{COMPANY_WORDS}])[1 + (i / 3) % 30] || ' ' || (ARRAY[{COMPANY_KINDS}])[1 + (i / 11) % 20] AS company\
+         ) AS p RETURNING 1) SELECT count(*) FROM rows",
+        rare = capitalised(RARE_TERM),
+    )
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Seeds `n` leads. The secondary indexes are dropped first and rebuilt afterwards from
+/// their own definitions (as PostgreSQL reports them, so they stay the migrations'):
+/// building a trigram index once is several times faster than updating it row by row.
+/// VACUUM sets the visibility map that autovacuum would, so counts can use index-only scans.
+fn seed_leads(db: &server::Database, n: u32) -> Result<String> {
+    let definitions = db.sql(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'leads' \
+         AND indexname <> 'leads_pkey' ORDER BY indexname",
+    )?;
+    let names = db.sql(
+        "SELECT string_agg(indexname, ', ') FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'leads' \
+         AND indexname <> 'leads_pkey'",
+    )?;
+    if !names.is_empty() {
+        db.sql(&format!("DROP INDEX {names}"))?;
+    }
+    let inserted = db.sql(&lead_insert_sql(n))?;
+    let started = Instant::now();
+    let mut rebuild = String::from("SET maintenance_work_mem = '256MB';");
+    for definition in definitions.lines().filter(|l| !l.trim().is_empty()) {
+        rebuild.push_str(definition);
+        rebuild.push(';');
+    }
+    db.sql(&rebuild)?;
+    println!("Rebuilt the leads indexes in {:.1} s", started.elapsed().as_secs_f64());
+    db.sql("VACUUM ANALYZE leads")?;
+    Ok(inserted)
+}
+
 /// The peak resident set size (VmHWM) of a process, in KiB.
 pub fn peak_rss_kib(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -191,7 +277,7 @@ fn run_wrk(url: &str, headers: &[String], script: Option<&Path>) -> Result<WrkRe
     parse_wrk(&output)
 }
 
-pub fn bench(admin_url: &str) -> Result<ExitCode> {
+pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
     ensure_wrk()?;
     let binary = server::build(true)?;
     let server = Server::start(
@@ -234,17 +320,20 @@ pub fn bench(admin_url: &str) -> Result<ExitCode> {
     server.db.sql("ANALYZE tasks")?;
     println!("Seeded {tasks_inserted} tasks");
     let task_id = server.db.sql("SELECT id FROM tasks WHERE title = 'Bench task 5000'")?;
-    let leads_inserted = server.db.sql(&format!(
-        "WITH rows AS (INSERT INTO leads (name, email, phone, company, stage, score, value) \
-         SELECT 'Bench lead ' || i, 'lead' || i || '@bench.test', '+1 555 ' || lpad(i::text, 7, '0'), \
-         'Company ' || (i % 500), \
-         (ARRAY['prospect','contacted','qualified','proposal','closed_won','closed_lost'])[1 + i % 6], \
-         (ARRAY['hot','warm','cold'])[1 + i % 3], (i % 100) * 100 \
-         FROM generate_series(1, {SEED_LEADS}) AS i RETURNING 1) SELECT count(*) FROM rows"
+    let lead_seeding = Instant::now();
+    let leads_inserted = seed_leads(&server.db, leads)?;
+    let lead_seed_secs = lead_seeding.elapsed().as_secs_f64();
+    println!("Seeded {leads_inserted} leads (indexes rebuilt, VACUUM ANALYZE) in {lead_seed_secs:.1} s");
+    let lead_id = server
+        .db
+        .sql(&format!("SELECT id FROM leads ORDER BY created_at DESC, id DESC OFFSET {} LIMIT 1", leads / 3))?;
+    let clients_inserted = server.db.sql(&format!(
+        "WITH rows AS (INSERT INTO clients (name, email, company, service_tags, display_order) \
+         SELECT 'Bench client ' || i, 'client' || i || '@bench.test', 'Company ' || i, ARRAY['seo','social'], i \
+         FROM generate_series(1, {SEED_CLIENTS}) AS i RETURNING 1) SELECT count(*) FROM rows"
     ))?;
-    server.db.sql("ANALYZE leads")?;
-    println!("Seeded {leads_inserted} leads");
-    let lead_id = server.db.sql("SELECT id FROM leads WHERE name = 'Bench lead 5000'")?;
+    server.db.sql("ANALYZE clients")?;
+    println!("Seeded {clients_inserted} clients");
 
     let session = server.login()?;
     let bearer = vec![format!("Authorization: Bearer {}", session.token)];
@@ -262,8 +351,13 @@ pub fn bench(admin_url: &str) -> Result<ExitCode> {
         ("GET /api/tasks?limit=50".to_owned(), bearer.clone(), None),
         ("GET /api/tasks?limit=50&sort=dueDate&due=week".to_owned(), bearer.clone(), None),
         (format!("GET /api/tasks/{task_id}"), bearer.clone(), None),
+        ("GET /api/clients?limit=50".to_owned(), bearer.clone(), None),
         ("GET /api/leads?limit=50".to_owned(), bearer.clone(), None),
+        (format!("GET /api/leads?limit=50&q={COMMON_TERM}"), bearer.clone(), None),
+        (format!("GET /api/leads?limit=50&q={RARE_TERM}"), bearer.clone(), None),
+        ("GET /api/leads?limit=50&stage=qualified&sort=createdAt".to_owned(), bearer.clone(), None),
         ("GET /api/leads?limit=50&stage=qualified&sort=-value".to_owned(), bearer.clone(), None),
+        (format!("GET /api/leads?limit=50&offset={}", leads / 2), bearer.clone(), None),
         (format!("GET /api/leads/{lead_id}"), bearer.clone(), None),
         ("POST /api/users (argon2id hashing)".to_owned(), Vec::new(), Some(script.as_path())),
     ];
@@ -303,7 +397,7 @@ pub fn bench(admin_url: &str) -> Result<ExitCode> {
     writeln!(
         report,
         "Release build, default WORKERS (one per core) and DB_POOL_SIZE, JSON request logs at info, PostgreSQL on \
-         loopback; {SEED_USERS} seeded users; `wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION_SECS}s --latency` \
+         loopback; {SEED_USERS} seeded users, {leads} leads, {SEED_CLIENTS} clients; `wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION_SECS}s --latency` \
          ({wrk_version})."
     )?;
     writeln!(report)?;
@@ -324,8 +418,8 @@ pub fn bench(admin_url: &str) -> Result<ExitCode> {
     writeln!(
         report,
         "Server peak RSS (VmHWM from /proc/<pid>/status): {:.1} MiB ({:.1} MiB before the first run). Seeding \
-         {SEED_USERS} users took {seed_secs:.2} s; the POST run created {created} users. Errors are non-2xx/3xx \
-         responses plus socket errors.",
+         {SEED_USERS} users took {seed_secs:.2} s and {leads} leads {lead_seed_secs:.1} s; the POST run created \
+         {created} users. Errors are non-2xx/3xx responses plus socket errors.",
         mib(peak_kib),
         mib(start_kib)
     )?;
@@ -398,6 +492,25 @@ Transfer/sec:     15.00MB
             Some(45678)
         );
         assert_eq!(peak_rss_kib("Name:\tx\n"), None);
+    }
+
+    #[test]
+    fn lead_seed_makes_the_search_terms_common_and_rare() {
+        let sql = lead_insert_sql(1_000_000);
+        assert!(sql.contains("generate_series(1, 1000000)"));
+        assert!(sql.contains("now() - (1000000 - i) * interval '1 minute'"));
+        assert!(sql.contains("THEN 'Vanderwoude'"));
+        assert_eq!(capitalised(RARE_TERM), "Vanderwoude");
+        // The common term is one of the 50 last names, the rare one none of them.
+        assert!(LAST_NAMES.contains(&format!("'{}'", capitalised(COMMON_TERM))));
+        assert!(!LAST_NAMES.to_lowercase().contains(RARE_TERM) && !FIRST_NAMES.to_lowercase().contains(RARE_TERM));
+        for list in [FIRST_NAMES, LAST_NAMES, COMPANY_WORDS, COMPANY_KINDS] {
+            assert!(!list.contains("\\"), "a line continuation leaked into the SQL");
+        }
+        assert_eq!(FIRST_NAMES.matches(',').count() + 1, 50);
+        assert_eq!(LAST_NAMES.matches(',').count() + 1, 50);
+        assert_eq!(COMPANY_WORDS.matches(',').count() + 1, 30);
+        assert_eq!(COMPANY_KINDS.matches(',').count() + 1, 20);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A minimal HTTP/1.1 client over `std::net::TcpStream`, enough to talk to the local
-//! server (readiness, sign-in): one request per connection, `Connection: close`, no
-//! compression, chunked bodies decoded. Plus two tiny JSON field readers, so that xtask
-//! keeps `anyhow` as its only dependency.
+//! server (readiness, sign-in, demo data): one request per connection, `Connection: close`,
+//! no compression, chunked bodies decoded. Plus two tiny JSON field readers for answers
+//! that need no types.
 
 use anyhow::{bail, Context, Result};
 use std::io::{Read, Write};
@@ -17,7 +17,6 @@ pub struct Response {
 }
 
 impl Response {
-    #[allow(dead_code)]
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
         self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())

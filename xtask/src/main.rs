@@ -1,6 +1,7 @@
 //! Project commands: `cargo xtask run | test | quality | e2e | openapi | bench | db-start | db-stop`.
 
 mod bench;
+mod demo;
 mod e2e;
 mod http;
 mod postgres;
@@ -11,7 +12,7 @@ mod sys;
 
 use anyhow::{bail, Context, Result};
 use postgres::Cluster;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -19,8 +20,12 @@ const USAGE: &str = "\
 Usage: cargo xtask <command>
 
 Commands:
-  run [--release]  Start the API server (cargo run -p server --bin marketingos) against
-                   DATABASE_URL, or else a private PostgreSQL cluster on 127.0.0.1:54329
+  run [--release] [--demo]
+                   Start the API server (cargo run -p server --bin marketingos) against
+                   DATABASE_URL, or else a private PostgreSQL cluster on 127.0.0.1:54329;
+                   --demo: when the database has no leads yet, seed demo data through the
+                   API (users of every role, clients, campaigns, leads, tasks) and print
+                   the demo sign-ins
   test             1 cargo fmt --check  2 cargo clippy -D warnings  3 PostgreSQL
                    (DATABASE_URL, 127.0.0.1:5432 or the private cluster)  4 cargo test
                    --workspace  5 spec conformance: schemathesis against the server
@@ -32,8 +37,10 @@ Commands:
                    frontend/dist) and run the browser journeys (e2e/) with Chromium
   build-spa        Build the web app into frontend/dist (release wasm + wasm-bindgen)
   openapi          Write the server's OpenAPI document to openapi/openapi.json
-  bench            Load benchmark of the release server with wrk (10,000 seeded users);
-                   writes target/bench/latest.md
+  bench [--leads N]
+                   Load benchmark of the release server with wrk (10,000 seeded users,
+                   tasks and leads, or N leads for the CRM search runs: 1000000 takes a
+                   few minutes more); writes target/bench/latest.md
   db-start         Start the private PostgreSQL cluster and print its DATABASE_URL
   db-stop          Stop the private PostgreSQL cluster
   help             Show this text
@@ -55,13 +62,13 @@ const APP_DATABASE: &str = "marketingos";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Cmd {
-    Run { release: bool },
+    Run { release: bool, demo: bool },
     BuildSpa,
     Test,
     Quality,
     E2e,
     Openapi,
-    Bench,
+    Bench { leads: u32 },
     DbStart,
     DbStop,
     Help,
@@ -80,17 +87,31 @@ fn parse_args<S: AsRef<str>>(args: &[S]) -> Result<Cmd, String> {
         Some(extra) => Err(format!("unexpected argument `{extra}` for `{}`", first.as_ref())),
     };
     match first.as_ref() {
-        "run" => match rest.as_slice() {
-            [] => Ok(Cmd::Run { release: false }),
-            ["--release"] => Ok(Cmd::Run { release: true }),
-            [other, ..] => Err(format!("unexpected argument `{other}` for `run`")),
-        },
+        "run" => {
+            let (mut release, mut demo) = (false, false);
+            for arg in rest {
+                match arg {
+                    "--release" if !release => release = true,
+                    "--demo" if !demo => demo = true,
+                    other => return Err(format!("unexpected argument `{other}` for `run`")),
+                }
+            }
+            Ok(Cmd::Run { release, demo })
+        }
         "test" => no_args(Cmd::Test),
         "quality" => no_args(Cmd::Quality),
         "e2e" => no_args(Cmd::E2e),
         "build-spa" => no_args(Cmd::BuildSpa),
         "openapi" => no_args(Cmd::Openapi),
-        "bench" => no_args(Cmd::Bench),
+        "bench" => match rest.as_slice() {
+            [] => Ok(Cmd::Bench { leads: bench::DEFAULT_LEADS }),
+            ["--leads", n] => match n.parse::<u32>() {
+                Ok(leads) if (1..=bench::MAX_LEADS).contains(&leads) => Ok(Cmd::Bench { leads }),
+                _ => Err(format!("`--leads` takes a number of leads from 1 to {}, not `{n}`", bench::MAX_LEADS)),
+            },
+            ["--leads"] => Err("`--leads` needs a number of leads".to_owned()),
+            [other, ..] => Err(format!("unexpected argument `{other}` for `bench`")),
+        },
         "db-start" => no_args(Cmd::DbStart),
         "db-stop" => no_args(Cmd::DbStop),
         "help" | "-h" | "--help" => Ok(Cmd::Help),
@@ -108,7 +129,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cmd {
-        Cmd::Run { release } => run(release),
+        Cmd::Run { release, demo } => run(release, demo),
         Cmd::Test => test(),
         Cmd::Quality => quality_only(),
         Cmd::E2e => e2e_only(),
@@ -117,7 +138,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Cmd::Openapi => openapi(),
-        Cmd::Bench => run_bench(),
+        Cmd::Bench { leads } => run_bench(leads),
         Cmd::DbStart => db_start(),
         Cmd::DbStop => db_stop(),
         Cmd::Help => {
@@ -136,7 +157,7 @@ fn private_cluster(create: bool) -> Result<Cluster> {
     Cluster::locate(postgres::find_bindir()?, &sys::data_dir(), create)
 }
 
-fn run(release: bool) -> Result<ExitCode> {
+fn run(release: bool, demo: bool) -> Result<ExitCode> {
     let data = sys::data_dir();
     let jwt_env = sys::env_nonempty("JWT_SECRET");
     if jwt_env.as_ref().is_some_and(|s| s.chars().count() < 32) {
@@ -195,13 +216,87 @@ fn run(release: bool) -> Result<ExitCode> {
         .env("ADMIN_PASSWORD", &admin_password)
         .env("STATIC_DIR", &dist);
     let bind = sys::env_nonempty("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    if demo && sys::env_nonempty("RATE_LIMIT_API_REQUESTS").is_none() {
+        // Seeding sends several hundred requests as one user, and clicking through a demo
+        // would soon exhaust the production default of 100 requests per 15 minutes.
+        cmd.env("RATE_LIMIT_API_REQUESTS", DEMO_API_RATE_LIMIT.to_string());
+        println!("Demo: RATE_LIMIT_API_REQUESTS={DEMO_API_RATE_LIMIT} (set it to override)");
+    }
     println!("Starting the server on http://{bind} (Ctrl-C to stop)");
     sys::survive_ctrl_c();
-    let status = sys::status(&mut cmd)?;
+    let status = if demo {
+        let file = data.join(demo::PASSWORD_FILE);
+        let password = sys::persisted_secret(&file, 8)?.0;
+        run_with_demo(&mut cmd, &bind, &admin_email, &admin_password, (&password, &file))?
+    } else {
+        sys::status(&mut cmd)?
+    };
     if private.is_some() {
         println!("The private PostgreSQL cluster is still running; stop it with `cargo xtask db-stop`.");
     }
     Ok(ExitCode::from(sys::exit_code(status)))
+}
+
+/// The API rate limit (requests per window) of `run --demo` unless RATE_LIMIT_API_REQUESTS is set.
+const DEMO_API_RATE_LIMIT: u32 = 100_000;
+
+/// The loopback address to reach a server listening on `bind` (`0.0.0.0:80` → `127.0.0.1:80`).
+fn local_addr(bind: &str) -> Result<SocketAddr> {
+    let mut addr: SocketAddr = bind.parse().with_context(|| format!("BIND_ADDR {bind:?} is not an ip:port address"))?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() { Ipv4Addr::LOCALHOST.into() } else { Ipv6Addr::LOCALHOST.into() });
+    }
+    Ok(addr)
+}
+
+/// Starts the server, seeds the demo data once it is ready, prints the sign-ins and
+/// waits for the server to exit. A seeding failure is reported and the server keeps running.
+fn run_with_demo(
+    cmd: &mut std::process::Command,
+    bind: &str,
+    admin: &str,
+    admin_password: &str,
+    (password, password_file): (&str, &std::path::Path),
+) -> Result<std::process::ExitStatus> {
+    let addr = local_addr(bind)?;
+    // Seeding whatever already answers there would fill someone else's database.
+    if TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok() {
+        bail!("{addr} is already in use: stop the program listening there or set BIND_ADDR to a free address");
+    }
+    let mut child = cmd.spawn().with_context(|| format!("could not start `{}`", sys::display(cmd)))?;
+    // No time limit: `cargo run` may compile the server first.
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        if http::get(addr, "/health/ready", &[]).is_ok_and(|r| r.status == 200) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let plan = demo::plan(chrono::Utc::now().date_naive(), password);
+    println!("Demo: seeding demo data through http://{addr}/api as {admin}");
+    match demo::seed(addr, admin, admin_password, &plan) {
+        Ok(demo::Outcome::AlreadyHasLeads(n)) => {
+            println!("Demo: the database already holds {n} leads, so no demo data was seeded.");
+            println!("Demo sign-ins, if `run --demo` seeded this database:");
+            print_sign_ins(&plan, password, password_file);
+        }
+        Ok(demo::Outcome::Seeded(summary)) => {
+            println!("Demo: seeded in {:.1} s: {}", summary.seconds, summary.lines.join("; "));
+            println!("Demo sign-ins:");
+            print_sign_ins(&plan, password, password_file);
+        }
+        Err(err) => eprintln!("error: seeding the demo data failed (the server keeps running): {err:#}"),
+    }
+    child.wait().context("waiting for the server")
+}
+
+fn print_sign_ins(plan: &demo::Plan, password: &str, file: &std::path::Path) {
+    for (role, email) in demo::sign_ins(plan) {
+        println!("  {role:<22} {email}");
+    }
+    println!("  password of all of them: {password} (kept in {})", file.display());
 }
 
 /// The number of steps of `cargo xtask test`.
@@ -350,11 +445,11 @@ fn step(
     Ok(())
 }
 
-fn run_bench() -> Result<ExitCode> {
+fn run_bench(leads: u32) -> Result<ExitCode> {
     sys::survive_ctrl_c();
     let (database_url, source, started) = test_database().context("xtask bench: no PostgreSQL")?;
     println!("PostgreSQL: {} ({source})", sys::redact_url(&database_url));
-    let result = bench::bench(&database_url);
+    let result = bench::bench(&database_url, leads);
     if let Some(cluster) = started {
         println!("PostgreSQL: stopping the private cluster started for the benchmark");
         cluster.stop()?;
@@ -422,14 +517,19 @@ mod tests {
     #[test]
     fn parses_commands() {
         assert_eq!(parse_args::<&str>(&[]), Ok(Cmd::Help));
-        assert_eq!(parse_args(&["run"]), Ok(Cmd::Run { release: false }));
-        assert_eq!(parse_args(&["run", "--release"]), Ok(Cmd::Run { release: true }));
+        assert_eq!(parse_args(&["run"]), Ok(Cmd::Run { release: false, demo: false }));
+        assert_eq!(parse_args(&["run", "--release"]), Ok(Cmd::Run { release: true, demo: false }));
+        assert_eq!(parse_args(&["run", "--demo"]), Ok(Cmd::Run { release: false, demo: true }));
+        for args in [["run", "--release", "--demo"], ["run", "--demo", "--release"]] {
+            assert_eq!(parse_args(&args), Ok(Cmd::Run { release: true, demo: true }));
+        }
         assert_eq!(parse_args(&["test"]), Ok(Cmd::Test));
         assert_eq!(parse_args(&["quality"]), Ok(Cmd::Quality));
         assert_eq!(parse_args(&["e2e"]), Ok(Cmd::E2e));
         assert_eq!(parse_args(&["build-spa"]), Ok(Cmd::BuildSpa));
         assert_eq!(parse_args(&["openapi"]), Ok(Cmd::Openapi));
-        assert_eq!(parse_args(&["bench"]), Ok(Cmd::Bench));
+        assert_eq!(parse_args(&["bench"]), Ok(Cmd::Bench { leads: 10_000 }));
+        assert_eq!(parse_args(&["bench", "--leads", "1000000"]), Ok(Cmd::Bench { leads: 1_000_000 }));
         assert_eq!(parse_args(&["db-start"]), Ok(Cmd::DbStart));
         assert_eq!(parse_args(&["db-stop"]), Ok(Cmd::DbStop));
         for help in ["help", "-h", "--help"] {
@@ -443,8 +543,14 @@ mod tests {
         assert!(parse_args(&["deploy"]).unwrap_err().contains("unknown command `deploy`"));
         assert!(parse_args(&["run", "--fast"]).unwrap_err().contains("`--fast`"));
         assert!(parse_args(&["run", "--release", "x"]).is_err());
+        assert!(parse_args(&["run", "--demo", "--demo"]).unwrap_err().contains("`--demo`"));
         assert!(parse_args(&["test", "extra"]).unwrap_err().contains("`extra`"));
         assert!(parse_args(&["bench", "--fast"]).unwrap_err().contains("`--fast`"));
+        for bad in ["0", "-5", "1e6", "10000000"] {
+            assert!(parse_args(&["bench", "--leads", bad]).unwrap_err().contains(&format!("`{bad}`")), "{bad}");
+        }
+        assert!(parse_args(&["bench", "--leads"]).is_err());
+        assert!(parse_args(&["bench", "--leads", "5", "x"]).is_err());
         assert!(parse_args(&["quality", "x"]).is_err());
         assert!(parse_args(&["--release"]).is_err());
     }
@@ -454,8 +560,18 @@ mod tests {
         for cmd in ["run [--release]", "test", "quality", "e2e", "openapi", "bench", "db-start", "db-stop"] {
             assert!(USAGE.contains(&format!("  {cmd} ")), "{cmd} missing from usage");
         }
+        assert!(USAGE.contains("  run [--release] [--demo]\n"));
+        assert!(USAGE.contains("  bench [--leads N]\n"));
         assert!(USAGE.contains("MARKETINGOS_DATA_DIR"));
         assert!(USAGE.contains("PYTHON "));
+    }
+
+    #[test]
+    fn demo_seeding_reaches_the_server_over_loopback() {
+        assert_eq!(local_addr("127.0.0.1:8080").unwrap(), SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert_eq!(local_addr("0.0.0.0:9000").unwrap(), SocketAddr::from(([127, 0, 0, 1], 9000)));
+        assert_eq!(local_addr("[::]:9000").unwrap(), SocketAddr::from((Ipv6Addr::LOCALHOST, 9000)));
+        assert!(local_addr("localhost:8080").unwrap_err().to_string().contains("BIND_ADDR"));
     }
 
     #[test]

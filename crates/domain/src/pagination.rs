@@ -56,6 +56,13 @@ impl Page {
         let last = if total == 0 { 0 } else { ((total - 1) / self.limit) * self.limit };
         (prev, next, last)
     }
+
+    /// The total a page of `rows` rows proves by itself: a page that is not full is the
+    /// last one (unless it is empty past the first page, which says nothing).
+    pub fn total_if_last(&self, rows: usize) -> Option<i64> {
+        let rows = i64::try_from(rows).ok()?;
+        (rows < self.limit && (rows > 0 || self.offset == 0)).then_some(self.offset + rows)
+    }
 }
 
 #[cfg(test)]
@@ -76,5 +83,14 @@ mod tests {
         assert_eq!(page.neighbours(35), (Some(0), Some(20), 30));
         assert_eq!(Page { limit: 10, offset: 0 }.neighbours(10), (None, None, 0));
         assert_eq!(Page { limit: 10, offset: 0 }.neighbours(0), (None, None, 0));
+    }
+
+    #[test]
+    fn short_pages_prove_the_total() {
+        assert_eq!(Page { limit: 10, offset: 0 }.total_if_last(3), Some(3));
+        assert_eq!(Page { limit: 10, offset: 0 }.total_if_last(0), Some(0));
+        assert_eq!(Page { limit: 10, offset: 20 }.total_if_last(4), Some(24));
+        assert_eq!(Page { limit: 10, offset: 0 }.total_if_last(10), None, "a full page may have more after it");
+        assert_eq!(Page { limit: 10, offset: 20 }.total_if_last(0), None, "past the end, the total is unknown");
     }
 }

@@ -7,6 +7,7 @@ use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
 use crate::platform::rate_limit::RateLimiters;
 use std::sync::Arc;
+use std::time::Duration;
 use storage::api_keys::ApiKeyRow;
 use storage::users::UserRow;
 use storage::{DbPool, PooledConnection};
@@ -24,7 +25,14 @@ pub struct AppState {
     /// `feed:{token hash}` → a rendered ICS feed; cleared by every calendar, task and
     /// user write (feeds are cheap to rebuild, stale ones are not acceptable).
     pub calendar_feeds: CacheService<Arc<String>>,
+    /// Lead list totals by caller scope and filter (see `routes::leads`); cleared by every
+    /// lead write.
+    pub lead_totals: CacheService<i64>,
 }
+
+/// Bounds how long a lead total can miss writes this process does not see (another
+/// instance, SQL by hand); this process's own writes clear the totals at once.
+const LEAD_TOTALS_TTL: Duration = Duration::from_secs(30);
 
 impl AppState {
     pub fn new(config: Arc<Config>, db: DbPool) -> Self {
@@ -36,6 +44,7 @@ impl AppState {
             calendar_feeds: CacheService::new(1_000, config.cache_ttl),
             circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout),
             rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
+            lead_totals: CacheService::new(10_000, LEAD_TOTALS_TTL),
             config,
             db,
         }

@@ -260,14 +260,17 @@ impl LeadKey {
 /// One page of the leads the caller may see, and the total matching the filter. The
 /// page starts at `page.offset` or, with `after`, after that row (keyset paging); it
 /// holds up to `page.limit + 1` rows, the extra one telling that a next page exists.
+/// The total comes from an offset page when it is the last one, else `known_total` (a
+/// cached count), else a count: the expensive part at scale (it visits every match).
 pub async fn list(
     conn: &mut AsyncPgConnection,
     rows: Rows,
     filter: &LeadFilter,
     page: Page,
     after: Option<(LeadKey, Uuid)>,
+    known_total: Option<i64>,
 ) -> Result<(Vec<LeadRow>, i64), StorageError> {
-    let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
+    let keyset = after.is_some();
     let mut query = sorted(rows, filter);
     if let Some((key, id)) = after {
         let desc = matches!(
@@ -289,7 +292,13 @@ pub async fn list(
             }
         };
     }
-    let found = query.select(LeadRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let found: Vec<LeadRow> =
+        query.select(LeadRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let from_page = if keyset { None } else { page.total_if_last(found.len()) };
+    let total = match from_page.or(known_total) {
+        Some(total) => total,
+        None => filtered(rows, filter).count().get_result(conn).await?,
+    };
     Ok((found, total))
 }
 

@@ -231,6 +231,8 @@ fn spawn_import(state: Arc<AppState>, run: ImportRun) {
     tokio::spawn(async move {
         let id = run.id;
         let outcome = tokio::spawn(process(state.clone(), run)).await;
+        // Whatever the outcome, committed rows change the lead list totals.
+        state.lead_totals.clear();
         let reason = match outcome {
             Ok(Ok(())) => return,
             Ok(Err(error)) => error.to_string(),
