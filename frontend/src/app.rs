@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/api-keys") view=pages::ApiKeysPage />
                     <Route path=path!("/profile") view=pages::ProfilePage />
                     <Route path=path!("/portal") view=pages::PortalPage />
+                    <Route path=path!("/tasks") view=pages::TasksPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -139,6 +140,9 @@ fn Layout() -> impl IntoView {
                             view! {
                                 <li>
                                     <A href="/">"Dashboard"</A>
+                                </li>
+                                <li>
+                                    <A href="/tasks">"Tasks"</A>
                                 </li>
                                 <Show when=move || flags().can_manage_users>
                                     <li>
