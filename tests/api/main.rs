@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod auth;
+mod calendar;
 mod campaigns;
 mod clients;
 mod errors;

@@ -84,6 +84,12 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("GET /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
     ("POST /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
     ("POST /api/leads/{id}/convert", Req::Permission(Permission::ManageLeads)),
+    ("GET /api/calendar/events", Req::StaffOnly),
+    ("POST /api/calendar/events", Req::StaffOnly),
+    ("GET /api/calendar/events/{eventId}", Req::StaffOnly),
+    ("PATCH /api/calendar/events/{eventId}", Req::StaffOnly),
+    ("DELETE /api/calendar/events/{eventId}", Req::StaffOnly),
+    ("GET /api/calendar/tasks", Req::StaffOnly),
     ("GET /health", Req::Public),
     ("GET /health/live", Req::Public),
     ("GET /health/ready", Req::Public),
@@ -236,6 +242,15 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
     let lead = app.post("/api/leads", Some(&admin), &json!({"name": "rbac lead"})).await;
     assert_eq!(lead.status(), StatusCode::CREATED);
     let lead_id = lead.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let event = app
+        .post(
+            "/api/calendar/events",
+            Some(&admin),
+            &json!({"title": "rbac", "start": "2026-12-01T10:00:00Z", "end": "2026-12-01T11:00:00Z"}),
+        )
+        .await;
+    assert_eq!(event.status(), StatusCode::CREATED);
+    let event_id = event.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let fixtures = [
         (
             "/api/clients/{clientId}/documents/{documentId}",
@@ -250,6 +265,7 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         ("/api/tasks/{id}", "{id}", task_id.clone()),
         ("/api/tasks/{taskId}", "{taskId}", task_id),
         ("/api/task-spaces/{id}", "{id}", space_id),
+        ("/api/calendar/events/{eventId}", "{eventId}", event_id),
     ];
 
     let operations: Vec<String> = documented_operations().into_iter().map(|(op, _)| op).collect();
@@ -303,8 +319,11 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         .sum();
     assert_eq!(checked_denials, expected, "every refused role was refused every flag-guarded route");
     assert!(checked_denials >= 10 * 8 + 21, "admin-only and CRM routes were all checked");
-    // 12 staff-only task routes, each refused to client and prospective_client.
-    assert_eq!(staff_only_denials, 12 * 2, "client-portal roles were refused every task route");
+    // Every staff-only route (tasks, task spaces, calendar), each refused to client and
+    // prospective_client.
+    let staff_only = GUARDS.iter().filter(|(_, req)| *req == Req::StaffOnly).count();
+    assert!(staff_only >= 12, "the task routes are staff-only");
+    assert_eq!(staff_only_denials, staff_only * 2, "client-portal roles were refused every staff-only route");
 
     for operation in &operations {
         let template = operation.split_once(' ').unwrap().1;

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod api_keys;
 pub mod auth;
+pub mod calendar;
 pub mod campaigns;
 pub mod clients;
 pub mod error;

@@ -82,6 +82,57 @@ pub fn occurrences_after(
     Ok(set.into_iter().take(MAX_WALK).map(|d| d.with_timezone(&Utc)).skip_while(|d| *d <= after).take(n).collect())
 }
 
+/// The first `n` occurrences of the series starting at `dtstart` (its start included when
+/// it matches the rule): the recurrence editor's preview.
+pub fn first_occurrences(
+    rule: &str,
+    timezone: &str,
+    dtstart: DateTime<Utc>,
+    n: usize,
+) -> Result<Vec<DateTime<Utc>>, String> {
+    let set = build(parse_rule(rule)?, parse_timezone(timezone)?, dtstart)?;
+    Ok(set.into_iter().take(n.min(MAX_WALK)).map(|d| d.with_timezone(&Utc)).collect())
+}
+
+/// Occurrence starts in `[from, to)`, at most `max` of them, of the series starting at
+/// `dtstart`. Calendar windows pass `from` moved back by the event's duration, so an
+/// occurrence that began before the window but is still running is included.
+pub fn occurrences_between(
+    rule: &str,
+    timezone: &str,
+    dtstart: DateTime<Utc>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    max: usize,
+) -> Result<Vec<DateTime<Utc>>, String> {
+    let set = build(parse_rule(rule)?, parse_timezone(timezone)?, dtstart)?;
+    Ok(set
+        .into_iter()
+        .take(MAX_WALK)
+        .map(|d| d.with_timezone(&Utc))
+        .skip_while(|d| *d < from)
+        .take_while(|d| *d < to)
+        .take(max)
+        .collect())
+}
+
+/// The last occurrence's start when `COUNT` or `UNTIL` ends the series, `None` when it
+/// never ends (or ends beyond the walk bound, which callers treat the same way).
+pub fn last_occurrence(rule: &str, timezone: &str, dtstart: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, String> {
+    let parsed = parse_rule(rule)?;
+    if parsed.get_count().is_none() && parsed.get_until().is_none() {
+        return Ok(None);
+    }
+    let set = build(parsed, parse_timezone(timezone)?, dtstart)?;
+    let mut walked = 0;
+    let mut last = None;
+    for occurrence in set.into_iter().take(MAX_WALK) {
+        walked += 1;
+        last = Some(occurrence.with_timezone(&Utc));
+    }
+    Ok(if walked == MAX_WALK { None } else { last })
+}
+
 /// The next `n` due dates after the current instance (due at `current_due`, completed at
 /// `completed_at`), per the module's rules. Empty when the series has ended.
 pub fn next_occurrences(
@@ -230,6 +281,47 @@ mod tests {
         }
         assert!(validate("FREQ=DAILY", "Mars/Olympus", start, Schedule::DueDate).is_err());
         assert!(validate("FREQ=DAILY;UNTIL=20250101T000000Z", "UTC", start, Schedule::DueDate).is_err());
+    }
+
+    #[test]
+    fn window_expansion_keeps_local_time_across_a_dst_change_inside_the_window() {
+        // Daily 09:00 Berlin from 1 March; the window spans the 29 March switch.
+        let start = berlin(2026, 3, 1, 9);
+        let from = berlin(2026, 3, 27, 0);
+        let to = berlin(2026, 3, 31, 0);
+        let got = occurrences_between("FREQ=DAILY", "Europe/Berlin", start, from, to, 100).unwrap();
+        assert_eq!(
+            got,
+            [berlin(2026, 3, 27, 9), berlin(2026, 3, 28, 9), berlin(2026, 3, 29, 9), berlin(2026, 3, 30, 9)]
+        );
+        assert_eq!(local_hours(&got), [9, 9, 9, 9]);
+        assert_eq!(got.iter().map(|d| d.hour()).collect::<Vec<_>>(), [8, 8, 7, 7], "the UTC hour moves");
+        let capped = occurrences_between("FREQ=DAILY", "Europe/Berlin", start, from, to, 2).unwrap();
+        assert_eq!(capped.len(), 2);
+    }
+
+    #[test]
+    fn window_expansion_stops_at_count_and_until() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 5, 10, 0, 0).unwrap();
+        let from = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let count = occurrences_between("FREQ=WEEKLY;COUNT=3", "UTC", start, from, to, 100).unwrap();
+        assert_eq!(count.len(), 3);
+        assert_eq!(last_occurrence("FREQ=WEEKLY;COUNT=3", "UTC", start).unwrap(), Some(count[2]));
+        let until = occurrences_between("FREQ=WEEKLY;UNTIL=20260126T100000Z", "UTC", start, from, to, 100).unwrap();
+        assert_eq!(until.last(), Some(&Utc.with_ymd_and_hms(2026, 1, 26, 10, 0, 0).unwrap()), "UNTIL is inclusive");
+        assert_eq!(until.len(), 4);
+        assert_eq!(last_occurrence("FREQ=WEEKLY", "UTC", start).unwrap(), None, "an endless series has no last");
+        let later = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+        assert!(occurrences_between("FREQ=WEEKLY;COUNT=3", "UTC", start, later, to, 100).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_preview_starts_at_the_series_start() {
+        let start = berlin(2026, 3, 23, 9);
+        let got = first_occurrences("FREQ=WEEKLY", "Europe/Berlin", start, 3).unwrap();
+        assert_eq!(got, [berlin(2026, 3, 23, 9), berlin(2026, 3, 30, 9), berlin(2026, 4, 6, 9)]);
+        assert_eq!(first_occurrences("FREQ=DAILY;COUNT=2", "UTC", start, 5).unwrap().len(), 2);
     }
 
     #[test]

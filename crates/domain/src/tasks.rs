@@ -404,6 +404,36 @@ pub struct CreateTaskCommentRequest {
     pub comment: String,
 }
 
+/// `GET /api/tasks/recurrence-preview`: the first occurrences of a rule, for the editor.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct RecurrencePreviewQuery {
+    /// RFC 5545 RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO`.
+    #[validate(length(min = 1, max = 500))]
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 500))]
+    pub recurrence_rule: String,
+    /// RFC 3339 start of the series (the first due date).
+    pub start: DateTime<Utc>,
+    /// IANA time zone of the rule (default `UTC`).
+    #[validate(length(max = 64))]
+    #[cfg_attr(feature = "openapi", param(max_length = 64, example = "Europe/Berlin"))]
+    pub recurrence_timezone: Option<String>,
+    /// How many occurrences, 1 to 20 (default 5).
+    #[validate(range(min = 1, max = 20))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 20))]
+    pub count: Option<u32>,
+}
+
+/// The first occurrences of a rule from its start (fewer when COUNT or UNTIL ends it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RecurrencePreview {
+    pub occurrences: Vec<DateTime<Utc>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,7 @@ use utoipa_actix_web::AppExt;
         (name = "leads", description = "Leads, activities and conversion to clients (canManageLeads)"),
         (name = "tasks", description = "Tasks, recurrence and comments (staff-side roles)"),
         (name = "task-spaces", description = "The tree of task spaces (staff-side roles)"),
+        (name = "calendar", description = "Calendar events, recurrence, ICS feeds and external calendar sync (staff-side roles)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

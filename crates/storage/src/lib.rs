@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod api_keys;
+pub mod calendar;
 pub mod campaigns;
 pub mod clients;
 pub mod error;

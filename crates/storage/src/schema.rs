@@ -276,3 +276,46 @@ diesel::table! {
 diesel::joinable!(tasks -> task_spaces (space_id));
 diesel::joinable!(task_comments -> tasks (task_id));
 diesel::allow_tables_to_appear_in_same_query!(tasks, task_spaces, task_comments);
+
+diesel::table! {
+    calendar_events (id) {
+        id -> Uuid,
+        title -> Varchar,
+        description -> Nullable<Text>,
+        start -> Timestamptz,
+        #[sql_name = "end"]
+        end_ -> Timestamptz,
+        all_day -> Bool,
+        location -> Nullable<Varchar>,
+        #[sql_name = "type"]
+        event_type -> Varchar,
+        attendees -> Jsonb,
+        reminders -> Jsonb,
+        meet_link -> Nullable<Varchar>,
+        is_recurring -> Bool,
+        recurrence_rule -> Nullable<Varchar>,
+        recurrence_timezone -> Varchar,
+        recurrence_ends_at -> Nullable<Timestamptz>,
+        google_event_id -> Nullable<Varchar>,
+        microsoft_event_id -> Nullable<Varchar>,
+        created_by -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calendar_feed_tokens (user_id) {
+        user_id -> Int4,
+        token_hash -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calendar_sync_state (provider) {
+        provider -> Varchar,
+        sync_token -> Nullable<Text>,
+        last_synced_at -> Timestamptz,
+    }
+}

@@ -148,8 +148,14 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, App
     let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let message = error.into_inner().to_string();
-        let field = if path == "." { "query".to_owned() } else { path };
-        AppError::validation(vec![FieldError { field, code: "type".to_owned(), message }])
+        // A missing parameter is reported at the top level: name it from serde's message.
+        let missing = message.starts_with("missing field").then(|| field_in_message(&message)).flatten();
+        let (field, code) = match (path.as_str(), missing) {
+            (".", Some(name)) => (name.to_owned(), "required"),
+            (".", None) => ("query".to_owned(), "type"),
+            _ => (path, "type"),
+        };
+        AppError::validation(vec![FieldError { field, code: code.to_owned(), message }])
     })?;
     value.validate()?;
     Ok(value)

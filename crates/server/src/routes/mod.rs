@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod api_keys;
 pub mod auth;
+pub mod calendar;
 pub mod campaigns;
 pub mod clients;
 pub mod health;
@@ -25,7 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(campaigns::configure)
             .configure(leads::configure)
             .configure(tasks::configure)
-            .configure(task_spaces::configure),
+            .configure(task_spaces::configure)
+            .configure(calendar::configure),
     );
     cfg.configure(health::configure);
 }
