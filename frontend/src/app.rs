@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view=pages::ProfilePage />
                     <Route path=path!("/portal") view=pages::PortalPage />
                     <Route path=path!("/tasks") view=pages::TasksPage />
+                    <Route path=path!("/calendar") view=pages::CalendarPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -143,6 +144,9 @@ fn Layout() -> impl IntoView {
                                 </li>
                                 <li>
                                     <A href="/tasks">"Tasks"</A>
+                                </li>
+                                <li>
+                                    <A href="/calendar">"Calendar"</A>
                                 </li>
                                 <Show when=move || flags().can_manage_users>
                                     <li>

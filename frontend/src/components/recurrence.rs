@@ -3,6 +3,8 @@
 //! RFC 5545 RRULE field for the rest. The rule string is what the API stores.
 
 use crate::components::form::field_error;
+use chrono::{DateTime, Utc};
+use domain::tasks::RecurrencePreview;
 use domain::Problem;
 use leptos::prelude::*;
 
@@ -168,9 +170,17 @@ const COMMON_ZONES: [&str; 10] = [
 #[component]
 pub fn RecurrenceEditor(
     fields: RecurrenceFields,
-    problem: Signal<Option<Problem>>,
+    problem: RwSignal<Option<Problem>>,
     children: Children,
 ) -> impl IntoView {
+    // A refused rule's message goes once the rule changes.
+    let forget_rule_error = move || {
+        problem.update(|p| {
+            if let Some(p) = p {
+                p.errors.retain(|e| e.field != "recurrenceRule");
+            }
+        })
+    };
     let rule_error = move || field_error(&problem.get(), "recurrenceRule");
     let zone_error = move || field_error(&problem.get(), "recurrenceTimezone");
     let is = move |key: &'static str| move || fields.preset.get() == key;
@@ -183,7 +193,10 @@ pub fn RecurrenceEditor(
                     <select
                         id="field-repeat"
                         prop:value=move || fields.preset.get()
-                        on:change=move |ev| fields.preset.set(event_target_value(&ev))
+                        on:change=move |ev| {
+                            fields.preset.set(event_target_value(&ev));
+                            forget_rule_error();
+                        }
                     >
                         <option value="none">"Does not repeat"</option>
                         <option value="daily">"Every day"</option>
@@ -269,6 +282,7 @@ pub fn RecurrenceEditor(
                     on:change=move |ev| {
                         fields.custom.set(event_target_value(&ev));
                         fields.preset.set("custom".to_owned());
+                        forget_rule_error();
                     }
                 />
                 <small class="field-error" id="field-recurrenceRule-error" role="alert">
@@ -279,6 +293,54 @@ pub fn RecurrenceEditor(
             </Show>
             {children()}
         </fieldset>
+    }
+}
+
+/// The next occurrences of the rule from `start`, from `GET /api/tasks/recurrence-preview`;
+/// a rule or time zone the API refuses shows its message at the field instead.
+#[component]
+pub fn OccurrencePreview(fields: RecurrenceFields, start: Signal<Option<DateTime<Utc>>>) -> impl IntoView {
+    let preview = LocalResource::new(move || {
+        let rule = fields.rule();
+        let timezone = fields.timezone.get();
+        let start = start.get();
+        async move {
+            let (Some(rule), Some(start)) = (rule, start) else { return None };
+            let path = format!(
+                "/api/tasks/recurrence-preview?recurrenceRule={}&start={}&recurrenceTimezone={}&count=5",
+                crate::api::encode(&rule),
+                crate::api::encode(&start.to_rfc3339()),
+                crate::api::encode(timezone.trim()),
+            );
+            Some(crate::api::get::<RecurrencePreview>(&path).await)
+        }
+    });
+    let format = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%a %b %-d %Y, %H:%M").to_string();
+    view! {
+        <Show when=move || fields.preset.get() != "none">
+            <div class="preview" data-testid="recurrence-preview" aria-live="polite">
+                <strong>"Next occurrences"</strong>
+                {move || match preview.get().flatten() {
+                    None if start.get().is_none() => view! { <p class="muted">"Set the date to see them."</p> }.into_any(),
+                    None => view! { <p class="muted">"Checking the rule…"</p> }.into_any(),
+                    Some(Err(problem)) => {
+                        let message = field_error(&Some(problem.clone()), "recurrenceRule")
+                            .or_else(|| field_error(&Some(problem.clone()), "recurrenceTimezone"))
+                            .unwrap_or(problem.detail);
+                        view! { <p class="field-error" role="alert" data-testid="preview-error">{message}</p> }.into_any()
+                    }
+                    Some(Ok(preview)) if preview.occurrences.is_empty() => {
+                        view! { <p class="muted">"The rule has no occurrences after this date."</p> }.into_any()
+                    }
+                    Some(Ok(preview)) => view! {
+                        <ol class="occurrences">
+                            {preview.occurrences.into_iter().map(|t| view! { <li>{format(t)}</li> }).collect_view()}
+                        </ol>
+                    }
+                    .into_any(),
+                }}
+            </div>
+        </Show>
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod auth;
+mod calendar;
 mod dashboard;
 mod profile;
 mod tasks;
@@ -9,6 +10,7 @@ mod users;
 
 pub use api_keys::ApiKeysPage;
 pub use auth::{ForgotPasswordPage, LoginPage, ResetPasswordPage};
+pub use calendar::CalendarPage;
 pub use dashboard::{DashboardPage, NotFound, PortalPage};
 pub use profile::ProfilePage;
 pub use tasks::TasksPage;

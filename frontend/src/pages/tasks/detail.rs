@@ -18,11 +18,20 @@ use uuid::Uuid;
 pub fn TaskDrawer(id: Uuid) -> impl IntoView {
     let ctx = use_tasks();
     let reload = RwSignal::new(0u32);
+    // Any write on the page (board moves, the edit dialog, the drawer's own) refreshes it.
     let task = LocalResource::new(move || {
         reload.track();
+        ctx.reload.track();
         async move { api::get::<Task>(&format!("/api/tasks/{id}")).await }
     });
     let close = move || ctx.open.run(None);
+    // Escape closes the drawer wherever the focus is, unless the edit dialog is on top.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && ctx.dialog.get_untracked().is_none() {
+            close();
+        }
+    });
+    on_cleanup(move || escape.remove());
 
     view! {
         <div class="drawer-backdrop" on:click=move |_| close()></div>
@@ -32,11 +41,6 @@ pub fn TaskDrawer(id: Uuid) -> impl IntoView {
             aria-modal="true"
             aria-label="Task"
             data-testid="task-drawer"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    close();
-                }
-            }
         >
             <button class="icon-button drawer-close" aria-label="Close" on:click=move |_| close()>
                 "×"
@@ -46,19 +50,10 @@ pub fn TaskDrawer(id: Uuid) -> impl IntoView {
                 Some(Err(problem)) => {
                     view! { <ErrorState problem retry=Callback::new(move |_| reload.update(|n| *n += 1)) /> }.into_any()
                 }
-                Some(Ok(task)) => {
-                    view! {
-                        <TaskDetail
-                            task
-                            on_change=Callback::new(move |_| {
-                                reload.update(|n| *n += 1);
-                                ctx.refresh();
-                            })
-                        />
-                    }
-                        .into_any()
-                }
+                Some(Ok(task)) => view! { <TaskDetail task on_change=Callback::new(move |_| ctx.refresh()) /> }.into_any(),
             }}
+            // Outside the task's view, so a refresh does not clear a comment being typed.
+            <Comments task_id=id />
         </aside>
     }
 }
@@ -169,7 +164,6 @@ fn TaskDetail(task: Task, on_change: Callback<()>) -> impl IntoView {
         </dl>
         {task.description.clone().map(|d| view! { <p class="description">{d}</p> })}
         <Checklist task=task.clone() on_change />
-        <Comments task_id=id />
         <Activity task=task.clone() />
         <ConfirmDialog
             open=confirm_open
@@ -188,14 +182,18 @@ fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
     let items = RwSignal::new(task.checklist.clone());
     let new_item = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
-
-    // Every change sends the whole list; on failure the previous list comes back.
+    // Every change sends the whole list, so one write at a time keeps a quick second
+    // click from being overwritten by the first; on failure the previous list comes back.
+    let busy = RwSignal::new(false);
     let store = move |next: Vec<ChecklistItem>| {
         let previous = items.get_untracked();
         items.set(next.clone());
+        busy.set(true);
         spawn_local(async move {
             let patch = UpdateTaskRequest { checklist: Some(next), ..Default::default() };
-            match api::patch::<_, Task>(&format!("/api/tasks/{id}"), &patch).await {
+            let result = api::patch::<_, Task>(&format!("/api/tasks/{id}"), &patch).await;
+            busy.set(false);
+            match result {
                 Ok(_) => on_change.run(()),
                 Err(p) => {
                     items.set(previous);
@@ -208,7 +206,7 @@ fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = new_item.get_untracked().trim().to_owned();
-        if text.is_empty() {
+        if text.is_empty() || busy.get_untracked() {
             return;
         }
         new_item.set(String::new());
@@ -240,6 +238,7 @@ fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
                                         <input
                                             type="checkbox"
                                             checked=item.completed
+                                            disabled=move || busy.get()
                                             on:change=move |ev| {
                                                 let mut next = items.get_untracked();
                                                 if let Some(entry) = next.get_mut(index) {
@@ -252,6 +251,7 @@ fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
                                     </label>
                                     <button
                                         class="icon-button"
+                                        disabled=move || busy.get()
                                         aria-label=format!("Remove {label}")
                                         on:click=move |_| {
                                             let mut next = items.get_untracked();
@@ -274,7 +274,7 @@ fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
                     "New checklist item"
                 </label>
                 <input id="checklist-new" placeholder="Add an item" maxlength="500" bind:value=new_item />
-                <button class="button button-small" type="submit">
+                <button class="button button-small" type="submit" disabled=move || busy.get()>
                     "Add"
                 </button>
             </form>

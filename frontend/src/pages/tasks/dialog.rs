@@ -3,7 +3,7 @@
 
 use super::{from_input, priority_label, status_label, to_input, use_tasks};
 use crate::api;
-use crate::components::recurrence::{RecurrenceEditor, RecurrenceFields};
+use crate::components::recurrence::{OccurrencePreview, RecurrenceEditor, RecurrenceFields};
 use crate::components::{use_toasts, SelectField, TextField};
 use domain::tasks::{CreateTaskRequest, ScheduleFrom, Task, TaskPriority, TaskStatus, UpdateTaskRequest};
 use domain::{ErrorCode, FieldError, Problem};
@@ -72,7 +72,7 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
             .and_then(Result::ok)
             .unwrap_or_default()
             .into_iter()
-            .map(|s| (s.id.to_string(), format!("{} {}", s.icon, s.name))),
+            .map(|s| (s.id.to_string(), s.name)),
     );
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -204,7 +204,8 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
                         <TextField label="Due" name="dueDate" value=due problem input_type="datetime-local" />
                         <TextField label="Tags" name="tags" value=tags problem autocomplete="off" hint="Separate with commas." />
                     </div>
-                    <RecurrenceEditor fields=recurrence problem=problem.into()>
+                    <RecurrenceEditor fields=recurrence problem>
+                        <OccurrencePreview fields=recurrence start=Signal::derive(move || from_input(&due.get())) />
                         <Show when=move || recurrence.preset.get() != "none">
                             <SelectField
                                 label="Next one is scheduled from"

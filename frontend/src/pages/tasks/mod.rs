@@ -143,7 +143,7 @@ impl TasksCtx {
                 .as_ref()
                 .and_then(|r| r.as_ref().ok())
                 .and_then(|spaces| spaces.iter().find(|s| s.id == id))
-                .map(|s| format!("{} {}", s.icon, s.name))
+                .map(|s| s.name.clone())
         })
     }
 

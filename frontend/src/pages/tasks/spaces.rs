@@ -126,7 +126,6 @@ pub fn SpaceTree() -> impl IntoView {
                                                 style=format!("background: {}", row.space.color)
                                                 aria-hidden="true"
                                             ></span>
-                                            <span class="tree-icon" aria-hidden="true">{row.space.icon.clone()}</span>
                                             <span class="tree-name">{row.space.name.clone()}</span>
                                         </button>
                                         <button
@@ -207,7 +206,6 @@ fn SpaceDialog(parent: Option<Uuid>, on_close: Callback<Option<TaskSpace>>) -> i
     let ctx = use_tasks();
     let toasts = use_toasts();
     let name = RwSignal::new(String::new());
-    let icon = RwSignal::new("📁".to_owned());
     let color = RwSignal::new("#3B82F6".to_owned());
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
@@ -220,7 +218,8 @@ fn SpaceDialog(parent: Option<Uuid>, on_close: Callback<Option<TaskSpace>>) -> i
         problem.set(None);
         let body = CreateTaskSpaceRequest {
             name: name.get_untracked().trim().to_owned(),
-            icon: Some(icon.get_untracked()).filter(|i| !i.trim().is_empty()),
+            // The colour marks a space; emoji icons depend on the system's fonts.
+            icon: None,
             color: Some(color.get_untracked()),
             parent_space_id: parent,
             order: None,
@@ -245,10 +244,7 @@ fn SpaceDialog(parent: Option<Uuid>, on_close: Callback<Option<TaskSpace>>) -> i
                     <h2>{title}</h2>
                     {parent_name.map(|p| view! { <p class="muted">{format!("Inside {p}")}</p> })}
                     <TextField label="Name" name="name" value=name problem required=true autocomplete="off" />
-                    <div class="form-grid">
-                        <TextField label="Icon" name="icon" value=icon problem autocomplete="off" />
-                        <TextField label="Colour" name="color" value=color problem input_type="color" />
-                    </div>
+                    <TextField label="Colour" name="color" value=color problem input_type="color" />
                     {move || {
                         problem
                             .get()
