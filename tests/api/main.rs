@@ -13,5 +13,6 @@ mod rate_limit;
 mod rbac;
 mod spa;
 mod task_spaces;
+mod task_templates;
 mod tasks;
 mod users;

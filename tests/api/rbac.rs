@@ -56,6 +56,13 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("GET /api/tasks/{id}", Req::StaffOnly),
     ("PATCH /api/tasks/{id}", Req::StaffOnly),
     ("DELETE /api/tasks/{id}", Req::StaffOnly),
+    ("GET /api/tasks/recurrence-preview", Req::StaffOnly),
+    ("GET /api/tasks/templates", Req::StaffOnly),
+    ("POST /api/tasks/templates", Req::StaffOnly),
+    ("GET /api/tasks/templates/{templateId}", Req::StaffOnly),
+    ("PATCH /api/tasks/templates/{templateId}", Req::StaffOnly),
+    ("DELETE /api/tasks/templates/{templateId}", Req::StaffOnly),
+    ("POST /api/tasks/templates/{templateId}/tasks", Req::StaffOnly),
     ("GET /api/tasks/{taskId}/comments", Req::StaffOnly),
     ("POST /api/tasks/{taskId}/comments", Req::StaffOnly),
     ("GET /api/task-spaces", Req::StaffOnly),
@@ -251,6 +258,9 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         .await;
     assert_eq!(event.status(), StatusCode::CREATED);
     let event_id = event.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let template = app.post("/api/tasks/templates", Some(&admin), &json!({"name": "rbac", "title": "rbac"})).await;
+    assert_eq!(template.status(), StatusCode::CREATED);
+    let template_id = template.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let fixtures = [
         (
             "/api/clients/{clientId}/documents/{documentId}",
@@ -266,6 +276,7 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         ("/api/tasks/{taskId}", "{taskId}", task_id),
         ("/api/task-spaces/{id}", "{id}", space_id),
         ("/api/calendar/events/{eventId}", "{eventId}", event_id),
+        ("/api/tasks/templates/{templateId}", "{templateId}", template_id),
     ];
 
     let operations: Vec<String> = documented_operations().into_iter().map(|(op, _)| op).collect();

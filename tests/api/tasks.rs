@@ -384,3 +384,92 @@ async fn the_last_occurrence_of_a_series_has_no_successor() {
     assert_eq!(app.patch(&second, Some(&admin), &json!({"status": "completed"})).await.status(), StatusCode::OK);
     assert_eq!(series(&app, &id_of(&task)).await.len(), 2, "COUNT=2 ends the series");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_recurrence_preview_lists_the_next_occurrences_in_the_rules_time_zone() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let preview = |query: &str| {
+        let app = &app;
+        let admin = admin.clone();
+        let url = format!("/api/tasks/recurrence-preview?{query}");
+        async move { app.get(&url, Some(&admin)).await }
+    };
+
+    // Weekly on Monday 09:00 Berlin from 16 March 2026: summer time starts on 29 March.
+    let response = preview(
+        "recurrenceRule=FREQ%3DWEEKLY%3BBYDAY%3DMO&start=2026-03-16T08:00:00Z&recurrenceTimezone=Europe/Berlin",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["occurrences"],
+        json!([
+            "2026-03-16T08:00:00Z",
+            "2026-03-23T08:00:00Z",
+            "2026-03-30T07:00:00Z",
+            "2026-04-06T07:00:00Z",
+            "2026-04-13T07:00:00Z"
+        ]),
+        "five by default, 09:00 local on both sides of the switch"
+    );
+
+    let two: Value =
+        preview("recurrenceRule=FREQ%3DDAILY&start=2026-01-01T09:00:00Z&count=2").await.json().await.unwrap();
+    assert_eq!(two["occurrences"], json!(["2026-01-01T09:00:00Z", "2026-01-02T09:00:00Z"]), "UTC by default");
+    let ended: Value = preview("recurrenceRule=FREQ%3DDAILY%3BCOUNT%3D3&start=2026-01-01T09:00:00Z&count=20")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ended["occurrences"].as_array().unwrap().len(), 3, "COUNT ends the series early");
+
+    for (query, field) in [
+        ("recurrenceRule=FREQ%3DFORTNIGHTLY&start=2026-01-01T09:00:00Z", "recurrenceRule"),
+        ("recurrenceRule=FREQ%3DDAILY&start=2026-01-01T09:00:00Z&recurrenceTimezone=Mars/Base", "recurrenceTimezone"),
+        ("recurrenceRule=FREQ%3DDAILY&start=2026-01-01T09:00:00Z&count=21", "count"),
+        ("recurrenceRule=FREQ%3DDAILY&start=2026-01-01T09:00:00Z&count=0", "count"),
+        ("recurrenceRule=FREQ%3DDAILY&start=soon", "start"),
+        ("start=2026-01-01T09:00:00Z", "recurrenceRule"),
+    ] {
+        assert_eq!(field_error(preview(query).await).await.0, field, "{query}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tasks_name_real_clients_and_campaigns_and_lose_the_link_when_they_go() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    assert_eq!(
+        field_error(app.post("/api/tasks", Some(&admin), &json!({"title": "x", "clientId": Uuid::new_v4()})).await)
+            .await,
+        ("clientId".to_owned(), "not_found".to_owned())
+    );
+    assert_eq!(
+        field_error(app.post("/api/tasks", Some(&admin), &json!({"title": "x", "campaignId": Uuid::new_v4()})).await)
+            .await,
+        ("campaignId".to_owned(), "not_found".to_owned())
+    );
+
+    let client: Value = app.post("/api/clients", Some(&admin), &json!({"name": "ACME"})).await.json().await.unwrap();
+    let campaign: Value = app
+        .post("/api/campaigns", Some(&admin), &json!({"clientId": client["id"], "name": "Launch", "type": "social"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let task =
+        create(&app, &admin, json!({"title": "Linked", "clientId": client["id"], "campaignId": campaign["id"]})).await;
+    let path = format!("/api/tasks/{}", id_of(&task));
+    assert_eq!(
+        field_error(app.patch(&path, Some(&admin), &json!({"campaignId": Uuid::new_v4()})).await).await.0,
+        "campaignId"
+    );
+
+    let deleted = app.delete(&format!("/api/campaigns/{}", campaign["id"].as_str().unwrap()), Some(&admin)).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let after: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
+    assert_eq!(after["campaignId"], Value::Null, "deleting the campaign unlinks the task");
+    assert_eq!(after["clientId"], client["id"]);
+}

@@ -434,6 +434,149 @@ pub struct RecurrencePreview {
     pub occurrences: Vec<DateTime<Utc>>,
 }
 
+/// A blueprint for tasks: `POST /api/tasks/templates/{templateId}/tasks` creates a task
+/// with its title, description, priority, checklist, tags, estimate and recurrence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TaskTemplate {
+    pub id: Uuid,
+    /// The template's own name, as listed.
+    pub name: String,
+    /// What the template is for.
+    pub description: Option<String>,
+    /// The created task's title.
+    pub title: String,
+    /// The created task's description.
+    pub task_description: Option<String>,
+    pub status: TaskStatus,
+    pub priority: TaskPriority,
+    /// Days from creation to the task's due date; `null` leaves it open.
+    pub due_date_offset: Option<i32>,
+    pub estimated_hours: i32,
+    pub space_id: Option<Uuid>,
+    pub is_recurring: bool,
+    pub recurrence_rule: Option<String>,
+    pub recurrence_timezone: String,
+    pub schedule_from: ScheduleFrom,
+    pub tags: Vec<String>,
+    pub checklist: Vec<ChecklistItem>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateTaskTemplateRequest {
+    #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: String,
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub description: Option<String>,
+    #[validate(length(min = 1, max = 255), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = r"\S"))]
+    pub title: String,
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub task_description: Option<String>,
+    /// Defaults to `todo`.
+    pub status: Option<TaskStatus>,
+    /// Defaults to `normal`.
+    pub priority: Option<TaskPriority>,
+    #[validate(range(min = 0, max = 3650))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 3650))]
+    pub due_date_offset: Option<i32>,
+    #[validate(range(min = 0, max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
+    pub estimated_hours: Option<i32>,
+    pub space_id: Option<Uuid>,
+    /// Tasks created from the template recur (they need a due date: set `dueDateOffset`
+    /// or pass `dueDate` when creating).
+    pub is_recurring: Option<bool>,
+    #[validate(length(max = 500))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub recurrence_rule: Option<String>,
+    #[validate(length(max = 64))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, example = "Europe/Berlin"))]
+    pub recurrence_timezone: Option<String>,
+    pub schedule_from: Option<ScheduleFrom>,
+    #[validate(length(max = 20))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    pub tags: Option<Vec<String>>,
+    #[validate(length(max = 100), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub checklist: Option<Vec<ChecklistItem>>,
+}
+
+/// Partial update: absent fields stay as they are; `null` clears an optional field.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateTaskTemplateRequest {
+    #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
+    pub name: Option<String>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub description: Option<Option<String>>,
+    #[validate(length(min = 1, max = 255), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = r"\S"))]
+    pub title: Option<String>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub task_description: Option<Option<String>>,
+    pub status: Option<TaskStatus>,
+    pub priority: Option<TaskPriority>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(range(min = 0, max = 3650))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 0, maximum = 3650))]
+    pub due_date_offset: Option<Option<i32>>,
+    #[validate(range(min = 0, max = 10000))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
+    pub estimated_hours: Option<i32>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub space_id: Option<Option<Uuid>>,
+    pub is_recurring: Option<bool>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 500))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 500))]
+    pub recurrence_rule: Option<Option<String>>,
+    #[validate(length(max = 64))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub recurrence_timezone: Option<String>,
+    pub schedule_from: Option<ScheduleFrom>,
+    #[validate(length(max = 20))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    pub tags: Option<Vec<String>>,
+    #[validate(length(max = 100), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub checklist: Option<Vec<ChecklistItem>>,
+}
+
+/// What a task created from a template sets beyond the template's fields; all optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateTaskFromTemplateRequest {
+    /// Replaces the template's title.
+    #[validate(length(min = 1, max = 255), custom(function = "crate::validation::not_blank"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = r"\S"))]
+    pub title: Option<String>,
+    /// Replaces the due date computed from `dueDateOffset`.
+    pub due_date: Option<DateTime<Utc>>,
+    pub assigned_to_id: Option<i32>,
+    /// Replaces the template's space.
+    pub space_id: Option<Uuid>,
+    pub client_id: Option<Uuid>,
+    pub campaign_id: Option<Uuid>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

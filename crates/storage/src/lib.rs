@@ -17,6 +17,7 @@ pub mod schema;
 mod sql;
 pub mod task_comments;
 pub mod task_spaces;
+pub mod task_templates;
 pub mod tasks;
 pub mod users;
 

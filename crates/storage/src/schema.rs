@@ -319,3 +319,27 @@ diesel::table! {
         last_synced_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    task_templates (id) {
+        id -> Uuid,
+        name -> Varchar,
+        description -> Nullable<Text>,
+        title -> Varchar,
+        task_description -> Nullable<Text>,
+        status -> Varchar,
+        priority -> Varchar,
+        due_date_offset -> Nullable<Int4>,
+        estimated_hours -> Int4,
+        space_id -> Nullable<Uuid>,
+        is_recurring -> Bool,
+        recurrence_rule -> Nullable<Varchar>,
+        recurrence_timezone -> Varchar,
+        schedule_from -> Varchar,
+        tags -> Array<Text>,
+        checklist -> Jsonb,
+        created_by -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

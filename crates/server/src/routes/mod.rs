@@ -10,6 +10,7 @@ pub mod clients;
 pub mod health;
 pub mod leads;
 pub mod task_spaces;
+pub mod task_templates;
 pub mod tasks;
 pub mod users;
 
@@ -25,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(clients::configure)
             .configure(campaigns::configure)
             .configure(leads::configure)
+            // Before the task routes: `/tasks/{id}` would claim `/tasks/templates`.
+            .configure(task_templates::configure)
             .configure(tasks::configure)
             .configure(task_spaces::configure)
             .configure(calendar::configure),

@@ -15,8 +15,8 @@ use diesel_async::AsyncConnection;
 use domain::pagination::PageParams;
 use domain::recurrence::{self, Schedule};
 use domain::tasks::{
-    ChecklistItem, CreateTaskCommentRequest, CreateTaskRequest, DueFilter, ScheduleFrom, Task, TaskComment, TaskFilter,
-    TaskStatus, UpdateTaskRequest,
+    ChecklistItem, CreateTaskCommentRequest, CreateTaskRequest, DueFilter, RecurrencePreview, RecurrencePreviewQuery,
+    ScheduleFrom, Task, TaskComment, TaskFilter, TaskStatus, UpdateTaskRequest,
 };
 use domain::Problem;
 use storage::task_comments::NewTaskComment;
@@ -26,7 +26,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut ServiceConfig) {
+    // Fixed paths before `/tasks/{id}`, which would otherwise claim them.
     cfg.service(list_tasks)
+        .service(recurrence_preview)
         .service(create_task)
         .service(get_task)
         .service(update_task)
@@ -40,6 +42,8 @@ fn reference_error(error: storage::StorageError) -> AppError {
     match error.foreign_key_violation() {
         Some(storage::tasks::ASSIGNED_TO_FKEY) => AppError::field("assignedToId", "not_found", "no such user"),
         Some(storage::tasks::SPACE_FKEY) => AppError::field("spaceId", "not_found", "no such task space"),
+        Some(storage::tasks::CLIENT_FKEY) => AppError::field("clientId", "not_found", "no such client"),
+        Some(storage::tasks::CAMPAIGN_FKEY) => AppError::field("campaignId", "not_found", "no such campaign"),
         _ => error.into(),
     }
 }
@@ -140,6 +144,35 @@ fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
     Ok(query)
 }
 
+/// The first `count` occurrences (default 5) of a rule from `start`, evaluated in
+/// `recurrenceTimezone`: what the recurring-task editor previews. Fewer when COUNT or
+/// UNTIL ends the series sooner.
+#[utoipa::path(
+    tag = "tasks",
+    params(RecurrencePreviewQuery),
+    responses(
+        (status = 200, description = "The occurrences, earliest first", body = RecurrencePreview),
+        (status = 400, description = "An invalid rule, time zone, start or count; the field is named", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/tasks/recurrence-preview")]
+async fn recurrence_preview(
+    _auth: StaffOnly,
+    ValidQuery(query): ValidQuery<RecurrencePreviewQuery>,
+) -> AppResult<HttpResponse> {
+    let timezone = query.recurrence_timezone.as_deref().unwrap_or("UTC");
+    recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
+    let rule_error = |m| AppError::field("recurrenceRule", "rrule", m);
+    recurrence::validate(&query.recurrence_rule, timezone, query.start, Schedule::DueDate).map_err(rule_error)?;
+    let count = query.count.unwrap_or(5) as usize;
+    let occurrences =
+        recurrence::first_occurrences(&query.recurrence_rule, timezone, query.start, count).map_err(rule_error)?;
+    Ok(HttpResponse::Ok().json(RecurrencePreview { occurrences }))
+}
+
 /// Creates a task. With `isRecurring` (or a `recurrenceRule`) it starts a series at its
 /// `dueDate`.
 #[utoipa::path(
@@ -161,6 +194,15 @@ async fn create_task(
     audit: AuditContext,
     ValidJson(body): ValidJson<CreateTaskRequest>,
 ) -> AppResult<HttpResponse> {
+    let actor = auth.principal.id();
+    let new_task = new_task(actor, body)?;
+    let mut conn = state.conn().await?;
+    let task = insert_task(&mut conn, &audit, actor, new_task, "Created task").await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+}
+
+/// The row a create request stores, with its recurrence checked.
+pub(crate) fn new_task(actor: i32, body: CreateTaskRequest) -> AppResult<NewTask> {
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     let schedule_from = body.schedule_from.unwrap_or_default();
     let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
@@ -206,31 +248,38 @@ async fn create_task(
         schedule_from: schedule_from.as_str().to_owned(),
         series_id: series,
         instance_date,
-        created_by: Some(auth.principal.id()),
+        created_by: Some(actor),
     };
-    let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let task = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let task = storage::tasks::insert(conn, &new_task).await.map_err(reference_error)?.to_task();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "task.create",
-                        description: format!("Created task {}", task.title),
-                        entity_type: "task",
-                        entity_id: task.id.to_string(),
-                        before: None,
-                        after: snapshot(&task),
-                    },
-                )
-                .await?;
-            Ok(task)
-        })
-        .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+    Ok(new_task)
+}
+
+/// Inserts a task with its audit row (`description` starts the row's text).
+pub(crate) async fn insert_task(
+    conn: &mut AsyncPgConnection,
+    audit: &AuditContext,
+    actor: i32,
+    new_task: NewTask,
+    description: &str,
+) -> AppResult<Task> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let task = storage::tasks::insert(conn, &new_task).await.map_err(reference_error)?.to_task();
+        audit
+            .record(
+                conn,
+                Change {
+                    actor: Some(actor),
+                    activity_type: "task.create",
+                    description: format!("{description} {}", task.title),
+                    entity_type: "task",
+                    entity_id: task.id.to_string(),
+                    before: None,
+                    after: snapshot(&task),
+                },
+            )
+            .await?;
+        Ok(task)
+    })
+    .await
 }
 
 /// One task.
