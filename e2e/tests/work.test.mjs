@@ -108,7 +108,9 @@ test("(w1) a planner files a recurring task in a new space, completes it and get
   await page.fill("#field-name", "Wren launch");
   await page.click("[data-testid=space-form] button[type=submit]");
   await page.locator("[data-testid=space-row]", { hasText: "Wren launch" }).waitFor();
-  await page.getByRole("button", { name: "New space inside Wren launch" }).click();
+  const launchRow = page.locator("[data-testid=space-row]", { hasText: "Wren launch" });
+  await launchRow.hover();
+  await launchRow.getByRole("button", { name: "New space inside Wren launch" }).click();
   await page.fill("#field-name", "Wren week one");
   await page.click("[data-testid=space-form] button[type=submit]");
   await page.locator("[data-testid=space-row]", { hasText: "Wren week one" }).waitFor();
@@ -126,6 +128,7 @@ test("(w1) a planner files a recurring task in a new space, completes it and get
   await page.selectOption("#field-repeat", "custom");
   await page.fill("#field-recurrenceRule", "FREQ=SOMETIMES");
   await page.locator("#field-recurrenceRule").blur();
+  await page.locator("[data-testid=preview-error]", { hasText: /SOMETIMES/ }).waitFor();
   await form.locator("button[type=submit]").click();
   await page.locator("#field-recurrenceRule-error").filter({ hasText: /\S/ }).waitFor();
 
@@ -134,6 +137,10 @@ test("(w1) a planner files a recurring task in a new space, completes it and get
   await form.getByRole("button", { name: "Thu" }).click();
   assert.equal(await page.inputValue("#field-recurrenceRule"), "FREQ=WEEKLY;BYDAY=MO,TH");
   assert.equal(await page.inputValue("#field-recurrenceTimezone"), "Europe/Berlin");
+  // The next five occurrences, on Mondays and Thursdays at 09:00 local time.
+  const occurrences = page.locator("[data-testid=recurrence-preview] li");
+  await occurrences.nth(4).waitFor();
+  for (const text of await occurrences.allInnerTexts()) assert.match(text, /^(Mon|Thu) .*09:00$/);
   await shoot(page, "w1-recurring-task-dialog");
   await form.locator("button[type=submit]").click();
   await form.waitFor({ state: "detached" });

@@ -32,6 +32,13 @@ pub fn TaskDrawer(id: Uuid) -> impl IntoView {
         }
     });
     on_cleanup(move || escape.remove());
+    // Keyboard users land in the drawer that just opened.
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = close_button.get() {
+            let _ = button.focus();
+        }
+    });
 
     view! {
         <div class="drawer-backdrop" on:click=move |_| close()></div>
@@ -42,7 +49,7 @@ pub fn TaskDrawer(id: Uuid) -> impl IntoView {
             aria-label="Task"
             data-testid="task-drawer"
         >
-            <button class="icon-button drawer-close" aria-label="Close" on:click=move |_| close()>
+            <button class="icon-button drawer-close" aria-label="Close" node_ref=close_button on:click=move |_| close()>
                 "×"
             </button>
             {move || match task.get() {

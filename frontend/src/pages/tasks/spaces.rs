@@ -118,6 +118,7 @@ pub fn SpaceTree() -> impl IntoView {
                                         }}
                                         <button
                                             class="tree-label"
+                                            title=row.space.name.clone()
                                             aria-current=move || (ctx.space.get() == Some(id)).then_some("true")
                                             on:click=move |_| ctx.space.set(Some(id))
                                         >
