@@ -147,6 +147,34 @@ test("(w1) a planner files a recurring task in a new space, completes it and get
   const todo = column(page, "todo");
   await todo.locator("[data-testid=task-card]", { hasText: "Wren weekly report" }).waitFor();
 
+  // A move the API refuses is rolled back, with the problem's detail in a notification.
+  await page.route("**/api/tasks/*", (route) =>
+    route.request().method() === "PATCH"
+      ? route.fulfill({
+          status: 409,
+          contentType: "application/problem+json",
+          body: JSON.stringify({
+            type: "urn:marketingos:problem:conflict",
+            title: "Conflict with existing data",
+            status: 409,
+            detail: "Someone else changed this task",
+            code: "CONFLICT",
+            errors: [],
+            requestId: "e2e",
+            message: "Someone else changed this task",
+          }),
+        })
+      : route.continue(),
+  );
+  await todo
+    .locator("[data-testid=task-card]", { hasText: "Wren weekly report" })
+    .locator("[data-testid=move-select]")
+    .selectOption("review");
+  await page.locator("[data-testid=toast]", { hasText: "Someone else changed this task" }).waitFor();
+  await todo.locator("[data-testid=task-card]", { hasText: "Wren weekly report" }).waitFor();
+  assert.equal(await column(page, "review").locator("[data-testid=task-card]").count(), 0);
+  await page.unroute("**/api/tasks/*");
+
   // Drag and drop moves it to In progress.
   await todo
     .locator("[data-testid=task-card]", { hasText: "Wren weekly report" })
