@@ -306,3 +306,246 @@ async fn the_calendar_lists_tasks_due_in_the_window_earliest_first() {
     let titles: Vec<&str> = tasks.iter().map(|t| t["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["early", "late"]);
 }
+
+/// The feed path of a `POST /api/calendar/feed-token` answer.
+async fn feed_path(app: &TestApp, token: &str) -> String {
+    let response = app.post("/api/calendar/feed-token", Some(token), &json!({})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.unwrap();
+    let url = url::Url::parse(body["url"].as_str().unwrap()).expect("the feed URL is absolute");
+    assert!(url.path().starts_with("/api/calendar/feed/"), "{url}");
+    assert!(body["createdAt"].is_string());
+    url.path().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ics_feed_carries_the_users_events_and_dated_tasks_until_its_token_is_rotated_or_revoked() {
+    use icalendar::{Calendar, Component, EventLike};
+
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (staff_id, staff) = app.user_with_role(&admin, "subscriber", "staff").await;
+    let (guest_id, _) = app.user_with_role(&admin, "guest", "staff").await;
+    create(
+        &app,
+        &staff,
+        json!({"title": "Weekly review", "description": "Numbers, then plans", "location": "Room 2",
+               "start": "2026-03-16T08:00:00Z", "end": "2026-03-16T09:00:00Z",
+               "recurrenceRule": "FREQ=WEEKLY;BYDAY=MO", "recurrenceTimezone": "Europe/Berlin",
+               "attendees": [{"userId": guest_id}, {"email": "client@example.com", "responseStatus": "accepted"}],
+               "reminders": [{"minutesBefore": 15}, {"minutesBefore": 1440, "method": "email"}]}),
+    )
+    .await;
+    create(
+        &app,
+        &admin,
+        json!({"title": "Not theirs", "start": "2026-03-17T08:00:00Z", "end": "2026-03-17T09:00:00Z"}),
+    )
+    .await;
+    for (title, assignee, due) in [
+        ("File the report", staff_id, Some("2026-03-20T16:00:00Z")),
+        ("Someday", staff_id, None),
+        ("Someone else's", guest_id, Some("2026-03-20T16:00:00Z")),
+    ] {
+        let body = json!({"title": title, "assignedToId": assignee, "dueDate": due});
+        assert_eq!(app.post("/api/tasks", Some(&admin), &body).await.status(), StatusCode::CREATED);
+    }
+
+    let path = feed_path(&app, &staff).await;
+    let response = app.get(&path, None).await;
+    assert_eq!(response.status(), StatusCode::OK, "the token is the credential");
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let calendar: Calendar = response.text().await.unwrap().parse().expect("a valid iCalendar document");
+
+    let events: Vec<_> = calendar.events().collect();
+    assert_eq!(events.len(), 1, "only the events the user created or attends");
+    let event = events[0];
+    assert_eq!(event.get_summary(), Some("Weekly review"));
+    assert_eq!(event.get_description(), Some("Numbers, then plans"));
+    assert_eq!(event.get_location(), Some("Room 2"));
+    assert_eq!(event.property_value("RRULE"), Some("FREQ=WEEKLY;BYDAY=MO"));
+    let dtstart = &event.properties()["DTSTART"];
+    assert_eq!(dtstart.value(), "20260316T090000", "local wall-clock time");
+    assert_eq!(dtstart.params()["TZID"].value(), "Europe/Berlin");
+    let mut attendees: Vec<String> = event.get_attendees().into_iter().map(|a| a.cal_address).collect();
+    attendees.sort();
+    assert_eq!(attendees, ["mailto:client@example.com", "mailto:guest@example.com"]);
+    let triggers: Vec<&str> = event.components().iter().filter_map(|alarm| alarm.property_value("TRIGGER")).collect();
+    assert_eq!(triggers, ["-PT900S", "-PT86400S"], "15 minutes and a day before the start");
+
+    let todos: Vec<_> = calendar.todos().collect();
+    assert_eq!(todos.len(), 1, "only the user's tasks with a due date");
+    assert_eq!(todos[0].get_summary(), Some("File the report"));
+    assert_eq!(todos[0].property_value("DUE"), Some("20260320T160000Z"));
+
+    let rotated = feed_path(&app, &staff).await;
+    assert_ne!(rotated, path);
+    let old = app.get(&path, None).await;
+    assert_eq!(old.status(), StatusCode::NOT_FOUND, "rotating retires the old URL");
+    assert_eq!(problem(old).await["code"], "NOT_FOUND");
+    assert_eq!(app.get(&rotated, None).await.status(), StatusCode::OK);
+
+    assert_eq!(app.delete("/api/calendar/feed-token", Some(&staff)).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&rotated, None).await.status(), StatusCode::NOT_FOUND, "revoked");
+    assert_eq!(app.delete("/api/calendar/feed-token", Some(&staff)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/calendar/feed/not-a-token", None).await.status(), StatusCode::NOT_FOUND);
+
+    let mut conn = app.db().await;
+    let stored: Vec<String> = storage::schema::calendar_feed_tokens::table
+        .select(storage::schema::calendar_feed_tokens::token_hash)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "revoking deleted the stored hash");
+}
+
+fn provider(report: &Value, name: &str) -> Value {
+    report["providers"].as_array().unwrap().iter().find(|p| p["provider"] == name).cloned().expect("provider reported")
+}
+
+async fn integration_status(app: &TestApp, name: &str) -> Value {
+    let ready: Value = app.get("/health/ready", None).await.json().await.unwrap();
+    ready["integrations"].as_array().unwrap().iter().find(|i| i["name"] == name).unwrap()["status"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unconfigured_calendar_providers_are_skipped_not_failed() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let response = app.post("/api/calendar/sync", Some(&admin), &json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report: Value = response.json().await.unwrap();
+    for name in ["google", "microsoft"] {
+        let result = provider(&report, name);
+        assert_eq!(result["status"], "skipped", "{result}");
+        assert!(result["message"].as_str().unwrap().contains("ACCESS_TOKEN"), "says what to set: {result}");
+    }
+    assert_eq!(integration_status(&app, "google_calendar").await, "skipped");
+    assert_eq!(integration_status(&app, "microsoft_calendar").await, "skipped");
+
+    let (_, staff) = app.user_with_role(&admin, "no_sync", "staff").await;
+    assert_eq!(app.post("/api/calendar/sync", Some(&staff), &json!({})).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn syncing_google_imports_idempotently_follows_the_sync_token_and_pushes_local_events() {
+    use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let google = MockServer::start().await;
+    let events_path = "/calendars/primary/events";
+    Mock::given(method("GET"))
+        .and(path(events_path))
+        .and(query_param("syncToken", "s1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [
+                {"id": "g-launch", "summary": "Launch (moved)", "start": {"dateTime": "2026-05-05T09:00:00Z"},
+                 "end": {"dateTime": "2026-05-05T10:00:00Z"}},
+                {"id": "g-holiday", "status": "cancelled"}
+            ],
+            "nextSyncToken": "s2"
+        })))
+        .mount(&google)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(events_path))
+        .and(query_param_is_missing("syncToken"))
+        .and(header("authorization", "Bearer google-test-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [
+                {"id": "g-launch", "summary": "Launch", "start": {"dateTime": "2026-05-04T09:00:00Z"},
+                 "end": {"dateTime": "2026-05-04T10:00:00Z"}},
+                {"id": "g-holiday", "summary": "Holiday", "start": {"date": "2026-05-01"}, "end": {"date": "2026-05-02"}}
+            ],
+            "nextSyncToken": "s1"
+        })))
+        .mount(&google)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(events_path))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "g-pushed"})))
+        .expect(1)
+        .mount(&google)
+        .await;
+    let graph = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&graph).await;
+
+    let app = TestApp::spawn_with(&[
+        ("GOOGLE_CALENDAR_ACCESS_TOKEN", "google-test-token"),
+        ("GOOGLE_CALENDAR_API_URL", &google.uri()),
+        ("MS_GRAPH_ACCESS_TOKEN", "graph-test-token"),
+        ("MS_GRAPH_API_URL", &graph.uri()),
+    ])
+    .await;
+    let admin = app.admin_token().await;
+    assert_eq!(integration_status(&app, "google_calendar").await, "configured");
+    let local = create(
+        &app,
+        &admin,
+        json!({"title": "Local plan", "start": "2026-05-06T09:00:00Z", "end": "2026-05-06T10:00:00Z"}),
+    )
+    .await;
+
+    let first: Value = app.post("/api/calendar/sync", Some(&admin), &json!({})).await.json().await.unwrap();
+    let google_result = provider(&first, "google");
+    assert_eq!(google_result["status"], "synced", "{first}");
+    assert_eq!((google_result["imported"].as_i64(), google_result["pushed"].as_i64()), (Some(2), Some(1)));
+    let graph_result = provider(&first, "microsoft");
+    assert_eq!(graph_result["status"], "failed", "a failing provider is reported, not fatal");
+    assert!(graph_result["message"].as_str().unwrap().contains("503"), "{graph_result}");
+    let pushed: Value = app.get(&path_of(&local), Some(&admin)).await.json().await.unwrap();
+    assert_eq!(pushed["googleEventId"], "g-pushed");
+
+    let second: Value = app.post("/api/calendar/sync", Some(&admin), &json!({})).await.json().await.unwrap();
+    let google_result = provider(&second, "google");
+    assert_eq!(
+        (google_result["imported"].as_i64(), google_result["updated"].as_i64(), google_result["deleted"].as_i64()),
+        (Some(0), Some(1), Some(1)),
+        "the second sync sends the stored token and applies only the changes: {second}"
+    );
+    assert_eq!(google_result["pushed"], 0, "already pushed events are not pushed again");
+    let titles: Vec<String> =
+        window(&app, &admin, "2026-04-01T00:00:00Z", "2026-06-01T00:00:00Z").await.into_iter().map(|o| o.0).collect();
+    assert_eq!(titles, ["Launch (moved)", "Local plan"], "updated in place, the cancelled one deleted, no duplicates");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_feed_is_cached_until_a_write_and_stops_at_once_for_a_deactivated_user() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (staff_id, staff) = app.user_with_role(&admin, "cached", "staff").await;
+    let event = create(
+        &app,
+        &staff,
+        json!({"title": "Original", "start": "2026-06-01T09:00:00Z", "end": "2026-06-01T10:00:00Z"}),
+    )
+    .await;
+    let path = feed_path(&app, &staff).await;
+    let summary = |body: String| {
+        let calendar: icalendar::Calendar = body.parse().unwrap();
+        let titles: Vec<String> = calendar
+            .events()
+            .filter_map(|e| icalendar::Component::property_value(e, "SUMMARY").map(str::to_owned))
+            .collect();
+        titles
+    };
+    assert_eq!(summary(app.get(&path, None).await.text().await.unwrap()), ["Original"]);
+
+    // Behind the API's back: the cached feed is served.
+    let mut conn = app.db().await;
+    diesel::update(storage::schema::calendar_events::table)
+        .set(storage::schema::calendar_events::title.eq("Edited in SQL"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(summary(app.get(&path, None).await.text().await.unwrap()), ["Original"], "a cache hit");
+
+    // Through the API: the write clears the cache.
+    let patched = app.patch(&path_of(&event), Some(&staff), &json!({"location": "Room 3"})).await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    assert_eq!(summary(app.get(&path, None).await.text().await.unwrap()), ["Edited in SQL"]);
+
+    let deactivated = app.patch(&format!("/api/users/{staff_id}"), Some(&admin), &json!({"isActive": false})).await;
+    assert_eq!(deactivated.status(), StatusCode::OK);
+    assert_eq!(app.get(&path, None).await.status(), StatusCode::NOT_FOUND, "no stale feed for a deactivated user");
+}

@@ -97,6 +97,10 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("PATCH /api/calendar/events/{eventId}", Req::StaffOnly),
     ("DELETE /api/calendar/events/{eventId}", Req::StaffOnly),
     ("GET /api/calendar/tasks", Req::StaffOnly),
+    ("POST /api/calendar/feed-token", Req::StaffOnly),
+    ("DELETE /api/calendar/feed-token", Req::StaffOnly),
+    ("GET /api/calendar/feed/{token}", Req::Public),
+    ("POST /api/calendar/sync", Req::Permission(Permission::ManageSettings)),
     ("GET /health", Req::Public),
     ("GET /health/live", Req::Public),
     ("GET /health/ready", Req::Public),
@@ -277,6 +281,7 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         ("/api/task-spaces/{id}", "{id}", space_id),
         ("/api/calendar/events/{eventId}", "{eventId}", event_id),
         ("/api/tasks/templates/{templateId}", "{templateId}", template_id),
+        ("/api/calendar/feed/{token}", "{token}", "unknown-feed-token".to_owned()),
     ];
 
     let operations: Vec<String> = documented_operations().into_iter().map(|(op, _)| op).collect();

@@ -327,6 +327,8 @@ pub struct ProviderSyncResult {
     pub updated: i64,
     /// Events the provider reported cancelled, deleted here.
     pub deleted: i64,
+    /// The caller's events created at the provider.
+    pub pushed: i64,
     /// Why the provider was skipped or failed.
     pub message: Option<String>,
 }

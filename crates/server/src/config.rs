@@ -46,9 +46,22 @@ pub struct AdminBootstrap {
     pub password: Secret,
 }
 
+/// An external calendar API: where it is and the OAuth access token to call it with.
+#[derive(Debug, Clone)]
+pub struct CalendarApi {
+    pub base_url: url::Url,
+    pub access_token: Secret,
+    /// Google's calendar id (`primary` by default); unused by Microsoft Graph (`/me`).
+    pub calendar_id: String,
+}
+
 /// Credentials of external services; each is optional and reported by `/health/ready`.
 #[derive(Debug, Clone, Default)]
 pub struct Integrations {
+    /// Google Calendar API v3, for `POST /api/calendar/sync`.
+    pub google_calendar: Option<CalendarApi>,
+    /// Microsoft Graph calendar, for `POST /api/calendar/sync`.
+    pub microsoft_calendar: Option<CalendarApi>,
     pub smtp_url: Option<Secret>,
     pub twilio: Option<(String, Secret)>,
     pub stripe_secret_key: Option<Secret>,
@@ -65,8 +78,8 @@ impl Integrations {
             ("twilio", self.twilio.is_some()),
             ("stripe", self.stripe_secret_key.is_some()),
             ("openai", self.openai_api_key.is_some()),
-            ("google_calendar", self.google_oauth.is_some()),
-            ("microsoft_calendar", self.microsoft_oauth.is_some()),
+            ("google_calendar", self.google_calendar.is_some()),
+            ("microsoft_calendar", self.microsoft_calendar.is_some()),
         ]
     }
 }
@@ -155,6 +168,27 @@ impl Reader<'_> {
             self.problems.push(format!("{requests_var} must be at least 1"));
         }
         RateLimit { requests: requests.max(1), window: self.seconds(&format!("{prefix}_WINDOW_SECS"), window_secs) }
+    }
+
+    /// A calendar API is configured by its access token; the URL defaults to the real host.
+    fn calendar_api(
+        &mut self,
+        token_var: &str,
+        url_var: &str,
+        default_url: &str,
+        calendar_id: String,
+    ) -> Option<CalendarApi> {
+        let access_token = self.optional(token_var).map(Secret::new)?;
+        let raw = self.optional(url_var).unwrap_or_else(|| default_url.to_owned());
+        match url::Url::parse(&raw) {
+            Ok(base_url) if matches!(base_url.scheme(), "http" | "https") => {
+                Some(CalendarApi { base_url, access_token, calendar_id })
+            }
+            _ => {
+                self.problems.push(format!("{url_var}={raw:?} is invalid (an http(s) URL)"));
+                None
+            }
+        }
     }
 
     fn pair(&mut self, id_var: &str, secret_var: &str) -> Option<(String, Secret)> {
@@ -248,7 +282,20 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let google_calendar_id = r.optional("GOOGLE_CALENDAR_ID").unwrap_or_else(|| "primary".to_owned());
         let integrations = Integrations {
+            google_calendar: r.calendar_api(
+                "GOOGLE_CALENDAR_ACCESS_TOKEN",
+                "GOOGLE_CALENDAR_API_URL",
+                "https://www.googleapis.com/calendar/v3",
+                google_calendar_id,
+            ),
+            microsoft_calendar: r.calendar_api(
+                "MS_GRAPH_ACCESS_TOKEN",
+                "MS_GRAPH_API_URL",
+                "https://graph.microsoft.com/v1.0",
+                String::new(),
+            ),
             smtp_url: r.optional("SMTP_URL").map(Secret::new),
             twilio: r.pair("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
             stripe_secret_key: r.optional("STRIPE_SECRET_KEY").map(Secret::new),
@@ -369,6 +416,21 @@ mod tests {
         let status = Config::from_vars(&env).unwrap().integrations.status();
         assert!(status.contains(&("smtp", true)));
         assert!(status.contains(&("stripe", false)));
+    }
+
+    #[test]
+    fn calendar_apis_are_configured_by_their_access_tokens() {
+        let mut env = vars(&MINIMAL);
+        env.insert("GOOGLE_CALENDAR_ACCESS_TOKEN".into(), "ya29.token".into());
+        let config = Config::from_vars(&env).unwrap();
+        let google = config.integrations.google_calendar.as_ref().unwrap();
+        assert_eq!(google.base_url.as_str(), "https://www.googleapis.com/calendar/v3");
+        assert_eq!(google.calendar_id, "primary");
+        assert!(config.integrations.status().contains(&("google_calendar", true)));
+        assert!(config.integrations.status().contains(&("microsoft_calendar", false)));
+        env.insert("MS_GRAPH_ACCESS_TOKEN".into(), "eyJ0".into());
+        env.insert("MS_GRAPH_API_URL".into(), "ftp://graph".into());
+        assert!(Config::from_vars(&env).unwrap_err().0[0].starts_with("MS_GRAPH_API_URL="));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The MarketingOS API server.
 
 pub mod auth;
+pub mod calendar_sync;
 pub mod config;
 pub mod error;
 pub mod http;

@@ -21,6 +21,9 @@ pub struct AppState {
     pub api_keys: CacheService<Arc<ApiKeyRow>>,
     pub circuits: Circuits,
     pub rate_limiters: Arc<RateLimiters>,
+    /// `feed:{token hash}` → a rendered ICS feed; cleared by every calendar, task and
+    /// user write (feeds are cheap to rebuild, stale ones are not acceptable).
+    pub calendar_feeds: CacheService<Arc<String>>,
 }
 
 impl AppState {
@@ -30,6 +33,7 @@ impl AppState {
             jwt: JwtKeys::new(config.jwt_secret.expose(), config.access_token_ttl),
             users: CacheService::new(10_000, config.cache_ttl),
             api_keys: CacheService::new(10_000, config.cache_ttl),
+            calendar_feeds: CacheService::new(1_000, config.cache_ttl),
             circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout),
             rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
             config,
@@ -43,5 +47,11 @@ impl AppState {
 
     pub async fn forget_user(&self, user_id: i32) {
         self.users.delete(&format!("user:{user_id}")).await;
+        // A deactivated or re-roled user's feed must stop at once.
+        self.forget_calendar_feeds();
+    }
+
+    pub fn forget_calendar_feeds(&self) {
+        self.calendar_feeds.clear();
     }
 }

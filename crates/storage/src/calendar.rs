@@ -352,3 +352,32 @@ pub async fn missing_users(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<
     let found: Vec<i32> = users::table.filter(users::id.eq_any(ids)).select(users::id).load(conn).await?;
     Ok(ids.iter().copied().filter(|id| !found.contains(id)).collect())
 }
+
+/// The email addresses of users (attendees named by user id), where they have one.
+pub async fn user_emails(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<Vec<(i32, String)>, StorageError> {
+    use crate::schema::users;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i32, Option<String>)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn).await?;
+    Ok(rows.into_iter().filter_map(|(id, email)| email.map(|email| (id, email))).collect())
+}
+
+/// The user's events that have no id at `provider` yet (not pushed, not imported).
+pub async fn unpushed(
+    conn: &mut AsyncPgConnection,
+    user_id: i32,
+    provider: External,
+    limit: i64,
+) -> Result<Vec<CalendarEventRow>, StorageError> {
+    let query = calendar_events::table
+        .filter(calendar_events::created_by.eq(user_id))
+        .order((calendar_events::start.asc(), calendar_events::id.asc()))
+        .limit(limit)
+        .select(CalendarEventRow::as_select());
+    Ok(match provider {
+        External::Google => query.filter(calendar_events::google_event_id.is_null()).load(conn).await?,
+        External::Microsoft => query.filter(calendar_events::microsoft_event_id.is_null()).load(conn).await?,
+    })
+}

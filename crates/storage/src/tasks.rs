@@ -169,6 +169,8 @@ pub struct TaskQuery {
     pub due_to: Option<DateTime<Utc>>,
     /// Overdue: due before this instant and not completed or archived.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only tasks with a due date.
+    pub dated: bool,
     pub q: Option<String>,
     pub sort: TaskSort,
 }
@@ -195,6 +197,9 @@ fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
     }
     if let Some(to) = query.due_to {
         boxed = boxed.filter(tasks::due_date.lt(to));
+    }
+    if query.dated {
+        boxed = boxed.filter(tasks::due_date.is_not_null());
     }
     if let Some(now) = query.overdue_at {
         boxed = boxed

@@ -235,6 +235,7 @@ async fn create_event(
             Ok(event)
         })
         .await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/calendar/events/{}", event.id))).json(event))
 }
 
@@ -399,6 +400,7 @@ async fn update_event(
             Ok(event)
         })
         .await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::Ok().json(event))
 }
 
@@ -444,6 +446,7 @@ async fn delete_event(
             .await
     })
     .await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -5,6 +5,8 @@ pub mod activity;
 pub mod api_keys;
 pub mod auth;
 pub mod calendar;
+pub mod calendar_feed;
+pub mod calendar_sync;
 pub mod campaigns;
 pub mod clients;
 pub mod health;
@@ -30,7 +32,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(task_templates::configure)
             .configure(tasks::configure)
             .configure(task_spaces::configure)
-            .configure(calendar::configure),
+            .configure(calendar::configure)
+            .configure(calendar_feed::configure)
+            .configure(calendar_sync::configure),
     );
     cfg.configure(health::configure);
 }

@@ -377,5 +377,6 @@ async fn create_task_from_template(
     let new_task = new_task(actor, task_request(&template, body))?;
     let description = format!("Created from template {}: task", template.name);
     let task = insert_task(&mut conn, &audit, actor, new_task, &description).await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
 }

@@ -198,6 +198,7 @@ async fn create_task(
     let new_task = new_task(actor, body)?;
     let mut conn = state.conn().await?;
     let task = insert_task(&mut conn, &audit, actor, new_task, "Created task").await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
 }
 
@@ -550,6 +551,7 @@ async fn update_task(
             Ok(task)
         })
         .await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::Ok().json(task))
 }
 
@@ -594,6 +596,7 @@ async fn delete_task(
             .await
     })
     .await?;
+    state.forget_calendar_feeds();
     Ok(HttpResponse::NoContent().finish())
 }
 
