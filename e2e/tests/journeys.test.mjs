@@ -123,7 +123,7 @@ test("(b) the admin creates a staff user in the users dialog, then signs out", a
   const page = await freshPage();
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-  assert.deepEqual(await navLabels(page), ["Dashboard", "Users", "API keys", "My profile"]);
+  assert.deepEqual(await navLabels(page), ["Dashboard", "Tasks", "Calendar", "Users", "API keys", "My profile"]);
 
   await page.click("nav.sidebar >> text=Users");
   await page.locator("[data-testid=user-row]").first().waitFor();
@@ -175,7 +175,7 @@ test("(c) a staff user does not see admin-only navigation", async () => {
   await signIn(page, STAFF.username, STAFF.password);
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
   const labels = await navLabels(page);
-  assert.deepEqual(labels, ["Dashboard", "My profile"]);
+  assert.deepEqual(labels, ["Dashboard", "Tasks", "Calendar", "My profile"]);
   assert.ok(!labels.includes("Users") && !labels.includes("API keys"));
   await shoot(page, "c-staff-dashboard");
 

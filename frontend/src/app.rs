@@ -29,6 +29,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/api-keys") view=pages::ApiKeysPage />
                     <Route path=path!("/profile") view=pages::ProfilePage />
                     <Route path=path!("/portal") view=pages::PortalPage />
+                    <Route path=path!("/tasks") view=pages::TasksPage />
+                    <Route path=path!("/calendar") view=pages::CalendarPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -139,6 +141,12 @@ fn Layout() -> impl IntoView {
                             view! {
                                 <li>
                                     <A href="/">"Dashboard"</A>
+                                </li>
+                                <li>
+                                    <A href="/tasks">"Tasks"</A>
+                                </li>
+                                <li>
+                                    <A href="/calendar">"Calendar"</A>
                                 </li>
                                 <Show when=move || flags().can_manage_users>
                                     <li>

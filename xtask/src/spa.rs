@@ -141,7 +141,12 @@ pub fn build_spa() -> Result<PathBuf> {
     }
     let wasm_in = root.join("target").join(TARGET).join("release").join("frontend.wasm");
     sys::run(
-        Command::new(&wasm_bindgen).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&out).arg(&wasm_in),
+        // The name section (function names for stack traces) is over half of the raw
+        // wasm; browsers do not need it.
+        Command::new(&wasm_bindgen)
+            .args(["--target", "web", "--no-typescript", "--remove-name-section", "--out-dir"])
+            .arg(&out)
+            .arg(&wasm_in),
     )
     .context("running wasm-bindgen")?;
 

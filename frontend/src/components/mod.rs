@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod form;
+pub mod recurrence;
 pub mod states;
 pub mod table;
 pub mod toast;

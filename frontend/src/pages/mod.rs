@@ -2,14 +2,18 @@
 
 mod api_keys;
 mod auth;
+mod calendar;
 mod dashboard;
 mod profile;
+mod tasks;
 mod users;
 
 pub use api_keys::ApiKeysPage;
 pub use auth::{ForgotPasswordPage, LoginPage, ResetPasswordPage};
+pub use calendar::CalendarPage;
 pub use dashboard::{DashboardPage, NotFound, PortalPage};
 pub use profile::ProfilePage;
+pub use tasks::TasksPage;
 pub use users::UsersPage;
 
 /// The `<title>` of the document.

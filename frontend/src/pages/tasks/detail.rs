@@ -1,0 +1,431 @@
+//! The task drawer (`/tasks?task=<id>`): status and priority at a click, the checklist,
+//! comments and the task's history; the full edit dialog and deletion from its header.
+
+use super::{priority_label, short_time, status_label, use_tasks};
+use crate::api;
+use crate::components::{use_toasts, ConfirmDialog, ErrorState, Loading};
+use crate::session::use_session;
+use domain::activity::ActivityLog;
+use domain::tasks::{
+    ChecklistItem, CreateTaskCommentRequest, Task, TaskComment, TaskPriority, TaskStatus, UpdateTaskRequest,
+};
+use domain::Problem;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+#[component]
+pub fn TaskDrawer(id: Uuid) -> impl IntoView {
+    let ctx = use_tasks();
+    let reload = RwSignal::new(0u32);
+    // Any write on the page (board moves, the edit dialog, the drawer's own) refreshes it.
+    let task = LocalResource::new(move || {
+        reload.track();
+        ctx.reload.track();
+        async move { api::get::<Task>(&format!("/api/tasks/{id}")).await }
+    });
+    let close = move || ctx.open.run(None);
+    // Escape closes the drawer wherever the focus is, unless the edit dialog is on top.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && ctx.dialog.get_untracked().is_none() {
+            close();
+        }
+    });
+    on_cleanup(move || escape.remove());
+    // Keyboard users land in the drawer that just opened.
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = close_button.get() {
+            let _ = button.focus();
+        }
+    });
+
+    view! {
+        <div class="drawer-backdrop" on:click=move |_| close()></div>
+        <aside
+            class="drawer"
+            role="dialog"
+            aria-modal="true"
+            aria-label="Task"
+            data-testid="task-drawer"
+        >
+            <button class="icon-button drawer-close" aria-label="Close" node_ref=close_button on:click=move |_| close()>
+                "×"
+            </button>
+            {move || match task.get() {
+                None => view! { <Loading label="Loading the task…" /> }.into_any(),
+                Some(Err(problem)) => {
+                    view! { <ErrorState problem retry=Callback::new(move |_| reload.update(|n| *n += 1)) /> }.into_any()
+                }
+                Some(Ok(task)) => view! { <TaskDetail task on_change=Callback::new(move |_| ctx.refresh()) /> }.into_any(),
+            }}
+            // Outside the task's view, so a refresh does not clear a comment being typed.
+            <Comments task_id=id />
+        </aside>
+    }
+}
+
+#[component]
+fn TaskDetail(task: Task, on_change: Callback<()>) -> impl IntoView {
+    let ctx = use_tasks();
+    let toasts = use_toasts();
+    let id = task.id;
+    let confirm_open = RwSignal::new(false);
+    let title = task.title.clone();
+
+    let save = move |patch: UpdateTaskRequest, done: &'static str| {
+        spawn_local(async move {
+            match api::patch::<_, Task>(&format!("/api/tasks/{id}"), &patch).await {
+                Ok(_) => {
+                    toasts.success(done);
+                    on_change.run(());
+                }
+                Err(problem) => toasts.problem(&problem),
+            }
+        });
+    };
+    let delete = Callback::new(move |_| {
+        spawn_local(async move {
+            match api::delete(&format!("/api/tasks/{id}")).await {
+                Ok(()) => {
+                    toasts.success("The task has been deleted");
+                    ctx.open.run(None);
+                    ctx.refresh();
+                }
+                Err(problem) => toasts.problem(&problem),
+            }
+        });
+    });
+    let for_edit = task.clone();
+
+    view! {
+        <header class="drawer-head">
+            <h2 data-testid="drawer-title">{task.title.clone()}</h2>
+            <div class="drawer-actions">
+                <button
+                    class="button button-small"
+                    data-testid="edit-task"
+                    on:click=move |_| ctx.dialog.set(Some(Some(for_edit.clone())))
+                >
+                    "Edit"
+                </button>
+                <button class="button button-small button-danger" on:click=move |_| confirm_open.set(true)>
+                    "Delete"
+                </button>
+            </div>
+        </header>
+        <div class="quick-fields">
+            <label class="inline-field">
+                <span>"Status"</span>
+                <select
+                    data-testid="drawer-status"
+                    on:change=move |ev| {
+                        if let Some(status) = TaskStatus::parse(&event_target_value(&ev)) {
+                            save(UpdateTaskRequest { status: Some(status), ..Default::default() }, "Status changed");
+                        }
+                    }
+                >
+                    {TaskStatus::ALL
+                        .into_iter()
+                        .map(|s| view! { <option value=s.as_str() selected=s == task.status>{status_label(s)}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="inline-field">
+                <span>"Priority"</span>
+                <select on:change=move |ev| {
+                    if let Some(priority) = TaskPriority::parse(&event_target_value(&ev)) {
+                        save(UpdateTaskRequest { priority: Some(priority), ..Default::default() }, "Priority changed");
+                    }
+                }>
+                    {TaskPriority::ALL
+                        .into_iter()
+                        .map(|p| view! { <option value=p.as_str() selected=p == task.priority>{priority_label(p)}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
+        <dl class="facts">
+            <dt>"Assignee"</dt>
+            <dd>{ctx.person(task.assigned_to_id)}</dd>
+            <dt>"Space"</dt>
+            <dd>{ctx.space_name(task.space_id).unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Due"</dt>
+            <dd data-testid="drawer-due">{task.due_date.map(short_time).unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Repeats"</dt>
+            <dd>
+                {task
+                    .recurrence_rule
+                    .clone()
+                    .filter(|_| task.is_recurring)
+                    .map(|rule| format!("{rule} ({})", task.recurrence_timezone))
+                    .unwrap_or_else(|| "No".into())}
+            </dd>
+            {(!task.tags.is_empty())
+                .then(|| {
+                    view! {
+                        <dt>"Tags"</dt>
+                        <dd>{task.tags.iter().map(|t| view! { <span class="badge">{t.clone()}</span> " " }).collect_view()}</dd>
+                    }
+                })}
+        </dl>
+        {task.description.clone().map(|d| view! { <p class="description">{d}</p> })}
+        <Checklist task=task.clone() on_change />
+        <Activity task=task.clone() />
+        <ConfirmDialog
+            open=confirm_open
+            title="Delete task"
+            message=Signal::derive(move || format!("Delete {title} and its comments? This cannot be undone."))
+            confirm_label="Delete"
+            on_confirm=delete
+        />
+    }
+}
+
+#[component]
+fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
+    let toasts = use_toasts();
+    let id = task.id;
+    let items = RwSignal::new(task.checklist.clone());
+    let new_item = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    // Every change sends the whole list, so one write at a time keeps a quick second
+    // click from being overwritten by the first; on failure the previous list comes back.
+    let busy = RwSignal::new(false);
+    let store = move |next: Vec<ChecklistItem>| {
+        let previous = items.get_untracked();
+        items.set(next.clone());
+        busy.set(true);
+        spawn_local(async move {
+            let patch = UpdateTaskRequest { checklist: Some(next), ..Default::default() };
+            let result = api::patch::<_, Task>(&format!("/api/tasks/{id}"), &patch).await;
+            busy.set(false);
+            match result {
+                Ok(_) => on_change.run(()),
+                Err(p) => {
+                    items.set(previous);
+                    toasts.problem(&p);
+                    problem.set(Some(p));
+                }
+            }
+        });
+    };
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = new_item.get_untracked().trim().to_owned();
+        if text.is_empty() || busy.get_untracked() {
+            return;
+        }
+        new_item.set(String::new());
+        let mut next = items.get_untracked();
+        next.push(ChecklistItem { text, completed: false });
+        store(next);
+    };
+    let progress = move || {
+        items.with(|items| {
+            let done = items.iter().filter(|i| i.completed).count();
+            format!("{done} of {}", items.len())
+        })
+    };
+
+    view! {
+        <section class="drawer-section" aria-label="Checklist">
+            <h3>"Checklist " <span class="muted">{progress}</span></h3>
+            <ul class="checklist" data-testid="checklist">
+                {move || {
+                    items
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, item)| {
+                            let label = item.text.clone();
+                            view! {
+                                <li class:checked=item.completed>
+                                    <label>
+                                        <input
+                                            type="checkbox"
+                                            checked=item.completed
+                                            disabled=move || busy.get()
+                                            on:change=move |ev| {
+                                                let mut next = items.get_untracked();
+                                                if let Some(entry) = next.get_mut(index) {
+                                                    entry.completed = event_target_checked(&ev);
+                                                }
+                                                store(next);
+                                            }
+                                        />
+                                        <span>{item.text.clone()}</span>
+                                    </label>
+                                    <button
+                                        class="icon-button"
+                                        disabled=move || busy.get()
+                                        aria-label=format!("Remove {label}")
+                                        on:click=move |_| {
+                                            let mut next = items.get_untracked();
+                                            if index < next.len() {
+                                                next.remove(index);
+                                            }
+                                            store(next);
+                                        }
+                                    >
+                                        "×"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <form class="inline-add" on:submit=add>
+                <label class="visually-hidden" for="checklist-new">
+                    "New checklist item"
+                </label>
+                <input id="checklist-new" placeholder="Add an item" maxlength="500" bind:value=new_item />
+                <button class="button button-small" type="submit" disabled=move || busy.get()>
+                    "Add"
+                </button>
+            </form>
+            <small class="field-error" role="alert">
+                {move || crate::components::form::field_error(&problem.get(), "checklist").unwrap_or_default()}
+            </small>
+        </section>
+    }
+}
+
+#[component]
+fn Comments(task_id: Uuid) -> impl IntoView {
+    let ctx = use_tasks();
+    let toasts = use_toasts();
+    let reload = RwSignal::new(0u32);
+    let comments = LocalResource::new(move || {
+        reload.track();
+        async move { api::get_page::<TaskComment>(&format!("/api/tasks/{task_id}/comments?limit=200")).await }
+    });
+    let text = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        problem.set(None);
+        let body = CreateTaskCommentRequest { comment: text.get_untracked().trim().to_owned() };
+        spawn_local(async move {
+            let result = api::post::<_, TaskComment>(&format!("/api/tasks/{task_id}/comments"), &body).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    text.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(p) => {
+                    if p.errors.is_empty() {
+                        toasts.problem(&p);
+                    }
+                    problem.set(Some(p));
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="drawer-section" aria-label="Comments">
+            <h3>"Comments"</h3>
+            {move || match comments.get() {
+                None => view! { <Loading label="Loading comments…" /> }.into_any(),
+                Some(Err(problem)) => {
+                    view! { <ErrorState problem retry=Callback::new(move |_| reload.update(|n| *n += 1)) /> }.into_any()
+                }
+                Some(Ok(page)) if page.items.is_empty() => view! { <p class="muted">"No comments yet."</p> }.into_any(),
+                Some(Ok(page)) => view! {
+                    <ol class="comments" data-testid="comments">
+                        {page
+                            .items
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <li>
+                                        <div class="comment-head">
+                                            <strong>{ctx.person(Some(c.user_id))}</strong>
+                                            <span class="muted">{short_time(c.created_at)}</span>
+                                        </div>
+                                        <p>{c.comment}</p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                .into_any(),
+            }}
+            <form class="form" on:submit=submit novalidate>
+                <div class="field" class:field-invalid=move || crate::components::form::field_error(&problem.get(), "comment").is_some()>
+                    <label for="field-comment">"Add a comment"</label>
+                    <textarea id="field-comment" rows="3" maxlength="5000" bind:value=text></textarea>
+                    <small class="field-error" id="field-comment-error" role="alert">
+                        {move || crate::components::form::field_error(&problem.get(), "comment").unwrap_or_default()}
+                    </small>
+                </div>
+                <div>
+                    <button class="button button-primary button-small" type="submit" disabled=move || busy.get()>
+                        "Comment"
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+fn describe(entry: &ActivityLog) -> &'static str {
+    match entry.activity_type.as_str() {
+        "task.create" => "created the task",
+        "task.complete" => "completed it",
+        "task.update" => "updated it",
+        "task_comment.create" => "commented",
+        _ => "changed it",
+    }
+}
+
+/// The audit trail for those who may read it (canManageSettings), else the task's own
+/// timestamps.
+#[component]
+fn Activity(task: Task) -> impl IntoView {
+    let ctx = use_tasks();
+    let session = use_session();
+    let audited = session.user.with_untracked(|u| u.as_ref().is_some_and(|u| u.permissions.can_manage_settings));
+    let id = task.id;
+    let entries = LocalResource::new(move || async move {
+        if audited {
+            api::get::<Vec<ActivityLog>>(&format!("/api/activity-logs?entityType=task&entityId={id}&limit=50"))
+                .await
+                .ok()
+        } else {
+            None
+        }
+    });
+    view! {
+        <section class="drawer-section" aria-label="Activity">
+            <h3>"Activity"</h3>
+            <ul class="activity" data-testid="activity">
+                <li>{format!("Created {}", short_time(task.created_at))}</li>
+                <li>{format!("Last updated {}", short_time(task.updated_at))}</li>
+                {task.completed_at.map(|t| view! { <li>{format!("Completed {}", short_time(t))}</li> })}
+                {move || {
+                    entries
+                        .get()
+                        .flatten()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <li>
+                                    <strong>{ctx.person(e.user_id)}</strong>
+                                    {format!(" {} · {}", describe(&e), short_time(e.created_at))}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </section>
+    }
+}
