@@ -182,3 +182,8 @@ pub async fn delete(path: &str) -> ApiResult<()> {
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
 }
+
+/// POST without a body: actions such as converting a lead.
+pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    decode(request(Method::POST, path, None).await?).await
+}

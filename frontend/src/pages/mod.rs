@@ -2,13 +2,24 @@
 
 mod api_keys;
 mod auth;
+mod campaigns;
+mod clients;
+mod crm;
 mod dashboard;
+mod lead_detail;
+mod leads;
+mod pipeline;
 mod profile;
 mod users;
 
 pub use api_keys::ApiKeysPage;
 pub use auth::{ForgotPasswordPage, LoginPage, ResetPasswordPage};
+pub use campaigns::{CampaignDetailPage, CampaignsPage};
+pub use clients::{ClientDetailPage, ClientsPage};
 pub use dashboard::{DashboardPage, NotFound, PortalPage};
+pub use lead_detail::LeadDetailPage;
+pub use leads::LeadsPage;
+pub use pipeline::PipelinePage;
 pub use profile::ProfilePage;
 pub use users::UsersPage;
 
