@@ -6,6 +6,7 @@ mod campaigns;
 mod clients;
 mod errors;
 mod health;
+mod lead_imports;
 mod leads;
 mod openapi;
 mod rate_limit;

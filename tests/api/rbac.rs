@@ -84,6 +84,10 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("GET /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
     ("POST /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
     ("POST /api/leads/{id}/convert", Req::Permission(Permission::ManageLeads)),
+    ("GET /api/leads/export", Req::Permission(Permission::ManageLeads)),
+    ("POST /api/leads/import", Req::Permission(Permission::ManageLeads)),
+    ("GET /api/leads/imports/{importId}", Req::Permission(Permission::ManageLeads)),
+    ("GET /api/clients/export", Req::ScopedRead(Permission::ManageClients)),
     ("GET /health", Req::Public),
     ("GET /health/live", Req::Public),
     ("GET /health/ready", Req::Public),
@@ -250,6 +254,8 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         ("/api/tasks/{id}", "{id}", task_id.clone()),
         ("/api/tasks/{taskId}", "{taskId}", task_id),
         ("/api/task-spaces/{id}", "{id}", space_id),
+        // Nobody's job: allowed callers get 404, which still proves the guard let them in.
+        ("/api/leads/imports/{importId}", "{importId}", uuid::Uuid::new_v4().to_string()),
     ];
 
     let operations: Vec<String> = documented_operations().into_iter().map(|(op, _)| op).collect();

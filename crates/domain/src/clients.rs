@@ -279,6 +279,52 @@ pub fn day_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<Date
     (from.and_then(start), to.and_then(|day| day.succ_opt()).and_then(start))
 }
 
+/// The columns of `GET /api/clients/export`: the fields of `CreateClientRequest` (tags
+/// separated by `;`), then one `socialLinks.<platform>` column per platform in use.
+pub const CLIENT_COLUMNS: [&str; 11] = [
+    "name",
+    "email",
+    "phone",
+    "company",
+    "website",
+    "logoUrl",
+    "serviceTags",
+    "status",
+    "assignedToId",
+    "notes",
+    "displayOrder",
+];
+
+pub fn client_header(platforms: &[String]) -> Vec<String> {
+    use crate::lead_imports::SOCIAL_PREFIX;
+    CLIENT_COLUMNS
+        .iter()
+        .map(|c| (*c).to_owned())
+        .chain(platforms.iter().map(|p| format!("{SOCIAL_PREFIX}{p}")))
+        .collect()
+}
+
+/// One export row in `client_header` order, formula cells guarded.
+pub fn client_cells(client: &Client, platforms: &[String]) -> Vec<String> {
+    use crate::lead_imports::{guard_cell, TAG_SEPARATOR};
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let fixed = [
+        client.name.clone(),
+        text(&client.email),
+        text(&client.phone),
+        text(&client.company),
+        text(&client.website),
+        text(&client.logo_url),
+        client.service_tags.join(&TAG_SEPARATOR.to_string()),
+        client.status.as_str().to_owned(),
+        client.assigned_to_id.map(|id| id.to_string()).unwrap_or_default(),
+        text(&client.notes),
+        client.display_order.to_string(),
+    ];
+    let social = platforms.iter().map(|p| client.social_links.get(p).cloned().unwrap_or_default());
+    fixed.into_iter().chain(social).map(guard_cell).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

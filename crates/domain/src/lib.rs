@@ -7,6 +7,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod clients;
 pub mod error;
+pub mod lead_imports;
 pub mod leads;
 pub mod pagination;
 pub mod permissions;

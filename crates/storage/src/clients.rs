@@ -139,6 +139,19 @@ fn filtered(rows: Rows, filter: &ClientFilter) -> clients::BoxedQuery<'static, P
     query
 }
 
+/// The matching clients in the requested order (ties broken by id, so pages are stable).
+fn sorted(rows: Rows, filter: &ClientFilter) -> clients::BoxedQuery<'static, Pg> {
+    let query = filtered(rows, filter);
+    match filter.sort.unwrap_or_default() {
+        ClientSort::CreatedAt => query.order((clients::created_at.asc(), clients::id.asc())),
+        ClientSort::CreatedAtDesc => query.order((clients::created_at.desc(), clients::id.desc())),
+        ClientSort::Name => query.order((clients::name.asc(), clients::id.asc())),
+        ClientSort::NameDesc => query.order((clients::name.desc(), clients::id.desc())),
+        ClientSort::DisplayOrder => query.order((clients::display_order.asc(), clients::id.asc())),
+        ClientSort::DisplayOrderDesc => query.order((clients::display_order.desc(), clients::id.desc())),
+    }
+}
+
 /// One page of the clients the caller may see, and the total matching the filter.
 pub async fn list(
     conn: &mut AsyncPgConnection,
@@ -147,17 +160,26 @@ pub async fn list(
     page: Page,
 ) -> Result<(Vec<ClientRow>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let query = filtered(rows, filter).select(ClientRow::as_select());
-    let query = match filter.sort.unwrap_or_default() {
-        ClientSort::CreatedAt => query.order((clients::created_at.asc(), clients::id.asc())),
-        ClientSort::CreatedAtDesc => query.order((clients::created_at.desc(), clients::id.desc())),
-        ClientSort::Name => query.order((clients::name.asc(), clients::id.asc())),
-        ClientSort::NameDesc => query.order((clients::name.desc(), clients::id.desc())),
-        ClientSort::DisplayOrder => query.order((clients::display_order.asc(), clients::id.asc())),
-        ClientSort::DisplayOrderDesc => query.order((clients::display_order.desc(), clients::id.desc())),
-    };
-    let found = query.limit(page.limit).offset(page.offset).load(conn).await?;
+    let found =
+        sorted(rows, filter).select(ClientRow::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
     Ok((found, total))
+}
+
+/// Every client the caller may see that matches the filter, in list order (the export).
+pub async fn list_all(
+    conn: &mut AsyncPgConnection,
+    rows: Rows,
+    filter: &ClientFilter,
+) -> Result<Vec<ClientRow>, StorageError> {
+    Ok(sorted(rows, filter).select(ClientRow::as_select()).load(conn).await?)
+}
+
+/// Which of these client ids exist.
+pub async fn existing_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Result<Vec<Uuid>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(clients::table.filter(clients::id.eq_any(ids)).select(clients::id).load(conn).await?)
 }
 
 /// The client when the caller may see it.

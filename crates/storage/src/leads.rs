@@ -200,16 +200,10 @@ fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
     query
 }
 
-/// One page of the leads the caller may see, and the total matching the filter.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    rows: Rows,
-    filter: &LeadFilter,
-    page: Page,
-) -> Result<(Vec<LeadRow>, i64), StorageError> {
-    let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let query = filtered(rows, filter).select(LeadRow::as_select());
-    let query = match filter.sort.unwrap_or_default() {
+/// The matching leads in the requested order (ties broken by id, so pages are stable).
+fn sorted(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
+    let query = filtered(rows, filter);
+    match filter.sort.unwrap_or_default() {
         LeadSort::CreatedAt => query.order((leads::created_at.asc(), leads::id.asc())),
         LeadSort::CreatedAtDesc => query.order((leads::created_at.desc(), leads::id.desc())),
         LeadSort::Name => query.order((leads::name.asc(), leads::id.asc())),
@@ -218,9 +212,29 @@ pub async fn list(
         LeadSort::ValueDesc => query.order((leads::value.desc(), leads::id.desc())),
         LeadSort::NextFollowUpDate => query.order((leads::next_follow_up_date.asc(), leads::id.asc())),
         LeadSort::NextFollowUpDateDesc => query.order((leads::next_follow_up_date.desc(), leads::id.desc())),
-    };
-    let found = query.limit(page.limit).offset(page.offset).load(conn).await?;
+    }
+}
+
+/// One page of the leads the caller may see, and the total matching the filter.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    rows: Rows,
+    filter: &LeadFilter,
+    page: Page,
+) -> Result<(Vec<LeadRow>, i64), StorageError> {
+    let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
+    let found =
+        sorted(rows, filter).select(LeadRow::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
     Ok((found, total))
+}
+
+/// Every lead the caller may see that matches the filter, in list order (the export).
+pub async fn list_all(
+    conn: &mut AsyncPgConnection,
+    rows: Rows,
+    filter: &LeadFilter,
+) -> Result<Vec<LeadRow>, StorageError> {
+    Ok(sorted(rows, filter).select(LeadRow::as_select()).load(conn).await?)
 }
 
 /// The lead when the caller may see it.
@@ -277,6 +291,44 @@ pub async fn find_duplicate(
         }
     }
     Ok(None)
+}
+
+/// Existing leads holding any of these emails (compared lower-cased) as (email key, id).
+pub async fn ids_by_email(
+    conn: &mut AsyncPgConnection,
+    emails: &[String],
+) -> Result<Vec<(String, Uuid)>, StorageError> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<(Option<String>, Uuid)> = leads::table
+        .filter(lower_nullable(leads::email).eq_any(emails))
+        .select((lower_nullable(leads::email), leads::id))
+        .load(conn)
+        .await?;
+    Ok(found.into_iter().filter_map(|(email, id)| Some((email?, id))).collect())
+}
+
+/// Existing leads holding any of these phone numbers (compared by digits) as (digits, id).
+pub async fn ids_by_phone(
+    conn: &mut AsyncPgConnection,
+    digits: &[String],
+) -> Result<Vec<(String, Uuid)>, StorageError> {
+    if digits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let key = regexp_replace(leads::phone, "[^0-9]", "", "g");
+    let found: Vec<(Option<String>, Uuid)> =
+        leads::table.filter(key.eq_any(digits)).select((key, leads::id)).load(conn).await?;
+    Ok(found.into_iter().filter_map(|(phone, id)| Some((phone?, id))).collect())
+}
+
+/// Inserts many leads in one statement; returns their ids in insertion order.
+pub async fn insert_many(conn: &mut AsyncPgConnection, new_leads: &[NewLead]) -> Result<Vec<Uuid>, StorageError> {
+    if new_leads.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(diesel::insert_into(leads::table).values(new_leads).returning(leads::id).get_results(conn).await?)
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, lead: &NewLead) -> Result<LeadRow, StorageError> {

@@ -276,3 +276,20 @@ diesel::table! {
 diesel::joinable!(tasks -> task_spaces (space_id));
 diesel::joinable!(task_comments -> tasks (task_id));
 diesel::allow_tables_to_appear_in_same_query!(tasks, task_spaces, task_comments);
+
+diesel::table! {
+    lead_imports (id) {
+        id -> Uuid,
+        created_by -> Nullable<Int4>,
+        mode -> Varchar,
+        status -> Varchar,
+        total_rows -> Int8,
+        processed_rows -> Int8,
+        imported_rows -> Int8,
+        skipped_rows -> Int8,
+        error_count -> Int8,
+        errors -> Jsonb,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}

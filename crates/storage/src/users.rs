@@ -162,6 +162,14 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// Which of these user ids exist.
+pub async fn existing_ids(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<Vec<i32>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(users::table.filter(users::id.eq_any(ids)).select(users::id).load(conn).await?)
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, user: &NewUser) -> Result<UserRow, StorageError> {
     Ok(diesel::insert_into(users::table).values(user).returning(UserRow::as_returning()).get_result(conn).await?)
 }

@@ -155,18 +155,79 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, App
     Ok(value)
 }
 
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
+}
+
+/// Reads the whole body, refusing it (413) as soon as it is known to exceed `limit`.
+async fn read_body(mut payload: Payload, declared_length: Option<usize>, limit: usize) -> Result<Vec<u8>, AppError> {
+    let too_large = || AppError::new(ErrorCode::PayloadTooLarge, format!("The body must be at most {limit} bytes"));
+    if declared_length.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(declared_length.unwrap_or(1024).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|e| AppError::new(ErrorCode::MalformedRequest, format!("The body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A CSV upload (`text/csv`, UTF-8, at most `MAX_IMPORT_BYTES`) as text, without a
+/// leading byte order mark.
+#[derive(Debug)]
+pub struct CsvBody(pub String);
+
+/// The text of a CSV upload, or a 400 saying where it stops being UTF-8.
+pub fn csv_text(body: Vec<u8>) -> Result<String, AppError> {
+    let text = String::from_utf8(body).map_err(|e| {
+        AppError::new(
+            ErrorCode::MalformedRequest,
+            format!(
+                "The file is not UTF-8 text (invalid byte at offset {}); save it as \"CSV UTF-8\"",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+impl FromRequest for CsvBody {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let csv = matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "text/csv");
+        let declared_length = declared_length(req);
+        let payload = payload.take();
+        Box::pin(async move {
+            if !csv {
+                return Err(AppError::new(
+                    ErrorCode::UnsupportedMediaType,
+                    "Send the file as CSV with Content-Type: text/csv",
+                ));
+            }
+            let body = read_body(payload, declared_length, domain::lead_imports::MAX_IMPORT_BYTES).await?;
+            csv_text(body).map(CsvBody)
+        })
+    }
+}
+
 impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let declared_length = declared_length(req);
+        let payload = payload.take();
         Box::pin(async move {
             if !json {
                 return Err(AppError::new(
@@ -174,22 +235,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                     "Send the body as JSON with Content-Type: application/json",
                 ));
             }
-            let too_large = || {
-                AppError::new(ErrorCode::PayloadTooLarge, format!("The body must be at most {MAX_JSON_BYTES} bytes"))
-            };
-            if declared_length.is_some_and(|length| length > MAX_JSON_BYTES) {
-                return Err(too_large());
-            }
-            let mut body = Vec::with_capacity(declared_length.unwrap_or(1024).min(MAX_JSON_BYTES));
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    AppError::new(ErrorCode::MalformedRequest, format!("The body could not be read: {e}"))
-                })?;
-                if body.len() + chunk.len() > MAX_JSON_BYTES {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_body(payload, declared_length, MAX_JSON_BYTES).await?;
             parse_json(&body).map(ValidJson)
         })
     }
@@ -260,6 +306,14 @@ mod tests {
         assert!(parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"long\\u0000enough"}"#).is_ok());
         let error = parse_query::<UserFilter>("q=a%00").unwrap_err();
         assert_eq!(fields(&error), [("q".to_owned(), "characters".to_owned())]);
+    }
+
+    #[test]
+    fn csv_uploads_must_be_utf8() {
+        assert_eq!(csv_text(b"\xef\xbb\xbfname\nAda".to_vec()).unwrap(), "name\nAda");
+        let error = csv_text(b"name\nJos\xe9".to_vec()).unwrap_err();
+        assert_eq!(error.code, ErrorCode::MalformedRequest);
+        assert!(error.detail.contains("offset 8"), "{}", error.detail);
     }
 
     #[test]

@@ -8,15 +8,17 @@ use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
+use crate::routes::lead_imports::csv_download;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::{delete, get, patch, post, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::clients::{
-    client_visibility, Caller, Client, ClientDocument, ClientFilter, ClientStatus, CreateClientDocumentRequest,
-    CreateClientRequest, Rows, UpdateClientRequest, Visibility,
+    client_cells, client_header, client_visibility, Caller, Client, ClientDocument, ClientFilter, ClientStatus,
+    CreateClientDocumentRequest, CreateClientRequest, Rows, UpdateClientRequest, Visibility,
 };
+use domain::lead_imports::social_platforms;
 use domain::pagination::PageParams;
 use domain::{Permission, Problem};
 use futures_util::future::LocalBoxFuture;
@@ -26,7 +28,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut ServiceConfig) {
+    // `/clients/export` before `/clients/{id}`, which would otherwise match it.
     cfg.service(list_clients)
+        .service(export_clients)
         .service(create_client)
         .service(get_client)
         .service(update_client)
@@ -200,6 +204,38 @@ async fn list_clients(
     let (rows, total) = storage::clients::list(&mut conn, visibility.rows, &filter, page).await?;
     let clients: Vec<Client> = rows.into_iter().map(Client::from).collect();
     Ok(paged(&req, &clients, page, total))
+}
+
+/// Every client `GET /api/clients` would list with these filters and sort (no paging),
+/// as CSV with the create request's columns. Cells a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or CR) get a leading `'`.
+#[utoipa::path(
+    tag = "clients",
+    params(ClientFilter),
+    responses(
+        (status = 200, description = "The matching clients as CSV", content_type = "text/csv", body = String,
+         headers(("Content-Disposition" = String, description = "attachment; filename=\"clients-<date>.csv\""))),
+        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageClients and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+)]
+#[get("/clients/export")]
+async fn export_clients(
+    state: web::Data<AppState>,
+    access: Crm<ClientsRead>,
+    ValidQuery(filter): ValidQuery<ClientFilter>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let clients: Vec<Client> = storage::clients::list_all(&mut conn, access.visibility.rows, &filter)
+        .await?
+        .into_iter()
+        .map(Client::from)
+        .collect();
+    let platforms = social_platforms(clients.iter().map(|client| &client.social_links));
+    let rows = clients.iter().map(|client| client_cells(client, &platforms)).collect();
+    csv_download("clients", client_header(&platforms), rows)
 }
 
 /// Creates a client (status `active` unless given). Sales agents' clients are assigned to them.

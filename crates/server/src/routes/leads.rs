@@ -54,12 +54,12 @@ async fn ensure_unique(
     }
 }
 
-fn duplicate(field: &str, existing: impl std::fmt::Display) -> AppError {
+pub(crate) fn duplicate(field: &str, existing: impl std::fmt::Display) -> AppError {
     AppError::conflict(field, format!("A lead with this {field} already exists (lead {existing})"))
 }
 
 /// Unique-index races that slipped past `ensure_unique`, then references that do not exist.
-fn write_error(error: storage::StorageError) -> AppError {
+pub(crate) fn write_error(error: storage::StorageError) -> AppError {
     match error.unique_violation() {
         Some(storage::leads::EMAIL_KEY) => duplicate("email", "with the same email"),
         Some(storage::leads::PHONE_KEY) => duplicate("phone", "with the same phone number"),
@@ -120,31 +120,8 @@ async fn create_lead(
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.visibility);
     let actor = principal.id();
-    let new_lead = NewLead {
-        client_id: body.client_id,
-        assigned_to_id: assignee(&visibility, body.assigned_to_id)?,
-        created_by: Some(actor),
-        name: body.name,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        job_title: body.job_title,
-        website: body.website,
-        stage: body.stage.unwrap_or(LeadStage::Prospect).as_str().to_owned(),
-        score: body.score.unwrap_or(LeadScore::Warm).as_str().to_owned(),
-        ai_score: body.ai_score,
-        status: body.status.unwrap_or_else(|| "new".to_owned()),
-        source: body.source.unwrap_or(LeadSource::Website).as_str().to_owned(),
-        value: body.value,
-        tags: body.tags.unwrap_or_default(),
-        social_links: social_json(body.social_links)?.unwrap_or_else(|| json!({})),
-        location: body.location,
-        industry: body.industry,
-        next_follow_up_date: body.next_follow_up_date,
-        notes: body.notes,
-    };
+    let assigned_to_id = assignee(&visibility, body.assigned_to_id)?;
+    let new_lead = new_lead(body, assigned_to_id, actor, LeadSource::Website)?;
     let mut conn = state.conn().await?;
     let lead = conn
         .transaction::<_, AppError, _>(async |conn| {
@@ -168,6 +145,41 @@ async fn create_lead(
         })
         .await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/leads/{}", lead.id))).json(lead))
+}
+
+/// The row a create request stores, with the defaults of an omitted stage, score,
+/// status and source. `assigned_to_id` has passed the caller's scope rule (`assignee`).
+pub(crate) fn new_lead(
+    body: CreateLeadRequest,
+    assigned_to_id: Option<i32>,
+    actor: i32,
+    default_source: LeadSource,
+) -> AppResult<NewLead> {
+    Ok(NewLead {
+        client_id: body.client_id,
+        assigned_to_id,
+        created_by: Some(actor),
+        name: body.name,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        email: body.email,
+        phone: body.phone,
+        company: body.company,
+        job_title: body.job_title,
+        website: body.website,
+        stage: body.stage.unwrap_or(LeadStage::Prospect).as_str().to_owned(),
+        score: body.score.unwrap_or(LeadScore::Warm).as_str().to_owned(),
+        ai_score: body.ai_score,
+        status: body.status.unwrap_or_else(|| "new".to_owned()),
+        source: body.source.unwrap_or(default_source).as_str().to_owned(),
+        value: body.value,
+        tags: body.tags.unwrap_or_default(),
+        social_links: social_json(body.social_links)?.unwrap_or_else(|| json!({})),
+        location: body.location,
+        industry: body.industry,
+        next_follow_up_date: body.next_follow_up_date,
+        notes: body.notes,
+    })
 }
 
 /// One lead the caller may see.

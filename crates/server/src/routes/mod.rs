@@ -7,6 +7,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod clients;
 pub mod health;
+pub mod lead_imports;
 pub mod leads;
 pub mod task_spaces;
 pub mod tasks;
@@ -23,6 +24,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(activity::configure)
             .configure(clients::configure)
             .configure(campaigns::configure)
+            // Before `leads`: `/leads/export` would otherwise match `/leads/{id}`.
+            .configure(lead_imports::configure)
             .configure(leads::configure)
             .configure(tasks::configure)
             .configure(task_spaces::configure),
