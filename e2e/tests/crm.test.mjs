@@ -1,5 +1,5 @@
 // Browser journeys through the CRM pages (leads, pipeline, lead → client conversion,
-// clients, campaigns), against the server `cargo xtask e2e` starts (shared with the other
+// clients, campaigns, CSV import and export), against the server `cargo xtask e2e` starts (shared with the other
 // journey files, so every name here is this file's own). Screenshots go to e2e/artifacts/.
 
 import { test, before, after } from "node:test";
@@ -267,6 +267,62 @@ test("(crm-a) a lead is created, worked through the pipeline, converted, and its
   await page.getByRole("button", { name: "Archive" }).click();
   await page.getByRole("alertdialog", { name: "Archive client" }).waitFor();
   await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("(crm-d) leads are imported from a CSV file and exported with the list's filters", async () => {
+  const page = await freshPage();
+  await signIn(page, SELLER.username, SELLER.password);
+  await page.goto(`${BASE}/leads`);
+  await page.locator("[data-testid=lead-row]").first().waitFor();
+  const csv = {
+    name: "spring-fair.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(
+      "name,email,company,stage\n" +
+        "Ivy Fairgoer,ivy@fair.example,Fairground Farms,prospect\n" +
+        "Bad Row,not-an-email,,\n" +
+        "Omar Fairgoer,omar@fair.example,Fairground Farms,qualified\n",
+    ),
+  };
+
+  // All or nothing (the default): the bad row stops the import and nothing is saved.
+  await page.click("[data-testid=import-leads]");
+  const form = page.locator("[data-testid=import-form]");
+  await form.locator("button[type=submit]").click();
+  await page.locator("#import-file-error").filter({ hasText: /\S/ }).waitFor();
+  await page.setInputFiles("#import-file", csv);
+  await form.locator("button[type=submit]").click();
+  await form.locator("[data-testid=import-progress][data-status=failed]").waitFor();
+  assert.match(await form.locator("[data-testid=import-summary]").innerText(), /Nothing was imported: 1 problem found/);
+  await form.locator("[data-testid=import-errors]", { hasText: "email" }).waitFor();
+
+  // Skip invalid rows: the two good rows are imported, the bad one is listed.
+  await form.getByLabel("Skip the invalid rows").check();
+  await form.locator("button[type=submit]").click();
+  await form.locator("[data-testid=import-progress][data-status=completed]").waitFor();
+  assert.equal(await form.locator("[data-testid=import-summary]").innerText(), "Imported 2 of 3 rows; 1 skipped.");
+  assert.equal(await form.locator("progress").getAttribute("value"), "100");
+  const errors = await form.locator("[data-testid=import-errors] tbody tr").allInnerTexts();
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /email/);
+  await shoot(page, "crm-d1-import");
+  await form.getByRole("button", { name: "Close" }).click();
+  await page.locator("[data-testid=lead-row]", { hasText: "Omar Fairgoer" }).waitFor();
+
+  // The export link carries the current filters.
+  await page.fill("#lead-search", "fairground");
+  await page.locator("[data-testid=page-info]", { hasText: "1–2 of 2" }).waitFor();
+  const href = await page.locator("[data-testid=export-leads]").getAttribute("href");
+  assert.match(href, /^\/api\/leads\/export\?.*q=fairground/);
+  const exported = await page.request.get(`${BASE}${href}`);
+  assert.equal(exported.status(), 200);
+  const text = await exported.text();
+  assert.match(text, /^name,/);
+  assert.match(text, /Ivy Fairgoer/);
+  assert.match(text, /Omar Fairgoer/);
+  assert.doesNotMatch(text, /Nadia Okafor/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -266,8 +266,10 @@ fn client_row(
     view! {
         <tr data-testid="client-row">
             <td data-label="Name">
-                <A href=href>{client.name.clone()}</A>
-                <small class="cell-note">{client.company.clone().unwrap_or_default()}</small>
+                <span class="cell-stack">
+                    <A href=href>{client.name.clone()}</A>
+                    <small class="cell-note">{client.company.clone().unwrap_or_default()}</small>
+                </span>
             </td>
             <td data-label="Contact">{client.email.clone().or(client.phone.clone()).unwrap_or_else(|| "—".into())}</td>
             <td data-label="Status">{status_badge(client.status)}</td>

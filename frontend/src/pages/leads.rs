@@ -88,6 +88,7 @@ fn LeadsList() -> impl IntoView {
     let offset = RwSignal::new(0i64);
     let reload = RwSignal::new(0u32);
     let editing = RwSignal::new(None::<Option<Lead>>);
+    let importing = RwSignal::new(false);
 
     let me = move || session.user.with(|u| u.as_ref().map(|u| u.user.id));
     let filter = move || LeadFilter {
@@ -111,6 +112,9 @@ fn LeadsList() -> impl IntoView {
         async move { api::get_page::<Lead>(&path).await }
     });
     let total = Signal::derive(move || leads.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
+    // The export carries the list's filters and sort; the session cookie authenticates it.
+    let export_href =
+        move || format!("/api/leads/export?{}", serde_urlencoded::to_string(filter()).unwrap_or_default());
 
     let apply_search = leptos::prelude::debounce(SEARCH_DELAY, move |value: String| {
         offset.set(0);
@@ -215,6 +219,12 @@ fn LeadsList() -> impl IntoView {
             </div>
             <div class="header-actions">
                 <LeadViews />
+                <a class="button" href=export_href download data-testid="export-leads">
+                    "Export CSV"
+                </a>
+                <button class="button" data-testid="import-leads" on:click=move |_| importing.set(true)>
+                    "Import CSV"
+                </button>
                 <button class="button button-primary" data-testid="new-lead" on:click=move |_| editing.set(Some(None))>
                     "New lead"
                 </button>
@@ -293,6 +303,20 @@ fn LeadsList() -> impl IntoView {
             <Pagination offset limit=PAGE_SIZE total />
         </section>
         {move || {
+            importing
+                .get()
+                .then(|| {
+                    view! {
+                        <super::lead_import::ImportDialog on_close=Callback::new(move |imported: bool| {
+                            importing.set(false);
+                            if imported {
+                                reload.update(|n| *n += 1);
+                            }
+                        }) />
+                    }
+                })
+        }}
+        {move || {
             editing
                 .get()
                 .map(|lead| {
@@ -322,8 +346,10 @@ fn lead_row(lead: Lead, people: &[Person], editing: RwSignal<Option<Option<Lead>
     view! {
         <tr data-testid="lead-row">
             <td data-label="Name">
-                <A href=href>{lead.name.clone()}</A>
-                <small class="cell-note">{contact}</small>
+                <span class="cell-stack">
+                    <A href=href>{lead.name.clone()}</A>
+                    <small class="cell-note">{contact}</small>
+                </span>
             </td>
             <td data-label="Company">{lead.company.clone().unwrap_or_else(|| "—".into())}</td>
             <td data-label="Stage">

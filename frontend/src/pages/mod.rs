@@ -7,6 +7,7 @@ mod clients;
 mod crm;
 mod dashboard;
 mod lead_detail;
+mod lead_import;
 mod leads;
 mod pipeline;
 mod profile;
