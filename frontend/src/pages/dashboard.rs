@@ -62,7 +62,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <Card title="Campaigns" body="Running campaigns and their budgets." />
             </Show>
             <Show when=move || flags().can_manage_leads>
-                <Card title="Leads" body="The sales pipeline by stage." />
+                <super::pipeline::LeadStagesCard />
             </Show>
             <Show when=move || flags().can_manage_content>
                 <Card title="Content" body="Posts and assets awaiting review." />

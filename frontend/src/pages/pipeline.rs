@@ -2,7 +2,7 @@
 //! the keyboard, with each card's "Move to" select. A move shows at once and is undone,
 //! with a notification, when the API refuses it.
 
-use super::crm::{format_amount, list_path, non_empty, Gate, SEARCH_DELAY};
+use super::crm::{format_amount, humanize, list_path, non_empty, Gate, SEARCH_DELAY};
 use super::leads::{stage_class, LeadViews};
 use crate::api::{self, Paged};
 use crate::components::{use_toasts, ErrorState, Loading};
@@ -272,7 +272,7 @@ where
             <A href=format!("/leads/{id}")>{lead.name.clone()}</A>
             <small class="muted">{lead.company.clone().unwrap_or_default()}</small>
             <div class="board-card-meta">
-                <span class=format!("badge score-{}", lead.score.as_str())>{lead.score.as_str()}</span>
+                <span class=format!("badge score-{}", lead.score.as_str())>{humanize(lead.score.as_str())}</span>
                 <span class="numeric">{lead.value.map(|v| format_amount(Some(v))).unwrap_or_default()}</span>
             </div>
             <label class="visually-hidden" for=select_id.clone()>
@@ -299,6 +299,53 @@ where
                     .collect_view()}
             </select>
         </li>
+    }
+}
+
+/// The dashboard's leads card: how many leads are in each stage.
+#[component]
+pub fn LeadStagesCard() -> impl IntoView {
+    let counts = LocalResource::new(|| async {
+        let requests = LeadStage::ALL.map(|stage| async move {
+            let filter = LeadFilter { stage: Some(stage), ..Default::default() };
+            api::get_page::<Lead>(&list_path("/api/leads", &filter, 1, 0)).await.map(|page| (stage, page.total))
+        });
+        join_all(requests).await.into_iter().collect::<Result<Vec<_>, Problem>>()
+    });
+    view! {
+        <article class="card" data-testid="leads-card">
+            <h2>"Leads"</h2>
+            {move || match counts.get() {
+                None => view! { <Loading label="Counting…" /> }.into_any(),
+                Some(Err(_)) => view! { <p class="metric">"—"</p> }.into_any(),
+                Some(Ok(counts)) => {
+                    let open: i64 = counts
+                        .iter()
+                        .filter(|(s, _)| !matches!(s, LeadStage::ClosedWon | LeadStage::ClosedLost))
+                        .map(|(_, n)| n)
+                        .sum();
+                    view! {
+                        <p class="metric">{open}</p>
+                        <p class="muted">"open leads"</p>
+                        <ul class="stage-counts">
+                            {counts
+                                .into_iter()
+                                .map(|(stage, n)| {
+                                    view! {
+                                        <li>
+                                            <span class=stage_class(stage)>{stage.label()}</span>
+                                            <span>{n}</span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+            <A href="/leads/pipeline">"Open the pipeline"</A>
+        </article>
     }
 }
 
