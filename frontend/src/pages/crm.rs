@@ -3,7 +3,7 @@
 //! labels, day inputs, permission gates and the people an assignee can be.
 
 use crate::api;
-use crate::components::EmptyState;
+use crate::components::{EmptyState, Loading};
 use crate::session::use_session;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::pagination::PageParams;
@@ -219,6 +219,34 @@ pub fn person_name(people: &[Person], id: Option<i32>) -> String {
     match id {
         None => "Unassigned".to_owned(),
         Some(id) => people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| format!("User {id}")),
+    }
+}
+
+/// A dashboard card with the number of records a list address matches (its X-Total-Count).
+#[component]
+pub fn CountCard(
+    #[prop(into)] title: String,
+    path: &'static str,
+    unit: &'static str,
+    href: &'static str,
+    link: &'static str,
+) -> impl IntoView {
+    let total = LocalResource::new(move || async move {
+        api::get_page::<serde_json::Value>(path).await.ok().map(|page| page.total)
+    });
+    view! {
+        <article class="card">
+            <h2>{title}</h2>
+            {move || match total.get() {
+                None => view! { <Loading label="Counting…" /> }.into_any(),
+                Some(total) => view! {
+                    <p class="metric">{total.map(|t| t.to_string()).unwrap_or_else(|| "—".into())}</p>
+                    <p class="muted">{unit}</p>
+                }
+                .into_any(),
+            }}
+            <a href=href>{link}</a>
+        </article>
     }
 }
 

@@ -57,8 +57,16 @@ fn summary(job: &LeadImport) -> String {
 fn poll(id: Uuid, job: RwSignal<Option<LeadImport>>, on_done: Callback<Result<LeadImport, Problem>>) {
     set_timeout(
         move || {
+            // The dialog was closed: the job goes on on the server, nobody is watching.
+            if job.is_disposed() {
+                return;
+            }
             spawn_local(async move {
-                match api::get::<LeadImport>(&format!("/api/leads/imports/{id}")).await {
+                let answer = api::get::<LeadImport>(&format!("/api/leads/imports/{id}")).await;
+                if job.is_disposed() {
+                    return;
+                }
+                match answer {
                     Ok(current) if current.status.is_finished() => {
                         job.set(Some(current.clone()));
                         on_done.run(Ok(current));

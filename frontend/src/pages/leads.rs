@@ -486,7 +486,15 @@ pub fn LeadDialog(
                     if p.code == ErrorCode::Conflict {
                         if let Some(id) = duplicate_lead_id(&p.detail) {
                             let other = api::get::<Lead>(&format!("/api/leads/{id}")).await;
-                            duplicate.set(Some((id, other.map(|l| l.name).unwrap_or_else(|_| "another lead".into()))));
+                            let other = other.map(|l| l.name).unwrap_or_else(|_| "another lead".into());
+                            // The API names the lead by id; people know it by name.
+                            let mut p = p;
+                            for error in &mut p.errors {
+                                error.message = format!("{other} already has this {}", error.field);
+                            }
+                            duplicate.set(Some((id, other)));
+                            problem.set(Some(p));
+                            return;
                         }
                     } else {
                         toasts.problem(&p);
@@ -505,6 +513,32 @@ pub fn LeadDialog(
             <div class="dialog" role="dialog" aria-modal="true" aria-label=title>
                 <form class="form" on:submit=submit novalidate data-testid="lead-form">
                     <h2>{title}</h2>
+                    <div class="form-grid">
+                        <TextField label="Name" name="name" value=name problem required=true autocomplete="off" />
+                        <TextField label="Company" name="company" value=company problem autocomplete="off" />
+                        <TextField label="Email" name="email" value=email problem input_type="email" autocomplete="off" />
+                        <TextField label="Phone" name="phone" value=phone problem input_type="tel" autocomplete="off" />
+                        <TextField label="Job title" name="jobTitle" value=job_title problem autocomplete="off" />
+                        <TextField label="Website" name="website" value=website problem input_type="url" hint="https://…" />
+                        <SelectField label="Stage" name="stage" value=stage problem options=stage_options() />
+                        <SelectField label="Score" name="score" value=score problem options=score_options() />
+                        <SelectField label="Source" name="source" value=source problem options=source_options() />
+                        <TextField label="Status" name="status" value=status problem autocomplete="off" />
+                        <TextField label="Value" name="value" value=value problem input_type="number" />
+                        <TextField label="Next follow-up" name="nextFollowUpDate" value=follow_up problem input_type="date" />
+                        <Show when=move || !people.get().is_empty()>
+                            <SelectField
+                                label="Owner"
+                                name="assignedToId"
+                                value=assignee
+                                problem
+                                options=std::iter::once((String::new(), "Unassigned".to_owned()))
+                                    .chain(people.get().into_iter().map(|p| (p.id.to_string(), p.name)))
+                                    .collect()
+                            />
+                        </Show>
+                        <TextAreaField label="Notes" name="notes" value=notes problem />
+                    </div>
                     {move || {
                         conflict()
                             .map(|detail| {
@@ -535,32 +569,6 @@ pub fn LeadDialog(
                                 }
                             })
                     }}
-                    <div class="form-grid">
-                        <TextField label="Name" name="name" value=name problem required=true autocomplete="off" />
-                        <TextField label="Company" name="company" value=company problem autocomplete="off" />
-                        <TextField label="Email" name="email" value=email problem input_type="email" autocomplete="off" />
-                        <TextField label="Phone" name="phone" value=phone problem input_type="tel" autocomplete="off" />
-                        <TextField label="Job title" name="jobTitle" value=job_title problem autocomplete="off" />
-                        <TextField label="Website" name="website" value=website problem input_type="url" hint="https://…" />
-                        <SelectField label="Stage" name="stage" value=stage problem options=stage_options() />
-                        <SelectField label="Score" name="score" value=score problem options=score_options() />
-                        <SelectField label="Source" name="source" value=source problem options=source_options() />
-                        <TextField label="Status" name="status" value=status problem autocomplete="off" />
-                        <TextField label="Value" name="value" value=value problem input_type="number" />
-                        <TextField label="Next follow-up" name="nextFollowUpDate" value=follow_up problem input_type="date" />
-                        <Show when=move || !people.get().is_empty()>
-                            <SelectField
-                                label="Owner"
-                                name="assignedToId"
-                                value=assignee
-                                problem
-                                options=std::iter::once((String::new(), "Unassigned".to_owned()))
-                                    .chain(people.get().into_iter().map(|p| (p.id.to_string(), p.name)))
-                                    .collect()
-                            />
-                        </Show>
-                        <TextAreaField label="Notes" name="notes" value=notes problem />
-                    </div>
                     <div class="dialog-actions">
                         <button class="button" type="button" on:click=move |_| on_close.run(None)>
                             "Cancel"
