@@ -139,7 +139,8 @@ test("(crm-a) a lead is created, worked through the pipeline, converted, and its
   assert.match(await duplicate.innerText(), new RegExp(`${LEAD.name} has the same email`));
   assert.equal(await duplicate.getByRole("link", { name: LEAD.name }).count(), 1);
   await shoot(page, "crm-a1-duplicate-lead");
-  await form.getByRole("button", { name: "Cancel" }).click();
+  await page.keyboard.press("Escape");
+  await form.waitFor({ state: "detached" });
 
   // Another lead, so search and sort have something to tell apart.
   await page.click("[data-testid=new-lead]");
@@ -238,6 +239,8 @@ test("(crm-a) a lead is created, worked through the pipeline, converted, and its
   await page.fill("#client-search", "okafor");
   await page.locator("[data-testid=client-row]", { hasText: LEAD.company }).waitFor();
   assert.equal(await page.locator("[data-testid=client-row]").count(), 1);
+  const clientCsv = await page.request.get(`${BASE}${await page.locator("[data-testid=export-clients]").getAttribute("href")}`);
+  assert.match(await clientCsv.text(), new RegExp(LEAD.company));
   await page.getByRole("link", { name: LEAD.company }).click();
   await page.locator("[data-testid=client-name]", { hasText: LEAD.company }).waitFor();
   await page.locator("[data-testid=client-leads]").getByRole("link", { name: LEAD.name }).waitFor();

@@ -340,6 +340,7 @@ pub fn CampaignDialog(
     };
 
     let title = if editing { "Edit campaign" } else { "New campaign" };
+    super::crm::close_on_escape(move || on_close.run(None));
     view! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-label=title>

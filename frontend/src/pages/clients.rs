@@ -76,19 +76,22 @@ fn ClientsList() -> impl IntoView {
     let confirm_open = RwSignal::new(false);
     let toasts = use_toasts();
 
+    let filter = move || ClientFilter {
+        q: non_empty(&q.get()),
+        status: ClientStatus::parse(&status.get()),
+        include_archived: include_archived.get().then_some(true),
+        sort: parse_sort(&sort.get()),
+        ..Default::default()
+    };
     let clients = LocalResource::new(move || {
         reload.track();
-        let filter = ClientFilter {
-            q: non_empty(&q.get()),
-            status: ClientStatus::parse(&status.get()),
-            include_archived: include_archived.get().then_some(true),
-            sort: parse_sort(&sort.get()),
-            ..Default::default()
-        };
-        let path = list_path("/api/clients", &filter, PAGE_SIZE, offset.get());
+        let path = list_path("/api/clients", &filter(), PAGE_SIZE, offset.get());
         async move { api::get_page::<Client>(&path).await }
     });
     let total = Signal::derive(move || clients.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
+    // The export carries the list's filters and sort; the session cookie authenticates it.
+    let export_href =
+        move || format!("/api/clients/export?{}", serde_urlencoded::to_string(filter()).unwrap_or_default());
 
     let apply_search = debounce(SEARCH_DELAY, move |value: String| {
         offset.set(0);
@@ -161,9 +164,14 @@ fn ClientsList() -> impl IntoView {
                 <h1>"Clients"</h1>
                 <p class="muted">"The agency’s customers and their contacts."</p>
             </div>
-            <button class="button button-primary" data-testid="new-client" on:click=move |_| editing.set(Some(None))>
-                "New client"
-            </button>
+            <div class="header-actions">
+                <a class="button" href=export_href download data-testid="export-clients">
+                    "Export CSV"
+                </a>
+                <button class="button button-primary" data-testid="new-client" on:click=move |_| editing.set(Some(None))>
+                    "New client"
+                </button>
+            </div>
         </header>
         <div class="toolbar">
             <form class="search" role="search" on:submit=move |ev| {
@@ -396,6 +404,7 @@ pub fn ClientDialog(
     };
 
     let title = if editing { "Edit client" } else { "New client" };
+    super::crm::close_on_escape(move || on_close.run(None));
     view! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-label=title>

@@ -162,6 +162,17 @@ pub fn duplicate_lead_id(detail: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(rest.get(..36)?).ok()
 }
 
+/// Escape closes the open dialog wherever the focus is (a Save button disabled while
+/// saving drops it to the page, outside the dialog).
+pub fn close_on_escape(close: impl Fn() + 'static) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            close();
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
 /// Shows `children` only to users whose permissions pass `allowed`.
 #[component]
 pub fn Gate(

@@ -156,6 +156,7 @@ pub fn ImportDialog(on_close: Callback<bool>) -> impl IntoView {
         }
     };
 
+    super::crm::close_on_escape(move || on_close.run(imported.get_untracked()));
     view! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-label="Import leads">

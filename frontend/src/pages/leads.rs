@@ -508,6 +508,7 @@ pub fn LeadDialog(
     let title = if editing { "Edit lead" } else { "New lead" };
     let conflict =
         move || problem.with(|p| p.as_ref().filter(|p| p.code == ErrorCode::Conflict).map(|p| p.detail.clone()));
+    super::crm::close_on_escape(move || on_close.run(None));
     view! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-label=title>
