@@ -69,3 +69,67 @@ async fn campaigns_are_managed_per_client_and_filtered() {
         assert_eq!(audit_rows(&app, action, &id(&launch)).await, 1, "{action}");
     }
 }
+
+/// The field errors of a 400 response as (field, code).
+async fn field_errors(response: reqwest::Response) -> Vec<(String, String)> {
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body = problem(response).await;
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn pair(field: &str, code: &str) -> (String, String) {
+    (field.to_owned(), code.to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn campaign_dates_must_be_in_order_and_errors_name_json_fields() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let client = id(&created(&app, &admin, "/api/clients", json!({"name": "Acme"})).await);
+
+    let backwards = json!({"clientId": client, "name": "Late", "type": "seo",
+                           "startDate": "2026-12-10T00:00:00Z", "endDate": "2026-12-01T00:00:00Z"});
+    assert_eq!(
+        field_errors(app.post("/api/campaigns", Some(&admin), &backwards).await).await,
+        [pair("endDate", "date_order")]
+    );
+    let blank_type = json!({"clientId": client, "name": "Blank", "type": " "});
+    assert_eq!(
+        field_errors(app.post("/api/campaigns", Some(&admin), &blank_type).await).await,
+        [pair("type", "blank")]
+    );
+
+    // A whole number written with a zero fraction is an integer, as JSON Schema says.
+    let campaign = created(
+        &app,
+        &admin,
+        "/api/campaigns",
+        json!({"clientId": client, "name": "Run", "type": "seo", "budget": 1913.0,
+               "startDate": "2026-12-01T00:00:00Z", "endDate": "2026-12-31T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(campaign["budget"], 1913);
+    assert_eq!(listed(&app, &admin, "/api/campaigns?limit=10.0", "name").await.0, ["Run"]);
+    let path = format!("/api/campaigns/{}", id(&campaign));
+
+    // One side at a time is checked against the stored other side.
+    let end_only = app.patch(&path, Some(&admin), &json!({"endDate": "2026-11-30T00:00:00Z"})).await;
+    assert_eq!(field_errors(end_only).await, [pair("endDate", "date_order")]);
+    let start_only = app.patch(&path, Some(&admin), &json!({"startDate": "2027-01-01T00:00:00Z"})).await;
+    assert_eq!(field_errors(start_only).await, [pair("endDate", "date_order")]);
+    let long_type = app.patch(&path, Some(&admin), &json!({"type": "x".repeat(51)})).await;
+    assert_eq!(field_errors(long_type).await, [pair("type", "length")]);
+    let unchanged: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
+    assert_eq!(unchanged["endDate"], "2026-12-31T00:00:00Z");
+
+    let cleared = app.patch(&path, Some(&admin), &json!({"endDate": null, "startDate": "2027-01-01T00:00:00Z"})).await;
+    assert_eq!(cleared.status(), StatusCode::OK, "no end date, no order to keep");
+    let moved = app.patch(&path, Some(&admin), &json!({"endDate": "2027-01-01T00:00:00Z", "budget": 2.0e3})).await;
+    assert_eq!(moved.status(), StatusCode::OK, "ending the day it starts is fine");
+    assert_eq!(moved.json::<Value>().await.unwrap()["budget"], 2000);
+}

@@ -2,7 +2,7 @@
 //! job privacy, sales-agent scope) and CSV export of leads and clients (filters, scope,
 //! formula cells, re-import).
 
-use crate::clients::{audit_rows, created, header, id, listed};
+use crate::clients::{audit_rows, created, header, id, listed, portal_user};
 use api_tests::{problem, TestApp};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -185,6 +185,12 @@ async fn bad_files_are_refused_before_a_job_starts() {
     assert_eq!(json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(problem(json).await["code"], "UNSUPPORTED_MEDIA_TYPE");
 
+    let mut huge = b"name\n".to_vec();
+    huge.resize(10 * 1024 * 1024 + 1, b'a');
+    let too_large = upload(&app, &admin, "", "text/csv", huge).await;
+    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem(too_large).await["code"], "PAYLOAD_TOO_LARGE");
+
     let mode = upload(&app, &admin, "?mode=some", "text/csv", "name\nAda\n").await;
     assert_eq!(mode.status(), StatusCode::BAD_REQUEST);
     assert_eq!(problem(mode).await["errors"][0]["field"], "mode");
@@ -300,7 +306,7 @@ async fn client_exports_follow_the_list_filters_and_scope() {
     let (_, agent) = app.user_with_role(&admin, "client_export_agent", "sales_agent").await;
     created(&app, &admin, "/api/clients", json!({"name": "Acme", "notes": "=1+1", "serviceTags": ["seo", "ppc"]}))
         .await;
-    created(&app, &admin, "/api/clients", json!({"name": "Dormant", "status": "inactive"})).await;
+    let dormant = created(&app, &admin, "/api/clients", json!({"name": "Dormant", "status": "inactive"})).await;
     created(&app, &agent, "/api/clients", json!({"name": "Agent Co", "socialLinks": {"x": "https://x.com/agentco"}}))
         .await;
 
@@ -334,4 +340,12 @@ async fn client_exports_follow_the_list_filters_and_scope() {
     let agent_rows = csv_lines(&app.get("/api/clients/export", Some(&agent)).await.text().await.unwrap());
     assert_eq!(agent_rows.len(), 2, "an agent exports only their assigned clients");
     assert_eq!(agent_rows[1][0], "Agent Co");
+
+    let (_, portal) = portal_user(&app, &admin, "export_portal", &id(&dormant)).await;
+    let portal_rows =
+        csv_lines(&app.get("/api/clients/export?status=inactive", Some(&portal)).await.text().await.unwrap());
+    assert_eq!(portal_rows.len(), 2, "a client-portal user exports only their own client");
+    assert_eq!(portal_rows[1][0], "Dormant");
+    let leads = app.get("/api/leads/export", Some(&portal)).await;
+    assert_eq!(leads.status(), StatusCode::FORBIDDEN, "and never leads");
 }

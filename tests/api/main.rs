@@ -4,6 +4,7 @@ mod api_keys;
 mod auth;
 mod campaigns;
 mod clients;
+mod cursor_paging;
 mod errors;
 mod health;
 mod lead_imports;

@@ -29,6 +29,8 @@ pub enum ErrorCode {
     CircuitBreakerOpen,
     ServiceUnavailable,
     InternalError,
+    /// A `cursor` that is not one this API issued for the list's current sort.
+    InvalidCursor,
 }
 
 impl ErrorCode {
@@ -44,6 +46,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimitError => 429,
             ErrorCode::DatabaseError | ErrorCode::InternalError => 500,
+            ErrorCode::InvalidCursor => 400,
             ErrorCode::ExternalServiceError => 502,
             ErrorCode::CircuitBreakerOpen | ErrorCode::ServiceUnavailable => 503,
         }
@@ -72,6 +75,7 @@ impl ErrorCode {
             ErrorCode::CircuitBreakerOpen => "CIRCUIT_BREAKER_OPEN",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::InternalError => "INTERNAL_ERROR",
+            ErrorCode::InvalidCursor => "INVALID_CURSOR",
         }
     }
 
@@ -99,6 +103,7 @@ impl ErrorCode {
             ErrorCode::CircuitBreakerOpen => "An external service is temporarily disabled",
             ErrorCode::ServiceUnavailable => "Service unavailable",
             ErrorCode::InternalError => "Internal server error",
+            ErrorCode::InvalidCursor => "Invalid paging cursor",
         }
     }
 

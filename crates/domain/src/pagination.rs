@@ -21,6 +21,20 @@ pub struct PageParams {
     pub offset: Option<i64>,
 }
 
+/// Keyset paging, the alternative to `offset` for deep pages: each page answers with
+/// `X-Next-Cursor`, an opaque token for the page after it in the same sort.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct CursorParams {
+    /// The previous page's `X-Next-Cursor`: continue after its last row, with the same
+    /// filters and sort. Not together with `offset`.
+    #[validate(length(min = 1, max = 2048))]
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 2048))]
+    pub cursor: Option<String>,
+}
+
 /// A validated page window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {

@@ -29,12 +29,34 @@ fn json_name(field: &str) -> String {
     name
 }
 
+/// The param naming the JSON field an error is about when that is not the Rust field's
+/// camelCase name: a serde rename (`type`) or a rule across fields (`endDate`).
+pub const FIELD_PARAM: &str = "field";
+
+/// Reports `error` under the JSON field `field`.
+pub fn for_field(mut error: ValidationError, field: &'static str) -> ValidationError {
+    error.add_param(FIELD_PARAM.into(), &field);
+    error
+}
+
+fn join(prefix: &str, field: String) -> String {
+    if prefix.is_empty() {
+        field
+    } else {
+        format!("{prefix}.{field}")
+    }
+}
+
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
-        let field = json_name(field);
-        let path = if prefix.is_empty() { field } else { format!("{prefix}.{field}") };
+        let path = join(prefix, json_name(field));
         match kind {
-            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| to_field_error(&path, e))),
+            ValidationErrorsKind::Field(list) => {
+                out.extend(list.iter().map(|e| match e.params.get(FIELD_PARAM).and_then(|name| name.as_str()) {
+                    Some(name) => to_field_error(&join(prefix, name.to_owned()), e),
+                    None => to_field_error(&path, e),
+                }))
+            }
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
             ValidationErrorsKind::List(items) => {
                 for (index, inner) in items {
@@ -134,6 +156,20 @@ mod tests {
         assert_eq!(errors[0].field, "newPassword");
         assert_eq!(json_name("profile_image_url"), "profileImageUrl");
         assert_eq!(json_name("email"), "email");
+    }
+
+    #[test]
+    fn rules_may_name_their_json_field() {
+        fn kind(value: &str) -> Result<(), ValidationError> {
+            not_blank(value).map_err(|e| for_field(e, "type"))
+        }
+        #[derive(Validate)]
+        struct Renamed {
+            #[validate(custom(function = "kind"))]
+            campaign_type: String,
+        }
+        let errors = field_errors(&Renamed { campaign_type: " ".into() }.validate().unwrap_err());
+        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("type", "blank"));
     }
 
     #[test]

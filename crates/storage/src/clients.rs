@@ -1,5 +1,6 @@
 //! Queries on `clients` and `client_documents`, narrowed by the caller's `Rows`.
 
+use crate::keyset::{after_key, key_as};
 use crate::schema::{client_documents, clients};
 use crate::{like_contains, StorageError};
 use chrono::{DateTime, Utc};
@@ -152,16 +153,72 @@ fn sorted(rows: Rows, filter: &ClientFilter) -> clients::BoxedQuery<'static, Pg>
     }
 }
 
-/// One page of the clients the caller may see, and the total matching the filter.
+/// A client's position in a list sort, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientKey {
+    CreatedAt(DateTime<Utc>),
+    Name(String),
+    DisplayOrder(i32),
+}
+
+impl ClientKey {
+    pub fn of(row: &ClientRow, sort: ClientSort) -> ClientKey {
+        match sort {
+            ClientSort::CreatedAt | ClientSort::CreatedAtDesc => ClientKey::CreatedAt(row.created_at),
+            ClientSort::Name | ClientSort::NameDesc => ClientKey::Name(row.name.clone()),
+            ClientSort::DisplayOrder | ClientSort::DisplayOrderDesc => ClientKey::DisplayOrder(row.display_order),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            ClientKey::CreatedAt(at) => serde_json::json!(at),
+            ClientKey::Name(name) => serde_json::json!(name),
+            ClientKey::DisplayOrder(order) => serde_json::json!(order),
+        }
+    }
+
+    /// The key a cursor carries for `sort`; `None` when it is not of the column's type.
+    pub fn from_json(sort: ClientSort, value: serde_json::Value) -> Option<ClientKey> {
+        Some(match sort {
+            ClientSort::CreatedAt | ClientSort::CreatedAtDesc => ClientKey::CreatedAt(key_as(value)?),
+            ClientSort::Name | ClientSort::NameDesc => ClientKey::Name(key_as(value)?),
+            ClientSort::DisplayOrder | ClientSort::DisplayOrderDesc => ClientKey::DisplayOrder(key_as(value)?),
+        })
+    }
+}
+
+/// One page of the clients the caller may see, and the total matching the filter. The
+/// page starts at `page.offset` or, with `after`, after that row (keyset paging); it
+/// holds up to `page.limit + 1` rows, the extra one telling that a next page exists.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     rows: Rows,
     filter: &ClientFilter,
     page: Page,
+    after: Option<(ClientKey, Uuid)>,
 ) -> Result<(Vec<ClientRow>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let found =
-        sorted(rows, filter).select(ClientRow::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
+    let mut query = sorted(rows, filter);
+    if let Some((key, id)) = after {
+        let desc = matches!(
+            filter.sort.unwrap_or_default(),
+            ClientSort::CreatedAtDesc | ClientSort::NameDesc | ClientSort::DisplayOrderDesc
+        );
+        query = match (key, desc) {
+            (ClientKey::CreatedAt(at), false) => after_key!(query, clients::created_at, clients::id, at, id, asc),
+            (ClientKey::CreatedAt(at), true) => after_key!(query, clients::created_at, clients::id, at, id, desc),
+            (ClientKey::Name(name), false) => after_key!(query, clients::name, clients::id, name, id, asc),
+            (ClientKey::Name(name), true) => after_key!(query, clients::name, clients::id, name, id, desc),
+            (ClientKey::DisplayOrder(order), false) => {
+                after_key!(query, clients::display_order, clients::id, order, id, asc)
+            }
+            (ClientKey::DisplayOrder(order), true) => {
+                after_key!(query, clients::display_order, clients::id, order, id, desc)
+            }
+        };
+    }
+    let found = query.select(ClientRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
     Ok((found, total))
 }
 

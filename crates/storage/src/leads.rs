@@ -1,5 +1,6 @@
 //! Queries on `leads` and `lead_activities`, narrowed by the caller's `Rows`.
 
+use crate::keyset::{after_key, key_as};
 use crate::schema::{lead_activities, leads};
 use crate::sql::lower_nullable;
 use crate::{like_contains, StorageError};
@@ -215,16 +216,80 @@ fn sorted(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
     }
 }
 
-/// One page of the leads the caller may see, and the total matching the filter.
+/// A lead's position in a list sort, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeadKey {
+    CreatedAt(DateTime<Utc>),
+    Name(String),
+    Value(Option<i32>),
+    NextFollowUpDate(Option<DateTime<Utc>>),
+}
+
+impl LeadKey {
+    pub fn of(row: &LeadRow, sort: LeadSort) -> LeadKey {
+        match sort {
+            LeadSort::CreatedAt | LeadSort::CreatedAtDesc => LeadKey::CreatedAt(row.created_at),
+            LeadSort::Name | LeadSort::NameDesc => LeadKey::Name(row.name.clone()),
+            LeadSort::Value | LeadSort::ValueDesc => LeadKey::Value(row.value),
+            LeadSort::NextFollowUpDate | LeadSort::NextFollowUpDateDesc => {
+                LeadKey::NextFollowUpDate(row.next_follow_up_date)
+            }
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            LeadKey::CreatedAt(at) => serde_json::json!(at),
+            LeadKey::Name(name) => serde_json::json!(name),
+            LeadKey::Value(value) => serde_json::json!(value),
+            LeadKey::NextFollowUpDate(at) => serde_json::json!(at),
+        }
+    }
+
+    /// The key a cursor carries for `sort`; `None` when it is not of the column's type.
+    pub fn from_json(sort: LeadSort, value: serde_json::Value) -> Option<LeadKey> {
+        Some(match sort {
+            LeadSort::CreatedAt | LeadSort::CreatedAtDesc => LeadKey::CreatedAt(key_as(value)?),
+            LeadSort::Name | LeadSort::NameDesc => LeadKey::Name(key_as(value)?),
+            LeadSort::Value | LeadSort::ValueDesc => LeadKey::Value(key_as(value)?),
+            LeadSort::NextFollowUpDate | LeadSort::NextFollowUpDateDesc => LeadKey::NextFollowUpDate(key_as(value)?),
+        })
+    }
+}
+
+/// One page of the leads the caller may see, and the total matching the filter. The
+/// page starts at `page.offset` or, with `after`, after that row (keyset paging); it
+/// holds up to `page.limit + 1` rows, the extra one telling that a next page exists.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     rows: Rows,
     filter: &LeadFilter,
     page: Page,
+    after: Option<(LeadKey, Uuid)>,
 ) -> Result<(Vec<LeadRow>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let found =
-        sorted(rows, filter).select(LeadRow::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
+    let mut query = sorted(rows, filter);
+    if let Some((key, id)) = after {
+        let desc = matches!(
+            filter.sort.unwrap_or_default(),
+            LeadSort::CreatedAtDesc | LeadSort::NameDesc | LeadSort::ValueDesc | LeadSort::NextFollowUpDateDesc
+        );
+        query = match (key, desc) {
+            (LeadKey::CreatedAt(at), false) => after_key!(query, leads::created_at, leads::id, at, id, asc),
+            (LeadKey::CreatedAt(at), true) => after_key!(query, leads::created_at, leads::id, at, id, desc),
+            (LeadKey::Name(name), false) => after_key!(query, leads::name, leads::id, name, id, asc),
+            (LeadKey::Name(name), true) => after_key!(query, leads::name, leads::id, name, id, desc),
+            (LeadKey::Value(value), false) => after_key!(query, leads::value, leads::id, value, id, asc_nulls_last),
+            (LeadKey::Value(value), true) => after_key!(query, leads::value, leads::id, value, id, desc_nulls_first),
+            (LeadKey::NextFollowUpDate(at), false) => {
+                after_key!(query, leads::next_follow_up_date, leads::id, at, id, asc_nulls_last)
+            }
+            (LeadKey::NextFollowUpDate(at), true) => {
+                after_key!(query, leads::next_follow_up_date, leads::id, at, id, desc_nulls_first)
+            }
+        };
+    }
+    let found = query.select(LeadRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
     Ok((found, total))
 }
 

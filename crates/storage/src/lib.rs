@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod campaigns;
 pub mod clients;
 pub mod error;
+pub mod keyset;
 pub mod lead_imports;
 pub mod leads;
 pub mod migrations;

@@ -1,6 +1,7 @@
 //! Queries on `tasks`, including the idempotent creation of a recurring task's next
 //! instance.
 
+use crate::keyset::{after_key, key_as};
 use crate::schema::tasks;
 use crate::{like_contains, StorageError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -208,15 +209,10 @@ fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
     boxed
 }
 
-/// One page of tasks in the requested order, and the total matching the filter.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    query: &TaskQuery,
-    page: Page,
-) -> Result<(Vec<TaskRow>, i64), StorageError> {
-    let total: i64 = filtered(query).count().get_result(conn).await?;
-    let rows = filtered(query).select(TaskRow::as_select());
-    let rows = match query.sort {
+/// The matching tasks in the requested order (ties broken by id, so pages are stable).
+fn sorted(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
+    let rows = filtered(query);
+    match query.sort {
         TaskSort::DueDate => rows.order((tasks::due_date.asc().nulls_last(), tasks::id.asc())),
         TaskSort::DueDateDesc => rows.order((tasks::due_date.desc().nulls_last(), tasks::id.desc())),
         // Equal priorities: the earliest due date first.
@@ -230,8 +226,121 @@ pub async fn list(
         TaskSort::CreatedAtDesc => rows.order((tasks::created_at.desc(), tasks::id.desc())),
         TaskSort::Title => rows.order((tasks::title.asc(), tasks::id.asc())),
         TaskSort::TitleDesc => rows.order((tasks::title.desc(), tasks::id.desc())),
-    };
-    let rows = rows.limit(page.limit).offset(page.offset).load(conn).await?;
+    }
+}
+
+/// One page of tasks in the requested order, and the total matching the filter.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    query: &TaskQuery,
+    page: Page,
+) -> Result<(Vec<TaskRow>, i64), StorageError> {
+    let total: i64 = filtered(query).count().get_result(conn).await?;
+    let rows = sorted(query).select(TaskRow::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
+    Ok((rows, total))
+}
+
+/// `PRIORITY_RANK` of a stored priority.
+fn priority_rank(priority: &str) -> i32 {
+    match priority {
+        "urgent" => 4,
+        "high" => 3,
+        "normal" => 2,
+        _ => 1,
+    }
+}
+
+/// A task's position in a list sort, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskKey {
+    DueDate(Option<DateTime<Utc>>),
+    /// The priority rank, then the due date that orders equal priorities.
+    Priority(i32, Option<DateTime<Utc>>),
+    CreatedAt(DateTime<Utc>),
+    Title(String),
+}
+
+impl TaskKey {
+    pub fn of(row: &TaskRow, sort: TaskSort) -> TaskKey {
+        match sort {
+            TaskSort::DueDate | TaskSort::DueDateDesc => TaskKey::DueDate(row.due_date),
+            TaskSort::Priority | TaskSort::PriorityDesc => {
+                TaskKey::Priority(priority_rank(&row.priority), row.due_date)
+            }
+            TaskSort::CreatedAt | TaskSort::CreatedAtDesc => TaskKey::CreatedAt(row.created_at),
+            TaskSort::Title | TaskSort::TitleDesc => TaskKey::Title(row.title.clone()),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            TaskKey::DueDate(at) => serde_json::json!(at),
+            TaskKey::Priority(rank, at) => serde_json::json!([rank, at]),
+            TaskKey::CreatedAt(at) => serde_json::json!(at),
+            TaskKey::Title(title) => serde_json::json!(title),
+        }
+    }
+
+    /// The key a cursor carries for `sort`; `None` when it is not of the columns' types.
+    pub fn from_json(sort: TaskSort, value: serde_json::Value) -> Option<TaskKey> {
+        Some(match sort {
+            TaskSort::DueDate | TaskSort::DueDateDesc => TaskKey::DueDate(key_as(value)?),
+            TaskSort::Priority | TaskSort::PriorityDesc => {
+                let (rank, due) = key_as(value)?;
+                TaskKey::Priority(rank, due)
+            }
+            TaskSort::CreatedAt | TaskSort::CreatedAtDesc => TaskKey::CreatedAt(key_as(value)?),
+            TaskSort::Title | TaskSort::TitleDesc => TaskKey::Title(key_as(value)?),
+        })
+    }
+}
+
+/// As `list`, starting after `(key, id)` when given (keyset paging), with up to
+/// `page.limit + 1` rows: the extra one tells that a next page exists.
+pub async fn list_after(
+    conn: &mut AsyncPgConnection,
+    query: &TaskQuery,
+    page: Page,
+    after: Option<(TaskKey, Uuid)>,
+) -> Result<(Vec<TaskRow>, i64), StorageError> {
+    let total: i64 = filtered(query).count().get_result(conn).await?;
+    let mut rows = sorted(query);
+    if let Some((key, id)) = after {
+        let rank = || sql::<Integer>(PRIORITY_RANK);
+        rows = match (key, query.sort) {
+            (TaskKey::DueDate(due), TaskSort::DueDateDesc) => {
+                after_key!(rows, tasks::due_date, tasks::id, due, id, desc_nulls_last)
+            }
+            (TaskKey::DueDate(due), _) => after_key!(rows, tasks::due_date, tasks::id, due, id, asc_nulls_last),
+            // Equal ranks continue by due date (NULLs last) and id, both ascending.
+            (TaskKey::Priority(r, Some(due)), sort) => {
+                let same_rank_after = rank().eq(r).and(
+                    tasks::due_date
+                        .gt(due)
+                        .or(tasks::due_date.eq(due).and(tasks::id.gt(id)))
+                        .or(tasks::due_date.is_null()),
+                );
+                match sort {
+                    TaskSort::PriorityDesc => rows.filter(rank().lt(r).or(same_rank_after)),
+                    _ => rows.filter(rank().gt(r).or(same_rank_after)),
+                }
+            }
+            (TaskKey::Priority(r, None), sort) => {
+                let same_rank_after = rank().eq(r).and(tasks::due_date.is_null().and(tasks::id.gt(id)));
+                match sort {
+                    TaskSort::PriorityDesc => rows.filter(rank().lt(r).or(same_rank_after)),
+                    _ => rows.filter(rank().gt(r).or(same_rank_after)),
+                }
+            }
+            (TaskKey::CreatedAt(at), TaskSort::CreatedAtDesc) => {
+                after_key!(rows, tasks::created_at, tasks::id, at, id, desc)
+            }
+            (TaskKey::CreatedAt(at), _) => after_key!(rows, tasks::created_at, tasks::id, at, id, asc),
+            (TaskKey::Title(title), TaskSort::TitleDesc) => after_key!(rows, tasks::title, tasks::id, title, id, desc),
+            (TaskKey::Title(title), _) => after_key!(rows, tasks::title, tasks::id, title, id, asc),
+        };
+    }
+    let rows = rows.select(TaskRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
     Ok((rows, total))
 }
 

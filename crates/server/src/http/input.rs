@@ -80,6 +80,8 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, AppE
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return Err(data_error("", "invalid type: sequence, expected a JSON object".to_owned()));
     }
+    let normalised = integral_numbers(body);
+    let body = normalised.as_deref().unwrap_or(body);
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -99,6 +101,54 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, AppE
     }
     value.validate()?;
     Ok(value)
+}
+
+/// JSON Schema's `integer` counts a number with a zero fraction (`1913.0`, `1e3`) as an
+/// integer, but serde will not read one into an integer type. The body is rewritten
+/// with such numbers as plain integers (floats read them just the same); `None` when
+/// there is nothing to rewrite.
+fn integral_numbers(body: &[u8]) -> Option<Vec<u8>> {
+    let has_fraction_or_exponent = body.windows(2).any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b'e' | b'E'));
+    if !has_fraction_or_exponent {
+        return None;
+    }
+    fn rewrite(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Number(number) if number.is_f64() => match integral(number.as_f64()) {
+                Some(integer) => {
+                    *value = serde_json::Value::from(integer);
+                    true
+                }
+                None => false,
+            },
+            // Every member is rewritten (no short-circuit), then whether any changed.
+            serde_json::Value::Array(items) => items.iter_mut().map(rewrite).filter(|changed| *changed).count() > 0,
+            serde_json::Value::Object(members) => {
+                members.values_mut().map(rewrite).filter(|changed| *changed).count() > 0
+            }
+            _ => false,
+        }
+    }
+    let mut tree: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if rewrite(&mut tree) {
+        serde_json::to_vec(&tree).ok()
+    } else {
+        None
+    }
+}
+
+/// The integer a float stands for exactly, if any (within ±2^53, where floats are exact).
+fn integral(number: Option<f64>) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    number.filter(|n| n.fract() == 0.0 && n.abs() <= EXACT).map(|n| n as i64)
+}
+
+/// A query value such as `20.0` or `2e1` as the integer it stands for.
+fn integral_text(text: &str) -> Option<String> {
+    if text.parse::<i64>().is_ok() || !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return None;
+    }
+    integral(text.parse::<f64>().ok().filter(|n| n.is_finite())).map(|n| n.to_string())
 }
 
 /// PostgreSQL text cannot hold U+0000, so a string containing it is refused here (400)
@@ -144,15 +194,33 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, App
     {
         return Err(nul_character_error(if name.contains('\0') { "query".to_owned() } else { name.into_owned() }));
     }
-    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let message = error.into_inner().to_string();
-        let field = if path == "." { "query".to_owned() } else { path };
-        AppError::validation(vec![FieldError { field, code: "type".to_owned(), message }])
-    })?;
-    value.validate()?;
-    Ok(value)
+    let mut pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    // A value such as `limit=20.0` is read as an integer only where a field fails to read
+    // as given, so text fields (`q=1.0`) keep their value.
+    loop {
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+        match serde_path_to_error::deserialize::<_, T>(deserializer) {
+            Ok(value) => {
+                value.validate()?;
+                return Ok(value);
+            }
+            Err(error) => {
+                let path = error.path().to_string();
+                let retry = pairs
+                    .iter_mut()
+                    .filter(|(key, _)| *key == path)
+                    .filter_map(|(_, value)| integral_text(value).map(|integer| *value = integer))
+                    .count();
+                if retry == 0 {
+                    let message = error.into_inner().to_string();
+                    let field = if path == "." { "query".to_owned() } else { path };
+                    return Err(AppError::validation(vec![FieldError { field, code: "type".to_owned(), message }]));
+                }
+            }
+        }
+    }
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
@@ -306,6 +374,21 @@ mod tests {
         assert!(parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"long\\u0000enough"}"#).is_ok());
         let error = parse_query::<UserFilter>("q=a%00").unwrap_err();
         assert_eq!(fields(&error), [("q".to_owned(), "characters".to_owned())]);
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers() {
+        let page: PageParams = parse_query("limit=20.0&offset=1e1").unwrap();
+        assert_eq!((page.limit, page.offset), (Some(20), Some(10)));
+        let error = parse_query::<PageParams>("limit=20.5").unwrap_err();
+        assert_eq!(fields(&error), [("limit".to_owned(), "type".to_owned())]);
+        let filter: UserFilter = parse_query("q=1.0&limit=3.0").unwrap();
+        assert_eq!(filter.q.as_deref(), Some("1.0"), "text keeps its spelling");
+        let lead: domain::leads::CreateLeadRequest =
+            parse_json(br#"{"name":"Ada","value":1913.0,"aiScore":5e1,"tags":["2.0"]}"#).unwrap();
+        assert_eq!((lead.value, lead.ai_score, lead.tags), (Some(1913), Some(50), Some(vec!["2.0".to_owned()])));
+        let error = parse_json::<domain::leads::CreateLeadRequest>(br#"{"name":"Ada","value":19.5}"#).unwrap_err();
+        assert_eq!(fields(&error), [("value".to_owned(), "type".to_owned())]);
     }
 
     #[test]

@@ -1,22 +1,151 @@
 //! List responses: a JSON array (as the original API) plus `X-Total-Count` and RFC 8288
-//! `Link` headers for first/prev/next/last pages.
+//! `Link` headers for first/prev/next/last pages; lists with keyset paging also answer
+//! `X-Next-Cursor`, and take `cursor` instead of `offset`.
 
+use crate::error::{AppError, AppResult};
 use actix_web::{HttpRequest, HttpResponse};
-use domain::pagination::Page;
-use serde::Serialize;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use domain::pagination::{CursorParams, Page, PageParams};
+use domain::{ErrorCode, FieldError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 pub const TOTAL_COUNT_HEADER: &str = "X-Total-Count";
+pub const NEXT_CURSOR_HEADER: &str = "X-Next-Cursor";
 
-fn page_url(req: &HttpRequest, limit: i64, offset: i64) -> String {
+/// The list URL with `limit` and `offset` or `cursor` replaced (the other filters kept).
+fn url_with(req: &HttpRequest, limit: i64, position: (&str, &str)) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        if key != "limit" && key != "offset" {
+        if key != "limit" && key != "offset" && key != "cursor" {
             query.append_pair(&key, &value);
         }
     }
     query.append_pair("limit", &limit.to_string());
-    query.append_pair("offset", &offset.to_string());
+    query.append_pair(position.0, position.1);
     format!("{}?{}", req.path(), query.finish())
+}
+
+fn page_url(req: &HttpRequest, limit: i64, offset: i64) -> String {
+    url_with(req, limit, ("offset", &offset.to_string()))
+}
+
+/// What a cursor holds: the list and sort it was issued for and the last row's key and id.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CursorToken {
+    scope: String,
+    key: serde_json::Value,
+    id: Uuid,
+}
+
+/// Detects edited or truncated cursors. Not a secret: a cursor grants nothing, since
+/// the caller's visibility and filters apply to every page again.
+fn checksum(payload: &[u8]) -> [u8; 8] {
+    let digest = Sha256::digest(payload);
+    let mut sum = [0u8; 8];
+    sum.copy_from_slice(&digest[..8]);
+    sum
+}
+
+/// What a cursor is valid for: the list's path and the sort's wire name
+/// (`/api/leads?sort=-createdAt`).
+pub fn cursor_scope<S: Serialize>(req: &HttpRequest, sort: S) -> String {
+    let name = serde_json::to_value(sort).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    format!("{}?sort={name}", req.path())
+}
+
+pub fn encode_cursor(scope: &str, key: serde_json::Value, id: Uuid) -> String {
+    let mut bytes = serde_json::to_vec(&CursorToken { scope: scope.to_owned(), key, id }).unwrap_or_default();
+    let sum = checksum(&bytes);
+    bytes.extend_from_slice(&sum);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A checksummed cursor whose key does not fit its sort's column.
+pub const CURSOR_KEY: &str = "The cursor's position does not fit this sort; start again without it";
+
+pub fn invalid_cursor(detail: &str) -> AppError {
+    AppError {
+        errors: vec![FieldError { field: "cursor".to_owned(), code: "cursor".to_owned(), message: detail.to_owned() }],
+        ..AppError::new(ErrorCode::InvalidCursor, detail)
+    }
+}
+
+/// The key and id a cursor carries, if it is one this API issued for `scope`.
+pub fn decode_cursor(token: &str, scope: &str) -> AppResult<(serde_json::Value, Uuid)> {
+    let tampered = || invalid_cursor("The cursor is not one this API issued; start again without it");
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| tampered())?;
+    let (payload, sum) = bytes.split_at_checked(bytes.len().saturating_sub(8)).ok_or_else(tampered)?;
+    if payload.is_empty() || checksum(payload) != sum {
+        return Err(tampered());
+    }
+    let cursor: CursorToken = serde_json::from_slice(payload).map_err(|_| tampered())?;
+    if cursor.scope != scope {
+        return Err(invalid_cursor(&format!(
+            "The cursor was issued for {}, not {scope}; start again without it",
+            cursor.scope
+        )));
+    }
+    Ok((cursor.key, cursor.id))
+}
+
+/// Where a page starts: `offset` rows in, or after the row a `cursor` names (not both).
+pub fn window(
+    page: &PageParams,
+    cursor: &CursorParams,
+    scope: &str,
+) -> AppResult<(Page, Option<(serde_json::Value, Uuid)>)> {
+    match cursor.cursor.as_deref() {
+        None => Ok((page.page(), None)),
+        Some(_) if page.offset.is_some() => Err(AppError::field(
+            "cursor",
+            "exclusive",
+            "cursor and offset cannot be combined: a cursor already says where the page starts",
+        )),
+        Some(token) => Ok((page.page(), Some(decode_cursor(token, scope)?))),
+    }
+}
+
+/// A list page from rows read with one extra (which only tells that more follow):
+/// `X-Total-Count`, `Link` and, when more rows follow, `X-Next-Cursor` naming the last
+/// row shown. After a cursor, `Link` has `first` and a `next` carrying the next cursor.
+pub fn keyset_paged<R, T: Serialize>(
+    req: &HttpRequest,
+    mut rows: Vec<R>,
+    (page, after_cursor): (Page, bool),
+    total: i64,
+    scope: &str,
+    key_of: impl Fn(&R) -> (serde_json::Value, Uuid),
+    item: impl Fn(R) -> T,
+) -> HttpResponse {
+    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let next = (rows.len() > limit).then(|| {
+        rows.truncate(limit);
+        rows.last().map(|row| {
+            let (key, id) = key_of(row);
+            encode_cursor(scope, key, id)
+        })
+    });
+    let next = next.flatten();
+    let items: Vec<T> = rows.into_iter().map(item).collect();
+    let link = if after_cursor {
+        let mut links = vec![format!("<{}>; rel=\"first\"", page_url(req, page.limit, 0))];
+        if let Some(next) = &next {
+            links.push(format!("<{}>; rel=\"next\"", url_with(req, page.limit, ("cursor", next))));
+        }
+        links.join(", ")
+    } else {
+        link_header(req, page, total)
+    };
+    let mut response = HttpResponse::Ok();
+    response.insert_header((TOTAL_COUNT_HEADER, total.to_string())).insert_header(("Link", link));
+    if let Some(next) = next {
+        response.insert_header((NEXT_CURSOR_HEADER, next));
+    }
+    response.json(items)
 }
 
 pub fn link_header(req: &HttpRequest, page: Page, total: i64) -> String {
@@ -43,6 +172,26 @@ pub fn paged<T: Serialize>(req: &HttpRequest, items: &[T], page: Page, total: i6
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_edits_and_other_sorts() {
+        let id = Uuid::new_v4();
+        let token = encode_cursor("name", serde_json::json!("Ada"), id);
+        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "URL-safe: {token}");
+        assert_eq!(decode_cursor(&token, "name").unwrap(), (serde_json::json!("Ada"), id));
+        let other_sort = decode_cursor(&token, "-name").unwrap_err();
+        assert_eq!(other_sort.code, ErrorCode::InvalidCursor);
+        let mut edited = token.clone().into_bytes();
+        edited[5] = if edited[5] == b'A' { b'B' } else { b'A' };
+        let edited = String::from_utf8(edited).unwrap();
+        assert_eq!(decode_cursor(&edited, "name").unwrap_err().code, ErrorCode::InvalidCursor);
+        for garbage in ["", "!!", "AAAA", &token[..token.len() - 2]] {
+            assert_eq!(decode_cursor(garbage, "name").unwrap_err().code, ErrorCode::InvalidCursor, "{garbage}");
+        }
+        let with_offset = PageParams { limit: None, offset: Some(0) };
+        let error = window(&with_offset, &CursorParams { cursor: Some(token) }, "name").unwrap_err();
+        assert_eq!((error.code, error.errors[0].field.as_str()), (ErrorCode::ValidationError, "cursor"));
+    }
 
     #[test]
     fn links_keep_filters_and_move_the_window() {

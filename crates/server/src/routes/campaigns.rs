@@ -5,16 +5,18 @@
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, window, CURSOR_KEY};
 use crate::routes::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
-use domain::campaigns::{Campaign, CampaignFilter, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest};
+use domain::campaigns::{
+    dates_in_order, Campaign, CampaignFilter, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest,
+};
 use domain::clients::Visibility;
-use domain::pagination::PageParams;
+use domain::pagination::{CursorParams, PageParams};
 use domain::Problem;
-use storage::campaigns::{CampaignChanges, NewCampaign};
+use storage::campaigns::{CampaignChanges, CampaignKey, NewCampaign};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -39,11 +41,12 @@ async fn visible_campaign(
 /// Lists the campaigns the caller may see.
 #[utoipa::path(
     tag = "campaigns",
-    params(CampaignFilter, PageParams),
+    params(CampaignFilter, PageParams, CursorParams),
     responses(
         (status = 200, description = "One page of campaigns", body = Vec<Campaign>,
-         headers(("X-Total-Count" = i64, description = "Campaigns matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+         headers(("X-Total-Count" = i64, description = "Campaigns matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
+                 ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
+        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageCampaigns and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
     ),
@@ -56,16 +59,26 @@ async fn list_campaigns(
     req: HttpRequest,
     ValidQuery(filter): ValidQuery<CampaignFilter>,
     ValidQuery(page): ValidQuery<PageParams>,
+    ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
     let visibility = access.visibility;
-    let page = page.page();
+    let sort = filter.sort.unwrap_or_default();
+    let scope = cursor_scope(&req, sort);
+    let (page, after) = window(&page, &cursor, &scope)?;
+    let after = after
+        .map(|(key, id)| {
+            CampaignKey::from_json(sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY))
+        })
+        .transpose()?;
+    let after_cursor = after.is_some();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::campaigns::list(&mut conn, visibility.rows, &filter, page).await?;
-    let campaigns: Vec<Campaign> = rows.into_iter().map(Campaign::from).collect();
-    Ok(paged(&req, &campaigns, page, total))
+    let (rows, total) = storage::campaigns::list(&mut conn, visibility.rows, &filter, page, after).await?;
+    let key_of = |row: &storage::campaigns::CampaignRow| (CampaignKey::of(row, sort).to_json(), row.id);
+    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, Campaign::from))
 }
 
-/// Creates a campaign for a client (status `planning` unless given).
+/// Creates a campaign for a client (status `planning` unless given); `endDate` may not be
+/// before `startDate` (400 on `endDate`).
 #[utoipa::path(
     tag = "campaigns",
     request_body = CreateCampaignRequest,
@@ -152,7 +165,8 @@ async fn get_campaign(
     Ok(HttpResponse::Ok().json(Campaign::from(campaign)))
 }
 
-/// Updates a campaign; absent fields stay as they are, `null` clears optional ones.
+/// Updates a campaign; absent fields stay as they are, `null` clears optional ones. The
+/// resulting `endDate` may not be before the resulting `startDate` (400 on `endDate`).
 #[utoipa::path(
     tag = "campaigns",
     params(("id" = Uuid, Path, description = "Campaign id")),
@@ -193,6 +207,13 @@ async fn update_campaign(
     let campaign = conn
         .transaction::<_, AppError, _>(async |conn| {
             let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
+            let start = changes.start_date.unwrap_or(before.start_date);
+            let end = changes.end_date.unwrap_or(before.end_date);
+            dates_in_order(start, end).map_err(|error| {
+                let mut errors = validator::ValidationErrors::new();
+                errors.add("end_date", error);
+                AppError::from(errors)
+            })?;
             let updated = Campaign::from(storage::campaigns::update(conn, id, &changes).await?);
             audit
                 .record(

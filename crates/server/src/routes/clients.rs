@@ -7,7 +7,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, paged, window, CURSOR_KEY};
 use crate::routes::lead_imports::csv_download;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -19,11 +19,11 @@ use domain::clients::{
     CreateClientDocumentRequest, CreateClientRequest, Rows, UpdateClientRequest, Visibility,
 };
 use domain::lead_imports::social_platforms;
-use domain::pagination::PageParams;
+use domain::pagination::{CursorParams, PageParams};
 use domain::{Permission, Problem};
 use futures_util::future::LocalBoxFuture;
 use std::marker::PhantomData;
-use storage::clients::{ClientChanges, NewClient, NewDocument};
+use storage::clients::{ClientChanges, ClientKey, NewClient, NewDocument};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -180,11 +180,12 @@ async fn visible_client(
 /// Lists the clients the caller may see; archived ones only with `includeArchived=true`.
 #[utoipa::path(
     tag = "clients",
-    params(ClientFilter, PageParams),
+    params(ClientFilter, PageParams, CursorParams),
     responses(
         (status = 200, description = "One page of clients", body = Vec<Client>,
-         headers(("X-Total-Count" = i64, description = "Clients matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+         headers(("X-Total-Count" = i64, description = "Clients matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
+                 ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
+        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageClients and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
     ),
@@ -197,13 +198,20 @@ async fn list_clients(
     req: HttpRequest,
     ValidQuery(filter): ValidQuery<ClientFilter>,
     ValidQuery(page): ValidQuery<PageParams>,
+    ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
     let visibility = access.visibility;
-    let page = page.page();
+    let sort = filter.sort.unwrap_or_default();
+    let scope = cursor_scope(&req, sort);
+    let (page, after) = window(&page, &cursor, &scope)?;
+    let after = after
+        .map(|(key, id)| ClientKey::from_json(sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY)))
+        .transpose()?;
+    let after_cursor = after.is_some();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::clients::list(&mut conn, visibility.rows, &filter, page).await?;
-    let clients: Vec<Client> = rows.into_iter().map(Client::from).collect();
-    Ok(paged(&req, &clients, page, total))
+    let (rows, total) = storage::clients::list(&mut conn, visibility.rows, &filter, page, after).await?;
+    let key_of = |row: &storage::clients::ClientRow| (ClientKey::of(row, sort).to_json(), row.id);
+    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, Client::from))
 }
 
 /// Every client `GET /api/clients` would list with these filters and sort (no paging),

@@ -229,7 +229,7 @@ struct ImportRun {
 /// it `running` for ever.
 fn spawn_import(state: Arc<AppState>, run: ImportRun) {
     tokio::spawn(async move {
-        let (id, total) = (run.id, run.rows.len() as i64);
+        let id = run.id;
         let outcome = tokio::spawn(process(state.clone(), run)).await;
         let reason = match outcome {
             Ok(Ok(())) => return,
@@ -237,21 +237,38 @@ fn spawn_import(state: Arc<AppState>, run: ImportRun) {
             Err(panic) => format!("the import task stopped: {panic}"),
         };
         tracing::error!(import = %id, %reason, "lead import failed");
-        let progress = ImportProgress {
-            status: ImportStatus::Failed.as_str().to_owned(),
-            processed_rows: total,
-            imported_rows: 0,
-            skipped_rows: total,
-            error_count: 1,
-            errors: json!([{"row": 1, "field": null, "message": "The import stopped on a server error; nothing was imported. Try again."}]),
-            finished_at: Some(Utc::now()),
-        };
-        if let Ok(mut conn) = state.conn().await {
-            if let Err(error) = storage::lead_imports::set_progress(&mut conn, id, &progress).await {
-                tracing::error!(import = %id, %error, "could not mark the lead import failed");
-            }
+        if let Err(error) = mark_failed(&state, id).await {
+            tracing::error!(import = %id, %error, "could not mark the lead import failed");
         }
     });
+}
+
+/// Ends a job stopped by a server error as `failed`, keeping the counts it had saved
+/// (skip-invalid batches committed before the error stay imported).
+async fn mark_failed(state: &AppState, id: Uuid) -> AppResult<()> {
+    let mut conn = state.conn().await?;
+    let Some(job) = storage::lead_imports::find(&mut conn, id).await?.map(LeadImport::from) else {
+        return Ok(());
+    };
+    let mut errors = job.errors;
+    errors.push(ImportRowError {
+        row: job.processed_rows + 1,
+        field: None,
+        message: "The import stopped on a server error here; importedRows says how many rows were kept. \
+                  Import the remaining rows again."
+            .to_owned(),
+    });
+    let progress = ImportProgress {
+        status: ImportStatus::Failed.as_str().to_owned(),
+        processed_rows: job.processed_rows,
+        imported_rows: job.imported_rows,
+        skipped_rows: job.skipped_rows,
+        error_count: job.error_count + 1,
+        errors: serde_json::to_value(&errors).map_err(AppError::internal)?,
+        finished_at: Some(Utc::now()),
+    };
+    storage::lead_imports::set_progress(&mut conn, id, &progress).await?;
+    Ok(())
 }
 
 /// The counts and errors so far.

@@ -5,7 +5,7 @@
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, paged, window, CURSOR_KEY};
 use crate::routes::clients::{assignee, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -16,11 +16,11 @@ use domain::leads::{
     normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead, LeadActivity,
     LeadActivityType, LeadFilter, LeadScore, LeadSource, LeadStage, UpdateLeadRequest,
 };
-use domain::pagination::PageParams;
+use domain::pagination::{CursorParams, PageParams};
 use domain::{Permission, Problem};
 use serde_json::json;
 use storage::clients::NewClient;
-use storage::leads::{LeadChanges, LeadRow, NewLead, NewLeadActivity};
+use storage::leads::{LeadChanges, LeadKey, LeadRow, NewLead, NewLeadActivity};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -67,14 +67,16 @@ pub(crate) fn write_error(error: storage::StorageError) -> AppError {
     }
 }
 
-/// Lists the leads the caller may see.
+/// Lists the leads the caller may see. Deep pages: follow `X-Next-Cursor` with `cursor`
+/// instead of `offset`.
 #[utoipa::path(
     tag = "leads",
-    params(LeadFilter, PageParams),
+    params(LeadFilter, PageParams, CursorParams),
     responses(
         (status = 200, description = "One page of leads", body = Vec<Lead>,
-         headers(("X-Total-Count" = i64, description = "Leads matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+         headers(("X-Total-Count" = i64, description = "Leads matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
+                 ("X-Next-Cursor" = String, description = "When more leads follow: the `cursor` of the next page"))),
+        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
     ),
@@ -87,13 +89,20 @@ async fn list_leads(
     req: HttpRequest,
     ValidQuery(filter): ValidQuery<LeadFilter>,
     ValidQuery(page): ValidQuery<PageParams>,
+    ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
     let visibility = access.visibility;
-    let page = page.page();
+    let sort = filter.sort.unwrap_or_default();
+    let scope = cursor_scope(&req, sort);
+    let (page, after) = window(&page, &cursor, &scope)?;
+    let after = after
+        .map(|(key, id)| LeadKey::from_json(sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY)))
+        .transpose()?;
+    let after_cursor = after.is_some();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::leads::list(&mut conn, visibility.rows, &filter, page).await?;
-    let leads: Vec<Lead> = rows.into_iter().map(Lead::from).collect();
-    Ok(paged(&req, &leads, page, total))
+    let (rows, total) = storage::leads::list(&mut conn, visibility.rows, &filter, page, after).await?;
+    let key_of = |row: &LeadRow| (LeadKey::of(row, sort).to_json(), row.id);
+    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, Lead::from))
 }
 
 /// Creates a lead. Another lead with the same email (any case) or phone number (same

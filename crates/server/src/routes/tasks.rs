@@ -7,12 +7,12 @@ use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, paged, window, CURSOR_KEY};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
-use domain::pagination::PageParams;
+use domain::pagination::{CursorParams, PageParams};
 use domain::recurrence::{self, Schedule};
 use domain::tasks::{
     ChecklistItem, CreateTaskCommentRequest, CreateTaskRequest, DueFilter, ScheduleFrom, Task, TaskComment, TaskFilter,
@@ -20,7 +20,7 @@ use domain::tasks::{
 };
 use domain::Problem;
 use storage::task_comments::NewTaskComment;
-use storage::tasks::{NewTask, TaskChanges, TaskQuery, TaskRow};
+use storage::tasks::{NewTask, TaskChanges, TaskKey, TaskQuery, TaskRow};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -91,11 +91,12 @@ fn checklist_json(items: &[ChecklistItem]) -> AppResult<serde_json::Value> {
 /// zone) and `q` combine; `sort` orders the page.
 #[utoipa::path(
     tag = "tasks",
-    params(TaskFilter, PageParams),
+    params(TaskFilter, PageParams, CursorParams),
     responses(
         (status = 200, description = "One page of tasks", body = Vec<Task>,
-         headers(("X-Total-Count" = i64, description = "Tasks matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+         headers(("X-Total-Count" = i64, description = "Tasks matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
+                 ("X-Next-Cursor" = String, description = "When more tasks follow: the `cursor` of the next page"))),
+        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
     ),
@@ -108,13 +109,21 @@ async fn list_tasks(
     req: HttpRequest,
     ValidQuery(filter): ValidQuery<TaskFilter>,
     ValidQuery(page): ValidQuery<PageParams>,
+    ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
     let query = task_query(&auth.principal, &filter)?;
-    let page = page.page();
+    let scope = cursor_scope(&req, query.sort);
+    let (page, after) = window(&page, &cursor, &scope)?;
+    let after = after
+        .map(|(key, id)| {
+            TaskKey::from_json(query.sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY))
+        })
+        .transpose()?;
+    let after_cursor = after.is_some();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::tasks::list(&mut conn, &query, page).await?;
-    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
-    Ok(paged(&req, &tasks, page, total))
+    let (rows, total) = storage::tasks::list_after(&mut conn, &query, page, after).await?;
+    let key_of = |row: &TaskRow| (TaskKey::of(row, query.sort).to_json(), row.id);
+    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, |row| row.to_task()))
 }
 
 fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
