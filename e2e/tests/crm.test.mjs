@@ -117,7 +117,8 @@ test("(crm-a) a lead is created, worked through the pipeline, converted, and its
   await page.getByRole("heading", { name: "Leads" }).waitFor();
   await page.click("[data-testid=new-lead]");
   const form = page.locator("[data-testid=lead-form]");
-  await page.fill("#field-name", LEAD.name);
+  await page.locator("#field-name:focus").waitFor();
+  await page.keyboard.type(LEAD.name);
   await page.fill("#field-company", LEAD.company);
   await page.fill("#field-email", "not-an-email");
   await form.locator("button[type=submit]").click();

@@ -340,11 +340,13 @@ pub fn CampaignDialog(
     };
 
     let title = if editing { "Edit campaign" } else { "New campaign" };
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    super::crm::focus_first_field(form_ref);
     super::crm::close_on_escape(move || on_close.run(None));
     view! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-label=title>
-                <form class="form" on:submit=submit novalidate data-testid="campaign-form">
+                <form class="form" node_ref=form_ref on:submit=submit novalidate data-testid="campaign-form">
                     <h2>{title}</h2>
                     <div class="form-grid">
                         {move || {

@@ -404,11 +404,13 @@ pub fn ClientDialog(
     };
 
     let title = if editing { "Edit client" } else { "New client" };
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    super::crm::focus_first_field(form_ref);
     super::crm::close_on_escape(move || on_close.run(None));
     view! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-label=title>
-                <form class="form" on:submit=submit novalidate data-testid="client-form">
+                <form class="form" node_ref=form_ref on:submit=submit novalidate data-testid="client-form">
                     <h2>{title}</h2>
                     <div class="form-grid">
                         <TextField label="Name" name="name" value=name problem required=true autocomplete="off" />

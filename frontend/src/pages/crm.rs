@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
+use wasm_bindgen::JsCast;
 
 /// How long typing pauses before a search box queries the API.
 pub const SEARCH_DELAY: Duration = Duration::from_millis(300);
@@ -171,6 +172,17 @@ pub fn close_on_escape(close: impl Fn() + 'static) {
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Moves the focus to the first field of a dialog when it opens, so keyboard users type
+/// into the dialog rather than the page behind its overlay.
+pub fn focus_first_field(form: NodeRef<leptos::html::Form>) {
+    Effect::new(move |_| {
+        let field = form.get().and_then(|form| form.query_selector("input, select, textarea").ok().flatten());
+        if let Some(field) = field.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = field.focus();
+        }
+    });
 }
 
 /// Shows `children` only to users whose permissions pass `allowed`.

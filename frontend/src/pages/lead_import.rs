@@ -156,11 +156,13 @@ pub fn ImportDialog(on_close: Callback<bool>) -> impl IntoView {
         }
     };
 
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    super::crm::focus_first_field(form_ref);
     super::crm::close_on_escape(move || on_close.run(imported.get_untracked()));
     view! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-label="Import leads">
-                <form class="form" on:submit=start novalidate data-testid="import-form">
+                <form class="form" node_ref=form_ref on:submit=start novalidate data-testid="import-form">
                     <h2>"Import leads from CSV"</h2>
                     <p class="muted">
                         "The first row names the columns: " <code>"name"</code> " (required) and any of "
