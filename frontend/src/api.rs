@@ -182,3 +182,40 @@ pub async fn delete(path: &str) -> ApiResult<()> {
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
 }
+
+/// POST without a body: actions such as converting a lead.
+pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    decode(request(Method::POST, path, None).await?).await
+}
+
+async fn send_blob(path: &str, content_type: &str, body: &web_sys::Blob) -> ApiResult<Response> {
+    let mut builder = RequestBuilder::new(path)
+        .method(Method::POST)
+        .credentials(RequestCredentials::Include)
+        .header("Accept", "application/json, application/problem+json")
+        .header("Content-Type", content_type);
+    if let Some(token) = csrf_token() {
+        builder = builder.header("X-CSRF-Token", &token);
+    }
+    let request = builder.body(wasm_bindgen::JsValue::from(body.clone())).map_err(network_problem)?;
+    request.send().await.map_err(network_problem)
+}
+
+/// POSTs a file (a CSV import) as the body, with the same session handling as [`request`].
+pub async fn post_blob<T: DeserializeOwned>(path: &str, content_type: &str, body: &web_sys::Blob) -> ApiResult<T> {
+    let mut response = send_blob(path, content_type, body).await?;
+    if response.status() == 401 && has_session_cookie() {
+        if let Some(session) = refresh_session().await {
+            crate::session::set_user(Some(session.user));
+            response = send_blob(path, content_type, body).await?;
+        }
+    }
+    if response.status() == 401 {
+        crate::session::expire();
+    }
+    if response.ok() {
+        decode(response).await
+    } else {
+        Err(problem_from(response).await)
+    }
+}

@@ -29,6 +29,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/api-keys") view=pages::ApiKeysPage />
                     <Route path=path!("/profile") view=pages::ProfilePage />
                     <Route path=path!("/portal") view=pages::PortalPage />
+                    <Route path=path!("/leads") view=pages::LeadsPage />
+                    <Route path=path!("/leads/pipeline") view=pages::PipelinePage />
+                    <Route path=path!("/leads/:id") view=pages::LeadDetailPage />
+                    <Route path=path!("/clients") view=pages::ClientsPage />
+                    <Route path=path!("/clients/:id") view=pages::ClientDetailPage />
+                    <Route path=path!("/campaigns") view=pages::CampaignsPage />
+                    <Route path=path!("/campaigns/:id") view=pages::CampaignDetailPage />
                     <Route path=path!("/tasks") view=pages::TasksPage />
                     <Route path=path!("/calendar") view=pages::CalendarPage />
                 </ParentRoute>
@@ -142,6 +149,21 @@ fn Layout() -> impl IntoView {
                                 <li>
                                     <A href="/">"Dashboard"</A>
                                 </li>
+                                <Show when=move || flags().can_manage_leads>
+                                    <li>
+                                        <A href="/leads">"Leads"</A>
+                                    </li>
+                                </Show>
+                                <Show when=move || flags().can_manage_clients>
+                                    <li>
+                                        <A href="/clients">"Clients"</A>
+                                    </li>
+                                </Show>
+                                <Show when=move || flags().can_manage_campaigns>
+                                    <li>
+                                        <A href="/campaigns">"Campaigns"</A>
+                                    </li>
+                                </Show>
                                 <li>
                                     <A href="/tasks">"Tasks"</A>
                                 </li>

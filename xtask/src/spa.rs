@@ -118,6 +118,9 @@ fn gzip_size(path: &Path) -> Option<u64> {
     String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
+/// The Cargo profile of the browser build (see the workspace Cargo.toml).
+const PROFILE: &str = "wasm-release";
+
 /// Builds the release wasm, runs wasm-bindgen and writes `frontend/dist/`.
 pub fn build_spa() -> Result<PathBuf> {
     let root = sys::repo_root();
@@ -128,7 +131,7 @@ pub fn build_spa() -> Result<PathBuf> {
     let wasm_bindgen = ensure_wasm_bindgen(&version)?;
 
     let started = Instant::now();
-    sys::run(sys::cargo().args(["build", "-p", "frontend", "--target", TARGET, "--release"]))
+    sys::run(sys::cargo().args(["build", "-p", "frontend", "--target", TARGET, "--profile", PROFILE]))
         .context("building the web app (frontend/) for wasm32")?;
     println!("spa: release wasm built in {:.1?}", started.elapsed());
 
@@ -139,7 +142,7 @@ pub fn build_spa() -> Result<PathBuf> {
             fs::remove_dir_all(dir).with_context(|| format!("could not clear {}", dir.display()))?;
         }
     }
-    let wasm_in = root.join("target").join(TARGET).join("release").join("frontend.wasm");
+    let wasm_in = root.join("target").join(TARGET).join(PROFILE).join("frontend.wasm");
     sys::run(
         // The name section (function names for stack traces) is over half of the raw
         // wasm; browsers do not need it.

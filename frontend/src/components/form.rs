@@ -88,6 +88,38 @@ pub fn SelectField(
     }
 }
 
+/// A multi-line text field (notes, descriptions) with the API's message for it.
+#[component]
+pub fn TextAreaField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    value: RwSignal<String>,
+    problem: RwSignal<Option<Problem>>,
+    #[prop(default = 3)] rows: u32,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let field = name.clone();
+    let error = Memo::new(move |_| field_error(&problem.get(), &field));
+    view! {
+        <div class="field field-wide" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id.clone()
+                name=name.clone()
+                rows=rows
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <small class="field-error" id=error_id.clone() role="alert">
+                {move || error.get().unwrap_or_default()}
+            </small>
+        </div>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

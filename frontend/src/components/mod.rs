@@ -8,7 +8,7 @@ pub mod table;
 pub mod toast;
 
 pub use confirm::ConfirmDialog;
-pub use form::{SelectField, TextField};
+pub use form::{SelectField, TextAreaField, TextField};
 pub use states::{EmptyState, ErrorState, Loading};
 pub use table::{DataTable, Pagination};
 pub use toast::{use_toasts, ToastHost, Toasts};

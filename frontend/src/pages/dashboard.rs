@@ -56,13 +56,19 @@ pub fn DashboardPage() -> impl IntoView {
                 </article>
             </Show>
             <Show when=move || flags().can_manage_clients>
-                <Card title="Clients" body="Accounts, contacts and their projects." />
+                <super::crm::CountCard title="Clients" path="/api/clients?limit=1&status=active" unit="active clients" href="/clients" link="Open clients" />
             </Show>
             <Show when=move || flags().can_manage_campaigns>
-                <Card title="Campaigns" body="Running campaigns and their budgets." />
+                <super::crm::CountCard
+                    title="Campaigns"
+                    path="/api/campaigns?limit=1&status=active"
+                    unit="running campaigns"
+                    href="/campaigns"
+                    link="Open campaigns"
+                />
             </Show>
             <Show when=move || flags().can_manage_leads>
-                <Card title="Leads" body="The sales pipeline by stage." />
+                <super::pipeline::LeadStagesCard />
             </Show>
             <Show when=move || flags().can_manage_content>
                 <Card title="Content" body="Posts and assets awaiting review." />
