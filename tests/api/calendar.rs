@@ -186,6 +186,9 @@ async fn invalid_input_and_windows_are_refused_with_the_field_named() {
     }
     let widest = app.get("/api/calendar/events?from=2026-01-01T00:00:00Z&to=2027-01-02T00:00:00Z", Some(&admin)).await;
     assert_eq!(widest.status(), StatusCode::OK, "366 days is allowed");
+    let empty = app.get("/api/calendar/events?from=2026-12-01T09:00:00Z&to=2026-12-01T09:00:00Z", Some(&admin)).await;
+    assert_eq!(empty.status(), StatusCode::OK, "an empty window is not an error");
+    assert_eq!(empty.json::<serde_json::Value>().await.unwrap(), json!([]));
 
     let unknown = format!("/api/calendar/events/{}", Uuid::new_v4());
     assert_eq!(app.get(&unknown, Some(&admin)).await.status(), StatusCode::NOT_FOUND);

@@ -58,6 +58,20 @@ async fn unknown_paths_are_404_and_wrong_methods_are_405_with_allow() {
     let response = app.get("/api/login", None).await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "GET on a POST-only route");
     assert_eq!(header(&response, "allow").as_deref(), Some("POST"));
+
+    // A fixed path beside a parameterised one (`/api/leads/export` next to
+    // `/api/leads/{leadId}`): another method there is a 405, not "invalid lead id".
+    let admin = app.admin_token().await;
+    for (method, path, allow) in [
+        (Method::PATCH, "/api/leads/export", "GET"),
+        (Method::DELETE, "/api/clients/export", "GET"),
+        (Method::PATCH, "/api/tasks/templates", "GET, POST"),
+    ] {
+        let response = app.request(method.clone(), path, Some(&admin)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(header(&response, "allow").as_deref(), Some(allow), "{method} {path}");
+        assert_eq!(problem(response).await["code"], "METHOD_NOT_ALLOWED", "{method} {path}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

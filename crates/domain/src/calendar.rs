@@ -250,15 +250,16 @@ pub struct EventOccurrence {
 pub struct CalendarWindow {
     /// RFC 3339 start of the window (inclusive).
     pub from: DateTime<Utc>,
-    /// RFC 3339 end of the window (exclusive); after `from`, at most 366 days later.
+    /// RFC 3339 end of the window (exclusive); not before `from` (equal is an empty
+    /// window), at most 366 days later.
     pub to: DateTime<Utc>,
 }
 
 impl CalendarWindow {
-    /// `Err((field, message))` when the window is empty, inverted or too wide.
+    /// `Err((field, message))` when the window is inverted or too wide.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
-        if self.to <= self.from {
-            return Err(("to", "must be after from".to_owned()));
+        if self.to < self.from {
+            return Err(("to", "must not be before from".to_owned()));
         }
         if self.to - self.from > Duration::days(MAX_WINDOW_DAYS) {
             return Err(("to", format!("must be at most {MAX_WINDOW_DAYS} days after from")));
@@ -390,7 +391,8 @@ mod tests {
         let window = |days| CalendarWindow { from: start, to: start + Duration::days(days) };
         assert!(window(366).check().is_ok());
         assert_eq!(window(367).check().unwrap_err().0, "to");
-        assert_eq!(window(0).check().unwrap_err().0, "to");
+        assert!(window(0).check().is_ok(), "an empty window is valid and holds nothing");
+        assert_eq!(window(-1).check().unwrap_err().0, "to");
     }
 
     #[test]

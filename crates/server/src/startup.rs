@@ -15,6 +15,7 @@ use actix_web::{http, web, App, HttpRequest, HttpResponse, HttpServer, ResponseE
 use actix_web_prom::PrometheusMetricsBuilder;
 use anyhow::Context;
 use domain::{ErrorCode, Role};
+use std::collections::BTreeSet;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
@@ -92,8 +93,21 @@ fn serve(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Se
             .split_for_parts();
         app.app_data(state.clone())
             .app_data(route_table.clone())
-            .app_data(web::PathConfig::default().error_handler(|error, _| {
-                AppError::field("path", "type", format!("Invalid path parameter: {error}")).into()
+            .app_data(web::PathConfig::default().error_handler(|error, req| {
+                // `PATCH /api/leads/export` reaches `PATCH /api/leads/{leadId}`: the caller
+                // named the export path, which has no PATCH, so that is a 405, not a bad id.
+                let literal = req.app_data::<web::Data<RouteTable>>().and_then(|routes| {
+                    routes
+                        .literal_route_methods(req.path())
+                        .filter(|allowed| !allowed.contains(req.method().as_str()))
+                        .cloned()
+                });
+                match literal {
+                    Some(allowed) => {
+                        actix_web::error::InternalError::from_response(error, method_not_allowed(req, allowed)).into()
+                    }
+                    None => AppError::field("path", "type", format!("Invalid path parameter: {error}")).into(),
+                }
             }))
             .default_service(web::to(fallback))
             .wrap(from_fn(rate_limit::rate_limit))
@@ -125,6 +139,11 @@ async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>, state: web::D
     if allowed.is_empty() || allowed.contains(req.method().as_str()) {
         return AppError::new(ErrorCode::NotFound, "No route matches this path").error_response();
     }
+    method_not_allowed(&req, allowed)
+}
+
+/// 405 with `Allow` listing the methods the path does accept.
+fn method_not_allowed(req: &HttpRequest, allowed: BTreeSet<String>) -> HttpResponse {
     let allow = allowed.into_iter().collect::<Vec<_>>().join(", ");
     let mut response = AppError::new(
         ErrorCode::MethodNotAllowed,

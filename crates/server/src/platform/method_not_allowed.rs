@@ -64,6 +64,18 @@ impl RouteTable {
         }
         allowed
     }
+
+    /// The methods of a documented path without parameters that is exactly `path`
+    /// (`/api/leads/export`), or `None`. Such a path is what the caller meant even when a
+    /// parameterised route (`/api/leads/{leadId}`) took the request for another method.
+    pub fn literal_route_methods(&self, path: &str) -> Option<&BTreeSet<String>> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.routes.iter().find_map(|(template, methods)| {
+            let literal = template.len() == parts.len()
+                && template.iter().zip(&parts).all(|(segment, part)| *segment == Segment::Literal((*part).to_owned()));
+            literal.then_some(methods)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -79,5 +91,13 @@ mod tests {
         assert_eq!(one, ["DELETE", "GET", "PATCH"]);
         assert!(table.allowed_methods("/api/nothing").is_empty());
         assert!(table.allowed_methods("/api/users/7/unknown").is_empty());
+    }
+
+    #[test]
+    fn literal_paths_are_told_from_parameters() {
+        let table = RouteTable::from_openapi(&crate::openapi::document());
+        let export: Vec<_> = table.literal_route_methods("/api/leads/export").into_iter().flatten().collect();
+        assert_eq!(export, ["GET"]);
+        assert!(table.literal_route_methods("/api/leads/7").is_none());
     }
 }
