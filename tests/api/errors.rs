@@ -66,6 +66,7 @@ async fn unknown_paths_are_404_and_wrong_methods_are_405_with_allow() {
         (Method::PATCH, "/api/leads/export", "GET"),
         (Method::DELETE, "/api/clients/export", "GET"),
         (Method::PATCH, "/api/tasks/templates", "GET, POST"),
+        (Method::OPTIONS, "/api/leads/import", "POST"),
     ] {
         let response = app.request(method.clone(), path, Some(&admin)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");

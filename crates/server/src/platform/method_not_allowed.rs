@@ -50,6 +50,10 @@ impl RouteTable {
 
     /// The methods a documented path accepts; empty when no route has this path.
     pub fn allowed_methods(&self, path: &str) -> BTreeSet<String> {
+        // `/api/leads/export` is its own resource, not a lead id of `/api/leads/{leadId}`.
+        if let Some(methods) = self.literal_route_methods(path) {
+            return methods.clone();
+        }
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         let mut allowed = BTreeSet::new();
         for (template, methods) in &self.routes {
@@ -99,5 +103,7 @@ mod tests {
         let export: Vec<_> = table.literal_route_methods("/api/leads/export").into_iter().flatten().collect();
         assert_eq!(export, ["GET"]);
         assert!(table.literal_route_methods("/api/leads/7").is_none());
+        let allowed: Vec<_> = table.allowed_methods("/api/leads/export").into_iter().collect();
+        assert_eq!(allowed, ["GET"], "the lead routes' methods are not the export's");
     }
 }
