@@ -146,7 +146,7 @@ fn Board() -> impl IntoView {
                 view! { <ErrorState problem retry=Callback::new(move |_| reload.update(|n| *n += 1)) /> }.into_any()
             }
             Ok(board) => view! {
-                <div class="board" data-testid="pipeline">
+                <div class="pipeline-board" data-testid="pipeline">
                     {board
                         .into_iter()
                         .map(|column| {
