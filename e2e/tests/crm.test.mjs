@@ -170,6 +170,9 @@ test("(crm-a) a lead is created, worked through the pipeline, converted, and its
   // Pipeline: drag the card from Prospect to Contacted.
   await page.getByRole("link", { name: "Pipeline" }).click();
   await card(page, LEAD.name).waitFor();
+  // The stages sit side by side as styled cards, not as a bare list.
+  const layout = await page.locator("[data-testid=pipeline]").evaluate((board) => getComputedStyle(board).display);
+  assert.equal(layout, "grid", "the pipeline's stylesheet applies");
   assert.equal(await column(page, "prospect").locator("[data-testid=pipeline-card]", { hasText: LEAD.name }).count(), 1);
   await card(page, LEAD.name).dragTo(column(page, "contacted"));
   await page.locator("[data-testid=toast]", { hasText: `${LEAD.name} moved to Contacted` }).waitFor();
