@@ -4,41 +4,25 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.E2E_BASE_URL;
-const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL;
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD;
-const CHROMIUM = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
+import {
+  BASE,
+  api,
+  adminToken,
+  closeBrowser,
+  freshPage,
+  openBrowser,
+  shoot,
+  signInToDashboard as signIn,
+} from "../support.mjs";
 
 const SELLER = { username: "cora.crm", email: "cora@crm.example", password: "cora-password-1", first: "Cora", last: "Mendes" };
 const CREATOR = { username: "milo.maker", email: "milo@crm.example", password: "milo-password-1" };
 const LEAD = { name: "Nadia Okafor", company: "Okafor Bakery", email: "nadia@okafor-bakery.example", value: "12000" };
 
-let context;
-let userDataDir;
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
 before(async () => {
-  assert.ok(BASE && ADMIN_EMAIL && ADMIN_PASSWORD, "run through `cargo xtask e2e` (E2E_* variables are missing)");
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const session = await api("POST", "/api/login", null, { username: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  await api("POST", "/api/users", session.accessToken, {
+  await openBrowser("crm");
+  const admin = await adminToken();
+  await api("POST", "/api/users", admin, {
     username: SELLER.username,
     email: SELLER.email,
     password: SELLER.password,
@@ -46,56 +30,10 @@ before(async () => {
     lastName: SELLER.last,
     role: "staff",
   });
-  await api("POST", "/api/users", session.accessToken, { ...CREATOR, role: "creator" });
-
-  userDataDir = mkdtempSync(join(tmpdir(), "mos-e2e-crm-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: 1280, height: 800 },
-  });
-  context.setDefaultTimeout(20_000);
+  await api("POST", "/api/users", admin, { ...CREATOR, role: "creator" });
 });
 
-after(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
-
-/** A fresh page with no session; browser errors fail the journey. */
-async function freshPage() {
-  await context.clearCookies();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 40[0-9]/.test(message.text())) errors.push(message.text());
-  });
-  page.errors = errors;
-  return page;
-}
-
-async function signIn(page, username, password) {
-  await page.goto(`${BASE}/login`);
-  await page.fill("#field-username", username);
-  await page.fill("#field-password", password);
-  await page.click("button[type=submit]");
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+after(closeBrowser);
 
 async function dismissToasts(page) {
   for (const button of await page.locator("[data-testid=toast] button").all()) {

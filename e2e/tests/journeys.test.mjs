@@ -5,106 +5,42 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.E2E_BASE_URL;
-const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL;
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD;
-const DATABASE_URL = process.env.E2E_DATABASE_URL;
-const CHROMIUM = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  BASE,
+  DATABASE_URL,
+  adminToken,
+  api,
+  closeBrowser,
+  freshPage,
+  openBrowser,
+  shoot,
+  signIn,
+} from "../support.mjs";
 
 const STAFF = { username: "sam.staff", email: "sam@example.com", password: "sam-password-1", first: "Sam", last: "Rivera" };
 const CLIENT = { username: "clara.client", email: "clara@example.com", password: "clara-password-1" };
 const FORGETFUL = { username: "rita.reset", email: "rita@example.com", password: "rita-password-1" };
 
 let context;
-let userDataDir;
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${BASE}${path}`, {
-    method,
-    headers: {
-      "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 before(async () => {
-  assert.ok(
-    BASE && ADMIN_EMAIL && ADMIN_PASSWORD && DATABASE_URL,
-    "run through `cargo xtask e2e` (E2E_* variables are missing)",
-  );
-  mkdirSync(ARTIFACTS, { recursive: true });
+  context = await openBrowser("chromium");
   // The client-role user comes from the API, as an integrator would create it.
-  const session = await api("POST", "/api/login", null, { username: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  await api("POST", "/api/users", session.accessToken, {
+  await api("POST", "/api/users", await adminToken(), {
     username: CLIENT.username,
     email: CLIENT.email,
     password: CLIENT.password,
     role: "client",
     clientId: "client-42",
   });
-
-  userDataDir = mkdtempSync(join(tmpdir(), "mos-e2e-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: 1280, height: 800 },
-  });
-  context.setDefaultTimeout(20_000);
 });
 
-after(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
-
-/** A fresh page with no session; browser errors fail the journey. */
-async function freshPage() {
-  await context.clearCookies();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 40[0-9]/.test(message.text())) errors.push(message.text());
-  });
-  page.errors = errors;
-  return page;
-}
-
-async function signIn(page, username, password) {
-  await page.goto(`${BASE}/login`);
-  await page.fill("#field-username", username);
-  await page.fill("#field-password", password);
-  await page.click("button[type=submit]");
-}
+after(closeBrowser);
 
 async function navLabels(page) {
   return (await page.locator("nav.sidebar a").allInnerTexts()).map((t) => t.trim());
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 test("(a) a wrong password shows the error message", async () => {

@@ -4,84 +4,27 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-
-const BASE = process.env.E2E_BASE_URL;
-const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL;
-const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD;
-const CHROMIUM = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
+import { BASE, adminToken, api, closeBrowser, freshPage, openBrowser, shoot, signInToDashboard } from "../support.mjs";
 
 const PLANNER = { username: "wren.work", email: "wren@example.com", password: "wren-password-1", first: "Wren" };
 
-let context;
-let userDataDir;
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${BASE}${path}`, {
-    method,
-    headers: {
-      "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
 before(async () => {
-  assert.ok(BASE && ADMIN_EMAIL && ADMIN_PASSWORD, "run through `cargo xtask e2e` (E2E_* variables are missing)");
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const session = await api("POST", "/api/login", null, { username: ADMIN_EMAIL, password: ADMIN_PASSWORD });
-  await api("POST", "/api/users", session.accessToken, {
+  await openBrowser("work", { timezoneId: "Europe/Berlin" });
+  await api("POST", "/api/users", await adminToken(), {
     username: PLANNER.username,
     email: PLANNER.email,
     password: PLANNER.password,
     firstName: PLANNER.first,
     role: "staff",
   });
-
-  userDataDir = mkdtempSync(join(tmpdir(), "mos-e2e-work-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-    viewport: { width: 1280, height: 800 },
-    timezoneId: "Europe/Berlin",
-  });
-  context.setDefaultTimeout(20_000);
 });
 
-after(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
+after(closeBrowser);
 
 async function signedInPage() {
-  await context.clearCookies();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 40[0-9]/.test(message.text())) errors.push(message.text());
-  });
-  page.errors = errors;
-  await page.goto(`${BASE}/login`);
-  await page.fill("#field-username", PLANNER.username);
-  await page.fill("#field-password", PLANNER.password);
-  await page.click("button[type=submit]");
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  const page = await freshPage();
+  await signInToDashboard(page, PLANNER.username, PLANNER.password);
   return page;
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
 /** "2026-11-27T09:00" for a datetime-local input, `days` from today (browser time). */
