@@ -65,9 +65,9 @@ pub fn encode_cursor(scope: &str, key: serde_json::Value, id: Uuid) -> String {
 }
 
 /// A checksummed cursor whose key does not fit its sort's column.
-pub const CURSOR_KEY: &str = "The cursor's position does not fit this sort; start again without it";
+const CURSOR_KEY: &str = "The cursor's position does not fit this sort; start again without it";
 
-pub fn invalid_cursor(detail: &str) -> AppError {
+fn invalid_cursor(detail: &str) -> AppError {
     AppError {
         errors: vec![FieldError { field: "cursor".to_owned(), code: "cursor".to_owned(), message: detail.to_owned() }],
         ..AppError::new(ErrorCode::InvalidCursor, detail)
@@ -93,11 +93,14 @@ pub fn decode_cursor(token: &str, scope: &str) -> AppResult<(serde_json::Value, 
 }
 
 /// Where a page starts: `offset` rows in, or after the row a `cursor` names (not both).
-pub fn window(
+/// `sort_key` reads the cursor's key as the sort column's type; a key it cannot read is
+/// an invalid cursor.
+pub fn window<K>(
     page: &PageParams,
     cursor: &CursorParams,
     scope: &str,
-) -> AppResult<(Page, Option<(serde_json::Value, Uuid)>)> {
+    sort_key: impl FnOnce(serde_json::Value) -> Option<K>,
+) -> AppResult<(Page, Option<(K, Uuid)>)> {
     match cursor.cursor.as_deref() {
         None => Ok((page.page(), None)),
         Some(_) if page.offset.is_some() => Err(AppError::field(
@@ -105,7 +108,11 @@ pub fn window(
             "exclusive",
             "cursor and offset cannot be combined: a cursor already says where the page starts",
         )),
-        Some(token) => Ok((page.page(), Some(decode_cursor(token, scope)?))),
+        Some(token) => {
+            let (key, id) = decode_cursor(token, scope)?;
+            let key = sort_key(key).ok_or_else(|| invalid_cursor(CURSOR_KEY))?;
+            Ok((page.page(), Some((key, id))))
+        }
     }
 }
 
@@ -189,7 +196,7 @@ mod tests {
             assert_eq!(decode_cursor(garbage, "name").unwrap_err().code, ErrorCode::InvalidCursor, "{garbage}");
         }
         let with_offset = PageParams { limit: None, offset: Some(0) };
-        let error = window(&with_offset, &CursorParams { cursor: Some(token) }, "name").unwrap_err();
+        let error = window(&with_offset, &CursorParams { cursor: Some(token) }, "name", Some).unwrap_err();
         assert_eq!((error.code, error.errors[0].field.as_str()), (ErrorCode::ValidationError, "cursor"));
     }
 

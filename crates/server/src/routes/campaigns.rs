@@ -5,7 +5,7 @@
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, window, CURSOR_KEY};
+use crate::http::pagination::{cursor_scope, keyset_paged, window};
 use crate::routes::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -64,12 +64,7 @@ async fn list_campaigns(
     let visibility = access.visibility;
     let sort = filter.sort.unwrap_or_default();
     let scope = cursor_scope(&req, sort);
-    let (page, after) = window(&page, &cursor, &scope)?;
-    let after = after
-        .map(|(key, id)| {
-            CampaignKey::from_json(sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY))
-        })
-        .transpose()?;
+    let (page, after) = window(&page, &cursor, &scope, |key| CampaignKey::from_json(sort, key))?;
     let after_cursor = after.is_some();
     let mut conn = state.conn().await?;
     let (rows, total) = storage::campaigns::list(&mut conn, visibility.rows, &filter, page, after).await?;

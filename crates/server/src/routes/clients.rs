@@ -7,7 +7,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, paged, window, CURSOR_KEY};
+use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
 use crate::routes::lead_imports::csv_download;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -203,10 +203,7 @@ async fn list_clients(
     let visibility = access.visibility;
     let sort = filter.sort.unwrap_or_default();
     let scope = cursor_scope(&req, sort);
-    let (page, after) = window(&page, &cursor, &scope)?;
-    let after = after
-        .map(|(key, id)| ClientKey::from_json(sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY)))
-        .transpose()?;
+    let (page, after) = window(&page, &cursor, &scope, |key| ClientKey::from_json(sort, key))?;
     let after_cursor = after.is_some();
     let mut conn = state.conn().await?;
     let (rows, total) = storage::clients::list(&mut conn, visibility.rows, &filter, page, after).await?;

@@ -5,7 +5,7 @@
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, paged, window, CURSOR_KEY};
+use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
 use crate::routes::clients::{assignee, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -94,10 +94,7 @@ async fn list_leads(
     let visibility = access.visibility;
     let sort = filter.sort.unwrap_or_default();
     let scope = cursor_scope(&req, sort);
-    let (page, after) = window(&page, &cursor, &scope)?;
-    let after = after
-        .map(|(key, id)| LeadKey::from_json(sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY)))
-        .transpose()?;
+    let (page, after) = window(&page, &cursor, &scope, |key| LeadKey::from_json(sort, key))?;
     let after_cursor = after.is_some();
     // Counting every match is what makes a list slow at a million leads (about 100 ms for
     // all of them, more for a common search term), while the page itself takes a few

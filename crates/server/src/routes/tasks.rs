@@ -7,7 +7,7 @@ use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, invalid_cursor, keyset_paged, paged, window, CURSOR_KEY};
+use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -117,12 +117,7 @@ async fn list_tasks(
 ) -> AppResult<HttpResponse> {
     let query = task_query(&auth.principal, &filter)?;
     let scope = cursor_scope(&req, query.sort);
-    let (page, after) = window(&page, &cursor, &scope)?;
-    let after = after
-        .map(|(key, id)| {
-            TaskKey::from_json(query.sort, key).map(|key| (key, id)).ok_or_else(|| invalid_cursor(CURSOR_KEY))
-        })
-        .transpose()?;
+    let (page, after) = window(&page, &cursor, &scope, |key| TaskKey::from_json(query.sort, key))?;
     let after_cursor = after.is_some();
     let mut conn = state.conn().await?;
     let (rows, total) = storage::tasks::list_after(&mut conn, &query, page, after).await?;
