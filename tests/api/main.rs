@@ -13,6 +13,7 @@ mod leads;
 mod openapi;
 mod rate_limit;
 mod rbac;
+mod recurrence_limits;
 mod spa;
 mod task_spaces;
 mod task_templates;

@@ -52,23 +52,92 @@ pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, String> {
     name.parse::<chrono_tz::Tz>().map_err(|_| format!("`{name}` is not an IANA time zone such as Europe/Berlin"))
 }
 
-/// Checks a rule against its start and schedule: the whole definition must be usable.
+/// Checks a rule against its start and schedule: the whole definition must be usable, and
+/// the rule must produce occurrences often enough for its `FREQ` (see [`check_density`]).
 pub fn validate(rule: &str, timezone: &str, dtstart: DateTime<Utc>, schedule: Schedule) -> Result<(), String> {
     let parsed = parse_rule(rule)?;
     if schedule == Schedule::CompletionDate && parsed.get_count().is_some() {
         return Err("COUNT cannot be combined with scheduleFrom completion_date; use UNTIL".to_owned());
     }
     let tz = parse_timezone(timezone)?;
-    build(parsed, tz, dtstart).map(|_| ())
+    let (freq, interval, ends) = (parsed.get_freq(), parsed.get_interval(), ends(&parsed));
+    let set = build(parsed, tz, dtstart)?;
+    check_density(&set, freq, interval, ends, dtstart)
+}
+
+/// rrule walks a rule one `FREQ` period at a time (day by day for `DAILY`), also through
+/// periods that hold no occurrence, so a rule's cost is the periods walked, not the
+/// occurrences found. Rules averaging more periods than this per occurrence are refused
+/// when saved: `FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29` walks 1461 days per occurrence (write
+/// it as `FREQ=YEARLY`), and one that never occurs (`BYMONTHDAY=30` in February) would
+/// walk until rrule's own loop guard gives up.
+const MAX_PERIODS_PER_OCCURRENCE: f64 = 1_000.0;
+
+/// Occurrences looked at to judge a rule's density.
+const DENSITY_SAMPLE: usize = 3;
+
+/// How far from a series' start any expansion looks (about 273 years). With the density
+/// bound this caps the periods an expansion walks, whatever window is asked for.
+const HORIZON_DAYS: i64 = 100_000;
+
+fn ends(rule: &RRule<Unvalidated>) -> bool {
+    rule.get_count().is_some() || rule.get_until().is_some()
+}
+
+fn period_days(freq: Frequency) -> f64 {
+    match freq {
+        Frequency::Yearly => 365.25,
+        Frequency::Monthly => 30.44,
+        Frequency::Weekly => 7.0,
+        _ => 1.0,
+    }
+}
+
+/// Refuses rules that never, or only rarely for their `FREQ`, produce an occurrence.
+fn check_density(
+    set: &RRuleSet,
+    freq: Frequency,
+    interval: u16,
+    ends: bool,
+    dtstart: DateTime<Utc>,
+) -> Result<(), String> {
+    let sample: Vec<DateTime<Utc>> = set.into_iter().take(DENSITY_SAMPLE).map(|d| d.with_timezone(&Utc)).collect();
+    let Some(last) = sample.last() else {
+        return Err(
+            "never produces an occurrence from this start; check its BY… parts (e.g. BYMONTHDAY=30 with BYMONTH=2)"
+                .to_owned(),
+        );
+    };
+    let rare = format!(
+        "occurs too rarely for FREQ={freq}: at most one occurrence per {MAX_PERIODS_PER_OCCURRENCE} periods on \
+         average; use a coarser FREQ (e.g. FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29)"
+    );
+    // Fewer than the sample without COUNT or UNTIL: rrule's loop guard ended the walk.
+    if sample.len() < DENSITY_SAMPLE && !ends {
+        return Err(rare);
+    }
+    let periods = (*last - dtstart).num_days() as f64 / (period_days(freq) * f64::from(interval.max(1)));
+    if periods > MAX_PERIODS_PER_OCCURRENCE * sample.len() as f64 {
+        return Err(rare);
+    }
+    Ok(())
 }
 
 fn build(rule: RRule<Unvalidated>, tz: chrono_tz::Tz, dtstart: DateTime<Utc>) -> Result<RRuleSet, String> {
     let start = dtstart.with_timezone(&rrule::Tz::Tz(tz));
-    rule.build(start).map_err(|e| format!("is not a valid RRULE for this start: {e}"))
+    // `limit` turns on rrule's loop guard: a walk gives up after 100,000 empty periods in a
+    // row, so even a stored rule from before the density check cannot walk for ever.
+    rule.build(start).map(RRuleSet::limit).map_err(|e| format!("is not a valid RRULE for this start: {e}"))
 }
 
 /// Upper bound on occurrences walked to find the next ones (a daily rule for 270 years).
 const MAX_WALK: usize = 100_000;
+
+/// A series' occurrences in UTC, bounded by [`MAX_WALK`] and [`HORIZON_DAYS`].
+fn walk(set: &RRuleSet, dtstart: DateTime<Utc>) -> impl Iterator<Item = DateTime<Utc>> {
+    let horizon = dtstart + chrono::Duration::days(HORIZON_DAYS);
+    set.into_iter().take(MAX_WALK).map(|d| d.with_timezone(&Utc)).take_while(move |d| *d < horizon)
+}
 
 /// The first `n` occurrences strictly after `after`, of the series starting at `dtstart`.
 pub fn occurrences_after(
@@ -79,7 +148,7 @@ pub fn occurrences_after(
     n: usize,
 ) -> Result<Vec<DateTime<Utc>>, String> {
     let set = build(parse_rule(rule)?, parse_timezone(timezone)?, dtstart)?;
-    Ok(set.into_iter().take(MAX_WALK).map(|d| d.with_timezone(&Utc)).skip_while(|d| *d <= after).take(n).collect())
+    Ok(walk(&set, dtstart).skip_while(|d| *d <= after).take(n).collect())
 }
 
 /// The first `n` occurrences of the series starting at `dtstart` (its start included when
@@ -91,7 +160,7 @@ pub fn first_occurrences(
     n: usize,
 ) -> Result<Vec<DateTime<Utc>>, String> {
     let set = build(parse_rule(rule)?, parse_timezone(timezone)?, dtstart)?;
-    Ok(set.into_iter().take(n.min(MAX_WALK)).map(|d| d.with_timezone(&Utc)).collect())
+    Ok(walk(&set, dtstart).take(n).collect())
 }
 
 /// Occurrence starts in `[from, to)`, at most `max` of them, of the series starting at
@@ -106,14 +175,7 @@ pub fn occurrences_between(
     max: usize,
 ) -> Result<Vec<DateTime<Utc>>, String> {
     let set = build(parse_rule(rule)?, parse_timezone(timezone)?, dtstart)?;
-    Ok(set
-        .into_iter()
-        .take(MAX_WALK)
-        .map(|d| d.with_timezone(&Utc))
-        .skip_while(|d| *d < from)
-        .take_while(|d| *d < to)
-        .take(max)
-        .collect())
+    Ok(walk(&set, dtstart).skip_while(|d| *d < from).take_while(|d| *d < to).take(max).collect())
 }
 
 /// The last occurrence's start when `COUNT` or `UNTIL` ends the series, `None` when it
@@ -124,13 +186,16 @@ pub fn last_occurrence(rule: &str, timezone: &str, dtstart: DateTime<Utc>) -> Re
         return Ok(None);
     }
     let set = build(parsed, parse_timezone(timezone)?, dtstart)?;
-    let mut walked = 0;
+    let horizon = dtstart + chrono::Duration::days(HORIZON_DAYS);
     let mut last = None;
-    for occurrence in set.into_iter().take(MAX_WALK) {
-        walked += 1;
-        last = Some(occurrence.with_timezone(&Utc));
+    for (walked, occurrence) in set.into_iter().map(|d| d.with_timezone(&Utc)).enumerate() {
+        // A series longer than the walk's bounds is treated as endless.
+        if walked == MAX_WALK || occurrence >= horizon {
+            return Ok(None);
+        }
+        last = Some(occurrence);
     }
-    Ok(if walked == MAX_WALK { None } else { last })
+    Ok(last)
 }
 
 /// The next `n` due dates after the current instance (due at `current_due`, completed at
@@ -281,6 +346,45 @@ mod tests {
         }
         assert!(validate("FREQ=DAILY", "Mars/Olympus", start, Schedule::DueDate).is_err());
         assert!(validate("FREQ=DAILY;UNTIL=20250101T000000Z", "UTC", start, Schedule::DueDate).is_err());
+    }
+
+    #[test]
+    fn rules_that_never_or_rarely_occur_are_refused() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let check = |rule| validate(rule, "UTC", start, Schedule::DueDate);
+        let never = check("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30").unwrap_err();
+        assert!(never.contains("never produces"), "{never}");
+        assert!(check("FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31").unwrap_err().contains("never produces"));
+        let rare = check("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29").unwrap_err();
+        assert!(rare.contains("too rarely for FREQ=DAILY"), "{rare}");
+        for dense in [
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+            "FREQ=MONTHLY;BYMONTHDAY=31",
+            "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
+            "FREQ=DAILY;BYMONTH=1;BYMONTHDAY=1",
+            "FREQ=WEEKLY;INTERVAL=52;BYDAY=TH",
+            "FREQ=YEARLY;COUNT=1",
+            "FREQ=DAILY;UNTIL=20260102T090000Z",
+        ] {
+            assert_eq!(check(dense), Ok(()), "{dense}");
+        }
+        let ended_early = check("FREQ=YEARLY;BYMONTH=3;UNTIL=20260201T000000Z").unwrap_err();
+        assert!(ended_early.contains("never produces"), "{ended_early}");
+    }
+
+    #[test]
+    fn expansions_stop_at_the_horizon_and_skip_rules_saved_before_the_density_check() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let far = Utc.with_ymd_and_hms(2400, 1, 1, 0, 0, 0).unwrap();
+        let beyond = occurrences_between("FREQ=DAILY", "UTC", start, far, far + chrono::Duration::days(30), 100);
+        assert!(beyond.unwrap().is_empty(), "nothing is expanded 374 years after the start");
+        let near = Utc.with_ymd_and_hms(2290, 1, 1, 0, 0, 0).unwrap();
+        let within = occurrences_between("FREQ=DAILY", "UTC", start, near, near + chrono::Duration::days(3), 100);
+        assert_eq!(within.unwrap().len(), 3);
+        let never = "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30";
+        assert!(occurrences_between(never, "UTC", start, start, far, 100).unwrap().is_empty());
+        assert!(first_occurrences(never, "UTC", start, 5).unwrap().is_empty());
+        assert_eq!(last_occurrence("FREQ=DAILY;COUNT=200000", "UTC", start).unwrap(), None, "beyond the walk");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
+use crate::platform::cpu::CpuPool;
 use crate::platform::rate_limit::RateLimiters;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,8 @@ pub struct AppState {
     /// Lead list totals by caller scope and filter (see `routes::leads`); cleared by every
     /// lead write.
     pub lead_totals: CacheService<i64>,
+    /// CPU-bound request work (recurrence expansion), off the async workers.
+    pub cpu: CpuPool,
 }
 
 /// Bounds how long a lead total can miss writes this process does not see (another
@@ -45,6 +48,7 @@ impl AppState {
             circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout),
             rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
             lead_totals: CacheService::new(10_000, LEAD_TOTALS_TTL),
+            cpu: CpuPool::for_this_machine(),
             config,
             db,
         }

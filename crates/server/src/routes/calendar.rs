@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
+use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -57,19 +58,25 @@ fn window(query: &CalendarWindow) -> AppResult<()> {
 
 /// An event's recurrence as it will be stored, checked as a whole; returns when the
 /// series' last occurrence ends (`None` for a single event or an endless series).
-struct RecurrenceDef<'a> {
+struct RecurrenceDef {
     is_recurring: bool,
-    rule: Option<&'a str>,
-    timezone: &'a str,
+    rule: Option<String>,
+    timezone: String,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 }
 
-impl RecurrenceDef<'_> {
-    fn check(&self) -> AppResult<Option<DateTime<Utc>>> {
+impl RecurrenceDef {
+    /// On the CPU pool: judging a rule's density and finding its last occurrence walk it.
+    async fn check(self, cpu: &CpuPool) -> AppResult<Option<DateTime<Utc>>> {
+        cpu.run(move || self.check_now()).await?
+    }
+
+    fn check_now(&self) -> AppResult<Option<DateTime<Utc>>> {
         check_span(self.start, self.end).map_err(|m| AppError::field("end", "range", m))?;
-        recurrence::parse_timezone(self.timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-        if let Some(rule) = self.rule {
+        let timezone = self.timezone.as_str();
+        recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
+        if let Some(rule) = &self.rule {
             recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
         }
         if !self.is_recurring {
@@ -77,10 +84,11 @@ impl RecurrenceDef<'_> {
         }
         let rule = self
             .rule
+            .as_deref()
             .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring event needs a recurrenceRule"))?;
-        recurrence::validate(rule, self.timezone, self.start, Schedule::DueDate)
+        recurrence::validate(rule, timezone, self.start, Schedule::DueDate)
             .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        let last = recurrence::last_occurrence(rule, self.timezone, self.start)
+        let last = recurrence::last_occurrence(rule, timezone, self.start)
             .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
         Ok(last.map(|start| start + (self.end - self.start)))
     }
@@ -100,20 +108,29 @@ async fn check_attendees(conn: &mut AsyncPgConnection, attendees: &[Attendee]) -
     }
 }
 
-/// The occurrences in `[from, to)` of the events `caller` may see, sorted by start.
+/// The occurrences in `[from, to)` of the events `caller` may see, sorted by start. The
+/// expansion runs on the CPU pool, so a costly window never holds up other requests.
 async fn occurrences(
     conn: &mut AsyncPgConnection,
+    cpu: &CpuPool,
     caller: &Principal,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<EventOccurrence>> {
     let user = viewer(caller);
-    let mut out: Vec<EventOccurrence> = storage::calendar::single_in_window(conn, user, from, to)
-        .await?
-        .iter()
-        .map(|event| event.occurrence(event.start))
-        .collect();
-    for series in storage::calendar::series_in_window(conn, user, from, to).await? {
+    let singles = storage::calendar::single_in_window(conn, user, from, to).await?;
+    let series = storage::calendar::series_in_window(conn, user, from, to).await?;
+    cpu.run(move || expand(&singles, &series, from, to)).await?
+}
+
+fn expand(
+    singles: &[CalendarEventRow],
+    series: &[CalendarEventRow],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<EventOccurrence>> {
+    let mut out: Vec<EventOccurrence> = singles.iter().map(|event| event.occurrence(event.start)).collect();
+    for series in series {
         let Some(rule) = series.recurrence_rule.as_deref() else { continue };
         let duration = series.end_ - series.start;
         // One more than the cap, so an overflowing window is told apart from a full one.
@@ -157,7 +174,7 @@ async fn list_events(
 ) -> AppResult<HttpResponse> {
     window(&query)?;
     let mut conn = state.conn().await?;
-    let list = occurrences(&mut conn, &auth.principal, query.from, query.to).await?;
+    let list = occurrences(&mut conn, &state.cpu, &auth.principal, query.from, query.to).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -186,12 +203,13 @@ async fn create_event(
     let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
     let ends_at = RecurrenceDef {
         is_recurring,
-        rule: body.recurrence_rule.as_deref(),
-        timezone: &timezone,
+        rule: body.recurrence_rule.clone(),
+        timezone: timezone.clone(),
         start: body.start,
         end: body.end,
     }
-    .check()?;
+    .check(&state.cpu)
+    .await?;
     let attendees = body.attendees.unwrap_or_default();
     let actor = auth.principal.id();
     let new_event = NewCalendarEvent {
@@ -279,7 +297,11 @@ async fn get_event(state: web::Data<AppState>, auth: StaffOnly, id: web::Path<Uu
 }
 
 /// The changes a patch makes to `current`, with the span and recurrence re-checked.
-fn changes_for(current: &CalendarEventRow, patch: UpdateCalendarEventRequest) -> AppResult<CalendarEventChanges> {
+async fn changes_for(
+    cpu: &CpuPool,
+    current: &CalendarEventRow,
+    patch: UpdateCalendarEventRequest,
+) -> AppResult<CalendarEventChanges> {
     let start = patch.start.unwrap_or(current.start);
     let end = patch.end.unwrap_or(current.end_);
     let rule = match &patch.recurrence_rule {
@@ -292,7 +314,7 @@ fn changes_for(current: &CalendarEventRow, patch: UpdateCalendarEventRequest) ->
         Some(rule) => rule.is_some(),
         None => current.is_recurring,
     });
-    let ends_at = RecurrenceDef { is_recurring, rule: rule.as_deref(), timezone: &timezone, start, end }.check()?;
+    let ends_at = RecurrenceDef { is_recurring, rule, timezone, start, end }.check(cpu).await?;
     Ok(CalendarEventChanges {
         title: patch.title,
         description: patch.description,
@@ -379,7 +401,7 @@ async fn update_event(
             if let Some(attendees) = &body.attendees {
                 check_attendees(conn, attendees).await?;
             }
-            let changes = changes_for(&current, body)?;
+            let changes = changes_for(&state.cpu, &current, body).await?;
             if !has_changes(&changes) {
                 return Ok(current.to_event());
             }

@@ -7,13 +7,14 @@ use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
+use crate::platform::cpu::CpuPool;
 use crate::routes::tasks::{insert_task, new_task};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::pagination::PageParams;
-use domain::recurrence;
+use domain::recurrence::{self, Schedule};
 use domain::tasks::{
     CreateTaskFromTemplateRequest, CreateTaskRequest, CreateTaskTemplateRequest, ScheduleFrom, Task, TaskTemplate,
     UpdateTaskTemplateRequest,
@@ -40,28 +41,27 @@ fn reference_error(error: storage::StorageError) -> AppError {
     }
 }
 
-/// The template's recurrence defaults, checked without a start (tasks bring their due date).
-fn check_recurrence(
+/// The template's recurrence defaults, checked from today (tasks bring their due date), on
+/// the CPU pool: judging a rule's density walks it.
+async fn check_recurrence(
+    cpu: &CpuPool,
     is_recurring: bool,
-    rule: Option<&str>,
-    timezone: &str,
+    rule: Option<String>,
+    timezone: String,
     schedule_from: ScheduleFrom,
 ) -> AppResult<()> {
-    recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-    if let Some(rule) = rule {
-        let parsed = recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        if schedule_from == ScheduleFrom::CompletionDate && parsed.get_count().is_some() {
-            return Err(AppError::field(
-                "recurrenceRule",
-                "rrule",
-                "COUNT cannot be combined with scheduleFrom completion_date; use UNTIL",
-            ));
-        }
-    }
+    recurrence::parse_timezone(&timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
     if is_recurring && rule.is_none() {
         return Err(AppError::field("recurrenceRule", "required", "a recurring template needs a recurrenceRule"));
     }
-    Ok(())
+    let Some(rule) = rule else { return Ok(()) };
+    let schedule = match schedule_from {
+        ScheduleFrom::DueDate => Schedule::DueDate,
+        ScheduleFrom::CompletionDate => Schedule::CompletionDate,
+    };
+    cpu.run(move || recurrence::validate(&rule, &timezone, Utc::now(), schedule))
+        .await?
+        .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
 }
 
 fn checklist_json<T: serde::Serialize>(items: &T) -> AppResult<serde_json::Value> {
@@ -122,7 +122,7 @@ async fn create_template(
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     let schedule_from = body.schedule_from.unwrap_or_default();
     let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
-    check_recurrence(is_recurring, body.recurrence_rule.as_deref(), &timezone, schedule_from)?;
+    check_recurrence(&state.cpu, is_recurring, body.recurrence_rule.clone(), timezone.clone(), schedule_from).await?;
     let actor = auth.principal.id();
     let new_template = NewTaskTemplate {
         name: body.name,
@@ -188,7 +188,11 @@ async fn get_template(state: web::Data<AppState>, _auth: StaffOnly, id: web::Pat
     Ok(HttpResponse::Ok().json(find(&mut conn, *id).await?.to_template()))
 }
 
-fn changes_for(current: &TaskTemplateRow, patch: UpdateTaskTemplateRequest) -> AppResult<TaskTemplateChanges> {
+async fn changes_for(
+    cpu: &CpuPool,
+    current: &TaskTemplateRow,
+    patch: UpdateTaskTemplateRequest,
+) -> AppResult<TaskTemplateChanges> {
     let rule = match &patch.recurrence_rule {
         Some(rule) => rule.clone(),
         None => current.recurrence_rule.clone(),
@@ -199,7 +203,7 @@ fn changes_for(current: &TaskTemplateRow, patch: UpdateTaskTemplateRequest) -> A
         Some(rule) => rule.is_some(),
         None => current.is_recurring,
     });
-    check_recurrence(is_recurring, rule.as_deref(), &timezone, schedule_from)?;
+    check_recurrence(cpu, is_recurring, rule, timezone, schedule_from).await?;
     Ok(TaskTemplateChanges {
         name: patch.name,
         description: patch.description,
@@ -250,7 +254,7 @@ async fn update_template(
     let template = conn
         .transaction::<_, AppError, _>(async |conn| {
             let current = find(conn, id).await?;
-            let changes = changes_for(&current, body)?;
+            let changes = changes_for(&state.cpu, &current, body).await?;
             let template =
                 storage::task_templates::update(conn, id, &changes).await.map_err(reference_error)?.to_template();
             audit
@@ -374,7 +378,7 @@ async fn create_task_from_template(
     let actor = auth.principal.id();
     let mut conn = state.conn().await?;
     let template = find(&mut conn, *id).await?.to_template();
-    let new_task = new_task(actor, task_request(&template, body))?;
+    let new_task = new_task(&state.cpu, actor, task_request(&template, body)).await?;
     let description = format!("Created from template {}: task", template.name);
     let task = insert_task(&mut conn, &audit, actor, new_task, &description).await?;
     state.forget_calendar_feeds();

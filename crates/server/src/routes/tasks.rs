@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
+use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -56,18 +57,24 @@ fn schedule(from: ScheduleFrom) -> Schedule {
 }
 
 /// A task's recurrence as it will be stored, checked as a whole.
-struct RecurrenceDef<'a> {
+struct RecurrenceDef {
     is_recurring: bool,
-    rule: Option<&'a str>,
-    timezone: &'a str,
+    rule: Option<String>,
+    timezone: String,
     schedule_from: ScheduleFrom,
     due_date: Option<DateTime<Utc>>,
 }
 
-impl RecurrenceDef<'_> {
-    fn check(&self) -> AppResult<()> {
-        recurrence::parse_timezone(self.timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-        if let Some(rule) = self.rule {
+impl RecurrenceDef {
+    /// On the CPU pool: judging a rule's density walks it.
+    async fn check(self, cpu: &CpuPool) -> AppResult<()> {
+        cpu.run(move || self.check_now()).await?
+    }
+
+    fn check_now(&self) -> AppResult<()> {
+        let timezone = self.timezone.as_str();
+        recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
+        if let Some(rule) = &self.rule {
             recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
         }
         if !self.is_recurring {
@@ -75,10 +82,11 @@ impl RecurrenceDef<'_> {
         }
         let rule = self
             .rule
+            .as_deref()
             .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring task needs a recurrenceRule"))?;
         let due =
             self.due_date.ok_or_else(|| AppError::field("dueDate", "required", "a recurring task needs a dueDate"))?;
-        recurrence::validate(rule, self.timezone, due, schedule(self.schedule_from))
+        recurrence::validate(rule, timezone, due, schedule(self.schedule_from))
             .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
     }
 }
@@ -164,16 +172,21 @@ fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
 )]
 #[get("/tasks/recurrence-preview")]
 async fn recurrence_preview(
+    state: web::Data<AppState>,
     _auth: StaffOnly,
     ValidQuery(query): ValidQuery<RecurrencePreviewQuery>,
 ) -> AppResult<HttpResponse> {
-    let timezone = query.recurrence_timezone.as_deref().unwrap_or("UTC");
-    recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-    let rule_error = |m| AppError::field("recurrenceRule", "rrule", m);
-    recurrence::validate(&query.recurrence_rule, timezone, query.start, Schedule::DueDate).map_err(rule_error)?;
+    let timezone = query.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
+    recurrence::parse_timezone(&timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
     let count = query.count.unwrap_or(5) as usize;
-    let occurrences =
-        recurrence::first_occurrences(&query.recurrence_rule, timezone, query.start, count).map_err(rule_error)?;
+    let occurrences = state
+        .cpu
+        .run(move || {
+            recurrence::validate(&query.recurrence_rule, &timezone, query.start, Schedule::DueDate)?;
+            recurrence::first_occurrences(&query.recurrence_rule, &timezone, query.start, count)
+        })
+        .await?
+        .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
     Ok(HttpResponse::Ok().json(RecurrencePreview { occurrences }))
 }
 
@@ -199,7 +212,7 @@ async fn create_task(
     ValidJson(body): ValidJson<CreateTaskRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let new_task = new_task(actor, body)?;
+    let new_task = new_task(&state.cpu, actor, body).await?;
     let mut conn = state.conn().await?;
     let task = insert_task(&mut conn, &audit, actor, new_task, "Created task").await?;
     state.forget_calendar_feeds();
@@ -207,18 +220,19 @@ async fn create_task(
 }
 
 /// The row a create request stores, with its recurrence checked.
-pub(crate) fn new_task(actor: i32, body: CreateTaskRequest) -> AppResult<NewTask> {
+pub(crate) async fn new_task(cpu: &CpuPool, actor: i32, body: CreateTaskRequest) -> AppResult<NewTask> {
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     let schedule_from = body.schedule_from.unwrap_or_default();
     let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
     RecurrenceDef {
         is_recurring,
-        rule: body.recurrence_rule.as_deref(),
-        timezone: &timezone,
+        rule: body.recurrence_rule.clone(),
+        timezone: timezone.clone(),
         schedule_from,
         due_date: body.due_date,
     }
-    .check()?;
+    .check(cpu)
+    .await?;
     let id = Uuid::new_v4();
     let status = body.status.unwrap_or_default();
     let now = Utc::now();
@@ -313,7 +327,12 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskRow> {
 
 /// The changes a patch makes to `current`, with the status bookkeeping and a
 /// re-checked recurrence.
-fn changes_for(current: &TaskRow, patch: UpdateTaskRequest, now: DateTime<Utc>) -> AppResult<TaskChanges> {
+async fn changes_for(
+    cpu: &CpuPool,
+    current: &TaskRow,
+    patch: UpdateTaskRequest,
+    now: DateTime<Utc>,
+) -> AppResult<TaskChanges> {
     let status = patch.status.unwrap_or(current.status());
     let was = current.status();
     let rule = match &patch.recurrence_rule {
@@ -324,7 +343,7 @@ fn changes_for(current: &TaskRow, patch: UpdateTaskRequest, now: DateTime<Utc>) 
     let schedule_from = patch.schedule_from.unwrap_or(ScheduleFrom::parse(&current.schedule_from));
     let due_date = patch.due_date.unwrap_or(current.due_date);
     let is_recurring = patch.is_recurring.unwrap_or(current.is_recurring);
-    RecurrenceDef { is_recurring, rule: rule.as_deref(), timezone: &timezone, schedule_from, due_date }.check()?;
+    RecurrenceDef { is_recurring, rule, timezone: timezone.clone(), schedule_from, due_date }.check(cpu).await?;
 
     let mut changes = TaskChanges {
         campaign_id: patch.campaign_id,
@@ -425,21 +444,20 @@ fn has_changes(changes: &TaskChanges) -> bool {
 }
 
 /// The instance after `done` (just completed), or `None` when the series has ended.
-fn next_instance(done: &TaskRow, completed_at: DateTime<Utc>) -> AppResult<Option<NewTask>> {
-    let (Some(rule), Some(due), Some(series)) = (done.recurrence_rule.as_deref(), done.due_date, done.series_id) else {
+async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc>) -> AppResult<Option<NewTask>> {
+    let (Some(rule), Some(due), Some(series)) = (done.recurrence_rule.clone(), done.due_date, done.series_id) else {
         return Ok(None);
     };
     let start = done.recurrence_start.unwrap_or(due);
-    let timezone = done.recurrence_timezone.as_str();
-    let next = recurrence::next_occurrence(
-        rule,
-        timezone,
-        start,
-        schedule(ScheduleFrom::parse(&done.schedule_from)),
-        due,
-        completed_at,
-    )
-    .map_err(|m| AppError::internal(anyhow::anyhow!("stored recurrence rule failed: {m}")))?;
+    let timezone = done.recurrence_timezone.clone();
+    let schedule_from = schedule(ScheduleFrom::parse(&done.schedule_from));
+    let next = cpu
+        .run({
+            let (rule, timezone) = (rule.clone(), timezone.clone());
+            move || recurrence::next_occurrence(&rule, &timezone, start, schedule_from, due, completed_at)
+        })
+        .await?
+        .map_err(|m| AppError::internal(anyhow::anyhow!("stored recurrence rule failed: {m}")))?;
     let Some(next) = next else { return Ok(None) };
     let checklist: Vec<ChecklistItem> =
         done.checklist().into_iter().map(|item| ChecklistItem { completed: false, ..item }).collect();
@@ -463,12 +481,12 @@ fn next_instance(done: &TaskRow, completed_at: DateTime<Utc>) -> AppResult<Optio
         start_date: done.start_date.map(|start_date| start_date + (next - due)),
         blocks_completion: done.blocks_completion,
         is_recurring: true,
-        recurrence_rule: Some(rule.to_owned()),
-        recurrence_timezone: timezone.to_owned(),
+        recurrence_rule: Some(rule),
+        instance_date: Some(local_date(next, &timezone)?),
+        recurrence_timezone: timezone,
         recurrence_start: Some(start),
         schedule_from: done.schedule_from.clone(),
         series_id: Some(series),
-        instance_date: Some(local_date(next, timezone)?),
         created_by: done.created_by,
     }))
 }
@@ -506,7 +524,7 @@ async fn update_task(
         .transaction::<_, AppError, _>(async |conn| {
             let current = find(conn, id).await?;
             let now = Utc::now();
-            let changes = changes_for(&current, body, now)?;
+            let changes = changes_for(&state.cpu, &current, body, now).await?;
             if !has_changes(&changes) {
                 return Ok(current.to_task());
             }
@@ -528,7 +546,7 @@ async fn update_task(
                 )
                 .await?;
             if completed && updated.is_recurring {
-                if let Some(next) = next_instance(&updated, updated.completed_at.unwrap_or(now))? {
+                if let Some(next) = next_instance(&state.cpu, &updated, updated.completed_at.unwrap_or(now)).await? {
                     if let Some(created) = storage::tasks::insert_instance(conn, &next).await? {
                         let created = created.to_task();
                         audit
