@@ -8,7 +8,13 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-async fn upload(app: &TestApp, token: &str, query: &str, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
+pub(crate) async fn upload(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    content_type: &str,
+    body: impl Into<Vec<u8>>,
+) -> Response {
     app.request(Method::POST, &format!("/api/leads/import{query}"), Some(token))
         .header("content-type", content_type)
         .body(body.into())
@@ -18,7 +24,7 @@ async fn upload(app: &TestApp, token: &str, query: &str, content_type: &str, bod
 }
 
 /// Uploads `csv`, asserts 202 with the job's `Location`, and returns the job's URL.
-async fn started(app: &TestApp, token: &str, query: &str, csv: &str) -> String {
+pub(crate) async fn started(app: &TestApp, token: &str, query: &str, csv: &str) -> String {
     let response = upload(app, token, query, "text/csv", csv).await;
     assert_eq!(response.status(), StatusCode::ACCEPTED, "{}", response.text().await.unwrap_or_default());
     let location = header(&response, "location");
@@ -29,7 +35,7 @@ async fn started(app: &TestApp, token: &str, query: &str, csv: &str) -> String {
 }
 
 /// Polls the job until it finishes; returns the finished job and every `processedRows` seen.
-async fn finished(app: &TestApp, token: &str, location: &str) -> (Value, Vec<i64>) {
+pub(crate) async fn finished(app: &TestApp, token: &str, location: &str) -> (Value, Vec<i64>) {
     let mut seen = Vec::new();
     for _ in 0..600 {
         let response = app.get(location, Some(token)).await;
@@ -45,7 +51,7 @@ async fn finished(app: &TestApp, token: &str, location: &str) -> (Value, Vec<i64
     panic!("the import at {location} did not finish");
 }
 
-fn error_fields(job: &Value) -> Vec<(i64, String)> {
+pub(crate) fn error_fields(job: &Value) -> Vec<(i64, String)> {
     job["errors"]
         .as_array()
         .unwrap()

@@ -8,6 +8,7 @@ mod clients;
 mod cursor_paging;
 mod errors;
 mod health;
+mod input_security;
 mod lead_imports;
 mod leads;
 mod openapi;

@@ -131,11 +131,11 @@ pub struct CreateClientRequest {
     #[validate(length(max = 200))]
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub company: Option<String>,
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$"))]
     pub website: Option<String>,
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$"))]
     pub logo_url: Option<String>,
     #[validate(length(max = 50))]
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
@@ -146,6 +146,8 @@ pub struct CreateClientRequest {
     #[validate(length(max = 10000))]
     #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub notes: Option<String>,
+    /// Platform → profile: an http(s) URL or a handle (`@acme`).
+    #[validate(custom(function = "crate::validation::social_links"))]
     pub social_links: Option<BTreeMap<String, String>>,
     pub display_order: Option<i32>,
 }
@@ -171,12 +173,18 @@ pub struct UpdateClientRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
     pub company: Option<Option<String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$")
+    )]
     pub website: Option<Option<String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$")
+    )]
     pub logo_url: Option<Option<String>>,
     #[validate(length(max = 50))]
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
@@ -190,6 +198,8 @@ pub struct UpdateClientRequest {
     #[validate(length(max = 10000))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
     pub notes: Option<Option<String>>,
+    /// Platform → profile: an http(s) URL or a handle (`@acme`).
+    #[validate(custom(function = "crate::validation::social_links"))]
     pub social_links: Option<BTreeMap<String, String>>,
     pub display_order: Option<i32>,
 }

@@ -214,6 +214,40 @@ pub fn check_header(header: &[&str]) -> Result<(), HeaderError> {
     Ok(())
 }
 
+/// Where a file breaks CSV quoting (RFC 4180), which the `csv` crate reads leniently: a
+/// quoted field never closed (it would swallow the rest of the file as one cell) or text
+/// after a closing quote (`"a"b`). Lines count from 1, the header included.
+pub fn quoting_error(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let (mut line, mut opened_at) = (1usize, 0usize);
+    let (mut field_start, mut quoted, mut closed) = (true, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        i += 1;
+        if byte == b'\n' {
+            line += 1;
+        }
+        if quoted {
+            if byte == b'"' {
+                if bytes.get(i) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    (quoted, closed) = (false, true);
+                }
+            }
+            continue;
+        }
+        match byte {
+            b',' | b'\n' | b'\r' => (field_start, closed) = (true, false),
+            _ if closed => return Some(format!("text follows a closing quote at line {line}")),
+            b'"' if field_start => (quoted, opened_at, field_start) = (true, line, false),
+            _ => field_start = false,
+        }
+    }
+    quoted.then(|| format!("the quoted field opened at line {opened_at} is never closed"))
+}
+
 /// Reads an integer cell; `1913.0` is the integer 1913, as JSON Schema counts it.
 fn integer_cell(text: &str) -> Option<i64> {
     if let Ok(number) = text.parse::<i64>() {
@@ -242,6 +276,11 @@ pub fn lead_from_row(row: i64, header: &[&str], cells: &[&str]) -> Result<Create
     for (name, cell) in header.iter().zip(cells) {
         let text = unguarded(cell.trim());
         if text.is_empty() {
+            continue;
+        }
+        // PostgreSQL text cannot hold U+0000: refuse the row here, not the batch in the database.
+        if text.contains('\0') {
+            errors.push(error(Some(name), "must not contain the NUL character (\\u0000)".to_owned()));
             continue;
         }
         if let Some(platform) = name.strip_prefix(SOCIAL_PREFIX) {
@@ -396,6 +435,17 @@ mod tests {
     }
 
     #[test]
+    fn quoting_must_be_closed_and_clean() {
+        assert_eq!(quoting_error("name,notes\nAda,\"a, \"\"b\"\"\nc\"\r\nGrace,x\"y\n"), None);
+        assert_eq!(quoting_error("name\n\"\"\n"), None);
+        assert_eq!(
+            quoting_error("name,notes\nAda,ok\nGrace,\"open\nHopper,x\n").as_deref(),
+            Some("the quoted field opened at line 3 is never closed")
+        );
+        assert_eq!(quoting_error("name\n\"Ada\"x\n").as_deref(), Some("text follows a closing quote at line 2"));
+    }
+
+    #[test]
     fn rows_become_create_requests() {
         let header = ["name", "email", "tags", "value", "stage", "socialLinks.linkedin", "notes"];
         let lead = lead_from_row(
@@ -430,6 +480,9 @@ mod tests {
         assert_eq!(blank, [ImportRowError { row: 7, field: Some("name".into()), message: "is required".into() }]);
         let short = lead_from_row(6, &header, &["Ada"]).unwrap_err();
         assert_eq!(short[0].field, None);
+        let nul = lead_from_row(8, &header, &["Ada\0", "", "", ""]).unwrap_err();
+        assert_eq!(nul[0].field.as_deref(), Some("name"));
+        assert!(nul[0].message.contains("NUL"), "{}", nul[0].message);
     }
 
     #[test]

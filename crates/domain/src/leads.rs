@@ -251,8 +251,8 @@ pub struct CreateLeadRequest {
     #[validate(length(max = 200))]
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub job_title: Option<String>,
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$"))]
     pub website: Option<String>,
     /// Defaults to `prospect`.
     pub stage: Option<LeadStage>,
@@ -276,6 +276,8 @@ pub struct CreateLeadRequest {
     #[validate(length(max = 50))]
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub tags: Option<Vec<String>>,
+    /// Platform → profile: an http(s) URL or a handle (`@acme`).
+    #[validate(custom(function = "crate::validation::social_links"))]
     pub social_links: Option<BTreeMap<String, String>>,
     #[validate(length(max = 200))]
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
@@ -323,8 +325,11 @@ pub struct UpdateLeadRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
     pub job_title: Option<Option<String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$")
+    )]
     pub website: Option<Option<String>>,
     pub stage: Option<LeadStage>,
     pub score: Option<LeadScore>,
@@ -349,6 +354,8 @@ pub struct UpdateLeadRequest {
     #[validate(length(max = 50))]
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub tags: Option<Vec<String>>,
+    /// Platform → profile: an http(s) URL or a handle (`@acme`).
+    #[validate(custom(function = "crate::validation::social_links"))]
     pub social_links: Option<BTreeMap<String, String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 200))]

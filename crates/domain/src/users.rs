@@ -130,8 +130,11 @@ pub struct UpdateProfileRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 100))]
     pub last_name: Option<Option<String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$")
+    )]
     pub profile_image_url: Option<Option<String>>,
 }
 

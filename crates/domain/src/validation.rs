@@ -120,6 +120,39 @@ pub fn not_blank(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// URL fields (a website, a logo) are shown as links and images: only absolute `http://`
+/// or `https://` URLs, so a `javascript:` or `data:` URL never reaches an `href`. Control
+/// characters and spaces are refused too (browsers drop them, `java\tscript:` runs).
+pub fn http_url(value: &str) -> Result<(), ValidationError> {
+    use validator::ValidateUrl;
+    let refused = || ValidationError::new("url").with_message("must be an absolute http:// or https:// URL".into());
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")).ok_or_else(refused)?;
+    if rest.is_empty() || rest.starts_with('/') || value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(refused());
+    }
+    if value.validate_url() {
+        Ok(())
+    } else {
+        Err(refused())
+    }
+}
+
+/// A social profile is an http(s) URL or a handle (`@acme`); anything with another scheme
+/// (`javascript:`, `data:`) is refused, as are control characters.
+pub fn social_links(links: &std::collections::BTreeMap<String, String>) -> Result<(), ValidationError> {
+    for (platform, link) in links {
+        let is_url = link.contains(':');
+        let ok = if is_url { http_url(link).is_ok() } else { !link.chars().any(char::is_control) };
+        if !ok || platform.chars().any(char::is_control) {
+            let mut error = ValidationError::new("url")
+                .with_message(format!("{platform}: must be an http:// or https:// URL or a handle").into());
+            error.add_param("platform".into(), platform);
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +203,35 @@ mod tests {
         }
         let errors = field_errors(&Renamed { campaign_type: " ".into() }.validate().unwrap_err());
         assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("type", "blank"));
+    }
+
+    #[test]
+    fn only_http_urls_are_urls() {
+        for good in ["https://acme.example", "http://acme.example/a?b=c#d", "https://xn--bcher-kva.example:8443/"] {
+            assert!(http_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "ftp://acme.example",
+            "//acme.example",
+            "acme.example",
+            "https://",
+            "https:///acme",
+            " https://acme.example",
+            "https://acme.example/\tx",
+            "https://ac me.example",
+        ] {
+            let error = http_url(bad).unwrap_err();
+            assert_eq!(error.code, "url", "{bad}");
+        }
+        let links = |pairs: &[(&str, &str)]| {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<std::collections::BTreeMap<_, _>>()
+        };
+        assert!(social_links(&links(&[("x", "@acme"), ("linkedin", "https://linkedin.com/in/acme")])).is_ok());
+        assert!(social_links(&links(&[("x", "javascript:alert(1)")])).is_err());
+        assert!(social_links(&links(&[("x", "java\tscript:alert(1)")])).is_err());
     }
 
     #[test]

@@ -231,12 +231,12 @@ pub async fn list_all(
     Ok(sorted(rows, filter).select(ClientRow::as_select()).load(conn).await?)
 }
 
-/// Which of these client ids exist.
-pub async fn existing_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Result<Vec<Uuid>, StorageError> {
+/// Which of these client ids exist within `rows` (the caller's client scope).
+pub async fn visible_ids(conn: &mut AsyncPgConnection, rows: Rows, ids: &[Uuid]) -> Result<Vec<Uuid>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(clients::table.filter(clients::id.eq_any(ids)).select(clients::id).load(conn).await?)
+    Ok(scoped(rows).filter(clients::id.eq_any(ids.to_vec())).select(clients::id).load(conn).await?)
 }
 
 /// The client when the caller may see it.

@@ -22,13 +22,21 @@ pub struct ValidJson<T>(pub T);
 #[derive(Debug)]
 pub struct ValidQuery<T>(pub T);
 
+/// `application/json` (or `+json`) in UTF-8: a `charset` other than `utf-8` would be
+/// read wrongly as UTF-8, so it is refused as another media type.
 fn is_json(req: &HttpRequest) -> bool {
     match req.mime_type() {
         Ok(Some(mime)) => {
-            mime.essence_str() == "application/json" || mime.suffix().is_some_and(|s| s.as_str() == "json")
+            let json = mime.essence_str() == "application/json" || mime.suffix().is_some_and(|s| s.as_str() == "json");
+            json && utf8_charset(&mime)
         }
         _ => false,
     }
+}
+
+/// No `charset` parameter, or `utf-8` in any case.
+fn utf8_charset(mime: &actix_web::mime::Mime) -> bool {
+    mime.get_param(actix_web::mime::CHARSET).is_none_or(|charset| charset.as_str().eq_ignore_ascii_case("utf-8"))
 }
 
 /// serde's message without its " at line 1 column 7" suffix.
@@ -83,7 +91,7 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, AppE
     let normalised = integral_numbers(body);
     let body = normalised.as_deref().unwrap_or(body);
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let value: T = serde_path_to_error::deserialize(&mut *deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if inner.is_data() {
@@ -96,6 +104,10 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, AppE
             AppError::new(ErrorCode::MalformedRequest, format!("The body is not valid JSON: {inner}"))
         }
     })?;
+    // One JSON value and nothing after it but whitespace: `{"name":"x"} trailing` is not JSON.
+    deserializer
+        .end()
+        .map_err(|error| AppError::new(ErrorCode::MalformedRequest, format!("The body is not valid JSON: {error}")))?;
     if let Some(field) = nul_character_field(body) {
         return Err(nul_character_error(field));
     }
@@ -278,14 +290,14 @@ impl FromRequest for CsvBody {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let csv = matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "text/csv");
+        let csv = matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "text/csv" && utf8_charset(&mime));
         let declared_length = declared_length(req);
         let payload = payload.take();
         Box::pin(async move {
             if !csv {
                 return Err(AppError::new(
                     ErrorCode::UnsupportedMediaType,
-                    "Send the file as CSV with Content-Type: text/csv",
+                    "Send the file as UTF-8 CSV with Content-Type: text/csv",
                 ));
             }
             let body = read_body(payload, declared_length, domain::lead_imports::MAX_IMPORT_BYTES).await?;
@@ -306,7 +318,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             if !json {
                 return Err(AppError::new(
                     ErrorCode::UnsupportedMediaType,
-                    "Send the body as JSON with Content-Type: application/json",
+                    "Send the body as UTF-8 JSON with Content-Type: application/json",
                 ));
             }
             let body = read_body(payload, declared_length, MAX_JSON_BYTES).await?;
@@ -345,6 +357,19 @@ mod tests {
             parse_json::<CreateUserRequest>(br#"{"username":"ada","password":"longenough","role":5}"#).unwrap_err();
         assert_eq!(error.code, ErrorCode::ValidationError);
         assert_eq!(fields(&error), [("role".to_owned(), "type".to_owned())]);
+    }
+
+    #[test]
+    fn trailing_characters_are_malformed() {
+        let body = br#"{"username":"ada","password":"longenough"}"#;
+        assert!(parse_json::<CreateUserRequest>(body).is_ok());
+        let spaced = br#" {"username":"ada","password":"longenough"} 
+ "#;
+        assert!(parse_json::<CreateUserRequest>(spaced).is_ok());
+        for tail in [&b" trailing"[..], b"{}", b"1", b"]"] {
+            let error = parse_json::<CreateUserRequest>(&[&body[..], tail].concat()).unwrap_err();
+            assert_eq!(error.code, ErrorCode::MalformedRequest, "{}", String::from_utf8_lossy(tail));
+        }
     }
 
     #[test]

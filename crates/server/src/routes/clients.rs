@@ -156,10 +156,14 @@ pub(crate) fn reassign(visibility: &Visibility, requested: Option<Option<i32>>) 
 pub(crate) fn reference_error(error: storage::StorageError) -> AppError {
     match error.foreign_key_violation() {
         Some(name) if name.contains("assigned_to_id") => AppError::field("assignedToId", "exists", "No such user"),
-        Some(name) if name.contains("client_id") => AppError::field("clientId", "exists", "No such client"),
+        Some(name) if name.contains("client_id") => no_such_client(),
         Some(_) => AppError::new(domain::ErrorCode::Conflict, "The record is still referenced by other records"),
         None => error.into(),
     }
+}
+
+pub(crate) fn no_such_client() -> AppError {
+    AppError::field("clientId", "exists", "No such client")
 }
 
 /// Social profile links as stored (a JSON object of platform → URL).

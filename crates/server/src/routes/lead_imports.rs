@@ -3,34 +3,28 @@
 //! (media type, size, UTF-8, CSV syntax, header) before the answer; its rows are then
 //! validated and imported by a background task in batches, and the client polls the job.
 
+mod job;
+
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Change};
 use crate::http::input::{CsvBody, ValidQuery};
-use crate::routes::clients::{assignee, Crm, LeadsRead, LeadsWrite};
-use crate::routes::leads::{duplicate, new_lead, write_error};
+use crate::routes::clients::{Crm, LeadsRead, LeadsWrite};
+use crate::routes::leads::client_rows;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
-use domain::clients::Visibility;
 use domain::lead_imports::{
-    check_header, lead_cells, lead_from_row, lead_header, social_platforms, HeaderError, ImportMode, ImportParams,
-    ImportRowError, ImportStatus, LeadImport, MAX_REPORTED_ERRORS,
+    check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
 };
-use domain::leads::{normalize_email, normalize_phone, Lead, LeadFilter, LeadSource};
+use domain::leads::{Lead, LeadFilter};
 use domain::{ErrorCode, FieldError, Problem, Role};
+use job::{spawn_import, ImportRun};
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
-use storage::lead_imports::{ImportProgress, NewLeadImport};
-use storage::leads::NewLead;
-use storage::AsyncPgConnection;
+use storage::lead_imports::NewLeadImport;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-
-/// Rows validated and inserted together; progress is saved after each batch.
-const BATCH_ROWS: usize = 200;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export_leads).service(import_leads).service(get_import);
@@ -103,6 +97,10 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
         let line = error.position().map(|p| format!(" at line {}", p.line())).unwrap_or_default();
         AppError::new(ErrorCode::MalformedRequest, format!("The file is not valid CSV{line}: {error}"))
     };
+    // The csv crate reads a broken quote leniently (the rest of the file becomes one cell).
+    if let Some(problem) = quoting_error(text) {
+        return Err(AppError::new(ErrorCode::MalformedRequest, format!("The file is not valid CSV: {problem}")));
+    }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().map_err(malformed)?.iter().map(|name| name.trim().to_owned()).collect();
     if header.iter().all(String::is_empty) {
@@ -129,7 +127,8 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
 /// is validated as `POST /api/leads` validates, duplicates included (against existing
 /// leads and earlier rows of the file; email in any case, phone by digits). `source`
 /// defaults to `import`; sales agents' leads are assigned to them. The rows are imported
-/// in the background: poll the job at `Location`. `all-or-nothing` imports nothing when
+/// in the background, a few jobs at a time (the others wait `queued`): poll the job at
+/// `Location`. `all-or-nothing` imports nothing when
 /// any row is invalid (the job fails listing the row errors); `skip-invalid` imports the
 /// valid rows and reports the others.
 #[utoipa::path(
@@ -139,11 +138,11 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     responses(
         (status = 202, description = "Accepted; the job runs in the background", body = LeadImport,
          headers(("Location" = String, description = "The job's URL"))),
-        (status = 400, description = "Not UTF-8, not valid CSV, unknown or missing columns, no data rows, or an invalid mode", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Not UTF-8, not valid CSV (e.g. a quote never closed; `detail` names the line), unknown or missing columns, no data rows, or an invalid mode", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than 10 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as text/csv", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as text/csv, or in a charset other than UTF-8", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
 )]
@@ -181,7 +180,8 @@ async fn import_leads(
         })
         .await?;
     drop(conn);
-    let run = ImportRun { id: job.id, mode, actor, visibility: access.visibility, audit, header, rows };
+    let clients = client_rows(&access.principal);
+    let run = ImportRun { id: job.id, mode, actor, visibility: access.visibility, clients, audit, header, rows };
     spawn_import(state.into_inner(), run);
     Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/leads/imports/{}", job.id))).json(job))
 }
@@ -207,336 +207,9 @@ async fn get_import(
 ) -> AppResult<HttpResponse> {
     let principal = access.principal;
     let mut conn = state.conn().await?;
-    let job = storage::lead_imports::find(&mut conn, *import_id)
+    let job = job::current(&state.into_inner(), &mut conn, *import_id)
         .await?
         .filter(|job| job.created_by == Some(principal.id()) || principal.access.role == Role::Admin)
         .ok_or_else(|| AppError::not_found(format!("Import {import_id}")))?;
-    Ok(HttpResponse::Ok().json(LeadImport::from(job)))
-}
-
-/// Everything the background task needs; it outlives the request.
-struct ImportRun {
-    id: Uuid,
-    mode: ImportMode,
-    actor: i32,
-    visibility: Visibility,
-    audit: AuditContext,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-/// Runs the import; a failure (or a panic) ends the job as `failed` rather than leaving
-/// it `running` for ever.
-fn spawn_import(state: Arc<AppState>, run: ImportRun) {
-    tokio::spawn(async move {
-        let id = run.id;
-        let outcome = tokio::spawn(process(state.clone(), run)).await;
-        // Whatever the outcome, committed rows change the lead list totals.
-        state.lead_totals.clear();
-        let reason = match outcome {
-            Ok(Ok(())) => return,
-            Ok(Err(error)) => error.to_string(),
-            Err(panic) => format!("the import task stopped: {panic}"),
-        };
-        tracing::error!(import = %id, %reason, "lead import failed");
-        if let Err(error) = mark_failed(&state, id).await {
-            tracing::error!(import = %id, %error, "could not mark the lead import failed");
-        }
-    });
-}
-
-/// Ends a job stopped by a server error as `failed`, keeping the counts it had saved
-/// (skip-invalid batches committed before the error stay imported).
-async fn mark_failed(state: &AppState, id: Uuid) -> AppResult<()> {
-    let mut conn = state.conn().await?;
-    let Some(job) = storage::lead_imports::find(&mut conn, id).await?.map(LeadImport::from) else {
-        return Ok(());
-    };
-    let mut errors = job.errors;
-    errors.push(ImportRowError {
-        row: job.processed_rows + 1,
-        field: None,
-        message: "The import stopped on a server error here; importedRows says how many rows were kept. \
-                  Import the remaining rows again."
-            .to_owned(),
-    });
-    let progress = ImportProgress {
-        status: ImportStatus::Failed.as_str().to_owned(),
-        processed_rows: job.processed_rows,
-        imported_rows: job.imported_rows,
-        skipped_rows: job.skipped_rows,
-        error_count: job.error_count + 1,
-        errors: serde_json::to_value(&errors).map_err(AppError::internal)?,
-        finished_at: Some(Utc::now()),
-    };
-    storage::lead_imports::set_progress(&mut conn, id, &progress).await?;
-    Ok(())
-}
-
-/// The counts and errors so far.
-#[derive(Default)]
-struct Tally {
-    processed: i64,
-    imported: i64,
-    skipped: i64,
-    error_count: i64,
-    errors: Vec<ImportRowError>,
-}
-
-impl Tally {
-    fn add_errors(&mut self, errors: Vec<ImportRowError>) {
-        self.error_count += errors.len() as i64;
-        let room = MAX_REPORTED_ERRORS.saturating_sub(self.errors.len());
-        self.errors.extend(errors.into_iter().take(room));
-    }
-
-    fn progress(&self, status: ImportStatus) -> ImportProgress {
-        ImportProgress {
-            status: status.as_str().to_owned(),
-            processed_rows: self.processed,
-            imported_rows: self.imported,
-            skipped_rows: self.skipped,
-            error_count: self.error_count,
-            errors: serde_json::to_value(&self.errors).unwrap_or_else(|_| json!([])),
-            finished_at: status.is_finished().then(Utc::now),
-        }
-    }
-}
-
-/// Keys of the rows accepted so far, for in-file duplicates: key → 1-based row.
-#[derive(Default)]
-struct Seen {
-    emails: HashMap<String, i64>,
-    phones: HashMap<String, i64>,
-}
-
-/// A row that parsed and passed the scope rule, waiting for the checks against the database.
-struct Candidate {
-    row: i64,
-    lead: NewLead,
-    email: Option<String>,
-    phone: Option<String>,
-}
-
-/// Validates one batch: returns the leads to insert and the row errors, in row order.
-async fn check_batch(
-    conn: &mut AsyncPgConnection,
-    run: &ImportRun,
-    first_row: i64,
-    batch: &[Vec<String>],
-    seen: &mut Seen,
-) -> AppResult<(Vec<NewLead>, Vec<ImportRowError>)> {
-    let header: Vec<&str> = run.header.iter().map(String::as_str).collect();
-    let mut errors = Vec::new();
-    let mut candidates = Vec::new();
-    for (offset, cells) in batch.iter().enumerate() {
-        let row = first_row + offset as i64;
-        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let body = match lead_from_row(row, &header, &cells) {
-            Ok(body) => body,
-            Err(row_errors) => {
-                errors.extend(row_errors);
-                continue;
-            }
-        };
-        let assigned = match assignee(&run.visibility, body.assigned_to_id) {
-            Ok(assigned) => assigned,
-            Err(refusal) => {
-                errors.push(ImportRowError { row, field: Some("assignedToId".to_owned()), message: refusal.detail });
-                continue;
-            }
-        };
-        let lead = new_lead(body, assigned, run.actor, LeadSource::Import)?;
-        let email = lead.email.as_deref().map(normalize_email);
-        let phone = lead.phone.as_deref().and_then(normalize_phone);
-        candidates.push(Candidate { row, lead, email, phone });
-    }
-
-    let emails: Vec<String> = candidates.iter().filter_map(|c| c.email.clone()).collect();
-    let phones: Vec<String> = candidates.iter().filter_map(|c| c.phone.clone()).collect();
-    let users: Vec<i32> = candidates.iter().filter_map(|c| c.lead.assigned_to_id).collect();
-    let clients: Vec<Uuid> = candidates.iter().filter_map(|c| c.lead.client_id).collect();
-    let stored_emails: HashMap<String, Uuid> = storage::leads::ids_by_email(conn, &emails).await?.into_iter().collect();
-    let stored_phones: HashMap<String, Uuid> = storage::leads::ids_by_phone(conn, &phones).await?.into_iter().collect();
-    let known_users: HashSet<i32> = storage::users::existing_ids(conn, &users).await?.into_iter().collect();
-    let known_clients: HashSet<Uuid> = storage::clients::existing_ids(conn, &clients).await?.into_iter().collect();
-
-    let mut valid = Vec::new();
-    for candidate in candidates {
-        let row = candidate.row;
-        let error = |field: &str, message: String| ImportRowError { row, field: Some(field.to_owned()), message };
-        let mut row_errors = Vec::new();
-        for (field, key, stored, earlier) in [
-            ("email", &candidate.email, &stored_emails, &seen.emails),
-            ("phone", &candidate.phone, &stored_phones, &seen.phones),
-        ] {
-            let Some(key) = key else { continue };
-            if let Some(existing) = stored.get(key) {
-                row_errors.push(error(field, duplicate(field, existing).detail));
-            } else if let Some(earlier) = earlier.get(key) {
-                row_errors.push(error(field, format!("Row {earlier} of this file has the same {field}")));
-            }
-        }
-        if candidate.lead.assigned_to_id.is_some_and(|user| !known_users.contains(&user)) {
-            row_errors.push(error("assignedToId", "No such user".to_owned()));
-        }
-        if candidate.lead.client_id.is_some_and(|client| !known_clients.contains(&client)) {
-            row_errors.push(error("clientId", "No such client".to_owned()));
-        }
-        if row_errors.is_empty() {
-            if let Some(email) = candidate.email {
-                seen.emails.insert(email, row);
-            }
-            if let Some(phone) = candidate.phone {
-                seen.phones.insert(phone, row);
-            }
-            valid.push(candidate.lead);
-        } else {
-            errors.extend(row_errors);
-        }
-    }
-    errors.sort_by_key(|e| e.row);
-    Ok((valid, errors))
-}
-
-/// Inserts a batch's leads with one audit row naming them.
-async fn insert_batch(
-    conn: &mut AsyncPgConnection,
-    run: &ImportRun,
-    first_row: i64,
-    leads: &[NewLead],
-) -> AppResult<()> {
-    let ids = storage::leads::insert_many(conn, leads).await.map_err(write_error)?;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    run.audit
-        .record(
-            conn,
-            Change {
-                actor: Some(run.actor),
-                activity_type: "lead.import",
-                description: format!("Imported {} leads from rows starting at {first_row}", ids.len()),
-                entity_type: "lead_import",
-                entity_id: run.id.to_string(),
-                before: None,
-                after: Some(json!({"leadIds": ids})),
-            },
-        )
-        .await
-}
-
-async fn record_finish(
-    conn: &mut AsyncPgConnection,
-    run: &ImportRun,
-    status: ImportStatus,
-    tally: &Tally,
-) -> AppResult<()> {
-    let progress = tally.progress(status);
-    storage::lead_imports::set_progress(conn, run.id, &progress).await?;
-    run.audit
-        .record(
-            conn,
-            Change {
-                actor: Some(run.actor),
-                activity_type: "lead.import.finish",
-                description: format!(
-                    "Lead import {}: {} imported, {} skipped, {} errors",
-                    status.as_str(),
-                    tally.imported,
-                    tally.skipped,
-                    tally.error_count
-                ),
-                entity_type: "lead_import",
-                entity_id: run.id.to_string(),
-                before: None,
-                after: Some(json!({"status": status.as_str(), "importedRows": tally.imported, "skippedRows": tally.skipped, "errorCount": tally.error_count})),
-            },
-        )
-        .await
-}
-
-async fn process(state: Arc<AppState>, run: ImportRun) -> AppResult<()> {
-    let mut conn = state.conn().await?;
-    let mut tally = Tally::default();
-    storage::lead_imports::set_progress(&mut conn, run.id, &tally.progress(ImportStatus::Running)).await?;
-    match run.mode {
-        ImportMode::SkipInvalid => skip_invalid(&mut conn, &run, &mut tally).await?,
-        ImportMode::AllOrNothing => all_or_nothing(&state, &mut conn, &run, &mut tally).await?,
-    }
-    Ok(())
-}
-
-/// One transaction per batch: its valid rows, its audit row and the progress commit together.
-async fn skip_invalid(conn: &mut AsyncPgConnection, run: &ImportRun, tally: &mut Tally) -> AppResult<()> {
-    let mut seen = Seen::default();
-    for (index, batch) in run.rows.chunks(BATCH_ROWS).enumerate() {
-        let first_row = (index * BATCH_ROWS) as i64 + 1;
-        conn.transaction::<_, AppError, _>(async |conn| {
-            let (valid, errors) = check_batch(conn, run, first_row, batch, &mut seen).await?;
-            insert_batch(conn, run, first_row, &valid).await?;
-            let rejected_rows: HashSet<i64> = errors.iter().map(|e| e.row).collect();
-            tally.processed += batch.len() as i64;
-            tally.imported += valid.len() as i64;
-            tally.skipped += rejected_rows.len() as i64;
-            tally.add_errors(errors);
-            let status = if tally.processed == run.rows.len() as i64 { None } else { Some(ImportStatus::Running) };
-            match status {
-                Some(status) => {
-                    storage::lead_imports::set_progress(conn, run.id, &tally.progress(status)).await?;
-                }
-                None => record_finish(conn, run, ImportStatus::Completed, tally).await?,
-            }
-            Ok(())
-        })
-        .await?;
-    }
-    Ok(())
-}
-
-/// One transaction for the whole file, rolled back if any row is invalid. Progress is
-/// saved on a second connection so polling clients see it move meanwhile.
-async fn all_or_nothing(
-    state: &AppState,
-    conn: &mut AsyncPgConnection,
-    run: &ImportRun,
-    tally: &mut Tally,
-) -> AppResult<()> {
-    let mut seen = Seen::default();
-    let mut rejected_rows: HashSet<i64> = HashSet::new();
-    let mut staged = 0i64;
-    let outcome = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            for (index, batch) in run.rows.chunks(BATCH_ROWS).enumerate() {
-                let first_row = (index * BATCH_ROWS) as i64 + 1;
-                let (valid, errors) = check_batch(conn, run, first_row, batch, &mut seen).await?;
-                rejected_rows.extend(errors.iter().map(|e| e.row));
-                tally.add_errors(errors);
-                // Once a row is invalid nothing will be kept: only check the rest.
-                if tally.error_count == 0 {
-                    insert_batch(conn, run, first_row, &valid).await?;
-                    staged += valid.len() as i64;
-                }
-                tally.processed += batch.len() as i64;
-                tally.skipped = rejected_rows.len() as i64;
-                let mut progress_conn = state.conn().await?;
-                storage::lead_imports::set_progress(&mut progress_conn, run.id, &tally.progress(ImportStatus::Running))
-                    .await?;
-            }
-            if tally.error_count > 0 {
-                return Err(AppError::new(ErrorCode::ValidationError, "Some rows are invalid"));
-            }
-            tally.imported = staged;
-            record_finish(conn, run, ImportStatus::Completed, tally).await
-        })
-        .await;
-    match outcome {
-        Ok(()) => Ok(()),
-        Err(_) if tally.error_count > 0 => {
-            tally.imported = 0;
-            tally.skipped = tally.processed;
-            record_finish(conn, run, ImportStatus::Failed, tally).await
-        }
-        Err(error) => Err(error),
-    }
+    Ok(HttpResponse::Ok().json(job))
 }

@@ -2,11 +2,14 @@
 //! `canManageLeads` narrowed by its scope: sales agents see and create only leads
 //! assigned to them. Records outside the caller's scope answer 404.
 
+use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
-use crate::routes::clients::{assignee, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite};
+use crate::routes::clients::{
+    assignee, caller, no_such_client, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite,
+};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -51,6 +54,21 @@ async fn ensure_unique(
     match storage::leads::find_duplicate(conn, email, digits.as_deref(), except).await? {
         Some((existing, field)) => Err(duplicate(field, existing)),
         None => Ok(()),
+    }
+}
+
+/// The clients the caller may see, by the rule `GET /api/clients/{id}` applies; `None`
+/// when they may see none.
+pub(crate) fn client_rows(principal: &Principal) -> Option<Rows> {
+    client_visibility(&caller(principal)).map(|visibility| visibility.rows)
+}
+
+/// A referenced client outside the caller's scope is answered exactly as a client that
+/// does not exist (400 on `clientId`), so the reference neither leaks nor links.
+async fn ensure_visible_client(conn: &mut AsyncPgConnection, rows: Option<Rows>, id: Uuid) -> AppResult<()> {
+    match rows {
+        Some(rows) if storage::clients::find(conn, rows, id).await?.is_some() => Ok(()),
+        _ => Err(no_such_client()),
     }
 }
 
@@ -140,9 +158,13 @@ async fn create_lead(
     let actor = principal.id();
     let assigned_to_id = assignee(&visibility, body.assigned_to_id)?;
     let new_lead = new_lead(body, assigned_to_id, actor, LeadSource::Website)?;
+    let clients = client_rows(&principal);
     let mut conn = state.conn().await?;
     let lead = conn
         .transaction::<_, AppError, _>(async |conn| {
+            if let Some(client) = new_lead.client_id {
+                ensure_visible_client(conn, clients, client).await?;
+            }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
             let lead = Lead::from(storage::leads::insert(conn, &new_lead).await.map_err(write_error)?);
             audit
@@ -286,12 +308,17 @@ async fn update_lead(
     };
     let id = *id;
     let actor = principal.id();
+    let clients = client_rows(&principal);
     let mut conn = state.conn().await?;
     let lead = conn
         .transaction::<_, AppError, _>(async |conn| {
             let current = storage::leads::find_for_update(conn, visibility.rows, id)
                 .await?
                 .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
+            // Re-sending the lead's own client is no new reference.
+            if let Some(Some(client)) = changes.client_id.filter(|client| *client != current.client_id) {
+                ensure_visible_client(conn, clients, client).await?;
+            }
             let email = changes.email.clone().flatten();
             let phone = changes.phone.clone().flatten();
             ensure_unique(conn, email.as_deref(), phone.as_deref(), Some(id)).await?;
