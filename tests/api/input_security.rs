@@ -72,6 +72,9 @@ async fn url_fields_take_only_http_and_https() {
         created(&app, &admin, "/api/clients", json!({"name": "Acme", "website": "https://acme.example"})).await;
     let lead = created(&app, &admin, "/api/leads", json!({"name": "Ada", "website": "http://ada.example/x?y=1"})).await;
     let (_, user) = app.user_with_role(&admin, "url_user", "staff").await;
+    let meeting = json!({"title": "Call", "start": "2026-12-01T10:00:00Z", "end": "2026-12-01T11:00:00Z",
+                         "meetLink": "https://meet.example/abc"});
+    let event = created(&app, &admin, "/api/calendar/events", meeting).await;
 
     let bad =
         ["javascript:alert(1)", "JavaScript:alert(document.cookie)", "data:text/html,<b>x</b>", "ftp://a.example"];
@@ -95,6 +98,19 @@ async fn url_fields_take_only_http_and_https() {
                     .await,
             ),
             ("profileImageUrl", app.patch("/api/user/profile", Some(&user), &json!({"profileImageUrl": url})).await),
+            (
+                "meetLink",
+                app.post(
+                    "/api/calendar/events",
+                    Some(&admin),
+                    &json!({"title": "X", "start": "2026-12-01T10:00:00Z", "end": "2026-12-01T11:00:00Z", "meetLink": url}),
+                )
+                .await,
+            ),
+            (
+                "meetLink",
+                app.patch(&format!("/api/calendar/events/{}", id(&event)), Some(&admin), &json!({"meetLink": url})).await,
+            ),
         ];
         for (field, response) in attempts {
             assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{field} = {url}");

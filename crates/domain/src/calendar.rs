@@ -169,8 +169,8 @@ pub struct CreateCalendarEventRequest {
     #[validate(length(max = 10), nested)]
     #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub reminders: Option<Vec<Reminder>>,
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$"))]
     pub meet_link: Option<String>,
     /// Defaults to whether a `recurrenceRule` is given.
     pub is_recurring: Option<bool>,
@@ -212,8 +212,11 @@ pub struct UpdateCalendarEventRequest {
     #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub reminders: Option<Vec<Reminder>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[validate(url, length(max = 2048))]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = "uri", max_length = 2048))]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$")
+    )]
     pub meet_link: Option<Option<String>>,
     pub is_recurring: Option<bool>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
