@@ -36,6 +36,7 @@ pub fn ProfilePage() -> impl IntoView {
             first_name: Some(non_empty(first_name.get_untracked())),
             last_name: Some(non_empty(last_name.get_untracked())),
             profile_image_url: None,
+            current_password: None,
         };
         spawn_local(async move {
             match api::patch::<_, CurrentUser>("/api/user/profile", &body).await {
