@@ -1,5 +1,6 @@
 //! API tests: the real server over HTTP, each test with its own fresh PostgreSQL database.
 
+mod account;
 mod api_keys;
 mod auth;
 mod calendar;
@@ -10,9 +11,11 @@ mod errors;
 mod health;
 mod lead_imports;
 mod leads;
+mod mail;
 mod openapi;
 mod rate_limit;
 mod rbac;
+mod signup;
 mod spa;
 mod task_spaces;
 mod task_templates;
