@@ -23,6 +23,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::LoginPage />
                 <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage />
                 <Route path=path!("/reset-password") view=pages::ResetPasswordPage />
+                <Route path=path!("/confirm-signup") view=pages::ConfirmSignupPage />
+                <Route path=path!("/confirm-email") view=pages::ConfirmEmailPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=Home />
                     <Route path=path!("/users") view=pages::UsersPage />

@@ -281,3 +281,29 @@ async fn creating_and_revoking_keys_is_audited_without_the_secret() {
     }
     assert_eq!(rows[1].3.as_deref(), Some(revoke_request.as_str()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_cannot_mint_keys_that_would_outlive_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let created = create_key(&app, &admin, &json!({ "name": "ci" })).await;
+    let key = key_of(&created);
+
+    let response = app
+        .request(Method::POST, "/api/api-keys", None)
+        .header("x-api-key", &key)
+        .json(&json!({ "name": "child" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(problem(response).await["code"], "API_KEY_NOT_ALLOWED");
+    assert_eq!(list_keys(&app, &admin).await.len(), 1, "no key was created");
+    // Reading and revoking keys stay open to a key (revoking only takes access away).
+    assert_eq!(with_key(&app, Method::GET, "/api/api-keys", &key).await.status(), StatusCode::OK);
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(
+        with_key(&app, Method::DELETE, &format!("/api/api-keys/{id}"), &key).await.status(),
+        StatusCode::NO_CONTENT
+    );
+}

@@ -1,5 +1,6 @@
 //! API tests: the real server over HTTP, each test with its own fresh PostgreSQL database.
 
+mod account;
 mod api_keys;
 mod auth;
 mod calendar;
@@ -11,10 +12,12 @@ mod health;
 mod input_security;
 mod lead_imports;
 mod leads;
+mod mail;
 mod openapi;
 mod rate_limit;
 mod rbac;
 mod recurrence_limits;
+mod signup;
 mod spa;
 mod task_spaces;
 mod task_templates;

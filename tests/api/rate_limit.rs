@@ -1,5 +1,6 @@
 //! Rate limits: a strict one on credential routes per client address, a general one on
-//! the API per signed-in user; 429 problems carry `Retry-After`.
+//! the API per signed-in user or verified API key (else per address); 429 problems carry
+//! `Retry-After`.
 
 use api_tests::{problem, token_of, TestApp, ADMIN_PASSWORD};
 use reqwest::{Response, StatusCode};
@@ -55,12 +56,10 @@ async fn sign_in_attempts_are_limited_per_client() {
 async fn api_requests_are_limited_per_user() {
     let app = TestApp::spawn_with(&[("RATE_LIMIT_API_REQUESTS", "5")]).await;
     let admin = app.admin_token().await;
-    let signup = json!({ "username": "other", "email": "other@example.com", "password": "a-long-enough-password" });
-    let response = app.post("/api/register", None, &signup).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let other = token_of(&response.json().await.unwrap());
+    // Creating the other account is the admin's first request.
+    let (_, other) = app.user_with_role(&admin, "other", "staff").await;
 
-    for n in 1..=5 {
+    for n in 2..=5 {
         assert_eq!(app.get("/api/users", Some(&admin)).await.status(), StatusCode::OK, "request {n}");
     }
     let retry_after = assert_rate_limited(app.get("/api/users", Some(&admin)).await).await;
@@ -97,4 +96,55 @@ async fn made_up_tokens_share_the_anonymous_allowance() {
     assert_eq!(response.status(), StatusCode::OK);
     let admin = token_of(&response.json().await.unwrap());
     assert_eq!(app.get("/api/users", Some(&admin)).await.status(), StatusCode::OK);
+}
+
+/// A well-formed key that no one was given, or a real key's prefix with a wrong secret.
+fn forged_key(prefix: &str, n: usize) -> String {
+    format!("mos_{prefix}_not-the-secret-{n}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_keys_cannot_spend_a_real_keys_allowance() {
+    let app = TestApp::spawn_with(&[("RATE_LIMIT_API_REQUESTS", "5")]).await;
+    let admin = app.admin_token().await;
+    let response = app.post("/api/api-keys", Some(&admin), &json!({ "name": "victim" })).await;
+    let created: serde_json::Value = response.json().await.unwrap();
+    let (key, prefix) = (created["key"].as_str().unwrap(), created["keyPrefix"].as_str().unwrap());
+    let with_key = |key: String| app.request(reqwest::Method::GET, "/api/users", None).header("x-api-key", key).send();
+
+    // Wrong secrets naming the real key's prefix count against the sender's address.
+    for n in 1..=5 {
+        let response = with_key(forged_key(prefix, n)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "request {n}");
+    }
+    assert_rate_limited(with_key(forged_key(prefix, 6)).await.unwrap()).await;
+    assert_rate_limited(app.get("/api/user", None).await).await;
+    // The holder of the real key still has the whole allowance.
+    for n in 1..=5 {
+        assert_eq!(with_key(key.to_owned()).await.unwrap().status(), StatusCode::OK, "request {n}");
+    }
+    assert_rate_limited(with_key(key.to_owned()).await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn made_up_keys_share_the_address_allowance() {
+    let app = TestApp::spawn_with(&[("RATE_LIMIT_API_REQUESTS", "5")]).await;
+    // Each guess names a different prefix; none escapes the per-address limit.
+    for n in 1..=5 {
+        let prefix = format!("guess{n:07}");
+        let response = app
+            .request(reqwest::Method::GET, "/api/calendar/feed/guessed-token", None)
+            .header("x-api-key", forged_key(&prefix, n))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS, "request {n}");
+    }
+    let response = app
+        .request(reqwest::Method::GET, "/api/calendar/feed/guessed-token", None)
+        .header("x-api-key", forged_key("guess0000006", 6))
+        .send()
+        .await
+        .unwrap();
+    assert_rate_limited(response).await;
 }

@@ -33,6 +33,7 @@ use Requirement as Req;
 /// What each documented operation requires. A new route must be added here.
 const GUARDS: &[(&str, Requirement)] = &[
     ("POST /api/register", Req::Public),
+    ("POST /api/register/confirm", Req::Public),
     ("POST /api/login", Req::Public),
     ("POST /api/logout", Req::Public),
     ("GET /api/user", Req::Public),
@@ -41,6 +42,7 @@ const GUARDS: &[(&str, Requirement)] = &[
     ("POST /api/auth/reset-password", Req::Public),
     ("PATCH /api/user/profile", Req::Authenticated),
     ("POST /api/user/password", Req::Authenticated),
+    ("POST /api/user/email/confirm", Req::Public),
     ("GET /api/users", Req::Permission(Permission::ManageUsers)),
     ("POST /api/users", Req::Permission(Permission::ManageUsers)),
     ("GET /api/users/{id}", Req::Permission(Permission::ManageUsers)),

@@ -18,7 +18,8 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Public sign-up; creates a `prospective_client` account and signs it in.
+/// Public sign-up. The answer is the same whether or not the username or email is taken;
+/// the account (`prospective_client`) is created when the emailed link is confirmed.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -84,6 +85,16 @@ pub struct ResetPasswordRequest {
     #[validate(length(min = 8, max = 128), custom(function = "validation::password"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128, format = Password))]
     pub password: String,
+}
+
+/// The token of an emailed confirmation link (sign-up or email change).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfirmTokenRequest {
+    #[validate(length(min = 1, max = 256))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]

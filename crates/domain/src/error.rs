@@ -31,6 +31,8 @@ pub enum ErrorCode {
     InternalError,
     /// A `cursor` that is not one this API issued for the list's current sort.
     InvalidCursor,
+    /// The action needs a person signed in (bearer token or session), not an API key.
+    ApiKeyNotAllowed,
 }
 
 impl ErrorCode {
@@ -38,7 +40,9 @@ impl ErrorCode {
         match self {
             ErrorCode::ValidationError | ErrorCode::MalformedRequest | ErrorCode::InvalidToken => 400,
             ErrorCode::AuthenticationError | ErrorCode::InvalidCredentials | ErrorCode::TokenExpired => 401,
-            ErrorCode::AccountDisabled | ErrorCode::CsrfFailed | ErrorCode::Forbidden => 403,
+            ErrorCode::AccountDisabled | ErrorCode::CsrfFailed | ErrorCode::Forbidden | ErrorCode::ApiKeyNotAllowed => {
+                403
+            }
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict | ErrorCode::LastAdmin => 409,
@@ -76,6 +80,7 @@ impl ErrorCode {
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::InternalError => "INTERNAL_ERROR",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
+            ErrorCode::ApiKeyNotAllowed => "API_KEY_NOT_ALLOWED",
         }
     }
 
@@ -104,6 +109,7 @@ impl ErrorCode {
             ErrorCode::ServiceUnavailable => "Service unavailable",
             ErrorCode::InternalError => "Internal server error",
             ErrorCode::InvalidCursor => "Invalid paging cursor",
+            ErrorCode::ApiKeyNotAllowed => "Not allowed with an API key",
         }
     }
 

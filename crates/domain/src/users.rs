@@ -117,10 +117,17 @@ pub struct SetRoleRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateProfileRequest {
+    /// A new address (other than the current one, ignoring case) needs `currentPassword`
+    /// and takes effect only when the link emailed to it is confirmed; it cannot be removed.
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
     #[validate(email, length(max = 254))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Email, max_length = 254))]
     pub email: Option<Option<String>>,
+    /// Required to change `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 128))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128, format = Password))]
+    pub current_password: Option<String>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 100))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 100))]

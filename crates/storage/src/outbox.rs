@@ -14,7 +14,7 @@ pub struct NewEmail {
     pub template: String,
 }
 
-pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail) -> Result<(), StorageError> {
-    diesel::insert_into(email_outbox::table).values(email).execute(conn).await?;
-    Ok(())
+/// Queues an email; returns its id.
+pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail) -> Result<uuid::Uuid, StorageError> {
+    Ok(diesel::insert_into(email_outbox::table).values(email).returning(email_outbox::id).get_result(conn).await?)
 }

@@ -14,15 +14,20 @@ pub async fn replace(
     token_hash: &str,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    diesel::update(tokens::table.filter(tokens::user_id.eq(user_id)).filter(tokens::used_at.is_null()))
-        .set(tokens::used_at.eq(Utc::now()))
-        .execute(conn)
-        .await?;
+    retire_for_user(conn, user_id).await?;
     diesel::insert_into(tokens::table)
         .values((tokens::user_id.eq(user_id), tokens::token_hash.eq(token_hash), tokens::expires_at.eq(expires_at)))
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Marks the user's unused tokens as used (e.g. when the address they went to changes).
+pub async fn retire_for_user(conn: &mut AsyncPgConnection, user_id: i32) -> Result<usize, StorageError> {
+    Ok(diesel::update(tokens::table.filter(tokens::user_id.eq(user_id)).filter(tokens::used_at.is_null()))
+        .set(tokens::used_at.eq(Utc::now()))
+        .execute(conn)
+        .await?)
 }
 
 /// Marks an unused, unexpired token as used and returns its user; `None` when the token

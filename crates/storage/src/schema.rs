@@ -361,3 +361,30 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    email_change_requests (id) {
+        id -> Uuid,
+        user_id -> Int4,
+        new_email -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    pending_registrations (id) {
+        id -> Uuid,
+        username -> Text,
+        email -> Text,
+        password -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}

@@ -114,6 +114,17 @@ pub async fn find_by_login(conn: &mut AsyncPgConnection, login: &str) -> Result<
         .optional()?)
 }
 
+/// Finds an account by username, ignoring case.
+pub async fn find_by_username(conn: &mut AsyncPgConnection, username: &str) -> Result<Option<UserRow>, StorageError> {
+    let username = username.trim().to_lowercase();
+    Ok(users::table
+        .filter(lower(users::username).eq(&username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> Result<Option<UserRow>, StorageError> {
     let email = email.trim().to_lowercase();
     Ok(users::table

@@ -11,7 +11,7 @@ use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
-fn AuthCard(#[prop(into)] title: String, children: Children) -> impl IntoView {
+pub(super) fn AuthCard(#[prop(into)] title: String, children: Children) -> impl IntoView {
     super::set_title(&title);
     view! {
         <main class="auth-page">

@@ -24,6 +24,7 @@ pub fn ProfilePage() -> impl IntoView {
     let email = RwSignal::new(get(|u| u.user.email.clone()));
     let first_name = RwSignal::new(get(|u| u.user.first_name.clone()));
     let last_name = RwSignal::new(get(|u| u.user.last_name.clone()));
+    let email_password = RwSignal::new(String::new());
     let profile_problem = RwSignal::new(None::<Problem>);
     let profile_busy = RwSignal::new(false);
 
@@ -36,12 +37,22 @@ pub fn ProfilePage() -> impl IntoView {
             first_name: Some(non_empty(first_name.get_untracked())),
             last_name: Some(non_empty(last_name.get_untracked())),
             profile_image_url: None,
+            current_password: non_empty(email_password.get_untracked()),
         };
+        let requested = body.email.clone().flatten();
         spawn_local(async move {
             match api::patch::<_, CurrentUser>("/api/user/profile", &body).await {
                 Ok(user) => {
+                    // A new address waits for the link emailed to it (the answer is 202).
+                    let pending = requested
+                        .is_some_and(|e| !user.user.email.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&e)));
                     session.user.set(Some(user));
-                    toasts.success("Your profile has been saved");
+                    email_password.set(String::new());
+                    if pending {
+                        toasts.success("Saved. Open the link we emailed to the new address to confirm it");
+                    } else {
+                        toasts.success("Your profile has been saved");
+                    }
                 }
                 Err(p) => {
                     toasts.problem(&p);
@@ -109,6 +120,15 @@ pub fn ProfilePage() -> impl IntoView {
                 <h2>"Details"</h2>
                 <form class="form" on:submit=save_profile novalidate>
                     <TextField label="Email" name="email" value=email problem=profile_problem input_type="email" autocomplete="email" />
+                    <TextField
+                        label="Current password"
+                        name="currentPassword"
+                        value=email_password
+                        problem=profile_problem
+                        input_type="password"
+                        autocomplete="current-password"
+                        hint="Needed only to change the email address."
+                    />
                     <TextField label="First name" name="firstName" value=first_name problem=profile_problem autocomplete="given-name" />
                     <TextField label="Last name" name="lastName" value=last_name problem=profile_problem autocomplete="family-name" />
                     <button class="button button-primary" type="submit" disabled=move || profile_busy.get()>

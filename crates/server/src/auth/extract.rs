@@ -2,7 +2,7 @@
 //! `Authorized<P>` also requires permission `P` (403 otherwise). Every route takes one.
 
 use crate::auth::api_keys;
-use crate::auth::cookies::{ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER};
+use crate::auth::cookies::{ACCESS_COOKIE, CSRF_HEADER};
 use crate::auth::tokens::{self, TokenError};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -85,7 +85,9 @@ fn principal(user: Arc<UserRow>, method: AuthMethod) -> Result<Principal, AppErr
     Ok(Principal { user, access, method })
 }
 
-async fn from_api_key(req: &HttpRequest, state: &AppState, key: &str) -> Result<Principal, AppError> {
+/// The key's row when the key is genuine, active and unexpired (through the cache, so a
+/// known key costs no query). The rate limiter uses it too, before counting against a key.
+pub async fn verify_api_key(state: &AppState, key: &str) -> Result<Arc<ApiKeyRow>, AppError> {
     let invalid = || AppError::unauthenticated("The API key is invalid");
     let prefix = api_keys::prefix_of(key).ok_or_else(invalid)?;
     let row = load_api_key(state, prefix).await?.ok_or_else(invalid)?;
@@ -95,17 +97,23 @@ async fn from_api_key(req: &HttpRequest, state: &AppState, key: &str) -> Result<
     if row.revoked_at.is_some() {
         return Err(AppError::unauthenticated("The API key has been revoked"));
     }
-    let now = Utc::now();
-    if row.expires_at.is_some_and(|at| at <= now) {
+    if row.expires_at.is_some_and(|at| at <= Utc::now()) {
         return Err(AppError::unauthenticated("The API key has expired"));
     }
+    Ok(row)
+}
+
+async fn from_api_key(req: &HttpRequest, state: &AppState, key: &str) -> Result<Principal, AppError> {
+    let row = verify_api_key(state, key).await?;
+    let now = Utc::now();
     if !ApiKeyScope::allows(&row.scopes(), is_safe_method(req)) {
         return Err(AppError::forbidden(format!("This API key's scopes do not allow {} requests", req.method())));
     }
     if row.last_used_at.is_none_or(|at| now - at > chrono::Duration::seconds(60)) {
         touch_api_key(state, &row).await;
     }
-    let user = load_user(state, row.user_id).await?.ok_or_else(invalid)?;
+    let user =
+        load_user(state, row.user_id).await?.ok_or_else(|| AppError::unauthenticated("The API key is invalid"))?;
     principal(user, AuthMethod::ApiKey { id: row.id })
 }
 
@@ -137,15 +145,21 @@ async fn from_token(
         .await?
         .ok_or_else(|| AppError::unauthenticated("The access token's account no longer exists"))?;
     if method == AuthMethod::Cookie && !is_safe_method(req) {
-        check_csrf(req)?;
+        check_csrf(req, &state.jwt, &claims)?;
     }
     principal(user, method)
 }
 
-fn check_csrf(req: &HttpRequest) -> Result<(), AppError> {
-    let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+/// The header must carry the token of the sign-in the access cookie belongs to
+/// (`tokens::csrf_token`), not merely repeat the cookie: a cookie planted by a sibling
+/// subdomain or a man in the middle cannot match the victim's session.
+fn check_csrf(req: &HttpRequest, keys: &tokens::JwtKeys, claims: &tokens::AccessClaims) -> Result<(), AppError> {
     let header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(header.as_bytes())) {
+    let matches = claims.sid.as_deref().is_some_and(|sid| {
+        let expected = tokens::csrf_token(keys, sid);
+        bool::from(expected.as_bytes().ct_eq(header.as_bytes()))
+    });
+    if matches {
         Ok(())
     } else {
         Err(AppError::new(
@@ -202,6 +216,41 @@ impl FromRequest for OptionalPrincipal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move { Ok(OptionalPrincipal(authenticate(&req).await.ok().flatten())) })
+    }
+}
+
+/// A person signed in with their password (bearer token or session cookie): a caller
+/// authenticated by API key gets 403 `API_KEY_NOT_ALLOWED`. Guards what must never be
+/// delegated to a key: the owner's credentials and new keys (which would outlive the
+/// key's own revocation).
+pub struct SignedIn {
+    pub principal: Principal,
+}
+
+impl Principal {
+    /// Refuses API-key callers (see [`SignedIn`]).
+    pub fn require_signed_in(&self) -> Result<(), AppError> {
+        match self.method {
+            AuthMethod::ApiKey { .. } => Err(AppError::new(
+                ErrorCode::ApiKeyNotAllowed,
+                "This action needs a signed-in user (bearer token or session); an API key cannot do it",
+            )),
+            AuthMethod::Bearer | AuthMethod::Cookie => Ok(()),
+        }
+    }
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            principal.require_signed_in()?;
+            Ok(SignedIn { principal })
+        })
     }
 }
 
@@ -297,18 +346,21 @@ mod tests {
     }
 
     #[test]
-    fn csrf_requires_matching_cookie_and_header() {
-        let ok = TestRequest::post()
-            .cookie(actix_web::cookie::Cookie::new(CSRF_COOKIE, "t0k"))
-            .insert_header((CSRF_HEADER, "t0k"))
-            .to_http_request();
-        assert!(check_csrf(&ok).is_ok());
-        let mismatch = TestRequest::post()
-            .cookie(actix_web::cookie::Cookie::new(CSRF_COOKIE, "t0k"))
-            .insert_header((CSRF_HEADER, "other"))
-            .to_http_request();
-        assert_eq!(check_csrf(&mismatch).unwrap_err().code, ErrorCode::CsrfFailed);
-        let missing = TestRequest::post().to_http_request();
-        assert!(check_csrf(&missing).is_err());
+    fn csrf_requires_the_token_of_the_session() {
+        let keys = tokens::JwtKeys::new("0123456789abcdef0123456789abcdef", std::time::Duration::from_secs(60));
+        let claims = |sid: Option<&str>| tokens::AccessClaims {
+            sub: "1".into(),
+            iss: "marketingos".into(),
+            iat: 0,
+            exp: 0,
+            sid: sid.map(str::to_owned),
+        };
+        let with_header = |value: &str| TestRequest::post().insert_header((CSRF_HEADER, value)).to_http_request();
+        let token = tokens::csrf_token(&keys, "family-a");
+        assert!(check_csrf(&with_header(&token), &keys, &claims(Some("family-a"))).is_ok());
+        let other_session = check_csrf(&with_header(&token), &keys, &claims(Some("family-b")));
+        assert_eq!(other_session.unwrap_err().code, ErrorCode::CsrfFailed);
+        assert!(check_csrf(&with_header(&token), &keys, &claims(None)).is_err(), "tokens without a session");
+        assert!(check_csrf(&TestRequest::post().to_http_request(), &keys, &claims(Some("family-a"))).is_err());
     }
 }

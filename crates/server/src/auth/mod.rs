@@ -1,9 +1,11 @@
-//! Authentication (cookies, bearer JWTs, API keys) and the RBAC guards every route uses.
+//! Authentication (cookies, bearer JWTs, API keys), the account emails, and the RBAC
+//! guards every route uses.
 
 pub mod api_keys;
 pub mod cookies;
+pub mod emails;
 pub mod extract;
 pub mod passwords;
 pub mod tokens;
 
-pub use extract::{perm, Authorized, OptionalPrincipal, Principal, StaffOnly};
+pub use extract::{perm, Authorized, OptionalPrincipal, Principal, SignedIn, StaffOnly};

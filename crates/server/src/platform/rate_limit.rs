@@ -1,6 +1,8 @@
 //! Rate limits of the seed: a general limiter on `/api` keyed by API key (each key has its
 //! own allowance), else by the signed-in user, else by IP; and a strict limiter on sign-in
-//! and the other credential routes keyed by IP. Exceeding one answers 429 problem+json
+//! and the other credential routes keyed by IP. A key or user counts only once its
+//! credentials verify: anything else (a wrong key naming a real key's prefix, a made-up
+//! key or token) counts against the peer address. Exceeding one answers 429 problem+json
 //! with `Retry-After`.
 
 use crate::auth::tokens;
@@ -45,23 +47,32 @@ impl RateLimiters {
     }
 }
 
-/// Routes that take credentials get the strict limiter.
+/// Routes that take credentials (passwords or emailed tokens) get the strict limiter.
 pub fn is_credential_route(path: &str) -> bool {
-    matches!(path, "/api/login" | "/api/register") || path.starts_with("/api/auth/")
+    matches!(path, "/api/login" | "/api/register" | "/api/register/confirm" | "/api/user/email/confirm")
+        || path.starts_with("/api/auth/")
 }
 
-fn client_key(req: &ServiceRequest, state: &AppState) -> String {
-    if let Some(prefix) =
-        req.headers().get("x-api-key").and_then(|v| v.to_str().ok()).and_then(crate::auth::api_keys::prefix_of)
-    {
-        return format!("key:{prefix}");
+fn ip_key(req: &ServiceRequest) -> String {
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned());
+    format!("ip:{ip}")
+}
+
+async fn client_key(req: &ServiceRequest, state: &AppState) -> String {
+    if let Some(key) = req.headers().get("x-api-key") {
+        // Authentication tries the key first and fails on a bad one, so a bad key never
+        // falls through to a token: it is the address's allowance.
+        let key = key.to_str().map(str::trim).unwrap_or_default();
+        return match crate::auth::extract::verify_api_key(state, key).await {
+            Ok(row) => format!("key:{}", row.key_prefix),
+            Err(_) => ip_key(req),
+        };
     }
     let token = crate::auth::extract::bearer_or_cookie_token(req.request());
     if let Some(user_id) = token.and_then(|t| tokens::decode_access(&state.jwt, &t).ok()).map(|c| c.user_id()) {
         return format!("user:{user_id}");
     }
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned());
-    format!("ip:{ip}")
+    ip_key(req)
 }
 
 pub async fn rate_limit(
@@ -76,10 +87,9 @@ pub async fn rate_limit(
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let (limiter, key) = if is_credential_route(path) {
-        let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned());
-        (&state.rate_limiters.auth, format!("ip:{ip}"))
+        (&state.rate_limiters.auth, ip_key(&req))
     } else {
-        (&state.rate_limiters.api, client_key(&req, &state))
+        (&state.rate_limiters.api, client_key(&req, &state).await)
     };
     if let Err(not_until) = limiter.check_key(&key) {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
@@ -112,6 +122,8 @@ mod tests {
     fn credential_routes_are_recognised() {
         assert!(is_credential_route("/api/login"));
         assert!(is_credential_route("/api/auth/forgot-password"));
+        assert!(is_credential_route("/api/register/confirm"));
+        assert!(is_credential_route("/api/user/email/confirm"));
         assert!(!is_credential_route("/api/users"));
         assert!(!is_credential_route("/api/user"));
     }

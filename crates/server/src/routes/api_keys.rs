@@ -1,7 +1,7 @@
 //! API keys for integrators (`canManageSettings`): created keys act with their owner's
 //! permissions, narrowed by scope.
 
-use crate::auth::{api_keys, perm, Authorized};
+use crate::auth::{api_keys, perm, Authorized, SignedIn};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{snapshot, AuditContext, Change};
 use crate::http::input::{ValidJson, ValidQuery};
@@ -48,6 +48,7 @@ async fn list_api_keys(
 }
 
 /// Creates a key owned by the caller. The response is the only time the key is shown.
+/// Needs a person signed in: a key minted by a key would outlive that key's revocation.
 #[utoipa::path(
     tag = "api-keys",
     request_body = CreateApiKeyRequest,
@@ -56,7 +57,7 @@ async fn list_api_keys(
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks canManageSettings, or `API_KEY_NOT_ALLOWED`: called with an API key", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
 )]
@@ -64,6 +65,7 @@ async fn list_api_keys(
 async fn create_api_key(
     state: web::Data<AppState>,
     auth: Authorized<perm::ManageSettings>,
+    _signed_in: SignedIn,
     audit: AuditContext,
     ValidJson(body): ValidJson<CreateApiKeyRequest>,
 ) -> AppResult<HttpResponse> {

@@ -1,39 +1,41 @@
-//! Sign-up, sign-in, sign-out, the current user, token refresh, password reset and
-//! self-service profile — on the original's paths.
+//! Sign-in, sign-out, the current user and token refresh; sign-up, password recovery and
+//! the self-service account live in the submodules — on the original's paths.
+
+mod account;
+mod recovery;
+mod registration;
 
 use crate::auth::cookies::{cleared_cookies, session_cookies, REFRESH_COOKIE};
-use crate::auth::{passwords, tokens, OptionalPrincipal, Principal};
+use crate::auth::{passwords, tokens, OptionalPrincipal};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Change};
 use crate::http::input::ValidJson;
-use crate::routes::users::unique_conflict;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
-use domain::auth::{
-    AuthSession, ChangePasswordRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RefreshRequest,
-    RegisterRequest, ResetPasswordRequest,
-};
+use domain::auth::{AuthSession, LoginRequest, MessageResponse, RefreshRequest};
 use domain::permissions::Access;
-use domain::users::{CurrentUser, UpdateProfileRequest};
-use domain::{ErrorCode, Problem, Role};
-use storage::users::{NewUser, UserChanges, UserRow};
+use domain::users::CurrentUser;
+use domain::{ErrorCode, Problem};
+use storage::users::UserRow;
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(register)
+    cfg.service(registration::register)
+        .service(registration::confirm_registration)
         .service(login)
         .service(logout)
         .service(current_user)
         .service(refresh)
-        .service(forgot_password)
-        .service(reset_password)
-        .service(update_profile)
-        .service(change_password);
+        .service(recovery::forgot_password)
+        .service(recovery::reset_password)
+        .service(account::update_profile)
+        .service(account::confirm_email)
+        .service(account::change_password);
 }
 
 pub fn current(user: &UserRow) -> CurrentUser {
@@ -48,13 +50,15 @@ pub struct IssuedSession {
 }
 
 /// Issues an access token and a new refresh token in `family` (a new family on sign-in).
+/// The family is the session id the access token and the CSRF token are bound to.
 async fn issue_session(
     state: &AppState,
     conn: &mut AsyncPgConnection,
     user: &UserRow,
     family: Uuid,
 ) -> AppResult<IssuedSession> {
-    let access_token = tokens::issue_access(&state.jwt, user.id).map_err(AppError::internal)?;
+    let session = family.to_string();
+    let access_token = tokens::issue_access(&state.jwt, user.id, &session).map_err(AppError::internal)?;
     let refresh_token = tokens::random_token();
     let expires_at =
         Utc::now() + chrono::Duration::from_std(state.config.refresh_token_ttl).map_err(AppError::internal)?;
@@ -66,7 +70,7 @@ async fn issue_session(
         expires_in: state.config.access_token_ttl.as_secs() as i64,
         refresh_token,
     };
-    Ok(IssuedSession { body, csrf: tokens::random_token() })
+    Ok(IssuedSession { body, csrf: tokens::csrf_token(&state.jwt, &session) })
 }
 
 fn session_response(state: &AppState, status: StatusCode, issued: IssuedSession) -> HttpResponse {
@@ -75,60 +79,6 @@ fn session_response(state: &AppState, status: StatusCode, issued: IssuedSession)
         response.cookie(cookie);
     }
     response.json(issued.body)
-}
-
-/// Creates a `prospective_client` account and signs it in.
-#[utoipa::path(
-    tag = "auth",
-    request_body = RegisterRequest,
-    responses(
-        (status = 201, description = "Account created and signed in; session cookies are set", body = AuthSession),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/register")]
-async fn register(
-    state: web::Data<AppState>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<RegisterRequest>,
-) -> AppResult<HttpResponse> {
-    let password = passwords::hash(&body.password).await?;
-    let new_user = NewUser {
-        username: body.username,
-        password,
-        email: Some(body.email),
-        first_name: body.first_name,
-        last_name: body.last_name,
-        role: Role::ProspectiveClient.as_str().to_owned(),
-        client_id: None,
-        creator_id: None,
-        custom_permissions: serde_json::json!({}),
-    };
-    let mut conn = state.conn().await?;
-    let issued = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let user = storage::users::insert(conn, &new_user).await.map_err(unique_conflict)?;
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(user.id),
-                        activity_type: "user.register",
-                        description: format!("{} signed up", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: None,
-                        after: snapshot(&user.to_user()),
-                    },
-                )
-                .await?;
-            issue_session(&state, conn, &user, Uuid::new_v4()).await
-        })
-        .await?;
-    Ok(session_response(&state, StatusCode::CREATED, issued))
 }
 
 /// Signs in with a username or email and a password.
@@ -282,223 +232,5 @@ async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
         })
         .await?;
     let issued = outcome.map_err(AppError::unauthenticated)?;
-    Ok(session_response(&state, StatusCode::OK, issued))
-}
-
-/// Emails a single-use reset link when the address belongs to an account. The answer is
-/// the same either way, so it cannot be used to discover accounts.
-#[utoipa::path(
-    tag = "auth",
-    request_body = ForgotPasswordRequest,
-    responses(
-        (status = 202, description = "Accepted", body = MessageResponse),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/auth/forgot-password")]
-async fn forgot_password(
-    state: web::Data<AppState>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<ForgotPasswordRequest>,
-) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
-    if let Some(user) = storage::users::find_by_email(&mut conn, &body.email).await?.filter(|u| u.is_active) {
-        let token = tokens::random_token();
-        let expires_at =
-            Utc::now() + chrono::Duration::from_std(state.config.password_reset_ttl).map_err(AppError::internal)?;
-        let mut link = state.config.public_url.join("/reset-password").map_err(AppError::internal)?;
-        link.query_pairs_mut().append_pair("token", &token);
-        let minutes = state.config.password_reset_ttl.as_secs() / 60;
-        let email = storage::outbox::NewEmail {
-            to_address: user.email.clone().unwrap_or_default(),
-            subject: "Reset your MarketingOS password".to_owned(),
-            body_text: format!(
-                "Hello {},\n\nSomeone asked to reset the password of your MarketingOS account. \
-                 To choose a new password, open this link within {minutes} minutes:\n\n{link}\n\n\
-                 If it was not you, ignore this email: your password stays as it is.\n",
-                user.first_name.as_deref().unwrap_or(&user.username)
-            ),
-            template: "password_reset".to_owned(),
-        };
-        conn.transaction::<_, AppError, _>(async |conn| {
-            storage::password_resets::replace(conn, user.id, &tokens::sha256_hex(&token), expires_at).await?;
-            storage::outbox::enqueue(conn, &email).await?;
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: None,
-                        activity_type: "auth.password_reset_requested",
-                        description: format!("Password reset requested for {}", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: None,
-                        after: None,
-                    },
-                )
-                .await
-        })
-        .await?;
-    }
-    Ok(HttpResponse::Accepted()
-        .json(MessageResponse::new("If an account uses this address, a reset link is on its way")))
-}
-
-/// Sets a new password with a reset token; the token works once, and every existing
-/// session of the account is signed out.
-#[utoipa::path(
-    tag = "auth",
-    request_body = ResetPasswordRequest,
-    responses(
-        (status = 200, description = "Password changed", body = MessageResponse),
-        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/auth/reset-password")]
-async fn reset_password(
-    state: web::Data<AppState>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<ResetPasswordRequest>,
-) -> AppResult<HttpResponse> {
-    let password = passwords::hash(&body.password).await?;
-    let hash = tokens::sha256_hex(body.token.trim());
-    let mut conn = state.conn().await?;
-    let user_id = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let Some(user_id) = storage::password_resets::consume(conn, &hash).await? else {
-                return Err(AppError::new(
-                    ErrorCode::InvalidToken,
-                    "This reset link is invalid, already used or expired; request a new one",
-                ));
-            };
-            let changes = UserChanges { password: Some(password), ..Default::default() };
-            storage::users::update(conn, user_id, &changes).await?;
-            storage::refresh_tokens::revoke_all_for_user(conn, user_id).await?;
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(user_id),
-                        activity_type: "auth.password_reset",
-                        description: "Password reset with an emailed token".to_owned(),
-                        entity_type: "user",
-                        entity_id: user_id.to_string(),
-                        before: None,
-                        after: None,
-                    },
-                )
-                .await?;
-            Ok(user_id)
-        })
-        .await?;
-    state.forget_user(user_id).await;
-    Ok(HttpResponse::Ok().json(MessageResponse::new("Your password has been changed; sign in with it now")))
-}
-
-/// Updates the signed-in user's own name, email and picture.
-#[utoipa::path(
-    tag = "auth",
-    request_body = UpdateProfileRequest,
-    responses(
-        (status = 200, description = "The updated user", body = CurrentUser),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Email taken", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
-)]
-#[patch("/user/profile")]
-async fn update_profile(
-    state: web::Data<AppState>,
-    principal: Principal,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<UpdateProfileRequest>,
-) -> AppResult<HttpResponse> {
-    let changes = UserChanges {
-        email: body.email,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        profile_image_url: body.profile_image_url,
-        ..Default::default()
-    };
-    let before = principal.user.to_user();
-    let mut conn = state.conn().await?;
-    let user = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let user = storage::users::update(conn, principal.id(), &changes).await.map_err(unique_conflict)?;
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(principal.id()),
-                        activity_type: "user.profile_update",
-                        description: format!("{} updated their profile", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: snapshot(&before),
-                        after: snapshot(&user.to_user()),
-                    },
-                )
-                .await?;
-            Ok(user)
-        })
-        .await?;
-    state.forget_user(user.id).await;
-    Ok(HttpResponse::Ok().json(current(&user)))
-}
-
-/// Changes the signed-in user's password. Every other session is signed out and a fresh
-/// session is returned for this one.
-#[utoipa::path(
-    tag = "auth",
-    request_body = ChangePasswordRequest,
-    responses(
-        (status = 200, description = "Password changed; a fresh session", body = AuthSession),
-        (status = 400, description = "Invalid input or wrong current password", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
-)]
-#[post("/user/password")]
-async fn change_password(
-    state: web::Data<AppState>,
-    principal: Principal,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<ChangePasswordRequest>,
-) -> AppResult<HttpResponse> {
-    if !passwords::verify(&body.current_password, Some(&principal.user.password)).await? {
-        return Err(AppError::field("currentPassword", "mismatch", "The current password is not correct"));
-    }
-    let password = passwords::hash(&body.new_password).await?;
-    let mut conn = state.conn().await?;
-    let issued = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let changes = UserChanges { password: Some(password), ..Default::default() };
-            let user = storage::users::update(conn, principal.id(), &changes).await?;
-            storage::refresh_tokens::revoke_all_for_user(conn, user.id).await?;
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(user.id),
-                        activity_type: "user.password_change",
-                        description: format!("{} changed their password", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: None,
-                        after: None,
-                    },
-                )
-                .await?;
-            issue_session(&state, conn, &user, Uuid::new_v4()).await
-        })
-        .await?;
-    state.forget_user(principal.id()).await;
     Ok(session_response(&state, StatusCode::OK, issued))
 }
