@@ -66,6 +66,7 @@ pub struct CreateUserRequest {
     #[validate(length(min = 1, max = 64))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub creator_id: Option<String>,
+    #[serde(default, deserialize_with = "overrides_object")]
     pub custom_permissions: Option<PermissionOverrides>,
 }
 
@@ -101,6 +102,7 @@ pub struct UpdateUserRequest {
     #[validate(length(min = 1, max = 64))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 64))]
     pub creator_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "overrides_object")]
     pub custom_permissions: Option<PermissionOverrides>,
     pub is_active: Option<bool>,
 }
@@ -161,6 +163,20 @@ pub struct UserFilter {
 }
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+/// `customPermissions` must be a JSON object: serde's derive would also take an array of
+/// the flags in field order (`[true, null]`).
+fn overrides_object<'de, D>(deserializer: D) -> Result<Option<PermissionOverrides>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::{Error, Unexpected};
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(value @ serde_json::Value::Object(_)) => serde_json::from_value(value).map(Some).map_err(D::Error::custom),
+        Some(_) => Err(D::Error::invalid_type(Unexpected::Other("not an object"), &"an object of permission flags")),
+    }
+}
+
 pub mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -179,6 +195,20 @@ pub mod double_option {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn custom_permissions_must_be_an_object() {
+        let parse = |json: &str| serde_json::from_str::<UpdateUserRequest>(json).map(|p| p.custom_permissions);
+        assert!(parse(r#"{"customPermissions":[null,null]}"#).is_err(), "an array is not the flags in order");
+        assert!(parse(r#"{"customPermissions":[true]}"#).is_err());
+        assert!(parse(r#"{"customPermissions":{"canManagePlanets":true}}"#).is_err(), "unknown flags");
+        let granted = parse(r#"{"customPermissions":{"canManageLeads":true}}"#).unwrap().unwrap();
+        assert_eq!(granted.can_manage_leads, Some(true));
+        assert_eq!(parse(r#"{"customPermissions":null}"#).unwrap(), None);
+        assert_eq!(parse("{}").unwrap(), None);
+        let create = r#"{"username":"a","password":"p","email":"a@b.c","customPermissions":[false]}"#;
+        assert!(serde_json::from_str::<CreateUserRequest>(create).is_err());
+    }
 
     #[test]
     fn update_distinguishes_absent_from_null() {
