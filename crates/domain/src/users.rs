@@ -164,17 +164,42 @@ pub struct UserFilter {
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
 /// `customPermissions` must be a JSON object: serde's derive would also take an array of
-/// the flags in field order (`[true, null]`).
+/// the flags in field order (`[true, null]`). Reading the map through the caller's
+/// deserializer keeps error paths such as `customPermissions.canManageUsers`.
 fn overrides_object<'de, D>(deserializer: D) -> Result<Option<PermissionOverrides>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    use serde::de::{Error, Unexpected};
-    match Option::<serde_json::Value>::deserialize(deserializer)? {
-        None => Ok(None),
-        Some(value @ serde_json::Value::Object(_)) => serde_json::from_value(value).map(Some).map_err(D::Error::custom),
-        Some(_) => Err(D::Error::invalid_type(Unexpected::Other("not an object"), &"an object of permission flags")),
+    use serde::de::value::MapAccessDeserializer;
+    use serde::de::{MapAccess, Visitor};
+
+    struct ObjectOrNull;
+
+    impl<'de> Visitor<'de> for ObjectOrNull {
+        type Value = Option<PermissionOverrides>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of permission flags")
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            PermissionOverrides::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
     }
+
+    deserializer.deserialize_option(ObjectOrNull)
 }
 
 pub mod double_option {
