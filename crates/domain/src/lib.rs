@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod campaigns;
 pub mod clients;
+pub mod enums;
 pub mod error;
 pub mod lead_imports;
 pub mod leads;

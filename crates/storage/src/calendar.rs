@@ -20,7 +20,7 @@ pub struct CalendarEventRow {
     pub end_: DateTime<Utc>,
     pub all_day: bool,
     pub location: Option<String>,
-    pub event_type: String,
+    pub event_type: EventType,
     pub attendees: serde_json::Value,
     pub reminders: serde_json::Value,
     pub meet_link: Option<String>,
@@ -46,10 +46,6 @@ impl CalendarEventRow {
         serde_json::from_value(self.reminders.clone()).unwrap_or_default()
     }
 
-    pub fn event_type(&self) -> EventType {
-        EventType::parse(&self.event_type).unwrap_or_default()
-    }
-
     /// Whether `user_id` is among the attendees.
     pub fn attended_by(&self, user_id: i32) -> bool {
         self.attendees().iter().any(|a| a.user_id == Some(user_id))
@@ -64,7 +60,7 @@ impl CalendarEventRow {
             end: self.end_,
             all_day: self.all_day,
             location: self.location.clone(),
-            event_type: self.event_type(),
+            event_type: self.event_type,
             attendees: self.attendees(),
             reminders: self.reminders(),
             meet_link: self.meet_link.clone(),
@@ -88,7 +84,7 @@ impl CalendarEventRow {
             end: start + (self.end_ - self.start),
             all_day: self.all_day,
             location: self.location.clone(),
-            event_type: self.event_type(),
+            event_type: self.event_type,
             is_recurring: self.is_recurring,
         }
     }
@@ -103,7 +99,7 @@ pub struct NewCalendarEvent {
     pub end_: DateTime<Utc>,
     pub all_day: bool,
     pub location: Option<String>,
-    pub event_type: String,
+    pub event_type: EventType,
     pub attendees: serde_json::Value,
     pub reminders: serde_json::Value,
     pub meet_link: Option<String>,
@@ -128,7 +124,7 @@ pub struct CalendarEventChanges {
     pub end_: Option<DateTime<Utc>>,
     pub all_day: Option<bool>,
     pub location: Option<Option<String>>,
-    pub event_type: Option<String>,
+    pub event_type: Option<EventType>,
     pub attendees: Option<serde_json::Value>,
     pub reminders: Option<serde_json::Value>,
     pub meet_link: Option<Option<String>>,
