@@ -10,7 +10,7 @@ use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 crate::enums::string_enum!(EventType, CalendarProviderName);
-crate::enums::text_column!(EventType);
+crate::enums::text_column!(EventType, CalendarProviderName);
 
 /// Who may use the calendar: every staff-side role; client-portal roles may not.
 pub fn may_use_calendar(role: Role) -> bool {
@@ -303,6 +303,11 @@ pub struct CalendarFeed {
     strum::EnumString,
     strum::VariantArray,
     strum::EnumCount,
+)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

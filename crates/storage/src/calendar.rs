@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use domain::calendar::{Attendee, CalendarEvent, EventOccurrence, EventType, Reminder};
+use domain::calendar::{Attendee, CalendarEvent, CalendarProviderName, EventOccurrence, EventType, Reminder};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -313,7 +313,10 @@ pub async fn replace(
 }
 
 /// The provider's sync token from the last import, if any.
-pub async fn sync_token(conn: &mut AsyncPgConnection, provider: &str) -> Result<Option<String>, StorageError> {
+pub async fn sync_token(
+    conn: &mut AsyncPgConnection,
+    provider: CalendarProviderName,
+) -> Result<Option<String>, StorageError> {
     Ok(calendar_sync_state::table
         .find(provider)
         .select(calendar_sync_state::sync_token)
@@ -325,7 +328,7 @@ pub async fn sync_token(conn: &mut AsyncPgConnection, provider: &str) -> Result<
 
 pub async fn set_sync_token(
     conn: &mut AsyncPgConnection,
-    provider: &str,
+    provider: CalendarProviderName,
     token: Option<&str>,
 ) -> Result<(), StorageError> {
     let now = Utc::now();

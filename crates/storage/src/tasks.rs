@@ -267,9 +267,7 @@ impl TaskKey {
     pub fn of(row: &TaskRow, sort: TaskSort) -> TaskKey {
         match sort {
             TaskSort::DueDate | TaskSort::DueDateDesc => TaskKey::DueDate(row.due_date),
-            TaskSort::Priority | TaskSort::PriorityDesc => {
-                TaskKey::Priority(priority_rank(row.priority), row.due_date)
-            }
+            TaskSort::Priority | TaskSort::PriorityDesc => TaskKey::Priority(priority_rank(row.priority), row.due_date),
             TaskSort::CreatedAt | TaskSort::CreatedAtDesc => TaskKey::CreatedAt(row.created_at),
             TaskSort::Title | TaskSort::TitleDesc => TaskKey::Title(row.title.clone()),
         }

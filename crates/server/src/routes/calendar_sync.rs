@@ -97,7 +97,7 @@ async fn import(
                     }
                 }
             }
-            storage::calendar::set_sync_token(conn, name.as_str(), next_sync_token).await?;
+            storage::calendar::set_sync_token(conn, name, next_sync_token).await?;
             audit
                 .record(
                     conn,
@@ -144,7 +144,7 @@ async fn sync_provider<P: CalendarProvider>(
         .get(circuit_name)
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("no circuit breaker named {circuit_name}")))?;
     let mut conn = state.conn().await?;
-    let token = storage::calendar::sync_token(&mut conn, name.as_str()).await?;
+    let token = storage::calendar::sync_token(&mut conn, name).await?;
     let changes = match circuit.call(provider.changes(token.as_deref())).await {
         Ok(changes) => changes,
         Err(CircuitError::Open { .. }) => {
