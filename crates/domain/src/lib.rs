@@ -1,5 +1,6 @@
 //! Types shared by the API server and the SPA. Everything here is pure (no I/O) and
-//! compiles to wasm32; OpenAPI schemas are derived only with the `openapi` feature.
+//! compiles to wasm32; OpenAPI schemas are derived only with the `openapi` feature, and
+//! the stored enums' diesel column mappings only with the `diesel` feature.
 
 pub mod activity;
 pub mod api_keys;
