@@ -19,6 +19,7 @@ mod rbac;
 mod recurrence_limits;
 mod signup;
 mod spa;
+mod stored_enums;
 mod task_spaces;
 mod task_templates;
 mod tasks;

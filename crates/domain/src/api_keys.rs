@@ -4,33 +4,37 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
+crate::enums::string_enum!(ApiKeyScope);
+crate::enums::text_column!(ApiKeyScope);
+
 /// What a key may do. `api:full` acts with all of its owner's permissions; `api:read`
 /// only with safe (GET/HEAD) requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ApiKeyScope {
     #[serde(rename = "api:full")]
+    #[strum(serialize = "api:full")]
     Full,
     #[serde(rename = "api:read")]
+    #[strum(serialize = "api:read")]
     Read,
 }
 
 impl ApiKeyScope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiKeyScope::Full => "api:full",
-            ApiKeyScope::Read => "api:read",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "api:full" => Some(ApiKeyScope::Full),
-            "api:read" => Some(ApiKeyScope::Read),
-            _ => None,
-        }
-    }
-
     /// Whether a key with these scopes may make a request with this HTTP method.
     pub fn allows(scopes: &[ApiKeyScope], method_is_safe: bool) -> bool {
         scopes.contains(&ApiKeyScope::Full) || (method_is_safe && scopes.contains(&ApiKeyScope::Read))

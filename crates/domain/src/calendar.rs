@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
+crate::enums::string_enum!(EventType, CalendarProviderName);
+crate::enums::text_column!(EventType, CalendarProviderName);
+
 /// Who may use the calendar: every staff-side role; client-portal roles may not.
 pub fn may_use_calendar(role: Role) -> bool {
     !role.is_client_portal()
@@ -21,9 +24,25 @@ pub const MAX_WINDOW_DAYS: i64 = 366;
 pub const MAX_REMINDER_MINUTES: i32 = 40_320;
 
 /// The original's event types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EventType {
     #[default]
     Event,
@@ -31,25 +50,6 @@ pub enum EventType {
     Call,
     Deadline,
     Reminder,
-}
-
-impl EventType {
-    pub const ALL: [EventType; 5] =
-        [EventType::Event, EventType::Meeting, EventType::Call, EventType::Deadline, EventType::Reminder];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::Event => "event",
-            EventType::Meeting => "meeting",
-            EventType::Call => "call",
-            EventType::Deadline => "deadline",
-            EventType::Reminder => "reminder",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<EventType> {
-        EventType::ALL.into_iter().find(|t| t.as_str() == value)
-    }
 }
 
 /// An attendee's answer (the iCalendar PARTSTAT values Google and Microsoft also use).
@@ -291,21 +291,30 @@ pub struct CalendarFeed {
 }
 
 /// The external calendars `POST /api/calendar/sync` imports from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CalendarProviderName {
     Google,
     Microsoft,
-}
-
-impl CalendarProviderName {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CalendarProviderName::Google => "google",
-            CalendarProviderName::Microsoft => "microsoft",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,39 +7,32 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+crate::enums::string_enum!(CampaignStatus);
+crate::enums::text_column!(CampaignStatus);
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CampaignStatus {
     Planning,
     Active,
     Paused,
     Completed,
     Cancelled,
-}
-
-impl CampaignStatus {
-    pub const ALL: [CampaignStatus; 5] = [
-        CampaignStatus::Planning,
-        CampaignStatus::Active,
-        CampaignStatus::Paused,
-        CampaignStatus::Completed,
-        CampaignStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CampaignStatus::Planning => "planning",
-            CampaignStatus::Active => "active",
-            CampaignStatus::Paused => "paused",
-            CampaignStatus::Completed => "completed",
-            CampaignStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<CampaignStatus> {
-        CampaignStatus::ALL.into_iter().find(|s| s.as_str() == value)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

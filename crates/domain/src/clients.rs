@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
+crate::enums::string_enum!(ClientStatus);
+crate::enums::text_column!(ClientStatus);
+
 /// Which rows of a CRM table a caller may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rows {
@@ -68,27 +71,27 @@ pub fn lead_visibility(caller: &Caller<'_>) -> Option<Visibility> {
     granted(caller, Permission::ManageLeads)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ClientStatus {
     Active,
     Inactive,
     Archived,
-}
-
-impl ClientStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClientStatus::Active => "active",
-            ClientStatus::Inactive => "inactive",
-            ClientStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<ClientStatus> {
-        [ClientStatus::Active, ClientStatus::Inactive, ClientStatus::Archived].into_iter().find(|s| s.as_str() == value)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,11 +2,27 @@
 
 use serde::{Deserialize, Serialize};
 
+crate::enums::string_enum!(ErrorCode);
+
 /// Machine-readable error codes. The string form is part of the public API: clients
 /// branch on it, so a code is never renamed once released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     ValidationError,
     MalformedRequest,
@@ -53,34 +69,6 @@ impl ErrorCode {
             ErrorCode::InvalidCursor => 400,
             ErrorCode::ExternalServiceError => 502,
             ErrorCode::CircuitBreakerOpen | ErrorCode::ServiceUnavailable => 503,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::ValidationError => "VALIDATION_ERROR",
-            ErrorCode::MalformedRequest => "MALFORMED_REQUEST",
-            ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
-            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
-            ErrorCode::AuthenticationError => "AUTHENTICATION_ERROR",
-            ErrorCode::InvalidCredentials => "INVALID_CREDENTIALS",
-            ErrorCode::AccountDisabled => "ACCOUNT_DISABLED",
-            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
-            ErrorCode::InvalidToken => "INVALID_TOKEN",
-            ErrorCode::CsrfFailed => "CSRF_FAILED",
-            ErrorCode::Forbidden => "FORBIDDEN",
-            ErrorCode::NotFound => "NOT_FOUND",
-            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
-            ErrorCode::Conflict => "CONFLICT",
-            ErrorCode::LastAdmin => "LAST_ADMIN",
-            ErrorCode::RateLimitError => "RATE_LIMIT_ERROR",
-            ErrorCode::DatabaseError => "DATABASE_ERROR",
-            ErrorCode::ExternalServiceError => "EXTERNAL_SERVICE_ERROR",
-            ErrorCode::CircuitBreakerOpen => "CIRCUIT_BREAKER_OPEN",
-            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
-            ErrorCode::InternalError => "INTERNAL_ERROR",
-            ErrorCode::InvalidCursor => "INVALID_CURSOR",
-            ErrorCode::ApiKeyNotAllowed => "API_KEY_NOT_ALLOWED",
         }
     }
 

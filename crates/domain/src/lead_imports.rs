@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
+crate::enums::string_enum!(ImportMode, ImportStatus);
+crate::enums::text_column!(ImportMode, ImportStatus);
+
 /// The largest CSV body `POST /api/leads/import` accepts.
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 
@@ -19,9 +22,24 @@ pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_REPORTED_ERRORS: usize = 500;
 
 /// What happens to the valid rows of a file that also has invalid ones.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ImportMode {
     /// Any invalid row imports nothing; the job fails listing the row errors.
     #[default]
@@ -30,22 +48,23 @@ pub enum ImportMode {
     SkipInvalid,
 }
 
-impl ImportMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportMode::AllOrNothing => "all-or-nothing",
-            ImportMode::SkipInvalid => "skip-invalid",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<ImportMode> {
-        [ImportMode::AllOrNothing, ImportMode::SkipInvalid].into_iter().find(|m| m.as_str() == value)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ImportStatus {
     Queued,
     Running,
@@ -54,21 +73,6 @@ pub enum ImportStatus {
 }
 
 impl ImportStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportStatus::Queued => "queued",
-            ImportStatus::Running => "running",
-            ImportStatus::Completed => "completed",
-            ImportStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<ImportStatus> {
-        [ImportStatus::Queued, ImportStatus::Running, ImportStatus::Completed, ImportStatus::Failed]
-            .into_iter()
-            .find(|s| s.as_str() == value)
-    }
-
     /// The job will not change any more.
     pub fn is_finished(self) -> bool {
         matches!(self, ImportStatus::Completed | ImportStatus::Failed)

@@ -8,10 +8,27 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
+crate::enums::string_enum!(LeadStage, LeadScore, LeadSource, LeadActivityType);
+crate::enums::text_column!(LeadStage, LeadScore, LeadSource, LeadActivityType);
+
 /// Pipeline stages: prospect → contacted → qualified → proposal → closed_won / closed_lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LeadStage {
     Prospect,
     Contacted,
@@ -22,26 +39,6 @@ pub enum LeadStage {
 }
 
 impl LeadStage {
-    pub const ALL: [LeadStage; 6] = [
-        LeadStage::Prospect,
-        LeadStage::Contacted,
-        LeadStage::Qualified,
-        LeadStage::Proposal,
-        LeadStage::ClosedWon,
-        LeadStage::ClosedLost,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeadStage::Prospect => "prospect",
-            LeadStage::Contacted => "contacted",
-            LeadStage::Qualified => "qualified",
-            LeadStage::Proposal => "proposal",
-            LeadStage::ClosedWon => "closed_won",
-            LeadStage::ClosedLost => "closed_lost",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             LeadStage::Prospect => "Prospect",
@@ -52,38 +49,48 @@ impl LeadStage {
             LeadStage::ClosedLost => "Closed lost",
         }
     }
-
-    pub fn parse(value: &str) -> Option<LeadStage> {
-        LeadStage::ALL.into_iter().find(|s| s.as_str() == value)
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LeadScore {
     Hot,
     Warm,
     Cold,
 }
 
-impl LeadScore {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeadScore::Hot => "hot",
-            LeadScore::Warm => "warm",
-            LeadScore::Cold => "cold",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<LeadScore> {
-        [LeadScore::Hot, LeadScore::Warm, LeadScore::Cold].into_iter().find(|s| s.as_str() == value)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LeadSource {
     Website,
     Referral,
@@ -96,42 +103,23 @@ pub enum LeadSource {
     Other,
 }
 
-impl LeadSource {
-    pub const ALL: [LeadSource; 9] = [
-        LeadSource::Website,
-        LeadSource::Referral,
-        LeadSource::Social,
-        LeadSource::Manual,
-        LeadSource::Import,
-        LeadSource::Email,
-        LeadSource::Event,
-        LeadSource::Advertising,
-        LeadSource::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeadSource::Website => "website",
-            LeadSource::Referral => "referral",
-            LeadSource::Social => "social",
-            LeadSource::Manual => "manual",
-            LeadSource::Import => "import",
-            LeadSource::Email => "email",
-            LeadSource::Event => "event",
-            LeadSource::Advertising => "advertising",
-            LeadSource::Other => "other",
-        }
-    }
-
-    /// A stored value this build does not know reads as `other`.
-    pub fn parse(value: &str) -> LeadSource {
-        LeadSource::ALL.into_iter().find(|s| s.as_str() == value).unwrap_or(LeadSource::Other)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LeadActivityType {
     Call,
     Email,
@@ -140,32 +128,6 @@ pub enum LeadActivityType {
     Note,
     /// Recorded by the server when a lead's stage changes.
     StageChange,
-}
-
-impl LeadActivityType {
-    pub const ALL: [LeadActivityType; 6] = [
-        LeadActivityType::Call,
-        LeadActivityType::Email,
-        LeadActivityType::Sms,
-        LeadActivityType::Meeting,
-        LeadActivityType::Note,
-        LeadActivityType::StageChange,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeadActivityType::Call => "call",
-            LeadActivityType::Email => "email",
-            LeadActivityType::Sms => "sms",
-            LeadActivityType::Meeting => "meeting",
-            LeadActivityType::Note => "note",
-            LeadActivityType::StageChange => "stage_change",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<LeadActivityType> {
-        LeadActivityType::ALL.into_iter().find(|t| t.as_str() == value)
-    }
 }
 
 /// The activity types a user may log by hand (stage changes are recorded by the server).
@@ -498,7 +460,7 @@ mod tests {
             assert_eq!(serde_json::to_string(&stage).unwrap(), format!("\"{}\"", stage.as_str()));
         }
         for source in LeadSource::ALL {
-            assert_eq!(LeadSource::parse(source.as_str()), source);
+            assert_eq!(LeadSource::parse(source.as_str()), Some(source));
         }
         for kind in LeadActivityType::ALL {
             assert_eq!(LeadActivityType::parse(kind.as_str()), Some(kind));

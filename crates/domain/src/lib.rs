@@ -1,5 +1,6 @@
 //! Types shared by the API server and the SPA. Everything here is pure (no I/O) and
-//! compiles to wasm32; OpenAPI schemas are derived only with the `openapi` feature.
+//! compiles to wasm32; OpenAPI schemas are derived only with the `openapi` feature, and
+//! the stored enums' diesel column mappings only with the `diesel` feature.
 
 pub mod activity;
 pub mod api_keys;
@@ -7,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod campaigns;
 pub mod clients;
+pub mod enums;
 pub mod error;
 pub mod lead_imports;
 pub mod leads;

@@ -3,9 +3,29 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+crate::enums::string_enum!(Role, Permission);
+crate::enums::text_column!(Role);
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Admin,
     Manager,
@@ -19,36 +39,6 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
-        Role::Admin,
-        Role::Manager,
-        Role::Staff,
-        Role::SalesAgent,
-        Role::CreatorManager,
-        Role::Creator,
-        Role::StaffContentCreator,
-        Role::Client,
-        Role::ProspectiveClient,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Manager => "manager",
-            Role::Staff => "staff",
-            Role::SalesAgent => "sales_agent",
-            Role::CreatorManager => "creator_manager",
-            Role::Creator => "creator",
-            Role::StaffContentCreator => "staff_content_creator",
-            Role::Client => "client",
-            Role::ProspectiveClient => "prospective_client",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == value)
-    }
-
     /// Client-portal roles are tied to one client record and never see staff data.
     pub fn is_client_portal(self) -> bool {
         matches!(self, Role::Client | Role::ProspectiveClient)
@@ -91,55 +81,51 @@ impl std::fmt::Display for Role {
 }
 
 /// The permission flags of the original's matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Permission {
     #[serde(rename = "canManageUsers")]
+    #[strum(serialize = "canManageUsers")]
     ManageUsers,
     #[serde(rename = "canManageClients")]
+    #[strum(serialize = "canManageClients")]
     ManageClients,
     #[serde(rename = "canManageCampaigns")]
+    #[strum(serialize = "canManageCampaigns")]
     ManageCampaigns,
     #[serde(rename = "canManageLeads")]
+    #[strum(serialize = "canManageLeads")]
     ManageLeads,
     #[serde(rename = "canManageContent")]
+    #[strum(serialize = "canManageContent")]
     ManageContent,
     #[serde(rename = "canManageInvoices")]
+    #[strum(serialize = "canManageInvoices")]
     ManageInvoices,
     #[serde(rename = "canManageTickets")]
+    #[strum(serialize = "canManageTickets")]
     ManageTickets,
     #[serde(rename = "canViewReports")]
+    #[strum(serialize = "canViewReports")]
     ViewReports,
     #[serde(rename = "canManageSettings")]
+    #[strum(serialize = "canManageSettings")]
     ManageSettings,
-}
-
-impl Permission {
-    pub const ALL: [Permission; 9] = [
-        Permission::ManageUsers,
-        Permission::ManageClients,
-        Permission::ManageCampaigns,
-        Permission::ManageLeads,
-        Permission::ManageContent,
-        Permission::ManageInvoices,
-        Permission::ManageTickets,
-        Permission::ViewReports,
-        Permission::ManageSettings,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Permission::ManageUsers => "canManageUsers",
-            Permission::ManageClients => "canManageClients",
-            Permission::ManageCampaigns => "canManageCampaigns",
-            Permission::ManageLeads => "canManageLeads",
-            Permission::ManageContent => "canManageContent",
-            Permission::ManageInvoices => "canManageInvoices",
-            Permission::ManageTickets => "canManageTickets",
-            Permission::ViewReports => "canViewReports",
-            Permission::ManageSettings => "canManageSettings",
-        }
-    }
 }
 
 /// How far a granted permission reaches. Domains that own records (clients, leads,

@@ -8,15 +8,34 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
+crate::enums::string_enum!(TaskStatus, TaskPriority, ScheduleFrom);
+crate::enums::text_column!(TaskStatus, TaskPriority, ScheduleFrom);
+
 /// Who may use tasks: every staff-side role; client-portal roles (`client`,
 /// `prospective_client`) may not.
 pub fn may_use_tasks(role: Role) -> bool {
     !role.is_client_portal()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TaskStatus {
     #[default]
     Todo,
@@ -26,28 +45,25 @@ pub enum TaskStatus {
     Archived,
 }
 
-impl TaskStatus {
-    pub const ALL: [TaskStatus; 5] =
-        [TaskStatus::Todo, TaskStatus::InProgress, TaskStatus::Review, TaskStatus::Completed, TaskStatus::Archived];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Todo => "todo",
-            TaskStatus::InProgress => "in_progress",
-            TaskStatus::Review => "review",
-            TaskStatus::Completed => "completed",
-            TaskStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<TaskStatus> {
-        TaskStatus::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TaskPriority {
     Low,
     #[default]
@@ -56,51 +72,31 @@ pub enum TaskPriority {
     Urgent,
 }
 
-impl TaskPriority {
-    pub const ALL: [TaskPriority; 4] =
-        [TaskPriority::Low, TaskPriority::Normal, TaskPriority::High, TaskPriority::Urgent];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskPriority::Low => "low",
-            TaskPriority::Normal => "normal",
-            TaskPriority::High => "high",
-            TaskPriority::Urgent => "urgent",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<TaskPriority> {
-        TaskPriority::ALL.into_iter().find(|p| p.as_str() == value)
-    }
-}
-
 /// What a recurring task's next due date is computed from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ScheduleFrom {
     /// The rule's next date after the current instance's due date.
     #[default]
     DueDate,
     /// The rule restarted on the day the instance was completed.
     CompletionDate,
-}
-
-impl ScheduleFrom {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScheduleFrom::DueDate => "due_date",
-            ScheduleFrom::CompletionDate => "completion_date",
-        }
-    }
-
-    pub fn parse(value: &str) -> ScheduleFrom {
-        if value == "completion_date" {
-            ScheduleFrom::CompletionDate
-        } else {
-            ScheduleFrom::DueDate
-        }
-    }
 }
 
 /// One checklist entry.

@@ -173,7 +173,7 @@ async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
         email: Some(admin.email.clone()),
         first_name: None,
         last_name: None,
-        role: Role::Admin.as_str().to_owned(),
+        role: Role::Admin,
         client_id: None,
         creator_id: None,
         custom_permissions: serde_json::json!({}),

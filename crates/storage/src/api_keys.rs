@@ -18,7 +18,7 @@ pub struct ApiKeyRow {
     pub name: String,
     pub key_prefix: String,
     pub key_hash: String,
-    pub scopes: Vec<String>,
+    pub scopes: Vec<ApiKeyScope>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -26,17 +26,13 @@ pub struct ApiKeyRow {
 }
 
 impl ApiKeyRow {
-    pub fn scopes(&self) -> Vec<ApiKeyScope> {
-        self.scopes.iter().filter_map(|s| ApiKeyScope::parse(s)).collect()
-    }
-
     pub fn to_api_key(&self) -> ApiKey {
         ApiKey {
             id: self.id,
             user_id: self.user_id,
             name: self.name.clone(),
             key_prefix: self.key_prefix.clone(),
-            scopes: self.scopes(),
+            scopes: self.scopes.clone(),
             expires_at: self.expires_at,
             last_used_at: self.last_used_at,
             revoked_at: self.revoked_at,
@@ -52,7 +48,7 @@ pub struct NewApiKey {
     pub name: String,
     pub key_prefix: String,
     pub key_hash: String,
-    pub scopes: Vec<String>,
+    pub scopes: Vec<ApiKeyScope>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 

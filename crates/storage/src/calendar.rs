@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use domain::calendar::{Attendee, CalendarEvent, EventOccurrence, EventType, Reminder};
+use domain::calendar::{Attendee, CalendarEvent, CalendarProviderName, EventOccurrence, EventType, Reminder};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -20,7 +20,7 @@ pub struct CalendarEventRow {
     pub end_: DateTime<Utc>,
     pub all_day: bool,
     pub location: Option<String>,
-    pub event_type: String,
+    pub event_type: EventType,
     pub attendees: serde_json::Value,
     pub reminders: serde_json::Value,
     pub meet_link: Option<String>,
@@ -46,10 +46,6 @@ impl CalendarEventRow {
         serde_json::from_value(self.reminders.clone()).unwrap_or_default()
     }
 
-    pub fn event_type(&self) -> EventType {
-        EventType::parse(&self.event_type).unwrap_or_default()
-    }
-
     /// Whether `user_id` is among the attendees.
     pub fn attended_by(&self, user_id: i32) -> bool {
         self.attendees().iter().any(|a| a.user_id == Some(user_id))
@@ -64,7 +60,7 @@ impl CalendarEventRow {
             end: self.end_,
             all_day: self.all_day,
             location: self.location.clone(),
-            event_type: self.event_type(),
+            event_type: self.event_type,
             attendees: self.attendees(),
             reminders: self.reminders(),
             meet_link: self.meet_link.clone(),
@@ -88,7 +84,7 @@ impl CalendarEventRow {
             end: start + (self.end_ - self.start),
             all_day: self.all_day,
             location: self.location.clone(),
-            event_type: self.event_type(),
+            event_type: self.event_type,
             is_recurring: self.is_recurring,
         }
     }
@@ -103,7 +99,7 @@ pub struct NewCalendarEvent {
     pub end_: DateTime<Utc>,
     pub all_day: bool,
     pub location: Option<String>,
-    pub event_type: String,
+    pub event_type: EventType,
     pub attendees: serde_json::Value,
     pub reminders: serde_json::Value,
     pub meet_link: Option<String>,
@@ -128,7 +124,7 @@ pub struct CalendarEventChanges {
     pub end_: Option<DateTime<Utc>>,
     pub all_day: Option<bool>,
     pub location: Option<Option<String>>,
-    pub event_type: Option<String>,
+    pub event_type: Option<EventType>,
     pub attendees: Option<serde_json::Value>,
     pub reminders: Option<serde_json::Value>,
     pub meet_link: Option<Option<String>>,
@@ -317,7 +313,10 @@ pub async fn replace(
 }
 
 /// The provider's sync token from the last import, if any.
-pub async fn sync_token(conn: &mut AsyncPgConnection, provider: &str) -> Result<Option<String>, StorageError> {
+pub async fn sync_token(
+    conn: &mut AsyncPgConnection,
+    provider: CalendarProviderName,
+) -> Result<Option<String>, StorageError> {
     Ok(calendar_sync_state::table
         .find(provider)
         .select(calendar_sync_state::sync_token)
@@ -329,7 +328,7 @@ pub async fn sync_token(conn: &mut AsyncPgConnection, provider: &str) -> Result<
 
 pub async fn set_sync_token(
     conn: &mut AsyncPgConnection,
-    provider: &str,
+    provider: CalendarProviderName,
     token: Option<&str>,
 ) -> Result<(), StorageError> {
     let now = Utc::now();

@@ -19,7 +19,7 @@ pub struct CampaignRow {
     pub client_id: Uuid,
     pub name: String,
     pub campaign_type: String,
-    pub status: String,
+    pub status: CampaignStatus,
     pub start_date: Option<DateTime<Utc>>,
     pub end_date: Option<DateTime<Utc>>,
     pub budget: Option<i32>,
@@ -36,7 +36,7 @@ impl From<CampaignRow> for Campaign {
             client_id: row.client_id,
             name: row.name,
             campaign_type: row.campaign_type,
-            status: CampaignStatus::parse(&row.status).unwrap_or(CampaignStatus::Planning),
+            status: row.status,
             start_date: row.start_date,
             end_date: row.end_date,
             budget: row.budget,
@@ -54,7 +54,7 @@ pub struct NewCampaign {
     pub client_id: Uuid,
     pub name: String,
     pub campaign_type: String,
-    pub status: String,
+    pub status: CampaignStatus,
     pub start_date: Option<DateTime<Utc>>,
     pub end_date: Option<DateTime<Utc>>,
     pub budget: Option<i32>,
@@ -68,7 +68,7 @@ pub struct NewCampaign {
 pub struct CampaignChanges {
     pub name: Option<String>,
     pub campaign_type: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<CampaignStatus>,
     pub start_date: Option<Option<DateTime<Utc>>>,
     pub end_date: Option<Option<DateTime<Utc>>>,
     pub budget: Option<Option<i32>>,
@@ -94,7 +94,7 @@ fn filtered(rows: Rows, filter: &CampaignFilter) -> campaigns::BoxedQuery<'stati
         query = query.filter(campaigns::client_id.eq(client));
     }
     if let Some(status) = filter.status {
-        query = query.filter(campaigns::status.eq(status.as_str()));
+        query = query.filter(campaigns::status.eq(status));
     }
     let (from, to) = day_range(filter.created_from, filter.created_to);
     if let Some(from) = from {

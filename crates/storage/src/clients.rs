@@ -24,7 +24,7 @@ pub struct ClientRow {
     pub website: Option<String>,
     pub logo_url: Option<String>,
     pub service_tags: Vec<String>,
-    pub status: String,
+    pub status: ClientStatus,
     pub assigned_to_id: Option<i32>,
     pub notes: Option<String>,
     pub social_links: serde_json::Value,
@@ -47,7 +47,7 @@ impl From<ClientRow> for Client {
             website: row.website,
             logo_url: row.logo_url,
             service_tags: row.service_tags,
-            status: ClientStatus::parse(&row.status).unwrap_or(ClientStatus::Inactive),
+            status: row.status,
             assigned_to_id: row.assigned_to_id,
             notes: row.notes,
             social_links: serde_json::from_value(row.social_links).unwrap_or_default(),
@@ -71,7 +71,7 @@ pub struct NewClient {
     pub website: Option<String>,
     pub logo_url: Option<String>,
     pub service_tags: Vec<String>,
-    pub status: String,
+    pub status: ClientStatus,
     pub assigned_to_id: Option<i32>,
     pub notes: Option<String>,
     pub social_links: serde_json::Value,
@@ -90,7 +90,7 @@ pub struct ClientChanges {
     pub website: Option<Option<String>>,
     pub logo_url: Option<Option<String>>,
     pub service_tags: Option<Vec<String>>,
-    pub status: Option<String>,
+    pub status: Option<ClientStatus>,
     pub assigned_to_id: Option<Option<i32>>,
     pub notes: Option<Option<String>>,
     pub social_links: Option<serde_json::Value>,
@@ -121,9 +121,9 @@ fn filtered(rows: Rows, filter: &ClientFilter) -> clients::BoxedQuery<'static, P
         );
     }
     match filter.status {
-        Some(status) => query = query.filter(clients::status.eq(status.as_str())),
+        Some(status) => query = query.filter(clients::status.eq(status)),
         None if filter.include_archived != Some(true) => {
-            query = query.filter(clients::status.ne(ClientStatus::Archived.as_str()))
+            query = query.filter(clients::status.ne(ClientStatus::Archived))
         }
         None => {}
     }

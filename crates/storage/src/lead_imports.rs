@@ -14,8 +14,8 @@ use uuid::Uuid;
 pub struct LeadImportRow {
     pub id: Uuid,
     pub created_by: Option<i32>,
-    pub mode: String,
-    pub status: String,
+    pub mode: ImportMode,
+    pub status: ImportStatus,
     pub total_rows: i64,
     pub processed_rows: i64,
     pub imported_rows: i64,
@@ -30,8 +30,8 @@ impl From<LeadImportRow> for LeadImport {
     fn from(row: LeadImportRow) -> Self {
         LeadImport {
             id: row.id,
-            mode: ImportMode::parse(&row.mode).unwrap_or_default(),
-            status: ImportStatus::parse(&row.status).unwrap_or(ImportStatus::Failed),
+            mode: row.mode,
+            status: row.status,
             total_rows: row.total_rows,
             processed_rows: row.processed_rows,
             imported_rows: row.imported_rows,
@@ -49,7 +49,7 @@ impl From<LeadImportRow> for LeadImport {
 #[diesel(table_name = lead_imports)]
 pub struct NewLeadImport {
     pub created_by: Option<i32>,
-    pub mode: String,
+    pub mode: ImportMode,
     pub total_rows: i64,
 }
 
@@ -57,7 +57,7 @@ pub struct NewLeadImport {
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = lead_imports)]
 pub struct ImportProgress {
-    pub status: String,
+    pub status: ImportStatus,
     pub processed_rows: i64,
     pub imported_rows: i64,
     pub skipped_rows: i64,

@@ -34,11 +34,11 @@ pub struct LeadRow {
     pub company: Option<String>,
     pub job_title: Option<String>,
     pub website: Option<String>,
-    pub stage: String,
-    pub score: String,
+    pub stage: LeadStage,
+    pub score: LeadScore,
     pub ai_score: Option<i32>,
     pub status: String,
-    pub source: String,
+    pub source: LeadSource,
     pub value: Option<i32>,
     pub tags: Vec<String>,
     pub social_links: serde_json::Value,
@@ -52,12 +52,6 @@ pub struct LeadRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl LeadRow {
-    pub fn stage(&self) -> LeadStage {
-        LeadStage::parse(&self.stage).unwrap_or(LeadStage::Prospect)
-    }
-}
-
 impl From<LeadRow> for Lead {
     fn from(row: LeadRow) -> Self {
         Lead {
@@ -65,9 +59,9 @@ impl From<LeadRow> for Lead {
             client_id: row.client_id,
             assigned_to_id: row.assigned_to_id,
             created_by: row.created_by,
-            stage: row.stage(),
-            score: LeadScore::parse(&row.score).unwrap_or(LeadScore::Warm),
-            source: LeadSource::parse(&row.source),
+            stage: row.stage,
+            score: row.score,
+            source: row.source,
             social_links: serde_json::from_value(row.social_links).unwrap_or_default(),
             name: row.name,
             first_name: row.first_name,
@@ -107,11 +101,11 @@ pub struct NewLead {
     pub company: Option<String>,
     pub job_title: Option<String>,
     pub website: Option<String>,
-    pub stage: String,
-    pub score: String,
+    pub stage: LeadStage,
+    pub score: LeadScore,
     pub ai_score: Option<i32>,
     pub status: String,
-    pub source: String,
+    pub source: LeadSource,
     pub value: Option<i32>,
     pub tags: Vec<String>,
     pub social_links: serde_json::Value,
@@ -135,11 +129,11 @@ pub struct LeadChanges {
     pub company: Option<Option<String>>,
     pub job_title: Option<Option<String>>,
     pub website: Option<Option<String>>,
-    pub stage: Option<String>,
-    pub score: Option<String>,
+    pub stage: Option<LeadStage>,
+    pub score: Option<LeadScore>,
     pub ai_score: Option<Option<i32>>,
     pub status: Option<String>,
-    pub source: Option<String>,
+    pub source: Option<LeadSource>,
     pub value: Option<Option<i32>>,
     pub tags: Option<Vec<String>>,
     pub social_links: Option<serde_json::Value>,
@@ -174,13 +168,13 @@ fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
         );
     }
     if let Some(stage) = filter.stage {
-        query = query.filter(leads::stage.eq(stage.as_str()));
+        query = query.filter(leads::stage.eq(stage));
     }
     if let Some(score) = filter.score {
-        query = query.filter(leads::score.eq(score.as_str()));
+        query = query.filter(leads::score.eq(score));
     }
     if let Some(source) = filter.source {
-        query = query.filter(leads::source.eq(source.as_str()));
+        query = query.filter(leads::source.eq(source));
     }
     if let Some(status) = filter.status.clone() {
         query = query.filter(leads::status.eq(status));
@@ -426,7 +420,7 @@ pub struct ActivityRow {
     pub id: Uuid,
     pub lead_id: Uuid,
     pub user_id: Option<i32>,
-    pub activity_type: String,
+    pub activity_type: LeadActivityType,
     pub subject: Option<String>,
     pub description: Option<String>,
     pub metadata: Option<serde_json::Value>,
@@ -439,7 +433,7 @@ impl From<ActivityRow> for LeadActivity {
             id: row.id,
             lead_id: row.lead_id,
             user_id: row.user_id,
-            activity_type: LeadActivityType::parse(&row.activity_type).unwrap_or(LeadActivityType::Note),
+            activity_type: row.activity_type,
             subject: row.subject,
             description: row.description,
             metadata: row.metadata,
@@ -453,7 +447,7 @@ impl From<ActivityRow> for LeadActivity {
 pub struct NewLeadActivity {
     pub lead_id: Uuid,
     pub user_id: Option<i32>,
-    pub activity_type: String,
+    pub activity_type: LeadActivityType,
     pub subject: Option<String>,
     pub description: Option<String>,
     pub metadata: Option<serde_json::Value>,

@@ -24,8 +24,8 @@ pub struct TaskRow {
     pub space_id: Option<Uuid>,
     pub title: String,
     pub description: Option<String>,
-    pub status: String,
-    pub priority: String,
+    pub status: TaskStatus,
+    pub priority: TaskPriority,
     pub due_date: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub archived_at: Option<DateTime<Utc>>,
@@ -39,7 +39,7 @@ pub struct TaskRow {
     pub recurrence_rule: Option<String>,
     pub recurrence_timezone: String,
     pub recurrence_start: Option<DateTime<Utc>>,
-    pub schedule_from: String,
+    pub schedule_from: ScheduleFrom,
     pub series_id: Option<Uuid>,
     pub instance_date: Option<NaiveDate>,
     pub created_by: Option<i32>,
@@ -48,10 +48,6 @@ pub struct TaskRow {
 }
 
 impl TaskRow {
-    pub fn status(&self) -> TaskStatus {
-        TaskStatus::parse(&self.status).unwrap_or_default()
-    }
-
     pub fn checklist(&self) -> Vec<ChecklistItem> {
         serde_json::from_value(self.checklist.clone()).unwrap_or_default()
     }
@@ -61,8 +57,8 @@ impl TaskRow {
             id: self.id,
             title: self.title.clone(),
             description: self.description.clone(),
-            status: self.status(),
-            priority: TaskPriority::parse(&self.priority).unwrap_or_default(),
+            status: self.status,
+            priority: self.priority,
             assigned_to_id: self.assigned_to_id,
             space_id: self.space_id,
             client_id: self.client_id,
@@ -79,7 +75,7 @@ impl TaskRow {
             is_recurring: self.is_recurring,
             recurrence_rule: self.recurrence_rule.clone(),
             recurrence_timezone: self.recurrence_timezone.clone(),
-            schedule_from: ScheduleFrom::parse(&self.schedule_from),
+            schedule_from: self.schedule_from,
             series_id: self.series_id,
             instance_date: self.instance_date,
             created_by: self.created_by,
@@ -99,8 +95,8 @@ pub struct NewTask {
     pub space_id: Option<Uuid>,
     pub title: String,
     pub description: Option<String>,
-    pub status: String,
-    pub priority: String,
+    pub status: TaskStatus,
+    pub priority: TaskPriority,
     pub due_date: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub archived_at: Option<DateTime<Utc>>,
@@ -114,7 +110,7 @@ pub struct NewTask {
     pub recurrence_rule: Option<String>,
     pub recurrence_timezone: String,
     pub recurrence_start: Option<DateTime<Utc>>,
-    pub schedule_from: String,
+    pub schedule_from: ScheduleFrom,
     pub series_id: Option<Uuid>,
     pub instance_date: Option<NaiveDate>,
     pub created_by: Option<i32>,
@@ -130,8 +126,8 @@ pub struct TaskChanges {
     pub space_id: Option<Option<Uuid>>,
     pub title: Option<String>,
     pub description: Option<Option<String>>,
-    pub status: Option<String>,
-    pub priority: Option<String>,
+    pub status: Option<TaskStatus>,
+    pub priority: Option<TaskPriority>,
     pub due_date: Option<Option<DateTime<Utc>>>,
     pub completed_at: Option<Option<DateTime<Utc>>>,
     pub archived_at: Option<Option<DateTime<Utc>>>,
@@ -145,7 +141,7 @@ pub struct TaskChanges {
     pub recurrence_rule: Option<Option<String>>,
     pub recurrence_timezone: Option<String>,
     pub recurrence_start: Option<Option<DateTime<Utc>>>,
-    pub schedule_from: Option<String>,
+    pub schedule_from: Option<ScheduleFrom>,
     pub series_id: Option<Option<Uuid>>,
     pub instance_date: Option<Option<NaiveDate>>,
     pub updated_at: Option<DateTime<Utc>>,
@@ -185,7 +181,7 @@ fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
         boxed = boxed.filter(tasks::space_id.eq(space_id));
     }
     if let Some(status) = query.status {
-        boxed = boxed.filter(tasks::status.eq(status.as_str()));
+        boxed = boxed.filter(tasks::status.eq(status));
     }
     if let Some(user) = query.assigned_to_id {
         boxed = boxed.filter(tasks::assigned_to_id.eq(user));
@@ -205,7 +201,7 @@ fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
     if let Some(now) = query.overdue_at {
         boxed = boxed
             .filter(tasks::due_date.lt(now))
-            .filter(tasks::status.ne_all(vec![TaskStatus::Completed.as_str(), TaskStatus::Archived.as_str()]));
+            .filter(tasks::status.ne_all([TaskStatus::Completed, TaskStatus::Archived]));
     }
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // Same expression as the trigram index `tasks_search_idx`.
@@ -248,12 +244,12 @@ pub async fn list(
 }
 
 /// `PRIORITY_RANK` of a stored priority.
-fn priority_rank(priority: &str) -> i32 {
+fn priority_rank(priority: TaskPriority) -> i32 {
     match priority {
-        "urgent" => 4,
-        "high" => 3,
-        "normal" => 2,
-        _ => 1,
+        TaskPriority::Urgent => 4,
+        TaskPriority::High => 3,
+        TaskPriority::Normal => 2,
+        TaskPriority::Low => 1,
     }
 }
 
@@ -271,9 +267,7 @@ impl TaskKey {
     pub fn of(row: &TaskRow, sort: TaskSort) -> TaskKey {
         match sort {
             TaskSort::DueDate | TaskSort::DueDateDesc => TaskKey::DueDate(row.due_date),
-            TaskSort::Priority | TaskSort::PriorityDesc => {
-                TaskKey::Priority(priority_rank(&row.priority), row.due_date)
-            }
+            TaskSort::Priority | TaskSort::PriorityDesc => TaskKey::Priority(priority_rank(row.priority), row.due_date),
             TaskSort::CreatedAt | TaskSort::CreatedAtDesc => TaskKey::CreatedAt(row.created_at),
             TaskSort::Title | TaskSort::TitleDesc => TaskKey::Title(row.title.clone()),
         }

@@ -22,7 +22,7 @@ pub struct UserRow {
     pub email: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub client_id: Option<String>,
     pub creator_id: Option<String>,
     pub custom_permissions: serde_json::Value,
@@ -34,11 +34,6 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    /// The stored role; a value this build does not know gets no permissions.
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::ProspectiveClient)
-    }
-
     pub fn overrides(&self) -> PermissionOverrides {
         serde_json::from_value(self.custom_permissions.clone()).unwrap_or_default()
     }
@@ -50,7 +45,7 @@ impl UserRow {
             email: self.email.clone(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
-            role: self.role(),
+            role: self.role,
             client_id: self.client_id.clone(),
             creator_id: self.creator_id.clone(),
             custom_permissions: self.overrides(),
@@ -71,7 +66,7 @@ pub struct NewUser {
     pub email: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub client_id: Option<String>,
     pub creator_id: Option<String>,
     pub custom_permissions: serde_json::Value,
@@ -86,7 +81,7 @@ pub struct UserChanges {
     pub email: Option<Option<String>>,
     pub first_name: Option<Option<String>>,
     pub last_name: Option<Option<String>>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub client_id: Option<Option<String>>,
     pub creator_id: Option<Option<String>>,
     pub custom_permissions: Option<serde_json::Value>,
@@ -148,7 +143,7 @@ fn filtered<'a>(filter: &'a UserFilter) -> users::BoxedQuery<'a, Pg> {
         );
     }
     if let Some(role) = filter.role {
-        query = query.filter(users::role.eq(role.as_str()));
+        query = query.filter(users::role.eq(role));
     }
     if let Some(active) = filter.is_active {
         query = query.filter(users::is_active.eq(active));
@@ -202,7 +197,7 @@ pub async fn record_login(conn: &mut AsyncPgConnection, id: i32) -> Result<UserR
 /// Ids of active admins, row-locked so concurrent demotions cannot remove the last one.
 pub async fn lock_active_admins(conn: &mut AsyncPgConnection) -> Result<Vec<i32>, StorageError> {
     Ok(users::table
-        .filter(users::role.eq(Role::Admin.as_str()).and(users::is_active.eq(true)))
+        .filter(users::role.eq(Role::Admin).and(users::is_active.eq(true)))
         .select(users::id)
         .for_update()
         .load(conn)
@@ -210,6 +205,6 @@ pub async fn lock_active_admins(conn: &mut AsyncPgConnection) -> Result<Vec<i32>
 }
 
 pub async fn any_admin_exists(conn: &mut AsyncPgConnection) -> Result<bool, StorageError> {
-    let count: i64 = users::table.filter(users::role.eq(Role::Admin.as_str())).count().get_result(conn).await?;
+    let count: i64 = users::table.filter(users::role.eq(Role::Admin)).count().get_result(conn).await?;
     Ok(count > 0)
 }

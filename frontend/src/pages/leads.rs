@@ -95,7 +95,7 @@ fn LeadsList() -> impl IntoView {
         q: non_empty(&q.get()),
         stage: LeadStage::parse(&stage.get()),
         status: non_empty(&status.get()),
-        source: non_empty(&source.get()).map(|s| LeadSource::parse(&s)),
+        source: non_empty(&source.get()).map(|s| LeadSource::parse(&s).unwrap_or(LeadSource::Other)),
         assigned_to_id: match assignee.get().as_str() {
             "" => None,
             "me" => me(),
@@ -432,7 +432,7 @@ pub fn LeadDialog(
                         stage: LeadStage::parse(&stage.get_untracked()),
                         score: LeadScore::parse(&score.get_untracked()),
                         status: non_empty(&status.get_untracked()),
-                        source: Some(LeadSource::parse(&source.get_untracked())),
+                        source: Some(LeadSource::parse(&source.get_untracked()).unwrap_or(LeadSource::Other)),
                         value: amount,
                         assigned_to_id: assigned,
                         next_follow_up_date: day_start(&follow_up.get_untracked()),
@@ -444,7 +444,7 @@ pub fn LeadDialog(
                 Some(current) => {
                     let stage_value = LeadStage::parse(&stage.get_untracked());
                     let score_value = LeadScore::parse(&score.get_untracked());
-                    let source_value = LeadSource::parse(&source.get_untracked());
+                    let source_value = LeadSource::parse(&source.get_untracked()).unwrap_or(LeadSource::Other);
                     let body = UpdateLeadRequest {
                         name: Some(name.get_untracked().trim().to_owned()).filter(|n| *n != current.name),
                         email: changed(non_empty(&email.get_untracked()), &current.email),

@@ -81,7 +81,7 @@ fn principal(user: Arc<UserRow>, method: AuthMethod) -> Result<Principal, AppErr
     if !user.is_active {
         return Err(AppError::unauthenticated("This account has been deactivated"));
     }
-    let access = Access::new(user.role(), user.overrides());
+    let access = Access::new(user.role, user.overrides());
     Ok(Principal { user, access, method })
 }
 
@@ -106,7 +106,7 @@ pub async fn verify_api_key(state: &AppState, key: &str) -> Result<Arc<ApiKeyRow
 async fn from_api_key(req: &HttpRequest, state: &AppState, key: &str) -> Result<Principal, AppError> {
     let row = verify_api_key(state, key).await?;
     let now = Utc::now();
-    if !ApiKeyScope::allows(&row.scopes(), is_safe_method(req)) {
+    if !ApiKeyScope::allows(&row.scopes, is_safe_method(req)) {
         return Err(AppError::forbidden(format!("This API key's scopes do not allow {} requests", req.method())));
     }
     if row.last_used_at.is_none_or(|at| now - at > chrono::Duration::seconds(60)) {

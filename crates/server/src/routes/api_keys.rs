@@ -77,7 +77,7 @@ async fn create_api_key(
         name: body.name.trim().to_owned(),
         key_prefix: generated.prefix.clone(),
         key_hash: generated.hash.clone(),
-        scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        scopes: scopes.clone(),
         expires_at: body.expires_at,
     };
     let mut conn = state.conn().await?;

@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 pub fn current(user: &UserRow) -> CurrentUser {
-    let access = Access::new(user.role(), user.overrides());
+    let access = Access::new(user.role, user.overrides());
     CurrentUser { user: user.to_user(), permissions: access.flags() }
 }
 

@@ -158,7 +158,7 @@ async fn load_feed(state: &AppState, token_hash: &str) -> AppResult<Option<Arc<S
     let Some(owner) = storage::calendar::feed_token_owner(&mut conn, token_hash).await? else { return Ok(None) };
     let Some(user) = storage::users::find(&mut conn, owner).await? else { return Ok(None) };
     // A deactivated account, or one moved to a client-portal role, no longer has a calendar.
-    if !user.is_active || !domain::calendar::may_use_calendar(user.role()) {
+    if !user.is_active || !domain::calendar::may_use_calendar(user.role) {
         return Ok(None);
     }
     let events = storage::calendar::all_visible(&mut conn, owner, MAX_FEED_ITEMS).await?;
@@ -206,7 +206,7 @@ fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
         .summary(&event.title)
         .starts(when(event, event.start))
         .ends(when(event, event.end_))
-        .categories([event.event_type().as_str().to_ascii_uppercase()]);
+        .categories([event.event_type.as_str().to_ascii_uppercase()]);
     if let Some(description) = &event.description {
         vevent.description(description);
     }
@@ -244,13 +244,13 @@ fn vtodo(task: &TaskRow) -> Todo {
         .last_modified(task.updated_at)
         .created(task.created_at)
         .summary(&task.title)
-        .priority(match TaskPriority::parse(&task.priority).unwrap_or_default() {
+        .priority(match task.priority {
             TaskPriority::Urgent => 1,
             TaskPriority::High => 3,
             TaskPriority::Normal => 5,
             TaskPriority::Low => 9,
         })
-        .status(match task.status() {
+        .status(match task.status {
             TaskStatus::Todo => TodoStatus::NeedsAction,
             TaskStatus::InProgress | TaskStatus::Review => TodoStatus::InProcess,
             TaskStatus::Completed => TodoStatus::Completed,

@@ -38,7 +38,7 @@ fn new_event(remote: &RemoteEvent, provider: External, owner: i32) -> NewCalenda
         end_: remote.end,
         all_day: remote.all_day,
         location: remote.location.as_ref().map(|l| l.chars().take(500).collect()),
-        event_type: EventType::Event.as_str().to_owned(),
+        event_type: EventType::Event,
         attendees: serde_json::json!([]),
         reminders: serde_json::json!([]),
         meet_link: None,
@@ -86,7 +86,7 @@ async fn import(
                         fields.microsoft_event_id = local.microsoft_event_id.clone().or(fields.microsoft_event_id);
                         fields.attendees = local.attendees.clone();
                         fields.reminders = local.reminders.clone();
-                        fields.event_type = local.event_type.clone();
+                        fields.event_type = local.event_type;
                         fields.origin = local.origin.clone();
                         storage::calendar::replace(conn, local.id, &fields).await?;
                         updated += 1;
@@ -97,7 +97,7 @@ async fn import(
                     }
                 }
             }
-            storage::calendar::set_sync_token(conn, name.as_str(), next_sync_token).await?;
+            storage::calendar::set_sync_token(conn, name, next_sync_token).await?;
             audit
                 .record(
                     conn,
@@ -144,7 +144,7 @@ async fn sync_provider<P: CalendarProvider>(
         .get(circuit_name)
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("no circuit breaker named {circuit_name}")))?;
     let mut conn = state.conn().await?;
-    let token = storage::calendar::sync_token(&mut conn, name.as_str()).await?;
+    let token = storage::calendar::sync_token(&mut conn, name).await?;
     let changes = match circuit.call(provider.changes(token.as_deref())).await {
         Ok(changes) => changes,
         Err(CircuitError::Open { .. }) => {

@@ -98,7 +98,7 @@ async fn create_campaign(
         client_id: body.client_id,
         name: body.name,
         campaign_type: body.campaign_type,
-        status: body.status.unwrap_or(CampaignStatus::Planning).as_str().to_owned(),
+        status: body.status.unwrap_or(CampaignStatus::Planning),
         start_date: body.start_date,
         end_date: body.end_date,
         budget: body.budget,
@@ -188,7 +188,7 @@ async fn update_campaign(
     let changes = CampaignChanges {
         name: body.name,
         campaign_type: body.campaign_type,
-        status: body.status.map(|s| s.as_str().to_owned()),
+        status: body.status,
         start_date: body.start_date,
         end_date: body.end_date,
         budget: body.budget,

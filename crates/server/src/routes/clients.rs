@@ -277,7 +277,7 @@ async fn create_client(
         website: body.website,
         logo_url: body.logo_url,
         service_tags: body.service_tags.unwrap_or_default(),
-        status: status.as_str().to_owned(),
+        status,
         assigned_to_id: assignee(&visibility, body.assigned_to_id)?,
         notes: body.notes,
         social_links: social_json(body.social_links)?.unwrap_or_else(|| serde_json::json!({})),
@@ -352,7 +352,7 @@ async fn change_client(
             .ok_or_else(|| AppError::not_found(format!("Client {id}")))?;
         let mut changes = changes;
         // Archiving stamps `archivedAt` once; any other status clears it.
-        match changes.status.as_deref().and_then(ClientStatus::parse) {
+        match changes.status {
             Some(ClientStatus::Archived) if current.archived_at.is_none() => {
                 changes.archived_at = Some(Some(Utc::now()))
             }
@@ -413,7 +413,7 @@ async fn update_client(
         website: body.website,
         logo_url: body.logo_url,
         service_tags: body.service_tags,
-        status: body.status.map(|s| s.as_str().to_owned()),
+        status: body.status,
         assigned_to_id,
         notes: body.notes,
         social_links: social_json(body.social_links)?,
@@ -445,7 +445,7 @@ async fn archive_client(
     audit: AuditContext,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let changes = ClientChanges { status: Some(ClientStatus::Archived.as_str().to_owned()), ..Default::default() };
+    let changes = ClientChanges { status: Some(ClientStatus::Archived), ..Default::default() };
     change_client(&state, &access.principal, access.visibility, &audit, *id, changes, "client.archive").await?;
     Ok(HttpResponse::NoContent().finish())
 }

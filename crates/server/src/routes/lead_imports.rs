@@ -157,7 +157,7 @@ async fn import_leads(
     let (header, rows) = web::block(move || read_csv(&text)).await.map_err(AppError::internal)??;
     let actor = access.principal.id();
     let mode = params.mode();
-    let job = NewLeadImport { created_by: Some(actor), mode: mode.as_str().to_owned(), total_rows: rows.len() as i64 };
+    let job = NewLeadImport { created_by: Some(actor), mode, total_rows: rows.len() as i64 };
     let mut conn = state.conn().await?;
     let job = conn
         .transaction::<_, AppError, _>(async |conn| {

@@ -208,11 +208,11 @@ pub(crate) fn new_lead(
         company: body.company,
         job_title: body.job_title,
         website: body.website,
-        stage: body.stage.unwrap_or(LeadStage::Prospect).as_str().to_owned(),
-        score: body.score.unwrap_or(LeadScore::Warm).as_str().to_owned(),
+        stage: body.stage.unwrap_or(LeadStage::Prospect),
+        score: body.score.unwrap_or(LeadScore::Warm),
         ai_score: body.ai_score,
         status: body.status.unwrap_or_else(|| "new".to_owned()),
-        source: body.source.unwrap_or(default_source).as_str().to_owned(),
+        source: body.source.unwrap_or(default_source),
         value: body.value,
         tags: body.tags.unwrap_or_default(),
         social_links: social_json(body.social_links)?.unwrap_or_else(|| json!({})),
@@ -248,7 +248,7 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
     NewLeadActivity {
         lead_id,
         user_id: Some(actor),
-        activity_type: LeadActivityType::StageChange.as_str().to_owned(),
+        activity_type: LeadActivityType::StageChange,
         subject: Some(subject),
         description: None,
         metadata: Some(json!({"from": from.as_str(), "to": to.as_str()})),
@@ -292,11 +292,11 @@ async fn update_lead(
         company: body.company,
         job_title: body.job_title,
         website: body.website,
-        stage: body.stage.map(|s| s.as_str().to_owned()),
-        score: body.score.map(|s| s.as_str().to_owned()),
+        stage: body.stage,
+        score: body.score,
         ai_score: body.ai_score,
         status: body.status,
-        source: body.source.map(|s| s.as_str().to_owned()),
+        source: body.source,
         value: body.value,
         tags: body.tags,
         social_links: social_json(body.social_links)?,
@@ -322,7 +322,7 @@ async fn update_lead(
             let email = changes.email.clone().flatten();
             let phone = changes.phone.clone().flatten();
             ensure_unique(conn, email.as_deref(), phone.as_deref(), Some(id)).await?;
-            let from = current.stage();
+            let from = current.stage;
             let before = Lead::from(current);
             let updated = Lead::from(storage::leads::update(conn, id, &changes).await.map_err(write_error)?);
             if updated.stage != from {
@@ -464,7 +464,7 @@ async fn create_activity(
             let new_activity = NewLeadActivity {
                 lead_id,
                 user_id: Some(actor),
-                activity_type: kind.as_str().to_owned(),
+                activity_type: kind,
                 subject: body.subject,
                 description: body.description,
                 metadata: None,
@@ -537,7 +537,7 @@ async fn convert_lead(
                 website: lead.website.clone(),
                 logo_url: None,
                 service_tags: lead.tags.clone(),
-                status: ClientStatus::Active.as_str().to_owned(),
+                status: ClientStatus::Active,
                 assigned_to_id: lead.assigned_to_id,
                 notes: lead.notes.clone(),
                 social_links: lead.social_links.clone(),
@@ -545,12 +545,12 @@ async fn convert_lead(
                 archived_at: None,
             };
             let client = Client::from(storage::clients::insert(conn, &new_client).await?);
-            let from = lead.stage();
+            let from = lead.stage;
             let changes = LeadChanges {
                 converted_client_id: Some(Some(client.id)),
                 converted_at: Some(Some(Utc::now())),
                 client_id: lead.client_id.is_none().then_some(Some(client.id)),
-                stage: Some(LeadStage::ClosedWon.as_str().to_owned()),
+                stage: Some(LeadStage::ClosedWon),
                 ..Default::default()
             };
             let before = Lead::from(lead);

@@ -249,8 +249,8 @@ pub(crate) async fn new_task(cpu: &CpuPool, actor: i32, body: CreateTaskRequest)
         space_id: body.space_id,
         title: body.title,
         description: body.description,
-        status: status.as_str().to_owned(),
-        priority: body.priority.unwrap_or_default().as_str().to_owned(),
+        status,
+        priority: body.priority.unwrap_or_default(),
         due_date: body.due_date,
         completed_at: (status == TaskStatus::Completed).then_some(now),
         archived_at: (status == TaskStatus::Archived).then_some(now),
@@ -264,7 +264,7 @@ pub(crate) async fn new_task(cpu: &CpuPool, actor: i32, body: CreateTaskRequest)
         recurrence_rule: body.recurrence_rule,
         recurrence_timezone: timezone,
         recurrence_start: if is_recurring { body.due_date } else { None },
-        schedule_from: schedule_from.as_str().to_owned(),
+        schedule_from,
         series_id: series,
         instance_date,
         created_by: Some(actor),
@@ -333,14 +333,14 @@ async fn changes_for(
     patch: UpdateTaskRequest,
     now: DateTime<Utc>,
 ) -> AppResult<TaskChanges> {
-    let status = patch.status.unwrap_or(current.status());
-    let was = current.status();
+    let status = patch.status.unwrap_or(current.status);
+    let was = current.status;
     let rule = match &patch.recurrence_rule {
         Some(rule) => rule.clone(),
         None => current.recurrence_rule.clone(),
     };
     let timezone = patch.recurrence_timezone.clone().unwrap_or_else(|| current.recurrence_timezone.clone());
-    let schedule_from = patch.schedule_from.unwrap_or(ScheduleFrom::parse(&current.schedule_from));
+    let schedule_from = patch.schedule_from.unwrap_or(current.schedule_from);
     let due_date = patch.due_date.unwrap_or(current.due_date);
     let is_recurring = patch.is_recurring.unwrap_or(current.is_recurring);
     RecurrenceDef { is_recurring, rule, timezone: timezone.clone(), schedule_from, due_date }.check(cpu).await?;
@@ -352,8 +352,8 @@ async fn changes_for(
         space_id: patch.space_id,
         title: patch.title,
         description: patch.description,
-        status: patch.status.filter(|s| *s != was).map(|s| s.as_str().to_owned()),
-        priority: patch.priority.map(|p| p.as_str().to_owned()),
+        status: patch.status.filter(|s| *s != was),
+        priority: patch.priority,
         due_date: patch.due_date,
         checklist: patch.checklist.as_deref().map(checklist_json).transpose()?,
         estimated_hours: patch.estimated_hours,
@@ -364,7 +364,7 @@ async fn changes_for(
         is_recurring: patch.is_recurring,
         recurrence_rule: patch.recurrence_rule,
         recurrence_timezone: patch.recurrence_timezone,
-        schedule_from: patch.schedule_from.map(|s| s.as_str().to_owned()),
+        schedule_from: patch.schedule_from,
         ..Default::default()
     };
     // Completing stamps `completedAt`; archiving keeps it; reopening clears it.
@@ -450,7 +450,7 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
     };
     let start = done.recurrence_start.unwrap_or(due);
     let timezone = done.recurrence_timezone.clone();
-    let schedule_from = schedule(ScheduleFrom::parse(&done.schedule_from));
+    let schedule_from = schedule(done.schedule_from);
     let next = cpu
         .run({
             let (rule, timezone) = (rule.clone(), timezone.clone());
@@ -469,8 +469,8 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
         space_id: done.space_id,
         title: done.title.clone(),
         description: done.description.clone(),
-        status: TaskStatus::Todo.as_str().to_owned(),
-        priority: done.priority.clone(),
+        status: TaskStatus::Todo,
+        priority: done.priority,
         due_date: Some(next),
         completed_at: None,
         archived_at: None,
@@ -485,7 +485,7 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
         instance_date: Some(local_date(next, &timezone)?),
         recurrence_timezone: timezone,
         recurrence_start: Some(start),
-        schedule_from: done.schedule_from.clone(),
+        schedule_from: done.schedule_from,
         series_id: Some(series),
         created_by: done.created_by,
     }))
@@ -528,7 +528,7 @@ async fn update_task(
             if !has_changes(&changes) {
                 return Ok(current.to_task());
             }
-            let completed = changes.status.as_deref() == Some(TaskStatus::Completed.as_str());
+            let completed = changes.status == Some(TaskStatus::Completed);
             let updated = storage::tasks::update(conn, id, &changes).await.map_err(reference_error)?;
             let task = updated.to_task();
             audit

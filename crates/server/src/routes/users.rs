@@ -101,7 +101,7 @@ async fn create_user(
         email: body.email,
         first_name: body.first_name,
         last_name: body.last_name,
-        role: role.as_str().to_owned(),
+        role,
         client_id: body.client_id,
         creator_id: body.creator_id,
         custom_permissions: serde_json::to_value(overrides).map_err(AppError::internal)?,
@@ -188,18 +188,18 @@ async fn apply_update(
         .transaction::<_, AppError, _>(async |conn| {
             let current =
                 storage::users::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("User {id}")))?;
-            let new_role = patch.role.unwrap_or(current.role());
+            let new_role = patch.role.unwrap_or(current.role);
             let new_overrides = patch.custom_permissions.unwrap_or(current.overrides());
             let new_active = patch.is_active.unwrap_or(current.is_active);
-            ensure_can_grant(actor, &Access::new(current.role(), current.overrides()))?;
+            ensure_can_grant(actor, &Access::new(current.role, current.overrides()))?;
             ensure_can_grant(actor, &Access::new(new_role, new_overrides))?;
 
             // Revoking a flag from a full admin counts as demotion too: on the last admin it
             // could never be undone, since nobody would hold that flag to grant it back.
             let full = Access::new(Role::Admin, Default::default());
-            let narrowed = Access::new(current.role(), current.overrides()).covers(&full)
+            let narrowed = Access::new(current.role, current.overrides()).covers(&full)
                 && !Access::new(new_role, new_overrides).covers(&full);
-            let loses_admin = current.role() == Role::Admin
+            let loses_admin = current.role == Role::Admin
                 && current.is_active
                 && (new_role != Role::Admin || !new_active || narrowed);
             if loses_admin && storage::users::lock_active_admins(conn).await? == [id] {
@@ -215,7 +215,7 @@ async fn apply_update(
                 email: patch.email,
                 first_name: patch.first_name,
                 last_name: patch.last_name,
-                role: patch.role.map(|r| r.as_str().to_owned()),
+                role: patch.role,
                 client_id: patch.client_id,
                 creator_id: patch.creator_id,
                 custom_permissions: match patch.custom_permissions {
@@ -230,7 +230,7 @@ async fn apply_update(
             }
             let updated = storage::users::update(conn, id, &changes).await.map_err(unique_conflict)?;
             let access_shrank =
-                !Access::new(new_role, new_overrides).covers(&Access::new(current.role(), current.overrides()));
+                !Access::new(new_role, new_overrides).covers(&Access::new(current.role, current.overrides()));
             if !new_active || changes.password.is_some() || access_shrank {
                 storage::refresh_tokens::revoke_all_for_user(conn, id).await?;
             }

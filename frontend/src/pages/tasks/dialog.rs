@@ -101,7 +101,7 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
         let space_value = Uuid::parse_str(&space.get_untracked()).ok();
         let tags_value = parse_tags(&tags.get_untracked());
         let timezone = recurrence.timezone.get_untracked().trim().to_owned();
-        let schedule = ScheduleFrom::parse(&schedule_from.get_untracked());
+        let schedule = ScheduleFrom::parse(&schedule_from.get_untracked()).unwrap_or_default();
         let existing = existing.clone();
         spawn_local(async move {
             let result = match &existing {

@@ -126,7 +126,7 @@ pub(super) async fn confirm_registration(
                 email: Some(pending.email),
                 first_name: pending.first_name,
                 last_name: pending.last_name,
-                role: Role::ProspectiveClient.as_str().to_owned(),
+                role: Role::ProspectiveClient,
                 client_id: None,
                 creator_id: None,
                 custom_permissions: serde_json::json!({}),

@@ -135,7 +135,7 @@ async fn mark_failed(state: &Arc<AppState>, id: Uuid) -> AppResult<()> {
             .to_owned(),
     });
     let progress = ImportProgress {
-        status: ImportStatus::Failed.as_str().to_owned(),
+        status: ImportStatus::Failed,
         processed_rows: job.processed_rows,
         imported_rows: job.imported_rows,
         skipped_rows: job.skipped_rows,
@@ -166,7 +166,7 @@ impl Tally {
 
     fn progress(&self, status: ImportStatus) -> ImportProgress {
         ImportProgress {
-            status: status.as_str().to_owned(),
+            status,
             processed_rows: self.processed,
             imported_rows: self.imported,
             skipped_rows: self.skipped,
