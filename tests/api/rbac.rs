@@ -114,16 +114,18 @@ const GUARDS: &[(&str, Requirement)] = &[
 
 const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
-/// Every documented operation as "METHOD /path/template", with its `security` member.
+/// Every documented operation as "METHOD /path/template", with the security that applies
+/// to it: its own `security` member, else the document's default.
 fn documented_operations() -> Vec<(String, Option<Value>)> {
     let doc = server::openapi::document();
+    let default_security = doc.security.as_ref().map(|security| serde_json::to_value(security).expect("serializes"));
     let mut operations = Vec::new();
     for (path, item) in &doc.paths.paths {
         let item = serde_json::to_value(item).expect("path item serializes");
         for (method, operation) in item.as_object().expect("path item is an object") {
             if HTTP_METHODS.contains(&method.as_str()) {
-                operations
-                    .push((format!("{} {path}", method.to_ascii_uppercase()), operation.get("security").cloned()));
+                let security = operation.get("security").cloned().or_else(|| default_security.clone());
+                operations.push((format!("{} {path}", method.to_ascii_uppercase()), security));
             }
         }
     }

@@ -1,5 +1,8 @@
 //! The OpenAPI 3.1 document: paths are collected from the registered routes by
 //! utoipa-actix-web; this adds the metadata, shared schemas and security schemes.
+//! Every operation requires one of the schemes unless it overrides the document's
+//! `security` (public routes say `security()`); the problem responses each guard and
+//! extractor can answer are declared once in `crate::http::responses`.
 
 use crate::routes;
 use actix_web::App;
@@ -22,6 +25,7 @@ use utoipa_actix_web::AppExt;
         domain::tasks::TaskStatus, domain::tasks::DueFilter, domain::tasks::TaskSort,
         domain::clients::ClientSort, domain::campaigns::CampaignSort, domain::leads::LeadSort)),
     modifiers(&SecuritySchemes),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(
         (name = "auth", description = "Sign-up, sign-in, sessions, password reset, own profile"),
         (name = "users", description = "User administration (canManageUsers)"),

@@ -1,6 +1,7 @@
 //! Request/response helpers shared by every route module: input parsing at the edge,
-//! pagination headers, the audit trail.
+//! pagination headers, the audit trail, the problem responses the OpenAPI document declares.
 
 pub mod audit;
 pub mod input;
 pub mod pagination;
+pub mod responses;

@@ -8,7 +8,6 @@ use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use domain::activity::{ActivityFilter, ActivityLog};
 use domain::pagination::PageParams;
-use domain::Problem;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -22,11 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "One page of audit rows", body = Vec<ActivityLog>,
          headers(("X-Total-Count" = i64, description = "Rows matching the filter"), ("Link" = String, description = "RFC 8288 page links"))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/activity-logs")]
 async fn list_activity_logs(

@@ -27,11 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "One page of keys", body = Vec<ApiKey>,
          headers(("X-Total-Count" = i64, description = "Number of keys"), ("Link" = String, description = "RFC 8288 page links"))),
-        (status = 400, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/api-keys")]
 async fn list_api_keys(
@@ -54,12 +51,9 @@ async fn list_api_keys(
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "Created; store `key` now", body = CreatedApiKey),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::SessionErrors, crate::http::responses::JsonBodyErrors,
         (status = 403, description = "Lacks canManageSettings, or `API_KEY_NOT_ALLOWED`: called with an API key", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/api-keys")]
 async fn create_api_key(
@@ -110,12 +104,8 @@ async fn create_api_key(
     params(("id" = Uuid, Path, description = "API key id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[delete("/api-keys/{id}")]
 async fn revoke_api_key(

@@ -87,12 +87,11 @@ fn session_response(state: &AppState, status: StatusCode, issued: IssuedSession)
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; session cookies are set", body = AuthSession),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Account deactivated", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[post("/login")]
 async fn login(
@@ -157,7 +156,8 @@ fn optional_refresh_body(bytes: &[u8]) -> AppResult<Option<RefreshRequest>> {
     responses(
         (status = 200, description = "Signed out", body = MessageResponse),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[post("/logout")]
 async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
@@ -183,7 +183,9 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) 
 /// The signed-in user with effective permissions, or `null` when signed out.
 #[utoipa::path(
     tag = "auth",
-    responses((status = 200, description = "The current user, or null", body = Option<CurrentUser>)),
+    responses(
+        (status = 200, description = "The current user, or null", body = Option<CurrentUser>),
+    ),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
 )]
 #[get("/user")]
@@ -198,10 +200,11 @@ async fn current_user(principal: OptionalPrincipal) -> HttpResponse {
     request_body(content = Option<RefreshRequest>, description = "Optional; browsers send the refresh cookie instead"),
     responses(
         (status = 200, description = "A new session; cookies are replaced", body = AuthSession),
+        crate::http::responses::RateLimitErrors,
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Refresh token missing, expired, revoked or reused", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[post("/auth/refresh")]
 async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {

@@ -160,11 +160,9 @@ fn expand(
     params(CalendarWindow),
     responses(
         (status = 200, description = "The occurrences in the window", body = Vec<EventOccurrence>),
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
         (status = 400, description = "A missing, inverted or too wide window", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[get("/calendar/events")]
 async fn list_events(
@@ -185,12 +183,9 @@ async fn list_events(
     request_body = CreateCalendarEventRequest,
     responses(
         (status = 201, description = "Created", body = CalendarEvent, headers(("Location" = String, description = "The new event's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/calendar/events")]
 async fn create_event(
@@ -282,12 +277,8 @@ async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) ->
     params(("eventId" = Uuid, Path, description = "Event id")),
     responses(
         (status = 200, description = "The event", body = CalendarEvent),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event, or not one the caller created or attends", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/calendar/events/{eventId}")]
 async fn get_event(state: web::Data<AppState>, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -376,13 +367,10 @@ fn has_changes(changes: &CalendarEventChanges) -> bool {
     request_body = UpdateCalendarEventRequest,
     responses(
         (status = 200, description = "The updated event", body = CalendarEvent),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event, or not one the caller created or attends", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/calendar/events/{eventId}")]
 async fn update_event(
@@ -433,12 +421,9 @@ async fn update_event(
     params(("eventId" = Uuid, Path, description = "Event id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event, or not one the caller created or attends", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[delete("/calendar/events/{eventId}")]
 async fn delete_event(
@@ -480,11 +465,9 @@ async fn delete_event(
     responses(
         (status = 200, description = "One page of tasks due in the window", body = Vec<Task>,
          headers(("X-Total-Count" = i64, description = "Tasks due in the window"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
         (status = 400, description = "A missing, inverted or too wide window, or invalid paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[get("/calendar/tasks")]
 async fn list_due_tasks(

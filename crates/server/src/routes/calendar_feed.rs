@@ -40,10 +40,8 @@ const MAX_FEED_ITEMS: i64 = 2000;
     tag = "calendar",
     responses(
         (status = 201, description = "The new feed URL", body = CalendarFeed),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors,
+    )
 )]
 #[post("/calendar/feed-token")]
 async fn rotate_feed_token(
@@ -89,11 +87,9 @@ async fn rotate_feed_token(
     tag = "calendar",
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::StaffErrors,
         (status = 404, description = "The caller has no feed token", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[delete("/calendar/feed-token")]
 async fn revoke_feed_token(
@@ -135,7 +131,8 @@ async fn revoke_feed_token(
     responses(
         (status = 200, description = "The iCalendar feed", body = String, content_type = "text/calendar"),
         (status = 404, description = "Unknown or revoked token", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[get("/calendar/feed/{token}")]
 async fn feed(state: web::Data<AppState>, token: web::Path<String>) -> AppResult<HttpResponse> {

@@ -13,7 +13,6 @@ use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::calendar::{CalendarProviderName, CalendarSyncReport, EventType, ProviderSyncResult, SyncOutcome};
-use domain::Problem;
 use storage::calendar::{External, NewCalendarEvent};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -197,10 +196,8 @@ fn skipped(provider: CalendarProviderName, variable: &str) -> ProviderSyncResult
     tag = "calendar",
     responses(
         (status = 200, description = "What happened per provider", body = CalendarSyncReport),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageSettings", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::PermissionErrors<perm::ManageSettings>,
+    )
 )]
 #[post("/calendar/sync")]
 async fn sync(

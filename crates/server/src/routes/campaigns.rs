@@ -46,11 +46,9 @@ async fn visible_campaign(
         (status = 200, description = "One page of campaigns", body = Vec<Campaign>,
          headers(("X-Total-Count" = i64, description = "Campaigns matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
                  ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
+        crate::http::responses::CrmErrors<CampaignsRead>, crate::http::responses::QueryErrors,
         (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageCampaigns and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[get("/campaigns")]
 async fn list_campaigns(
@@ -79,12 +77,9 @@ async fn list_campaigns(
     request_body = CreateCampaignRequest,
     responses(
         (status = 201, description = "Created", body = Campaign, headers(("Location" = String, description = "The new campaign's URL"))),
+        crate::http::responses::CrmErrors<CampaignsWrite>, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such client", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageCampaigns with write access", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/campaigns")]
 async fn create_campaign(
@@ -141,12 +136,8 @@ async fn create_campaign(
     params(("id" = Uuid, Path, description = "Campaign id")),
     responses(
         (status = 200, description = "The campaign", body = Campaign),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageCampaigns and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<CampaignsRead>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/campaigns/{id}")]
 async fn get_campaign(
@@ -168,13 +159,8 @@ async fn get_campaign(
     request_body = UpdateCampaignRequest,
     responses(
         (status = 200, description = "The updated campaign", body = Campaign),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageCampaigns with write access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<CampaignsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+    )
 )]
 #[patch("/campaigns/{id}")]
 async fn update_campaign(
@@ -236,13 +222,9 @@ async fn update_campaign(
     params(("id" = Uuid, Path, description = "Campaign id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageCampaigns with write access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::CrmErrors<CampaignsWrite>, crate::http::responses::PathIdErrors,
         (status = 409, description = "Other records still refer to the campaign", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[delete("/campaigns/{id}")]
 async fn delete_campaign(

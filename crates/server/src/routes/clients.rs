@@ -189,11 +189,9 @@ async fn visible_client(
         (status = 200, description = "One page of clients", body = Vec<Client>,
          headers(("X-Total-Count" = i64, description = "Clients matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
                  ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
+        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::QueryErrors,
         (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[get("/clients")]
 async fn list_clients(
@@ -224,11 +222,8 @@ async fn list_clients(
     responses(
         (status = 200, description = "The matching clients as CSV", content_type = "text/csv", body = String,
          headers(("Content-Disposition" = String, description = "attachment; filename=\"clients-<date>.csv\""))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/clients/export")]
 async fn export_clients(
@@ -253,12 +248,9 @@ async fn export_clients(
     request_body = CreateClientRequest,
     responses(
         (status = 201, description = "Created", body = Client, headers(("Location" = String, description = "The new client's URL"))),
+        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients with write access", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/clients")]
 async fn create_client(
@@ -315,12 +307,8 @@ async fn create_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The client", body = Client),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/clients/{id}")]
 async fn get_client(
@@ -387,13 +375,10 @@ async fn change_client(
     request_body = UpdateClientRequest,
     responses(
         (status = 200, description = "The updated client", body = Client),
+        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageClients with write access, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/clients/{id}")]
 async fn update_client(
@@ -431,12 +416,8 @@ async fn update_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients with write access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[delete("/clients/{id}")]
 async fn archive_client(
@@ -457,12 +438,8 @@ async fn archive_client(
     responses(
         (status = 200, description = "One page of documents", body = Vec<ClientDocument>,
          headers(("X-Total-Count" = i64, description = "The client's documents"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid id or paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients and is not a client-portal user linked to a client", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/clients/{clientId}/documents")]
 async fn list_documents(
@@ -488,13 +465,8 @@ async fn list_documents(
     request_body = CreateClientDocumentRequest,
     responses(
         (status = 201, description = "Created", body = ClientDocument),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients with write access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+    )
 )]
 #[post("/clients/{clientId}/documents")]
 async fn create_document(
@@ -547,12 +519,8 @@ async fn create_document(
     params(("clientId" = Uuid, Path, description = "Client id"), ("documentId" = Uuid, Path, description = "Document id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageClients with write access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client within the caller's scope, or no such document", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[delete("/clients/{clientId}/documents/{documentId}")]
 async fn delete_document(

@@ -68,7 +68,7 @@ pub struct Readiness {
 }
 
 /// The process is up.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Liveness)))]
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Liveness)), security())]
 #[get("/health/live")]
 async fn live() -> HttpResponse {
     HttpResponse::Ok().json(Liveness { status: "ok".to_owned() })
@@ -128,7 +128,8 @@ fn readiness_response(report: Readiness) -> HttpResponse {
     responses(
         (status = 200, description = "Ready", body = Readiness),
         (status = 503, description = "Not ready; the body says why", body = Readiness),
-    )
+    ),
+    security()
 )]
 #[get("/health/ready")]
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
@@ -141,7 +142,8 @@ async fn ready(state: web::Data<AppState>) -> HttpResponse {
     responses(
         (status = 200, description = "Ready", body = Readiness),
         (status = 503, description = "Not ready; the body says why", body = Readiness),
-    )
+    ),
+    security()
 )]
 #[get("/health")]
 async fn health(state: web::Data<AppState>) -> HttpResponse {

@@ -54,11 +54,8 @@ pub(crate) fn csv_download(name: &str, header: Vec<String>, rows: Vec<Vec<String
     responses(
         (status = 200, description = "The matching leads as CSV", content_type = "text/csv", body = String,
          headers(("Content-Disposition" = String, description = "attachment; filename=\"leads-<date>.csv\""))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/leads/export")]
 async fn export_leads(
@@ -138,13 +135,11 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     responses(
         (status = 202, description = "Accepted; the job runs in the background", body = LeadImport,
          headers(("Location" = String, description = "The job's URL"))),
+        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::QueryErrors,
         (status = 400, description = "Not UTF-8, not valid CSV (e.g. a quote never closed; `detail` names the line), unknown or missing columns, no data rows, or an invalid mode", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than 10 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as text/csv, or in a charset other than UTF-8", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/leads/import")]
 async fn import_leads(
@@ -192,12 +187,8 @@ async fn import_leads(
     params(("importId" = Uuid, Path, description = "Import job id")),
     responses(
         (status = 200, description = "The job and its progress", body = LeadImport),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job started by the caller", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/leads/imports/{importId}")]
 async fn get_import(

@@ -94,11 +94,9 @@ pub(crate) fn write_error(error: storage::StorageError) -> AppError {
         (status = 200, description = "One page of leads", body = Vec<Lead>,
          headers(("X-Total-Count" = i64, description = "Leads matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
                  ("X-Next-Cursor" = String, description = "When more leads follow: the `cursor` of the next page"))),
+        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::QueryErrors,
         (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[get("/leads")]
 async fn list_leads(
@@ -139,13 +137,11 @@ async fn list_leads(
     request_body = CreateLeadRequest,
     responses(
         (status = 201, description = "Created", body = Lead, headers(("Location" = String, description = "The new lead's URL"))),
+        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A lead with this email or phone number exists", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/leads")]
 async fn create_lead(
@@ -229,12 +225,8 @@ pub(crate) fn new_lead(
     params(("id" = Uuid, Path, description = "Lead id")),
     responses(
         (status = 200, description = "The lead", body = Lead),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/leads/{id}")]
 async fn get_lead(state: web::Data<AppState>, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -263,14 +255,11 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
     request_body = UpdateLeadRequest,
     responses(
         (status = 200, description = "The updated lead", body = Lead),
+        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or reassigns while limited to own assignments", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another lead has this email or phone number", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/leads/{id}")]
 async fn update_lead(
@@ -356,13 +345,9 @@ async fn update_lead(
     params(("id" = Uuid, Path, description = "Lead id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors,
         (status = 409, description = "Other records still refer to the lead", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[delete("/leads/{id}")]
 async fn delete_lead(
@@ -406,12 +391,8 @@ async fn delete_lead(
     responses(
         (status = 200, description = "One page of activities", body = Vec<LeadActivity>,
          headers(("X-Total-Count" = i64, description = "The lead's activities"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid id or paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/leads/{leadId}/activities")]
 async fn list_activities(
@@ -437,13 +418,8 @@ async fn list_activities(
     request_body = CreateLeadActivityRequest,
     responses(
         (status = 201, description = "Logged", body = LeadActivity),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageLeads", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+    )
 )]
 #[post("/leads/{leadId}/activities")]
 async fn create_activity(
@@ -500,12 +476,9 @@ async fn create_activity(
     responses(
         (status = 201, description = "Converted; the new client", body = Client, headers(("Location" = String, description = "The client's URL"))),
         (status = 200, description = "Already converted; the client it became", body = Client),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors,
         (status = 403, description = "Lacks canManageLeads or canManageClients with write access", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such lead within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/leads/{id}/convert")]
 async fn convert_lead(

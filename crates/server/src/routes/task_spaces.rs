@@ -46,10 +46,8 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpaceRow>
     tag = "task-spaces",
     responses(
         (status = 200, description = "All task spaces", body = Vec<TaskSpace>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors,
+    )
 )]
 #[get("/task-spaces")]
 async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<HttpResponse> {
@@ -65,12 +63,9 @@ async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<
     request_body = CreateTaskSpaceRequest,
     responses(
         (status = 201, description = "Created", body = TaskSpace, headers(("Location" = String, description = "The new space's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input or an unknown parent", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/task-spaces")]
 async fn create_space(
@@ -119,13 +114,9 @@ async fn create_space(
     request_body = UpdateTaskSpaceRequest,
     responses(
         (status = 200, description = "The updated space", body = TaskSpace),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown parent, or a move under itself", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/task-spaces/{id}")]
 async fn update_space(
@@ -200,13 +191,9 @@ async fn update_space(
     params(("id" = Uuid, Path, description = "Task space id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
         (status = 409, description = "The space still holds tasks or child spaces", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[delete("/task-spaces/{id}")]
 async fn delete_space(
@@ -253,12 +240,8 @@ async fn delete_space(
     responses(
         (status = 200, description = "One page of the space's tasks", body = Vec<Task>,
          headers(("X-Total-Count" = i64, description = "Tasks in the space"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid id or paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such space", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/task-spaces/{id}/tasks")]
 async fn space_tasks(

@@ -79,11 +79,8 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplateR
     responses(
         (status = 200, description = "One page of templates", body = Vec<TaskTemplate>,
          headers(("X-Total-Count" = i64, description = "All templates"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/tasks/templates")]
 async fn list_templates(
@@ -105,12 +102,9 @@ async fn list_templates(
     request_body = CreateTaskTemplateRequest,
     responses(
         (status = 201, description = "Created", body = TaskTemplate, headers(("Location" = String, description = "The new template's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/tasks/templates")]
 async fn create_template(
@@ -175,12 +169,8 @@ async fn create_template(
     params(("templateId" = Uuid, Path, description = "Template id")),
     responses(
         (status = 200, description = "The template", body = TaskTemplate),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/tasks/templates/{templateId}")]
 async fn get_template(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -232,13 +222,9 @@ async fn changes_for(
     request_body = UpdateTaskTemplateRequest,
     responses(
         (status = 200, description = "The updated template", body = TaskTemplate),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/tasks/templates/{templateId}")]
 async fn update_template(
@@ -283,12 +269,8 @@ async fn update_template(
     params(("templateId" = Uuid, Path, description = "Template id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
 )]
 #[delete("/tasks/templates/{templateId}")]
 async fn delete_template(
@@ -359,13 +341,9 @@ fn task_request(template: &TaskTemplate, body: CreateTaskFromTemplateRequest) ->
     request_body = CreateTaskFromTemplateRequest,
     responses(
         (status = 201, description = "The created task", body = Task, headers(("Location" = String, description = "The new task's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee, space, client or campaign, or a recurring template without a due date", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such template", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/tasks/templates/{templateId}/tasks")]
 async fn create_task_from_template(

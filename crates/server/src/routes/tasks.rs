@@ -108,11 +108,9 @@ fn checklist_json(items: &[ChecklistItem]) -> AppResult<serde_json::Value> {
         (status = 200, description = "One page of tasks", body = Vec<Task>,
          headers(("X-Total-Count" = i64, description = "Tasks matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
                  ("X-Next-Cursor" = String, description = "When more tasks follow: the `cursor` of the next page"))),
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
         (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[get("/tasks")]
 async fn list_tasks(
@@ -164,11 +162,9 @@ fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
     params(RecurrencePreviewQuery),
     responses(
         (status = 200, description = "The occurrences, earliest first", body = RecurrencePreview),
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
         (status = 400, description = "An invalid rule, time zone, start or count; the field is named", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[get("/tasks/recurrence-preview")]
 async fn recurrence_preview(
@@ -197,12 +193,9 @@ async fn recurrence_preview(
     request_body = CreateTaskRequest,
     responses(
         (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The new task's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/tasks")]
 async fn create_task(
@@ -307,12 +300,8 @@ pub(crate) async fn insert_task(
     params(("id" = Uuid, Path, description = "Task id")),
     responses(
         (status = 200, description = "The task", body = Task),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/tasks/{id}")]
 async fn get_task(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -501,13 +490,9 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
     request_body = UpdateTaskRequest,
     responses(
         (status = 200, description = "The updated task", body = Task),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/tasks/{id}")]
 async fn update_task(
@@ -583,12 +568,8 @@ async fn update_task(
     params(("id" = Uuid, Path, description = "Task id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
 )]
 #[delete("/tasks/{id}")]
 async fn delete_task(
@@ -629,12 +610,8 @@ async fn delete_task(
     responses(
         (status = 200, description = "One page of comments", body = Vec<TaskComment>,
          headers(("X-Total-Count" = i64, description = "Comments on the task"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid id or paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/tasks/{taskId}/comments")]
 async fn list_comments(
@@ -659,13 +636,8 @@ async fn list_comments(
     request_body = CreateTaskCommentRequest,
     responses(
         (status = 201, description = "Created", body = TaskComment),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A client-portal account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+    )
 )]
 #[post("/tasks/{taskId}/comments")]
 async fn create_comment(

@@ -50,11 +50,8 @@ fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
     responses(
         (status = 200, description = "One page of users", body = Vec<User>,
          headers(("X-Total-Count" = i64, description = "Users matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageUsers", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::QueryErrors,
+    )
 )]
 #[get("/users")]
 async fn list_users(
@@ -77,13 +74,10 @@ async fn list_users(
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created", body = User, headers(("Location" = String, description = "The new user's URL"))),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/users")]
 async fn create_user(
@@ -137,12 +131,8 @@ async fn create_user(
     params(("id" = i32, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = User),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks canManageUsers", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
+    )
 )]
 #[get("/users/{id}")]
 async fn get_user(
@@ -262,14 +252,10 @@ async fn apply_update(
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username/email taken, or the last admin would be lost", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/users/{id}")]
 async fn update_user(
@@ -290,14 +276,10 @@ async fn update_user(
     request_body = SetRoleRequest,
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/users/{id}/role")]
 async fn set_role(
@@ -319,13 +301,10 @@ async fn set_role(
     params(("id" = i32, Path, description = "User id")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 400, description = "Invalid id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
         (status = 403, description = "Lacks canManageUsers, or the user holds more than the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[delete("/users/{id}")]
 async fn deactivate_user(

@@ -95,13 +95,11 @@ async fn request_email_change(
     responses(
         (status = 200, description = "The updated user", body = CurrentUser),
         (status = 202, description = "Saved; the new email waits for its confirmation link", body = CurrentUser),
+        crate::http::responses::SignedInErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input, or `currentPassword` missing (`required`) or wrong (`mismatch`) for an email change", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`API_KEY_NOT_ALLOWED`: an API key cannot change the email", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email taken", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[patch("/user/profile")]
 pub(super) async fn update_profile(
@@ -163,11 +161,11 @@ pub(super) async fn update_profile(
     request_body = ConfirmTokenRequest,
     responses(
         (status = 200, description = "Email changed", body = MessageResponse),
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
         (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The address belongs to another account", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[post("/user/email/confirm")]
 pub(super) async fn confirm_email(
@@ -216,12 +214,9 @@ pub(super) async fn confirm_email(
     request_body = ChangePasswordRequest,
     responses(
         (status = 200, description = "Password changed; a fresh session", body = AuthSession),
+        crate::http::responses::SessionErrors, crate::http::responses::JsonBodyErrors,
         (status = 400, description = "Invalid input or wrong current password", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`API_KEY_NOT_ALLOWED`: an API key cannot change the password", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
+    )
 )]
 #[post("/user/password")]
 pub(super) async fn change_password(

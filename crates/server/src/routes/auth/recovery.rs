@@ -19,10 +19,9 @@ use storage::users::UserChanges;
     request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "Accepted", body = MessageResponse),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
+    ),
+    security()
 )]
 #[post("/auth/forgot-password")]
 pub(super) async fn forgot_password(
@@ -76,10 +75,10 @@ async fn send_reset_link(state: &AppState, audit: &AuditContext, email: &str) ->
     request_body = ResetPasswordRequest,
     responses(
         (status = 200, description = "Password changed", body = MessageResponse),
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
         (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[post("/auth/reset-password")]
 pub(super) async fn reset_password(

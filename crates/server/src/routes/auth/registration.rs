@@ -26,10 +26,9 @@ use uuid::Uuid;
     request_body = RegisterRequest,
     responses(
         (status = 202, description = "Accepted; the address gets an email either way", body = MessageResponse),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
+    ),
+    security()
 )]
 #[post("/register")]
 pub(super) async fn register(
@@ -98,11 +97,11 @@ async fn start_signup(state: &AppState, audit: &AuditContext, body: RegisterRequ
     request_body = ConfirmTokenRequest,
     responses(
         (status = 201, description = "Account created and signed in; session cookies are set", body = AuthSession),
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
         (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username or email taken since the sign-up", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security()
 )]
 #[post("/register/confirm")]
 pub(super) async fn confirm_registration(

@@ -1,0 +1,188 @@
+//! The problem responses each guard and extractor can answer, declared once per family
+//! as `utoipa::IntoResponses` types. A handler's `#[utoipa::path]` lists its success
+//! responses, then the families of the guard and extractors in its signature, then only
+//! the problems specific to it:
+//!
+//! ```text
+//! responses(
+//!     (status = 200, description = "The task", body = Task),
+//!     crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+//!     (status = 409, description = "…", body = Problem, content_type = "application/problem+json"),
+//! )
+//! ```
+//!
+//! Order matters: a later entry replaces an earlier one for the same status, so a
+//! handler's own 400/403/404 must come after the families to refine their description.
+//! Security is declared once on the whole document (crate::openapi); public routes
+//! opt out with `security()`.
+
+use crate::auth::extract::RequiredPermission;
+use crate::http::input::MAX_JSON_BYTES;
+use crate::routes::clients::CrmRule;
+use domain::clients::Caller;
+use domain::permissions::{Access, PermissionOverrides};
+use domain::Role;
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::IntoResponses;
+
+type Responses = BTreeMap<String, RefOr<Response>>;
+
+/// A problem+json response, as the `(status, …, body = Problem, content_type = …)` tuples give.
+fn problem(description: impl Into<String>) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+        )
+        .build()
+        .into()
+}
+
+fn responses<const N: usize>(entries: [(&str, String); N]) -> Responses {
+    entries.into_iter().map(|(status, description)| (status.to_owned(), problem(description))).collect()
+}
+
+// One wording per status shared by every family, so combining families never depends on
+// their order.
+const NOT_SIGNED_IN: &str = "Not signed in";
+const INVALID_INPUT: &str = "Invalid input (path, query or body); `errors` names the fields";
+
+/// `Principal`: any signed-in caller.
+pub struct SignedInErrors;
+
+impl IntoResponses for SignedInErrors {
+    fn responses() -> Responses {
+        responses([("401", NOT_SIGNED_IN.to_owned())])
+    }
+}
+
+/// `SignedIn`: a password session; API keys are refused.
+pub struct SessionErrors;
+
+impl IntoResponses for SessionErrors {
+    fn responses() -> Responses {
+        responses([
+            ("401", NOT_SIGNED_IN.to_owned()),
+            ("403", "`API_KEY_NOT_ALLOWED`: called with an API key".to_owned()),
+        ])
+    }
+}
+
+/// `StaffOnly`: client-portal roles are refused.
+pub struct StaffErrors;
+
+impl IntoResponses for StaffErrors {
+    fn responses() -> Responses {
+        responses([("401", NOT_SIGNED_IN.to_owned()), ("403", "A client-portal account".to_owned())])
+    }
+}
+
+/// `Authorized<P>`: the caller must hold permission `P`.
+pub struct PermissionErrors<P>(PhantomData<P>);
+
+impl<P: RequiredPermission> IntoResponses for PermissionErrors<P> {
+    fn responses() -> Responses {
+        responses([("401", NOT_SIGNED_IN.to_owned()), ("403", format!("Lacks {}", P::PERMISSION.as_str()))])
+    }
+}
+
+/// `Crm<R>`: the caller's scope under rule `R` (write rules refuse view-only scopes).
+pub struct CrmErrors<R>(PhantomData<R>);
+
+impl<R: CrmRule> IntoResponses for CrmErrors<R> {
+    fn responses() -> Responses {
+        let permission = R::PERMISSION.as_str();
+        let forbidden = if R::WRITE {
+            format!("Lacks {permission} with write access")
+        } else if portal_reads::<R>() {
+            format!("Lacks {permission} and is not a client-portal user linked to a client")
+        } else {
+            format!("Lacks {permission}")
+        };
+        responses([("401", NOT_SIGNED_IN.to_owned()), ("403", forbidden)])
+    }
+}
+
+/// Whether rule `R` lets a client-portal user linked to a client read: asked of the rule
+/// itself, so the description follows the rule.
+fn portal_reads<R: CrmRule>() -> bool {
+    let portal = Caller {
+        user_id: 0,
+        access: Access::new(Role::Client, PermissionOverrides::default()),
+        client_id: Some("00000000-0000-0000-0000-000000000000"),
+    };
+    R::rule(&portal).is_some()
+}
+
+/// A record id in the path (`web::Path<Uuid>` or `<i32>`): malformed, or not found in
+/// the caller's scope.
+pub struct PathIdErrors;
+
+impl IntoResponses for PathIdErrors {
+    fn responses() -> Responses {
+        responses([
+            ("400", INVALID_INPUT.to_owned()),
+            ("404", "No such record, or not one the caller may see".to_owned()),
+        ])
+    }
+}
+
+/// `ValidQuery`: filters and paging.
+pub struct QueryErrors;
+
+impl IntoResponses for QueryErrors {
+    fn responses() -> Responses {
+        responses([("400", INVALID_INPUT.to_owned())])
+    }
+}
+
+/// `ValidJson`: an invalid, oversized or non-JSON body.
+pub struct JsonBodyErrors;
+
+impl IntoResponses for JsonBodyErrors {
+    fn responses() -> Responses {
+        responses([
+            ("400", INVALID_INPUT.to_owned()),
+            ("413", format!("The body is larger than {} MiB", MAX_JSON_BYTES / (1024 * 1024))),
+            ("415", "The body is not sent as application/json".to_owned()),
+        ])
+    }
+}
+
+/// The strict limiter on credential routes (`platform::rate_limit::is_credential_route`).
+pub struct RateLimitErrors;
+
+impl IntoResponses for RateLimitErrors {
+    fn responses() -> Responses {
+        responses([("429", "Too many attempts".to_owned())])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::extract::perm;
+    use crate::routes::clients::{CampaignsRead, ClientsWrite, LeadsRead};
+
+    fn description<T: IntoResponses>(status: &str) -> String {
+        match T::responses().remove(status) {
+            Some(RefOr::T(response)) => response.description,
+            _ => panic!("no inline {status} response"),
+        }
+    }
+
+    #[test]
+    fn crm_descriptions_follow_the_rules() {
+        assert_eq!(
+            description::<CrmErrors<CampaignsRead>>("403"),
+            "Lacks canManageCampaigns and is not a client-portal user linked to a client"
+        );
+        assert_eq!(description::<CrmErrors<LeadsRead>>("403"), "Lacks canManageLeads");
+        assert_eq!(description::<CrmErrors<ClientsWrite>>("403"), "Lacks canManageClients with write access");
+        assert_eq!(description::<PermissionErrors<perm::ManageUsers>>("403"), "Lacks canManageUsers");
+        assert_eq!(description::<JsonBodyErrors>("413"), "The body is larger than 1 MiB");
+    }
+}
