@@ -212,6 +212,22 @@ impl Entry {
         }
     }
 
+    fn created<T: Audited + Serialize>(entity: &T) -> Self {
+        let description = format!("Created {} {}", T::NOUN, entity.audit_label());
+        Self::new(format!("{}.create", T::ENTITY), Subject::of(entity), description).after(entity)
+    }
+
+    fn updated<T: Audited + Serialize>(before: &T, after: &T) -> Self {
+        let description = format!("Updated {} {}", T::NOUN, after.audit_label());
+        let subject = Subject::of(after).invalidating(before.stale());
+        Self::new(format!("{}.update", T::ENTITY), subject, description).before(before).after(after)
+    }
+
+    fn deleted<T: Audited + Serialize>(entity: &T) -> Self {
+        let description = format!("Deleted {} {}", T::NOUN, entity.audit_label());
+        Self::new(format!("{}.delete", T::ENTITY), Subject::of(entity), description).before(entity)
+    }
+
     pub fn before<T: Serialize>(mut self, value: &T) -> Self {
         self.before = snapshot(value);
         self
@@ -240,9 +256,7 @@ impl Writer<'_> {
         conn: &mut AsyncPgConnection,
         entity: &T,
     ) -> Result<(), AppError> {
-        let description = format!("Created {} {}", T::NOUN, entity.audit_label());
-        let entry = Entry::new(format!("{}.create", T::ENTITY), Subject::of(entity), description).after(entity);
-        self.record(conn, entry).await
+        self.record(conn, Entry::created(entity)).await
     }
 
     /// `{entity}.update`, "Updated {noun} {label after}", with both snapshots.
@@ -252,10 +266,7 @@ impl Writer<'_> {
         before: &T,
         after: &T,
     ) -> Result<(), AppError> {
-        let description = format!("Updated {} {}", T::NOUN, after.audit_label());
-        let subject = Subject::of(after).invalidating(before.stale());
-        let entry = Entry::new(format!("{}.update", T::ENTITY), subject, description).before(before).after(after);
-        self.record(conn, entry).await
+        self.record(conn, Entry::updated(before, after)).await
     }
 
     /// `{entity}.delete`, "Deleted {noun} {label}", with the old value as `before`.
@@ -264,9 +275,7 @@ impl Writer<'_> {
         conn: &mut AsyncPgConnection,
         entity: &T,
     ) -> Result<(), AppError> {
-        let description = format!("Deleted {} {}", T::NOUN, entity.audit_label());
-        let entry = Entry::new(format!("{}.delete", T::ENTITY), Subject::of(entity), description).before(entity);
-        self.record(conn, entry).await
+        self.record(conn, Entry::deleted(entity)).await
     }
 
     /// Any audited write: appends the row and queues its subject's stale caches.
@@ -288,5 +297,68 @@ impl Writer<'_> {
         storage::activity::insert(conn, &row).await?;
         self.context.pending.add(subject.stale);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    struct Widget {
+        id: i32,
+        name: &'static str,
+    }
+
+    impl Audited for Widget {
+        const ENTITY: &'static str = "widget";
+        const NOUN: &'static str = "blue widget";
+        fn audit_id(&self) -> String {
+            self.id.to_string()
+        }
+        fn audit_label(&self) -> String {
+            self.name.to_owned()
+        }
+        fn stale(&self) -> Stale {
+            Stale::user(self.id)
+        }
+    }
+
+    #[test]
+    fn plain_writes_name_the_entity_and_snapshot_it() {
+        let (old, new) = (Widget { id: 7, name: "Old" }, Widget { id: 7, name: "New" });
+        let created = Entry::created(&new);
+        assert_eq!(
+            (created.activity_type.as_str(), created.description.as_str()),
+            ("widget.create", "Created blue widget New")
+        );
+        assert_eq!((created.subject.entity_type, created.subject.entity_id.as_str()), ("widget", "7"));
+        assert_eq!((created.before, created.after), (None, Some(json!({"id": 7, "name": "New"}))));
+        let updated = Entry::updated(&old, &new);
+        assert_eq!(
+            (updated.activity_type.as_str(), updated.description.as_str()),
+            ("widget.update", "Updated blue widget New")
+        );
+        assert_eq!(updated.before, Some(json!({"id": 7, "name": "Old"})));
+        let deleted = Entry::deleted(&old);
+        assert_eq!(
+            (deleted.activity_type.as_str(), deleted.description.as_str()),
+            ("widget.delete", "Deleted blue widget Old")
+        );
+        assert_eq!((deleted.before.is_some(), deleted.after), (true, None));
+    }
+
+    #[test]
+    fn a_write_queues_its_subjects_caches_once() {
+        let (old, new) = (Widget { id: 7, name: "Old" }, Widget { id: 8, name: "New" });
+        assert_eq!(Entry::updated(&old, &new).subject.stale, Stale { users: vec![8, 7], ..Stale::default() });
+        assert_eq!(Subject::bare("widget", 7).stale, Stale::default(), "a bare subject stales nothing");
+        let pending = PendingStale::default();
+        pending.add(Stale::user(7));
+        pending.add(Stale::lead_totals());
+        pending.add(Stale::user(7));
+        assert_eq!(pending.take(), Stale { users: vec![7], lead_totals: true, ..Stale::default() });
+        assert_eq!(pending.take(), Stale::default(), "taken once");
     }
 }
