@@ -3,6 +3,7 @@
 use crate::auth::passwords;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::http::audit;
 use crate::openapi;
 use crate::platform::method_not_allowed::RouteTable;
 use crate::platform::{rate_limit, request_context, security_headers, spa};
@@ -110,6 +111,7 @@ fn serve(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Se
                 }
             }))
             .default_service(web::to(fallback))
+            .wrap(from_fn(audit::flush_stale))
             .wrap(from_fn(rate_limit::rate_limit))
             .wrap(cors(&state.config))
             .wrap(security_headers::security_headers())

@@ -1,19 +1,139 @@
-//! The audit trail: handlers append one `activity_logs` row per write, in the same
-//! transaction as the write, tagged with the request id and client IP.
+//! The audit trail: every write appends one `activity_logs` row in the same transaction
+//! as the write, tagged with the request id and client IP, through one writer
+//! (`audit.by(actor).created(conn, &entity)` …). The writer also queues the caches the
+//! write makes stale (`Audited::stale`); `flush_stale` clears them once the handler has
+//! returned, so after its commit and before the response leaves, and no handler can
+//! forget one.
+//!
+//! The writer is also the one place that will publish domain events (issue 11, next
+//! item): `Writer::record` sees every audited write with its subject and before/after.
 
 use crate::error::AppError;
 use crate::platform::request_context::RequestId;
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::Serialize;
+use std::sync::{Arc, Mutex};
 use storage::activity::NewActivity;
 use storage::AsyncPgConnection;
 
-/// Where a write came from.
-#[derive(Debug, Clone, Default)]
+/// A value whose writes are audited: the entity type and id of its rows, the label its
+/// descriptions use, and the caches a committed write of it makes stale.
+pub trait Audited {
+    /// `entity_type` of its rows and the prefix of their activity types (`task` → `task.create`).
+    const ENTITY: &'static str;
+    /// How descriptions name it: "Created {NOUN} {label}".
+    const NOUN: &'static str;
+    fn audit_id(&self) -> String;
+    fn audit_label(&self) -> String;
+    /// The caches any write of it invalidates; every write through the writer clears them.
+    fn stale(&self) -> Stale {
+        Stale::default()
+    }
+}
+
+/// Caches made stale by committed writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stale {
+    lead_totals: bool,
+    calendar_feeds: bool,
+    users: Vec<i32>,
+    api_keys: Vec<String>,
+}
+
+impl Stale {
+    pub fn lead_totals() -> Self {
+        Self { lead_totals: true, ..Self::default() }
+    }
+
+    pub fn calendar_feeds() -> Self {
+        Self { calendar_feeds: true, ..Self::default() }
+    }
+
+    /// The cached account, and (see `AppState::forget_user`) every calendar feed.
+    pub fn user(id: i32) -> Self {
+        Self { users: vec![id], ..Self::default() }
+    }
+
+    /// The cached key row, by its public prefix.
+    pub fn api_key(prefix: &str) -> Self {
+        Self { api_keys: vec![prefix.to_owned()], ..Self::default() }
+    }
+
+    fn merge(&mut self, other: Stale) {
+        self.lead_totals |= other.lead_totals;
+        self.calendar_feeds |= other.calendar_feeds;
+        for id in other.users {
+            if !self.users.contains(&id) {
+                self.users.push(id);
+            }
+        }
+        for prefix in other.api_keys {
+            if !self.api_keys.contains(&prefix) {
+                self.api_keys.push(prefix);
+            }
+        }
+    }
+
+    async fn clear(self, state: &AppState) {
+        if self.lead_totals {
+            state.lead_totals.clear();
+        }
+        if self.calendar_feeds {
+            state.forget_calendar_feeds();
+        }
+        for id in self.users {
+            state.forget_user(id).await;
+        }
+        for prefix in self.api_keys {
+            state.api_keys.delete(&format!("apikey:{prefix}")).await;
+        }
+    }
+}
+
+/// What the request's writes made stale so far, shared by its `AuditContext`s.
+#[derive(Clone, Default)]
+struct PendingStale(Arc<Mutex<Stale>>);
+
+impl PendingStale {
+    fn add(&self, stale: Stale) {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).merge(stale);
+    }
+
+    fn take(&self) -> Stale {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+/// Middleware (innermost): clears what the handler's writes made stale. It runs whatever
+/// the outcome: a write that rolled back only costs a few cache misses, while one that
+/// committed before a later error must not leave stale caches behind.
+pub async fn flush_stale(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let pending = PendingStale::default();
+    req.extensions_mut().insert(pending.clone());
+    let outcome = next.call(req).await;
+    let stale = pending.take();
+    if let Some(state) = state {
+        stale.clear(&state).await;
+    }
+    outcome
+}
+
+/// Where a write came from. A clone kept past its request (the lead import job) still
+/// writes rows, but nothing flushes what they make stale: such a writer clears its caches
+/// itself.
+#[derive(Clone, Default)]
 pub struct AuditContext {
     pub request_id: Option<String>,
     pub ip: Option<String>,
+    pending: PendingStale,
 }
 
 impl FromRequest for AuditContext {
@@ -21,43 +141,224 @@ impl FromRequest for AuditContext {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pending = req.extensions().get::<PendingStale>().cloned();
         std::future::ready(Ok(AuditContext {
             request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()),
             ip: req.peer_addr().map(|addr| addr.ip().to_string()),
+            // Without `flush_stale` (a test building a bare handler) nothing is cached.
+            pending: pending.unwrap_or_default(),
         }))
     }
 }
 
-/// What changed, for the audit row.
-pub struct Change<'a> {
-    pub actor: Option<i32>,
-    pub activity_type: &'a str,
-    pub description: String,
-    pub entity_type: &'a str,
-    pub entity_id: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+impl AuditContext {
+    /// The writer for `actor`'s writes (`None`: nobody signed in, e.g. a sign-up).
+    pub fn by(&self, actor: impl Into<Option<i32>>) -> Writer<'_> {
+        Writer { context: self, actor: actor.into() }
+    }
+
+    /// The writer for a write nobody signed in made (a sign-up, a reset request).
+    pub fn anonymous(&self) -> Writer<'_> {
+        Writer { context: self, actor: None }
+    }
 }
 
-pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+/// The row's subject: its entity type and id, and the caches its writes make stale.
+pub struct Subject {
+    entity_type: &'static str,
+    entity_id: String,
+    stale: Stale,
+}
+
+impl Subject {
+    pub fn of<T: Audited>(entity: &T) -> Self {
+        Self { entity_type: T::ENTITY, entity_id: entity.audit_id(), stale: entity.stale() }
+    }
+
+    /// A subject known only by type and id, whose write makes no cache stale.
+    pub fn bare(entity_type: &'static str, id: impl ToString) -> Self {
+        Self { entity_type, entity_id: id.to_string(), stale: Stale::default() }
+    }
+
+    /// A user known by id, as `Subject::of` a `User`: the cached account goes stale.
+    pub fn user(id: i32) -> Self {
+        Self::bare("user", id).invalidating(Stale::user(id))
+    }
+
+    pub fn invalidating(mut self, stale: Stale) -> Self {
+        self.stale.merge(stale);
+        self
+    }
+}
+
+/// One audit row for a write that is not a plain create/update/delete: its full activity
+/// type, subject and description, then optional before/after snapshots.
+pub struct Entry {
+    activity_type: String,
+    subject: Subject,
+    description: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+}
+
+impl Entry {
+    pub fn new(activity_type: impl Into<String>, subject: Subject, description: impl Into<String>) -> Self {
+        Self {
+            activity_type: activity_type.into(),
+            subject,
+            description: description.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    fn created<T: Audited + Serialize>(entity: &T) -> Self {
+        let description = format!("Created {} {}", T::NOUN, entity.audit_label());
+        Self::new(format!("{}.create", T::ENTITY), Subject::of(entity), description).after(entity)
+    }
+
+    fn updated<T: Audited + Serialize>(before: &T, after: &T) -> Self {
+        let description = format!("Updated {} {}", T::NOUN, after.audit_label());
+        let subject = Subject::of(after).invalidating(before.stale());
+        Self::new(format!("{}.update", T::ENTITY), subject, description).before(before).after(after)
+    }
+
+    fn deleted<T: Audited + Serialize>(entity: &T) -> Self {
+        let description = format!("Deleted {} {}", T::NOUN, entity.audit_label());
+        Self::new(format!("{}.delete", T::ENTITY), Subject::of(entity), description).before(entity)
+    }
+
+    pub fn before<T: Serialize>(mut self, value: &T) -> Self {
+        self.before = snapshot(value);
+        self
+    }
+
+    pub fn after<T: Serialize>(mut self, value: &T) -> Self {
+        self.after = snapshot(value);
+        self
+    }
+}
+
+fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
 }
 
-impl AuditContext {
-    pub async fn record(&self, conn: &mut AsyncPgConnection, change: Change<'_>) -> Result<(), AppError> {
-        let entry = NewActivity {
-            user_id: change.actor,
-            activity_type: change.activity_type.to_owned(),
-            description: change.description,
-            entity_type: Some(change.entity_type.to_owned()),
-            entity_id: Some(change.entity_id),
-            before: change.before,
-            after: change.after,
+/// Appends audit rows for one actor; see the module docs.
+pub struct Writer<'a> {
+    context: &'a AuditContext,
+    actor: Option<i32>,
+}
+
+impl Writer<'_> {
+    /// `{entity}.create`, "Created {noun} {label}", with the new value as `after`.
+    pub async fn created<T: Audited + Serialize>(
+        &self,
+        conn: &mut AsyncPgConnection,
+        entity: &T,
+    ) -> Result<(), AppError> {
+        self.record(conn, Entry::created(entity)).await
+    }
+
+    /// `{entity}.update`, "Updated {noun} {label after}", with both snapshots.
+    pub async fn updated<T: Audited + Serialize>(
+        &self,
+        conn: &mut AsyncPgConnection,
+        before: &T,
+        after: &T,
+    ) -> Result<(), AppError> {
+        self.record(conn, Entry::updated(before, after)).await
+    }
+
+    /// `{entity}.delete`, "Deleted {noun} {label}", with the old value as `before`.
+    pub async fn deleted<T: Audited + Serialize>(
+        &self,
+        conn: &mut AsyncPgConnection,
+        entity: &T,
+    ) -> Result<(), AppError> {
+        self.record(conn, Entry::deleted(entity)).await
+    }
+
+    /// Any audited write: appends the row and queues its subject's stale caches.
+    // Domain events: publish `entry` here, once its row is written (issue 11, next item).
+    pub async fn record(&self, conn: &mut AsyncPgConnection, entry: Entry) -> Result<(), AppError> {
+        let Entry { activity_type, subject, description, before, after } = entry;
+        let row = NewActivity {
+            user_id: self.actor,
+            activity_type,
+            description,
+            entity_type: Some(subject.entity_type.to_owned()),
+            entity_id: Some(subject.entity_id),
+            before,
+            after,
             metadata: None,
-            request_id: self.request_id.clone(),
-            ip: self.ip.clone(),
+            request_id: self.context.request_id.clone(),
+            ip: self.context.ip.clone(),
         };
-        storage::activity::insert(conn, &entry).await?;
+        storage::activity::insert(conn, &row).await?;
+        self.context.pending.add(subject.stale);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    struct Widget {
+        id: i32,
+        name: &'static str,
+    }
+
+    impl Audited for Widget {
+        const ENTITY: &'static str = "widget";
+        const NOUN: &'static str = "blue widget";
+        fn audit_id(&self) -> String {
+            self.id.to_string()
+        }
+        fn audit_label(&self) -> String {
+            self.name.to_owned()
+        }
+        fn stale(&self) -> Stale {
+            Stale::user(self.id)
+        }
+    }
+
+    #[test]
+    fn plain_writes_name_the_entity_and_snapshot_it() {
+        let (old, new) = (Widget { id: 7, name: "Old" }, Widget { id: 7, name: "New" });
+        let created = Entry::created(&new);
+        assert_eq!(
+            (created.activity_type.as_str(), created.description.as_str()),
+            ("widget.create", "Created blue widget New")
+        );
+        assert_eq!((created.subject.entity_type, created.subject.entity_id.as_str()), ("widget", "7"));
+        assert_eq!((created.before, created.after), (None, Some(json!({"id": 7, "name": "New"}))));
+        let updated = Entry::updated(&old, &new);
+        assert_eq!(
+            (updated.activity_type.as_str(), updated.description.as_str()),
+            ("widget.update", "Updated blue widget New")
+        );
+        assert_eq!(updated.before, Some(json!({"id": 7, "name": "Old"})));
+        let deleted = Entry::deleted(&old);
+        assert_eq!(
+            (deleted.activity_type.as_str(), deleted.description.as_str()),
+            ("widget.delete", "Deleted blue widget Old")
+        );
+        assert_eq!((deleted.before.is_some(), deleted.after), (true, None));
+    }
+
+    #[test]
+    fn a_write_queues_its_subjects_caches_once() {
+        let (old, new) = (Widget { id: 7, name: "Old" }, Widget { id: 8, name: "New" });
+        assert_eq!(Entry::updated(&old, &new).subject.stale, Stale { users: vec![8, 7], ..Stale::default() });
+        assert_eq!(Subject::bare("widget", 7).stale, Stale::default(), "a bare subject stales nothing");
+        let pending = PendingStale::default();
+        pending.add(Stale::user(7));
+        pending.add(Stale::lead_totals());
+        pending.add(Stale::user(7));
+        assert_eq!(pending.take(), Stale { users: vec![7], lead_totals: true, ..Stale::default() });
+        assert_eq!(pending.take(), Stale::default(), "taken once");
     }
 }

@@ -2,6 +2,7 @@
 //! pagination headers, the audit trail, the problem responses the OpenAPI document declares.
 
 pub mod audit;
+pub mod audited;
 pub mod input;
 pub mod pagination;
 pub mod responses;

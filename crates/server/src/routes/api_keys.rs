@@ -3,7 +3,7 @@
 
 use crate::auth::{api_keys, perm, Authorized, SignedIn};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
 use crate::state::AppState;
@@ -78,20 +78,7 @@ async fn create_api_key(
     let api_key = conn
         .transaction::<_, AppError, _>(async |conn| {
             let api_key = storage::api_keys::insert(conn, &new_key).await?.to_api_key();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(auth.principal.id()),
-                        activity_type: "api_key.create",
-                        description: format!("Created API key {} ({})", api_key.name, api_key.key_prefix),
-                        entity_type: "api_key",
-                        entity_id: api_key.id.to_string(),
-                        before: None,
-                        after: snapshot(&api_key),
-                    },
-                )
-                .await?;
+            audit.by(auth.principal.id()).created(conn, &api_key).await?;
             Ok(api_key)
         })
         .await?;
@@ -116,30 +103,27 @@ async fn revoke_api_key(
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let mut conn = state.conn().await?;
-    let revoked = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let existing =
-                storage::api_keys::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("API key {id}")))?;
-            let Some(revoked) = storage::api_keys::revoke(conn, id).await? else {
-                return Ok(existing);
-            };
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(auth.principal.id()),
-                        activity_type: "api_key.revoke",
-                        description: format!("Revoked API key {} ({})", revoked.name, revoked.key_prefix),
-                        entity_type: "api_key",
-                        entity_id: id.to_string(),
-                        before: snapshot(&existing.to_api_key()),
-                        after: snapshot(&revoked.to_api_key()),
-                    },
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let existing =
+            storage::api_keys::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("API key {id}")))?;
+        let Some(revoked) = storage::api_keys::revoke(conn, id).await? else {
+            return Ok(());
+        };
+        audit
+            .by(auth.principal.id())
+            .record(
+                conn,
+                Entry::new(
+                    "api_key.revoke",
+                    Subject::of(&revoked.to_api_key()),
+                    format!("Revoked API key {} ({})", revoked.name, revoked.key_prefix),
                 )
-                .await?;
-            Ok(revoked)
-        })
-        .await?;
-    state.api_keys.delete(&format!("apikey:{}", revoked.key_prefix)).await;
+                .before(&existing.to_api_key())
+                .after(&revoked.to_api_key()),
+            )
+            .await?;
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,7 +8,7 @@ mod registration;
 use crate::auth::cookies::{cleared_cookies, session_cookies, REFRESH_COOKIE};
 use crate::auth::{passwords, tokens, OptionalPrincipal};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::ValidJson;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -112,25 +112,14 @@ async fn login(
     let issued = conn
         .transaction::<_, AppError, _>(async |conn| {
             let user = storage::users::record_login(conn, user.id).await?;
+            // The cached account still has the previous lastLoginAt.
             audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(user.id),
-                        activity_type: "auth.login",
-                        description: format!("{} signed in", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: None,
-                        after: None,
-                    },
-                )
+                .by(user.id)
+                .record(conn, Entry::new("auth.login", Subject::user(user.id), format!("{} signed in", user.username)))
                 .await?;
             issue_session(&state, conn, &user, Uuid::new_v4()).await
         })
         .await?;
-    // The cached account still has the previous lastLoginAt.
-    state.forget_user(issued.body.user.user.id).await;
     Ok(session_response(&state, StatusCode::OK, issued))
 }
 

@@ -5,7 +5,7 @@
 
 use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
 use crate::platform::cpu::CpuPool;
@@ -232,24 +232,10 @@ async fn create_event(
         .transaction::<_, AppError, _>(async |conn| {
             check_attendees(conn, &attendees).await?;
             let event = storage::calendar::insert(conn, &new_event).await?.to_event();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "calendar_event.create",
-                        description: format!("Created calendar event {}", event.title),
-                        entity_type: "calendar_event",
-                        entity_id: event.id.to_string(),
-                        before: None,
-                        after: snapshot(&event),
-                    },
-                )
-                .await?;
+            audit.by(actor).created(conn, &event).await?;
             Ok(event)
         })
         .await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/calendar/events/{}", event.id))).json(event))
 }
 
@@ -394,24 +380,10 @@ async fn update_event(
                 return Ok(current.to_event());
             }
             let event = storage::calendar::update(conn, id, &changes).await?.to_event();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(caller.id()),
-                        activity_type: "calendar_event.update",
-                        description: format!("Updated calendar event {}", event.title),
-                        entity_type: "calendar_event",
-                        entity_id: id.to_string(),
-                        before: snapshot(&current.to_event()),
-                        after: snapshot(&event),
-                    },
-                )
-                .await?;
+            audit.by(caller.id()).updated(conn, &current.to_event(), &event).await?;
             Ok(event)
         })
         .await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::Ok().json(event))
 }
 
@@ -438,23 +410,9 @@ async fn delete_event(
     conn.transaction::<_, AppError, _>(async |conn| {
         let current = find_own(conn, &caller, id).await?.to_event();
         storage::calendar::delete(conn, id).await?;
-        audit
-            .record(
-                conn,
-                Change {
-                    actor: Some(caller.id()),
-                    activity_type: "calendar_event.delete",
-                    description: format!("Deleted calendar event {}", current.title),
-                    entity_type: "calendar_event",
-                    entity_id: id.to_string(),
-                    before: snapshot(&current),
-                    after: None,
-                },
-            )
-            .await
+        audit.by(caller.id()).deleted(conn, &current).await
     })
     .await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -7,7 +7,7 @@
 use crate::auth::tokens;
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Stale, Subject};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpResponse};
@@ -57,23 +57,19 @@ async fn rotate_feed_token(
         .transaction::<_, AppError, _>(async |conn| {
             let created_at = storage::calendar::set_feed_token(conn, user, &hash).await?;
             audit
+                .by(user)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(user),
-                        activity_type: "calendar_feed.rotate",
-                        description: "Created a new calendar feed URL".to_owned(),
-                        entity_type: "user",
-                        entity_id: user.to_string(),
-                        before: None,
-                        after: None,
-                    },
+                    Entry::new(
+                        "calendar_feed.rotate",
+                        Subject::bare("user", user).invalidating(Stale::calendar_feeds()),
+                        "Created a new calendar feed URL",
+                    ),
                 )
                 .await?;
             Ok(created_at)
         })
         .await?;
-    state.forget_calendar_feeds();
     let url = state
         .config
         .public_url
@@ -104,22 +100,18 @@ async fn revoke_feed_token(
             return Err(AppError::not_found("A calendar feed token"));
         }
         audit
+            .by(user)
             .record(
                 conn,
-                Change {
-                    actor: Some(user),
-                    activity_type: "calendar_feed.revoke",
-                    description: "Revoked the calendar feed URL".to_owned(),
-                    entity_type: "user",
-                    entity_id: user.to_string(),
-                    before: None,
-                    after: None,
-                },
+                Entry::new(
+                    "calendar_feed.revoke",
+                    Subject::bare("user", user).invalidating(Stale::calendar_feeds()),
+                    "Revoked the calendar feed URL",
+                ),
             )
             .await
     })
     .await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -7,7 +7,7 @@
 use crate::auth::{perm, Authorized};
 use crate::calendar_sync::{CalendarProvider, Google, Microsoft, OutgoingEvent, RemoteEvent};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::platform::circuit_breaker::CircuitError;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
@@ -98,20 +98,14 @@ async fn import(
             }
             storage::calendar::set_sync_token(conn, name, next_sync_token).await?;
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "calendar.sync",
-                        description: format!(
-                            "Synced {}: {imported} imported, {updated} updated, {deleted} deleted",
-                            name.as_str()
-                        ),
-                        entity_type: "calendar_provider",
-                        entity_id: name.as_str().to_owned(),
-                        before: None,
-                        after: None,
-                    },
+                    Entry::new(
+                        "calendar.sync",
+                        Subject::bare("calendar_provider", name.as_str()),
+                        format!("Synced {}: {imported} imported, {updated} updated, {deleted} deleted", name.as_str()),
+                    ),
                 )
                 .await?;
             Ok((imported, updated, deleted))

@@ -3,7 +3,7 @@
 //! caller's scope answer 404.
 
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{cursor_scope, keyset_paged, window};
 use crate::routes::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm};
@@ -110,20 +110,7 @@ async fn create_campaign(
             }
             let campaign =
                 Campaign::from(storage::campaigns::insert(conn, &new_campaign).await.map_err(reference_error)?);
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "campaign.create",
-                        description: format!("Created campaign {}", campaign.name),
-                        entity_type: "campaign",
-                        entity_id: campaign.id.to_string(),
-                        before: None,
-                        after: snapshot(&campaign),
-                    },
-                )
-                .await?;
+            audit.by(actor).created(conn, &campaign).await?;
             Ok(campaign)
         })
         .await?;
@@ -196,20 +183,7 @@ async fn update_campaign(
                 AppError::from(errors)
             })?;
             let updated = Campaign::from(storage::campaigns::update(conn, id, &changes).await?);
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "campaign.update",
-                        description: format!("Updated campaign {}", updated.name),
-                        entity_type: "campaign",
-                        entity_id: id.to_string(),
-                        before: snapshot(&before),
-                        after: snapshot(&updated),
-                    },
-                )
-                .await?;
+            audit.by(actor).updated(conn, &before, &updated).await?;
             Ok(updated)
         })
         .await?;
@@ -240,20 +214,7 @@ async fn delete_campaign(
     conn.transaction::<_, AppError, _>(async |conn| {
         let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
         storage::campaigns::delete(conn, id).await.map_err(reference_error)?;
-        audit
-            .record(
-                conn,
-                Change {
-                    actor: Some(actor),
-                    activity_type: "campaign.delete",
-                    description: format!("Deleted campaign {}", before.name),
-                    entity_type: "campaign",
-                    entity_id: id.to_string(),
-                    before: snapshot(&before),
-                    after: None,
-                },
-            )
-            .await?;
+        audit.by(actor).deleted(conn, &before).await?;
         Ok(())
     })
     .await?;

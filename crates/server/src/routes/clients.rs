@@ -5,7 +5,7 @@
 
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
 use crate::routes::lead_imports::csv_download;
@@ -281,20 +281,7 @@ async fn create_client(
     let client = conn
         .transaction::<_, AppError, _>(async |conn| {
             let client = Client::from(storage::clients::insert(conn, &new_client).await.map_err(reference_error)?);
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "client.create",
-                        description: format!("Created client {}", client.name),
-                        entity_type: "client",
-                        entity_id: client.id.to_string(),
-                        before: None,
-                        after: snapshot(&client),
-                    },
-                )
-                .await?;
+            audit.by(actor).created(conn, &client).await?;
             Ok(client)
         })
         .await?;
@@ -350,17 +337,12 @@ async fn change_client(
         let before = Client::from(current);
         let updated = Client::from(storage::clients::update(conn, id, &changes).await.map_err(reference_error)?);
         audit
+            .by(actor)
             .record(
                 conn,
-                Change {
-                    actor: Some(actor),
-                    activity_type,
-                    description: format!("Updated client {}", updated.name),
-                    entity_type: "client",
-                    entity_id: id.to_string(),
-                    before: snapshot(&before),
-                    after: snapshot(&updated),
-                },
+                Entry::new(activity_type, Subject::of(&updated), format!("Updated client {}", updated.name))
+                    .before(&before)
+                    .after(&updated),
             )
             .await?;
         Ok(updated)
@@ -494,17 +476,15 @@ async fn create_document(
             };
             let document = ClientDocument::from(storage::clients::insert_document(conn, &new_document).await?);
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "client.document.create",
-                        description: format!("Added document {} to client {}", document.name, client.name),
-                        entity_type: "client_document",
-                        entity_id: document.id.to_string(),
-                        before: None,
-                        after: snapshot(&document),
-                    },
+                    Entry::new(
+                        "client.document.create",
+                        Subject::of(&document),
+                        format!("Added document {} to client {}", document.name, client.name),
+                    )
+                    .after(&document),
                 )
                 .await?;
             Ok(document)
@@ -540,17 +520,15 @@ async fn delete_document(
             .map(ClientDocument::from)
             .ok_or_else(|| AppError::not_found(format!("Document {document_id}")))?;
         audit
+            .by(actor)
             .record(
                 conn,
-                Change {
-                    actor: Some(actor),
-                    activity_type: "client.document.delete",
-                    description: format!("Removed document {}", document.name),
-                    entity_type: "client_document",
-                    entity_id: document.id.to_string(),
-                    before: snapshot(&document),
-                    after: None,
-                },
+                Entry::new(
+                    "client.document.delete",
+                    Subject::of(&document),
+                    format!("Removed document {}", document.name),
+                )
+                .before(&document),
             )
             .await?;
         Ok(())

@@ -6,7 +6,7 @@
 mod job;
 
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{CsvBody, ValidQuery};
 use crate::routes::clients::{Crm, LeadsRead, LeadsWrite};
 use crate::routes::leads::client_rows;
@@ -158,17 +158,15 @@ async fn import_leads(
         .transaction::<_, AppError, _>(async |conn| {
             let job = LeadImport::from(storage::lead_imports::insert(conn, &job).await?);
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "lead.import.start",
-                        description: format!("Started importing {} leads ({})", job.total_rows, mode.as_str()),
-                        entity_type: "lead_import",
-                        entity_id: job.id.to_string(),
-                        before: None,
-                        after: Some(json!({"mode": mode.as_str(), "totalRows": job.total_rows, "columns": header})),
-                    },
+                    Entry::new(
+                        "lead.import.start",
+                        Subject::bare("lead_import", job.id),
+                        format!("Started importing {} leads ({})", job.total_rows, mode.as_str()),
+                    )
+                    .after(&json!({"mode": mode.as_str(), "totalRows": job.total_rows, "columns": header})),
                 )
                 .await?;
             Ok(job)

@@ -4,7 +4,7 @@
 
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
 use crate::routes::clients::{
@@ -163,24 +163,10 @@ async fn create_lead(
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
             let lead = Lead::from(storage::leads::insert(conn, &new_lead).await.map_err(write_error)?);
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "lead.create",
-                        description: format!("Created lead {}", lead.name),
-                        entity_type: "lead",
-                        entity_id: lead.id.to_string(),
-                        before: None,
-                        after: snapshot(&lead),
-                    },
-                )
-                .await?;
+            audit.by(actor).created(conn, &lead).await?;
             Ok(lead)
         })
         .await?;
-    state.lead_totals.clear();
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/leads/{}", lead.id))).json(lead))
 }
 
@@ -318,24 +304,10 @@ async fn update_lead(
                 let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
                 storage::leads::insert_activity(conn, &activity).await?;
             }
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "lead.update",
-                        description: format!("Updated lead {}", updated.name),
-                        entity_type: "lead",
-                        entity_id: id.to_string(),
-                        before: snapshot(&before),
-                        after: snapshot(&updated),
-                    },
-                )
-                .await?;
+            audit.by(actor).updated(conn, &before, &updated).await?;
             Ok(updated)
         })
         .await?;
-    state.lead_totals.clear();
     Ok(HttpResponse::Ok().json(lead))
 }
 
@@ -363,24 +335,10 @@ async fn delete_lead(
     conn.transaction::<_, AppError, _>(async |conn| {
         let before = Lead::from(visible_lead(conn, &visibility, id).await?);
         storage::leads::delete(conn, id).await.map_err(reference_error)?;
-        audit
-            .record(
-                conn,
-                Change {
-                    actor: Some(actor),
-                    activity_type: "lead.delete",
-                    description: format!("Deleted lead {}", before.name),
-                    entity_type: "lead",
-                    entity_id: id.to_string(),
-                    before: snapshot(&before),
-                    after: None,
-                },
-            )
-            .await?;
+        audit.by(actor).deleted(conn, &before).await?;
         Ok(())
     })
     .await?;
-    state.lead_totals.clear();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -447,17 +405,15 @@ async fn create_activity(
             };
             let activity = LeadActivity::from(storage::leads::insert_activity(conn, &new_activity).await?);
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "lead.activity.create",
-                        description: format!("Logged a {} on lead {}", kind.as_str(), lead.name),
-                        entity_type: "lead",
-                        entity_id: lead_id.to_string(),
-                        before: None,
-                        after: snapshot(&activity),
-                    },
+                    Entry::new(
+                        "lead.activity.create",
+                        Subject::bare("lead", lead_id),
+                        format!("Logged a {} on lead {}", kind.as_str(), lead.name),
+                    )
+                    .after(&activity),
                 )
                 .await?;
             Ok(activity)
@@ -534,38 +490,34 @@ async fn convert_lead(
                 Some(json!({"from": from.as_str(), "to": LeadStage::ClosedWon.as_str(), "clientId": client.id}));
             storage::leads::insert_activity(conn, &activity).await?;
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "client.create",
-                        description: format!("Created client {} from lead {}", client.name, updated.name),
-                        entity_type: "client",
-                        entity_id: client.id.to_string(),
-                        before: None,
-                        after: snapshot(&client),
-                    },
+                    Entry::new(
+                        "client.create",
+                        Subject::of(&client),
+                        format!("Created client {} from lead {}", client.name, updated.name),
+                    )
+                    .after(&client),
                 )
                 .await?;
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "lead.convert",
-                        description: format!("Converted lead {} to client {}", updated.name, client.name),
-                        entity_type: "lead",
-                        entity_id: id.to_string(),
-                        before: snapshot(&before),
-                        after: snapshot(&updated),
-                    },
+                    Entry::new(
+                        "lead.convert",
+                        Subject::of(&updated),
+                        format!("Converted lead {} to client {}", updated.name, client.name),
+                    )
+                    .before(&before)
+                    .after(&updated),
                 )
                 .await?;
             Ok((client, true))
         })
         .await?;
     if created {
-        state.lead_totals.clear();
         Ok(HttpResponse::Created().insert_header(("Location", format!("/api/clients/{}", client.id))).json(client))
     } else {
         Ok(HttpResponse::Ok().json(client))

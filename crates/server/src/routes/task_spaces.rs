@@ -4,7 +4,7 @@
 
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
 use crate::state::AppState;
@@ -87,20 +87,7 @@ async fn create_space(
     let space = conn
         .transaction::<_, AppError, _>(async |conn| {
             let space = storage::task_spaces::insert(conn, &new_space).await.map_err(reference_error)?.to_space();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "task_space.create",
-                        description: format!("Created task space {}", space.name),
-                        entity_type: "task_space",
-                        entity_id: space.id.to_string(),
-                        before: None,
-                        after: snapshot(&space),
-                    },
-                )
-                .await?;
+            audit.by(actor).created(conn, &space).await?;
             Ok(space)
         })
         .await?;
@@ -164,20 +151,7 @@ async fn update_space(
                 return Ok(current.to_space());
             }
             let space = storage::task_spaces::update(conn, id, &changes).await.map_err(reference_error)?.to_space();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "task_space.update",
-                        description: format!("Updated task space {}", space.name),
-                        entity_type: "task_space",
-                        entity_id: id.to_string(),
-                        before: snapshot(&current.to_space()),
-                        after: snapshot(&space),
-                    },
-                )
-                .await?;
+            audit.by(actor).updated(conn, &current.to_space(), &space).await?;
             Ok(space)
         })
         .await?;
@@ -214,20 +188,7 @@ async fn delete_space(
             ));
         }
         storage::task_spaces::delete(conn, id).await.map_err(reference_error)?;
-        audit
-            .record(
-                conn,
-                Change {
-                    actor: Some(auth.principal.id()),
-                    activity_type: "task_space.delete",
-                    description: format!("Deleted task space {}", current.name),
-                    entity_type: "task_space",
-                    entity_id: id.to_string(),
-                    before: snapshot(&current),
-                    after: None,
-                },
-            )
-            .await
+        audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

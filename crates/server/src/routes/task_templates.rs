@@ -4,7 +4,7 @@
 
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
 use crate::platform::cpu::CpuPool;
@@ -141,20 +141,7 @@ async fn create_template(
         .transaction::<_, AppError, _>(async |conn| {
             let template =
                 storage::task_templates::insert(conn, &new_template).await.map_err(reference_error)?.to_template();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "task_template.create",
-                        description: format!("Created task template {}", template.name),
-                        entity_type: "task_template",
-                        entity_id: template.id.to_string(),
-                        before: None,
-                        after: snapshot(&template),
-                    },
-                )
-                .await?;
+            audit.by(actor).created(conn, &template).await?;
             Ok(template)
         })
         .await?;
@@ -243,20 +230,7 @@ async fn update_template(
             let changes = changes_for(&state.cpu, &current, body).await?;
             let template =
                 storage::task_templates::update(conn, id, &changes).await.map_err(reference_error)?.to_template();
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "task_template.update",
-                        description: format!("Updated task template {}", template.name),
-                        entity_type: "task_template",
-                        entity_id: id.to_string(),
-                        before: snapshot(&current.to_template()),
-                        after: snapshot(&template),
-                    },
-                )
-                .await?;
+            audit.by(actor).updated(conn, &current.to_template(), &template).await?;
             Ok(template)
         })
         .await?;
@@ -284,20 +258,7 @@ async fn delete_template(
     conn.transaction::<_, AppError, _>(async |conn| {
         let current = find(conn, id).await?.to_template();
         storage::task_templates::delete(conn, id).await?;
-        audit
-            .record(
-                conn,
-                Change {
-                    actor: Some(auth.principal.id()),
-                    activity_type: "task_template.delete",
-                    description: format!("Deleted task template {}", current.name),
-                    entity_type: "task_template",
-                    entity_id: id.to_string(),
-                    before: snapshot(&current),
-                    after: None,
-                },
-            )
-            .await
+        audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -359,6 +320,5 @@ async fn create_task_from_template(
     let new_task = new_task(&state.cpu, actor, task_request(&template, body)).await?;
     let description = format!("Created from template {}: task", template.name);
     let task = insert_task(&mut conn, &audit, actor, new_task, &description).await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
 }

@@ -5,7 +5,7 @@
 
 use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
 use crate::platform::cpu::CpuPool;
@@ -208,7 +208,6 @@ async fn create_task(
     let new_task = new_task(&state.cpu, actor, body).await?;
     let mut conn = state.conn().await?;
     let task = insert_task(&mut conn, &audit, actor, new_task, "Created task").await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
 }
 
@@ -276,17 +275,10 @@ pub(crate) async fn insert_task(
     conn.transaction::<_, AppError, _>(async |conn| {
         let task = storage::tasks::insert(conn, &new_task).await.map_err(reference_error)?.to_task();
         audit
+            .by(actor)
             .record(
                 conn,
-                Change {
-                    actor: Some(actor),
-                    activity_type: "task.create",
-                    description: format!("{description} {}", task.title),
-                    entity_type: "task",
-                    entity_id: task.id.to_string(),
-                    before: None,
-                    after: snapshot(&task),
-                },
+                Entry::new("task.create", Subject::of(&task), format!("{description} {}", task.title)).after(&task),
             )
             .await?;
         Ok(task)
@@ -517,17 +509,16 @@ async fn update_task(
             let updated = storage::tasks::update(conn, id, &changes).await.map_err(reference_error)?;
             let task = updated.to_task();
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: if completed { "task.complete" } else { "task.update" },
-                        description: format!("Updated task {}", task.title),
-                        entity_type: "task",
-                        entity_id: id.to_string(),
-                        before: snapshot(&current.to_task()),
-                        after: snapshot(&task),
-                    },
+                    Entry::new(
+                        if completed { "task.complete" } else { "task.update" },
+                        Subject::of(&task),
+                        format!("Updated task {}", task.title),
+                    )
+                    .before(&current.to_task())
+                    .after(&task),
                 )
                 .await?;
             if completed && updated.is_recurring {
@@ -535,21 +526,19 @@ async fn update_task(
                     if let Some(created) = storage::tasks::insert_instance(conn, &next).await? {
                         let created = created.to_task();
                         audit
+                            .by(actor)
                             .record(
                                 conn,
-                                Change {
-                                    actor: Some(actor),
-                                    activity_type: "task.create",
-                                    description: format!(
+                                Entry::new(
+                                    "task.create",
+                                    Subject::of(&created),
+                                    format!(
                                         "Created the next instance of recurring task {} for {}",
                                         created.title,
                                         created.instance_date.map(|d| d.to_string()).unwrap_or_default()
                                     ),
-                                    entity_type: "task",
-                                    entity_id: created.id.to_string(),
-                                    before: None,
-                                    after: snapshot(&created),
-                                },
+                                )
+                                .after(&created),
                             )
                             .await?;
                     }
@@ -558,7 +547,6 @@ async fn update_task(
             Ok(task)
         })
         .await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::Ok().json(task))
 }
 
@@ -583,23 +571,9 @@ async fn delete_task(
     conn.transaction::<_, AppError, _>(async |conn| {
         let current = find(conn, id).await?.to_task();
         storage::tasks::delete(conn, id).await?;
-        audit
-            .record(
-                conn,
-                Change {
-                    actor: Some(auth.principal.id()),
-                    activity_type: "task.delete",
-                    description: format!("Deleted task {}", current.title),
-                    entity_type: "task",
-                    entity_id: id.to_string(),
-                    before: snapshot(&current),
-                    after: None,
-                },
-            )
-            .await
+        audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
-    state.forget_calendar_feeds();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -656,17 +630,15 @@ async fn create_comment(
             let new_comment = NewTaskComment { task_id, user_id: actor, comment: body.comment };
             let comment = TaskComment::from(storage::task_comments::insert(conn, &new_comment).await?);
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "task_comment.create",
-                        description: format!("Commented on task {task_id}"),
-                        entity_type: "task",
-                        entity_id: task_id.to_string(),
-                        before: None,
-                        after: snapshot(&comment),
-                    },
+                    Entry::new(
+                        "task_comment.create",
+                        Subject::bare("task", task_id),
+                        format!("Commented on task {task_id}"),
+                    )
+                    .after(&comment),
                 )
                 .await?;
             Ok(comment)

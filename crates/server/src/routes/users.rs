@@ -4,7 +4,7 @@
 
 use crate::auth::{passwords, perm, Authorized, Principal};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::paged;
 use crate::state::AppState;
@@ -106,17 +106,15 @@ async fn create_user(
         .transaction::<_, AppError, _>(async |conn| {
             let user = storage::users::insert(conn, &new_user).await.map_err(unique_conflict)?.to_user();
             audit
+                .by(actor)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor),
-                        activity_type: "user.create",
-                        description: format!("Created user {} ({})", user.username, user.role),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: None,
-                        after: snapshot(&user),
-                    },
+                    Entry::new(
+                        "user.create",
+                        Subject::bare("user", user.id),
+                        format!("Created user {} ({})", user.username, user.role),
+                    )
+                    .after(&user),
                 )
                 .await?;
             Ok(user)
@@ -225,23 +223,21 @@ async fn apply_update(
                 storage::refresh_tokens::revoke_all_for_user(conn, id).await?;
             }
             audit
+                .by(actor.id())
                 .record(
                     conn,
-                    Change {
-                        actor: Some(actor.id()),
+                    Entry::new(
                         activity_type,
-                        description: format!("Updated user {}", updated.username),
-                        entity_type: "user",
-                        entity_id: id.to_string(),
-                        before: snapshot(&current.to_user()),
-                        after: snapshot(&updated.to_user()),
-                    },
+                        Subject::of(&updated.to_user()),
+                        format!("Updated user {}", updated.username),
+                    )
+                    .before(&current.to_user())
+                    .after(&updated.to_user()),
                 )
                 .await?;
             Ok(updated.to_user())
         })
         .await?;
-    state.forget_user(id).await;
     Ok(user)
 }
 

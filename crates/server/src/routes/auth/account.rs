@@ -5,7 +5,7 @@
 use super::{current, issue_session, session_response};
 use crate::auth::{emails, passwords, tokens, Principal, SignedIn};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::ValidJson;
 use crate::routes::users::unique_conflict;
 use crate::state::AppState;
@@ -70,17 +70,14 @@ async fn request_email_change(
         storage::outbox::enqueue(conn, &emails::email_change_notice(user, old_email, new_email)).await?;
     }
     audit
+        .by(user.id)
         .record(
             conn,
-            Change {
-                actor: Some(user.id),
-                activity_type: "user.email_change_requested",
-                description: format!("{} asked to change their email address", user.username),
-                entity_type: "user",
-                entity_id: user.id.to_string(),
-                before: None,
-                after: None,
-            },
+            Entry::new(
+                "user.email_change_requested",
+                Subject::user(user.id),
+                format!("{} asked to change their email address", user.username),
+            ),
         )
         .await
 }
@@ -129,17 +126,16 @@ pub(super) async fn update_profile(
         .transaction::<_, AppError, _>(async |conn| {
             let user = storage::users::update(conn, principal.id(), &changes).await.map_err(unique_conflict)?;
             audit
+                .by(principal.id())
                 .record(
                     conn,
-                    Change {
-                        actor: Some(principal.id()),
-                        activity_type: "user.profile_update",
-                        description: format!("{} updated their profile", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: snapshot(&before),
-                        after: snapshot(&user.to_user()),
-                    },
+                    Entry::new(
+                        "user.profile_update",
+                        Subject::user(user.id),
+                        format!("{} updated their profile", user.username),
+                    )
+                    .before(&before)
+                    .after(&user.to_user()),
                 )
                 .await?;
             if let EmailUpdate::Pending(new_email) = &email {
@@ -148,7 +144,6 @@ pub(super) async fn update_profile(
             Ok(user)
         })
         .await?;
-    state.forget_user(user.id).await;
     let status = if matches!(email, EmailUpdate::Pending(_)) { StatusCode::ACCEPTED } else { StatusCode::OK };
     Ok(HttpResponse::build(status).json(current(&user)))
 }
@@ -177,33 +172,30 @@ pub(super) async fn confirm_email(
     let invalid =
         || AppError::new(ErrorCode::InvalidToken, "This confirmation link is invalid, already used or expired");
     let mut conn = state.conn().await?;
-    let user_id = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let (user_id, new_email) = storage::email_changes::consume(conn, &hash).await?.ok_or_else(invalid)?;
-            let before = storage::users::find(conn, user_id).await?.filter(|u| u.is_active).ok_or_else(invalid)?;
-            let changes = UserChanges { email: Some(Some(new_email)), ..Default::default() };
-            let user = storage::users::update(conn, user_id, &changes).await.map_err(unique_conflict)?;
-            // Links mailed to the old address, and other pending changes, must not outlive it.
-            storage::password_resets::retire_for_user(conn, user_id).await?;
-            storage::email_changes::retire_for_user(conn, user_id).await?;
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(user_id),
-                        activity_type: "user.email_change",
-                        description: format!("{} confirmed their new email address", user.username),
-                        entity_type: "user",
-                        entity_id: user_id.to_string(),
-                        before: snapshot(&before.to_user()),
-                        after: snapshot(&user.to_user()),
-                    },
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (user_id, new_email) = storage::email_changes::consume(conn, &hash).await?.ok_or_else(invalid)?;
+        let before = storage::users::find(conn, user_id).await?.filter(|u| u.is_active).ok_or_else(invalid)?;
+        let changes = UserChanges { email: Some(Some(new_email)), ..Default::default() };
+        let user = storage::users::update(conn, user_id, &changes).await.map_err(unique_conflict)?;
+        // Links mailed to the old address, and other pending changes, must not outlive it.
+        storage::password_resets::retire_for_user(conn, user_id).await?;
+        storage::email_changes::retire_for_user(conn, user_id).await?;
+        audit
+            .by(user_id)
+            .record(
+                conn,
+                Entry::new(
+                    "user.email_change",
+                    Subject::user(user_id),
+                    format!("{} confirmed their new email address", user.username),
                 )
-                .await?;
-            Ok(user_id)
-        })
-        .await?;
-    state.forget_user(user_id).await;
+                .before(&before.to_user())
+                .after(&user.to_user()),
+            )
+            .await?;
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(MessageResponse::new("Your email address has been changed")))
 }
 
@@ -236,22 +228,18 @@ pub(super) async fn change_password(
             let user = storage::users::update(conn, principal.id(), &changes).await?;
             storage::refresh_tokens::revoke_all_for_user(conn, user.id).await?;
             audit
+                .by(user.id)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(user.id),
-                        activity_type: "user.password_change",
-                        description: format!("{} changed their password", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: None,
-                        after: None,
-                    },
+                    Entry::new(
+                        "user.password_change",
+                        Subject::user(user.id),
+                        format!("{} changed their password", user.username),
+                    ),
                 )
                 .await?;
             issue_session(&state, conn, &user, Uuid::new_v4()).await
         })
         .await?;
-    state.forget_user(principal.id()).await;
     Ok(session_response(&state, StatusCode::OK, issued))
 }

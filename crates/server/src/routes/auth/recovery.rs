@@ -2,7 +2,7 @@
 
 use crate::auth::{emails, passwords, tokens};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::ValidJson;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
@@ -51,17 +51,14 @@ async fn send_reset_link(state: &AppState, audit: &AuditContext, email: &str) ->
         storage::password_resets::replace(conn, user.id, &tokens::sha256_hex(&token), expires_at).await?;
         storage::outbox::enqueue(conn, &email).await?;
         audit
+            .anonymous()
             .record(
                 conn,
-                Change {
-                    actor: None,
-                    activity_type: "auth.password_reset_requested",
-                    description: format!("Password reset requested for {}", user.username),
-                    entity_type: "user",
-                    entity_id: user.id.to_string(),
-                    before: None,
-                    after: None,
-                },
+                Entry::new(
+                    "auth.password_reset_requested",
+                    Subject::bare("user", user.id),
+                    format!("Password reset requested for {}", user.username),
+                ),
             )
             .await
     })
@@ -89,34 +86,25 @@ pub(super) async fn reset_password(
     let password = passwords::hash(&body.password).await?;
     let hash = tokens::sha256_hex(body.token.trim());
     let mut conn = state.conn().await?;
-    let user_id = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let Some(user_id) = storage::password_resets::consume(conn, &hash).await? else {
-                return Err(AppError::new(
-                    ErrorCode::InvalidToken,
-                    "This reset link is invalid, already used or expired; request a new one",
-                ));
-            };
-            let changes = UserChanges { password: Some(password), ..Default::default() };
-            storage::users::update(conn, user_id, &changes).await?;
-            storage::refresh_tokens::revoke_all_for_user(conn, user_id).await?;
-            audit
-                .record(
-                    conn,
-                    Change {
-                        actor: Some(user_id),
-                        activity_type: "auth.password_reset",
-                        description: "Password reset with an emailed token".to_owned(),
-                        entity_type: "user",
-                        entity_id: user_id.to_string(),
-                        before: None,
-                        after: None,
-                    },
-                )
-                .await?;
-            Ok(user_id)
-        })
-        .await?;
-    state.forget_user(user_id).await;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let Some(user_id) = storage::password_resets::consume(conn, &hash).await? else {
+            return Err(AppError::new(
+                ErrorCode::InvalidToken,
+                "This reset link is invalid, already used or expired; request a new one",
+            ));
+        };
+        let changes = UserChanges { password: Some(password), ..Default::default() };
+        storage::users::update(conn, user_id, &changes).await?;
+        storage::refresh_tokens::revoke_all_for_user(conn, user_id).await?;
+        audit
+            .by(user_id)
+            .record(
+                conn,
+                Entry::new("auth.password_reset", Subject::user(user_id), "Password reset with an emailed token"),
+            )
+            .await?;
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(MessageResponse::new("Your password has been changed; sign in with it now")))
 }

@@ -6,7 +6,7 @@
 use super::{issue_session, session_response};
 use crate::auth::{emails, passwords, tokens};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{snapshot, AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::ValidJson;
 use crate::routes::users::unique_conflict;
 use crate::state::AppState;
@@ -80,10 +80,8 @@ async fn start_signup(state: &AppState, audit: &AuditContext, body: RegisterRequ
             ("auth.signup_requested", "pending_registration", id.to_string(), description)
         };
         audit
-            .record(
-                conn,
-                Change { actor: None, activity_type, description, entity_type, entity_id, before: None, after: None },
-            )
+            .anonymous()
+            .record(conn, Entry::new(activity_type, Subject::bare(entity_type, entity_id), description))
             .await
     })
     .await
@@ -132,17 +130,11 @@ pub(super) async fn confirm_registration(
             };
             let user = storage::users::insert(conn, &new_user).await.map_err(unique_conflict)?;
             audit
+                .by(user.id)
                 .record(
                     conn,
-                    Change {
-                        actor: Some(user.id),
-                        activity_type: "user.register",
-                        description: format!("{} signed up", user.username),
-                        entity_type: "user",
-                        entity_id: user.id.to_string(),
-                        before: None,
-                        after: snapshot(&user.to_user()),
-                    },
+                    Entry::new("user.register", Subject::bare("user", user.id), format!("{} signed up", user.username))
+                        .after(&user.to_user()),
                 )
                 .await?;
             issue_session(&state, conn, &user, Uuid::new_v4()).await

@@ -2,7 +2,7 @@
 //! one pooled connection, validating and inserting the rows in batches.
 
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Change};
+use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::routes::clients::assignee;
 use crate::routes::leads::{duplicate, new_lead, write_error};
 use crate::state::AppState;
@@ -288,17 +288,15 @@ async fn insert_batch(
         return Ok(());
     }
     run.audit
+        .by(run.actor)
         .record(
             conn,
-            Change {
-                actor: Some(run.actor),
-                activity_type: "lead.import",
-                description: format!("Imported {} leads from rows starting at {first_row}", ids.len()),
-                entity_type: "lead_import",
-                entity_id: run.id.to_string(),
-                before: None,
-                after: Some(json!({"leadIds": ids})),
-            },
+            Entry::new(
+                "lead.import",
+                Subject::bare("lead_import", run.id),
+                format!("Imported {} leads from rows starting at {first_row}", ids.len()),
+            )
+            .after(&json!({"leadIds": ids})),
         )
         .await
 }
@@ -311,26 +309,13 @@ async fn record_finish(
 ) -> AppResult<()> {
     let progress = tally.progress(status);
     storage::lead_imports::set_progress(conn, run.id, &progress).await?;
-    run.audit
-        .record(
-            conn,
-            Change {
-                actor: Some(run.actor),
-                activity_type: "lead.import.finish",
-                description: format!(
+    run.audit.by(run.actor).record(conn, Entry::new("lead.import.finish", Subject::bare("lead_import", run.id), format!(
                     "Lead import {}: {} imported, {} skipped, {} errors",
                     status.as_str(),
                     tally.imported,
                     tally.skipped,
                     tally.error_count
-                ),
-                entity_type: "lead_import",
-                entity_id: run.id.to_string(),
-                before: None,
-                after: Some(json!({"status": status.as_str(), "importedRows": tally.imported, "skippedRows": tally.skipped, "errorCount": tally.error_count})),
-            },
-        )
-        .await
+                )).after(&json!({"status": status.as_str(), "importedRows": tally.imported, "skippedRows": tally.skipped, "errorCount": tally.error_count}))).await
 }
 
 /// The whole job on one pooled connection, so a running import needs exactly one.
