@@ -41,7 +41,8 @@ pub fn move_task(
                 }
             }
             Err(problem) => {
-                moves.update(|m| {
+                // The board may have been left meanwhile.
+                moves.try_update(|m| {
                     m.remove(&task.id);
                 });
                 toasts.problem(&problem);

@@ -199,13 +199,15 @@ fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             let patch = UpdateTaskRequest { checklist: Some(next), ..Default::default() };
             let result = api::patch::<_, Task>(&format!("/api/tasks/{id}"), &patch).await;
-            busy.set(false);
+            // An earlier save's refresh may have rebuilt the drawer meanwhile: its signals are
+            // then gone, and writing them must not panic.
+            busy.try_set(false);
             match result {
                 Ok(_) => on_change.run(()),
                 Err(p) => {
-                    items.set(previous);
+                    items.try_set(previous);
                     toasts.problem(&p);
-                    problem.set(Some(p));
+                    problem.try_set(Some(p));
                 }
             }
         });
@@ -311,17 +313,18 @@ fn Comments(task_id: Uuid) -> impl IntoView {
         let body = CreateTaskCommentRequest { comment: text.get_untracked().trim().to_owned() };
         spawn_local(async move {
             let result = api::post::<_, TaskComment>(&format!("/api/tasks/{task_id}/comments"), &body).await;
-            busy.set(false);
+            // The drawer may have been closed or rebuilt while the comment was sent.
+            busy.try_set(false);
             match result {
                 Ok(_) => {
-                    text.set(String::new());
-                    reload.update(|n| *n += 1);
+                    text.try_set(String::new());
+                    reload.try_update(|n| *n += 1);
                 }
                 Err(p) => {
                     if p.errors.is_empty() {
                         toasts.problem(&p);
                     }
-                    problem.set(Some(p));
+                    problem.try_set(Some(p));
                 }
             }
         });

@@ -151,7 +151,7 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
                     api::patch::<_, Task>(&format!("/api/tasks/{}", current.id), &body).await
                 }
             };
-            busy.set(false);
+            busy.try_set(false);
             match result {
                 Ok(saved) => {
                     toasts.success(if editing {
@@ -165,7 +165,7 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
                     if p.errors.is_empty() {
                         toasts.problem(&p);
                     }
-                    problem.set(Some(p));
+                    problem.try_set(Some(p));
                 }
             }
         });

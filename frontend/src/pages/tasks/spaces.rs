@@ -227,13 +227,15 @@ fn SpaceDialog(parent: Option<Uuid>, on_close: Callback<Option<TaskSpace>>) -> i
         };
         spawn_local(async move {
             let result = api::post::<_, TaskSpace>("/api/task-spaces", &body).await;
-            busy.set(false);
+            busy.try_set(false);
             match result {
                 Ok(space) => {
                     toasts.success(format!("{} has been created", space.name));
                     on_close.run(Some(space));
                 }
-                Err(p) => problem.set(Some(p)),
+                Err(p) => {
+                    problem.try_set(Some(p));
+                }
             }
         });
     };
