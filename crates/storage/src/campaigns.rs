@@ -118,11 +118,6 @@ sort_keys! {
     }
 }
 
-/// The matching campaigns in the requested order (ties broken by id, so pages are stable).
-fn sorted(rows: Rows, filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, Pg> {
-    CampaignKey::order(filter.sort.unwrap_or_default(), filtered(rows, filter))
-}
-
 /// One page of the campaigns the caller may see, and the total matching the filter. The
 /// page starts at `page.offset` or, with `after`, after that row (keyset paging); it
 /// holds up to `page.limit + 1` rows, the extra one telling that a next page exists.
@@ -134,11 +129,8 @@ pub async fn list(
     after: Option<(CampaignKey, Uuid)>,
 ) -> Result<(Vec<CampaignRow>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let mut query = sorted(rows, filter);
-    if let Some((key, id)) = after {
-        query = key.after(query, id);
-    }
-    let found = query.select(CampaignRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let query = CampaignKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
+    let found = query.select(CampaignRow::as_select()).load(conn).await?;
     Ok((found, total))
 }
 

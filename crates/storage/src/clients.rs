@@ -168,11 +168,8 @@ pub async fn list(
     after: Option<(ClientKey, Uuid)>,
 ) -> Result<(Vec<ClientRow>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let mut query = sorted(rows, filter);
-    if let Some((key, id)) = after {
-        query = key.after(query, id);
-    }
-    let found = query.select(ClientRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let query = ClientKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
+    let found = query.select(ClientRow::as_select()).load(conn).await?;
     Ok((found, total))
 }
 

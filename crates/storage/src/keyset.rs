@@ -122,6 +122,22 @@ macro_rules! sort_keys {
                 }
             }
 
+            /// One page of `query` in `sort`'s order: `page.offset` rows in, or after the
+            /// row `after` names (keyset paging), with one extra row telling that more follow.
+            pub fn page<'a>(
+                sort: $sort,
+                query: $table::BoxedQuery<'a, Pg>,
+                page: domain::pagination::Page,
+                after: Option<(Self, uuid::Uuid)>,
+            ) -> $table::BoxedQuery<'a, Pg> {
+                let query = Self::order(sort, query);
+                let query = match after {
+                    Some((key, id)) => key.after(query, id),
+                    None => query,
+                };
+                query.limit(page.limit + 1).offset(page.offset)
+            }
+
             /// The query narrowed to the rows after this key and `id` in its sort.
             pub fn after<'a>(self, query: $table::BoxedQuery<'a, Pg>, id: uuid::Uuid) -> $table::BoxedQuery<'a, Pg> {
                 match self {

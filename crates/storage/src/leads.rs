@@ -228,12 +228,8 @@ pub async fn list(
     known_total: Option<i64>,
 ) -> Result<(Vec<LeadRow>, i64), StorageError> {
     let keyset = after.is_some();
-    let mut query = sorted(rows, filter);
-    if let Some((key, id)) = after {
-        query = key.after(query, id);
-    }
-    let found: Vec<LeadRow> =
-        query.select(LeadRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let query = LeadKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
+    let found: Vec<LeadRow> = query.select(LeadRow::as_select()).load(conn).await?;
     let from_page = if keyset { None } else { page.total_if_last(found.len()) };
     let total = match from_page.or(known_total) {
         Some(total) => total,

@@ -306,11 +306,7 @@ pub async fn list_after(
     after: Option<(TaskKey, Uuid)>,
 ) -> Result<(Vec<TaskRow>, i64), StorageError> {
     let total: i64 = filtered(query).count().get_result(conn).await?;
-    let mut rows = sorted(query);
-    if let Some((key, id)) = after {
-        rows = key.after(rows, id);
-    }
-    let rows = rows.select(TaskRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let rows = TaskKey::page(query.sort, filtered(query), page, after).select(TaskRow::as_select()).load(conn).await?;
     Ok((rows, total))
 }
 

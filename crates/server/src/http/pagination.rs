@@ -281,4 +281,50 @@ mod tests {
              </api/users?role=staff&limit=10&offset=30>; rel=\"last\""
         );
     }
+
+    /// A list of numbers sorted by value, for the helper's own tests.
+    #[derive(Debug, PartialEq)]
+    struct Number(i64);
+
+    impl SortKey for Number {
+        type Row = (i64, Uuid);
+        type Sort = &'static str;
+        fn of(row: &Self::Row, _: Self::Sort) -> Self {
+            Number(row.0)
+        }
+        fn id(row: &Self::Row) -> Uuid {
+            row.1
+        }
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::json!(self.0)
+        }
+        fn from_json(_: Self::Sort, value: serde_json::Value) -> Option<Self> {
+            value.as_i64().map(Number)
+        }
+    }
+
+    fn headers(response: &HttpResponse, name: &str) -> Option<String> {
+        response.headers().get(name).map(|value| value.to_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn keyset_pages_name_the_next_cursor_and_follow_it() {
+        let rows: Vec<(i64, Uuid)> = (1..=3).map(|n| (n, Uuid::new_v4())).collect();
+        let first = TestRequest::get().uri("/api/numbers?limit=2").to_http_request();
+        let page = PageParams { limit: Some(2), offset: None };
+        let options = PaginationOptions::<Number>::new(&first, &page, &CursorParams { cursor: None }, "value").unwrap();
+        let response = options.paginated(rows.clone(), 3).respond(&first);
+        assert_eq!(headers(&response, TOTAL_COUNT_HEADER).as_deref(), Some("3"));
+        let next = headers(&response, NEXT_CURSOR_HEADER).expect("a next cursor: a third row follows");
+        assert_eq!(decode_cursor(&next, "/api/numbers?sort=value").unwrap(), (serde_json::json!(2), rows[1].1));
+
+        let uri = format!("/api/numbers?limit=2&cursor={next}");
+        let second = TestRequest::get().uri(&uri).to_http_request();
+        let cursor = CursorParams { cursor: Some(next) };
+        let mut options = PaginationOptions::<Number>::new(&second, &page, &cursor, "value").unwrap();
+        assert_eq!(options.take_after(), Some((Number(2), rows[1].1)));
+        let response = options.paginated(rows[2..].to_vec(), 3).respond(&second);
+        assert_eq!(headers(&response, NEXT_CURSOR_HEADER), None, "the last page");
+        assert_eq!(headers(&response, "Link").as_deref(), Some("</api/numbers?limit=2&offset=0>; rel=\"first\""));
+    }
 }
