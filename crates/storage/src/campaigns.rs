@@ -1,6 +1,6 @@
 //! Queries on `campaigns`, narrowed by the caller's `Rows`.
 
-use crate::keyset::{after_key, key_as};
+use crate::keyset::sort_keys;
 use crate::schema::{campaigns, clients};
 use crate::StorageError;
 use chrono::{DateTime, Utc};
@@ -106,51 +106,15 @@ fn filtered(rows: Rows, filter: &CampaignFilter) -> campaigns::BoxedQuery<'stati
     query
 }
 
-/// A campaign's position in a list sort, as a cursor carries it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CampaignKey {
-    CreatedAt(DateTime<Utc>),
-    Name(String),
-    StartDate(Option<DateTime<Utc>>),
-}
-
-impl CampaignKey {
-    pub fn of(row: &CampaignRow, sort: CampaignSort) -> CampaignKey {
-        match sort {
-            CampaignSort::CreatedAt | CampaignSort::CreatedAtDesc => CampaignKey::CreatedAt(row.created_at),
-            CampaignSort::Name | CampaignSort::NameDesc => CampaignKey::Name(row.name.clone()),
-            CampaignSort::StartDate | CampaignSort::StartDateDesc => CampaignKey::StartDate(row.start_date),
-        }
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            CampaignKey::CreatedAt(at) => serde_json::json!(at),
-            CampaignKey::Name(name) => serde_json::json!(name),
-            CampaignKey::StartDate(at) => serde_json::json!(at),
-        }
-    }
-
-    /// The key a cursor carries for `sort`; `None` when it is not of the column's type.
-    pub fn from_json(sort: CampaignSort, value: serde_json::Value) -> Option<CampaignKey> {
-        Some(match sort {
-            CampaignSort::CreatedAt | CampaignSort::CreatedAtDesc => CampaignKey::CreatedAt(key_as(value)?),
-            CampaignSort::Name | CampaignSort::NameDesc => CampaignKey::Name(key_as(value)?),
-            CampaignSort::StartDate | CampaignSort::StartDateDesc => CampaignKey::StartDate(key_as(value)?),
-        })
-    }
-}
-
-/// The matching campaigns in the requested order (ties broken by id, so pages are stable).
-fn sorted(rows: Rows, filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, Pg> {
-    let query = filtered(rows, filter);
-    match filter.sort.unwrap_or_default() {
-        CampaignSort::CreatedAt => query.order((campaigns::created_at.asc(), campaigns::id.asc())),
-        CampaignSort::CreatedAtDesc => query.order((campaigns::created_at.desc(), campaigns::id.desc())),
-        CampaignSort::Name => query.order((campaigns::name.asc(), campaigns::id.asc())),
-        CampaignSort::NameDesc => query.order((campaigns::name.desc(), campaigns::id.desc())),
-        CampaignSort::StartDate => query.order((campaigns::start_date.asc(), campaigns::id.asc())),
-        CampaignSort::StartDateDesc => query.order((campaigns::start_date.desc(), campaigns::id.desc())),
+sort_keys! {
+    /// A campaign's position in a list sort, as a cursor carries it.
+    pub enum CampaignKey for CampaignRow, CampaignSort in campaigns {
+        CreatedAt(DateTime<Utc>) => [created_at asc],
+        CreatedAtDesc(DateTime<Utc>) => [created_at desc],
+        Name(String) => [name asc],
+        NameDesc(String) => [name desc],
+        StartDate(Option<DateTime<Utc>>) => [start_date asc_nulls_last],
+        StartDateDesc(Option<DateTime<Utc>>) => [start_date desc_nulls_first],
     }
 }
 
@@ -165,30 +129,8 @@ pub async fn list(
     after: Option<(CampaignKey, Uuid)>,
 ) -> Result<(Vec<CampaignRow>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let mut query = sorted(rows, filter);
-    if let Some((key, id)) = after {
-        let desc = matches!(
-            filter.sort.unwrap_or_default(),
-            CampaignSort::CreatedAtDesc | CampaignSort::NameDesc | CampaignSort::StartDateDesc
-        );
-        query = match (key, desc) {
-            (CampaignKey::CreatedAt(at), false) => {
-                after_key!(query, campaigns::created_at, campaigns::id, at, id, asc)
-            }
-            (CampaignKey::CreatedAt(at), true) => {
-                after_key!(query, campaigns::created_at, campaigns::id, at, id, desc)
-            }
-            (CampaignKey::Name(name), false) => after_key!(query, campaigns::name, campaigns::id, name, id, asc),
-            (CampaignKey::Name(name), true) => after_key!(query, campaigns::name, campaigns::id, name, id, desc),
-            (CampaignKey::StartDate(at), false) => {
-                after_key!(query, campaigns::start_date, campaigns::id, at, id, asc_nulls_last)
-            }
-            (CampaignKey::StartDate(at), true) => {
-                after_key!(query, campaigns::start_date, campaigns::id, at, id, desc_nulls_first)
-            }
-        };
-    }
-    let found = query.select(CampaignRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let query = CampaignKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
+    let found = query.select(CampaignRow::as_select()).load(conn).await?;
     Ok((found, total))
 }
 

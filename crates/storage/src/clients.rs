@@ -1,6 +1,6 @@
 //! Queries on `clients` and `client_documents`, narrowed by the caller's `Rows`.
 
-use crate::keyset::{after_key, key_as};
+use crate::keyset::sort_keys;
 use crate::schema::{client_documents, clients};
 use crate::{like_contains, StorageError};
 use chrono::{DateTime, Utc};
@@ -140,52 +140,21 @@ fn filtered(rows: Rows, filter: &ClientFilter) -> clients::BoxedQuery<'static, P
     query
 }
 
+sort_keys! {
+    /// A client's position in a list sort, as a cursor carries it.
+    pub enum ClientKey for ClientRow, ClientSort in clients {
+        CreatedAt(DateTime<Utc>) => [created_at asc],
+        CreatedAtDesc(DateTime<Utc>) => [created_at desc],
+        Name(String) => [name asc],
+        NameDesc(String) => [name desc],
+        DisplayOrder(i32) => [display_order asc],
+        DisplayOrderDesc(i32) => [display_order desc],
+    }
+}
+
 /// The matching clients in the requested order (ties broken by id, so pages are stable).
 fn sorted(rows: Rows, filter: &ClientFilter) -> clients::BoxedQuery<'static, Pg> {
-    let query = filtered(rows, filter);
-    match filter.sort.unwrap_or_default() {
-        ClientSort::CreatedAt => query.order((clients::created_at.asc(), clients::id.asc())),
-        ClientSort::CreatedAtDesc => query.order((clients::created_at.desc(), clients::id.desc())),
-        ClientSort::Name => query.order((clients::name.asc(), clients::id.asc())),
-        ClientSort::NameDesc => query.order((clients::name.desc(), clients::id.desc())),
-        ClientSort::DisplayOrder => query.order((clients::display_order.asc(), clients::id.asc())),
-        ClientSort::DisplayOrderDesc => query.order((clients::display_order.desc(), clients::id.desc())),
-    }
-}
-
-/// A client's position in a list sort, as a cursor carries it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ClientKey {
-    CreatedAt(DateTime<Utc>),
-    Name(String),
-    DisplayOrder(i32),
-}
-
-impl ClientKey {
-    pub fn of(row: &ClientRow, sort: ClientSort) -> ClientKey {
-        match sort {
-            ClientSort::CreatedAt | ClientSort::CreatedAtDesc => ClientKey::CreatedAt(row.created_at),
-            ClientSort::Name | ClientSort::NameDesc => ClientKey::Name(row.name.clone()),
-            ClientSort::DisplayOrder | ClientSort::DisplayOrderDesc => ClientKey::DisplayOrder(row.display_order),
-        }
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            ClientKey::CreatedAt(at) => serde_json::json!(at),
-            ClientKey::Name(name) => serde_json::json!(name),
-            ClientKey::DisplayOrder(order) => serde_json::json!(order),
-        }
-    }
-
-    /// The key a cursor carries for `sort`; `None` when it is not of the column's type.
-    pub fn from_json(sort: ClientSort, value: serde_json::Value) -> Option<ClientKey> {
-        Some(match sort {
-            ClientSort::CreatedAt | ClientSort::CreatedAtDesc => ClientKey::CreatedAt(key_as(value)?),
-            ClientSort::Name | ClientSort::NameDesc => ClientKey::Name(key_as(value)?),
-            ClientSort::DisplayOrder | ClientSort::DisplayOrderDesc => ClientKey::DisplayOrder(key_as(value)?),
-        })
-    }
+    ClientKey::order(filter.sort.unwrap_or_default(), filtered(rows, filter))
 }
 
 /// One page of the clients the caller may see, and the total matching the filter. The
@@ -199,26 +168,8 @@ pub async fn list(
     after: Option<(ClientKey, Uuid)>,
 ) -> Result<(Vec<ClientRow>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
-    let mut query = sorted(rows, filter);
-    if let Some((key, id)) = after {
-        let desc = matches!(
-            filter.sort.unwrap_or_default(),
-            ClientSort::CreatedAtDesc | ClientSort::NameDesc | ClientSort::DisplayOrderDesc
-        );
-        query = match (key, desc) {
-            (ClientKey::CreatedAt(at), false) => after_key!(query, clients::created_at, clients::id, at, id, asc),
-            (ClientKey::CreatedAt(at), true) => after_key!(query, clients::created_at, clients::id, at, id, desc),
-            (ClientKey::Name(name), false) => after_key!(query, clients::name, clients::id, name, id, asc),
-            (ClientKey::Name(name), true) => after_key!(query, clients::name, clients::id, name, id, desc),
-            (ClientKey::DisplayOrder(order), false) => {
-                after_key!(query, clients::display_order, clients::id, order, id, asc)
-            }
-            (ClientKey::DisplayOrder(order), true) => {
-                after_key!(query, clients::display_order, clients::id, order, id, desc)
-            }
-        };
-    }
-    let found = query.select(ClientRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let query = ClientKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
+    let found = query.select(ClientRow::as_select()).load(conn).await?;
     Ok((found, total))
 }
 

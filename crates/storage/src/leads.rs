@@ -1,6 +1,6 @@
 //! Queries on `leads` and `lead_activities`, narrowed by the caller's `Rows`.
 
-use crate::keyset::{after_key, key_as};
+use crate::keyset::sort_keys;
 use crate::schema::{lead_activities, leads};
 use crate::sql::lower_nullable;
 use crate::{like_contains, StorageError};
@@ -195,60 +195,23 @@ fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
     query
 }
 
+sort_keys! {
+    /// A lead's position in a list sort, as a cursor carries it.
+    pub enum LeadKey for LeadRow, LeadSort in leads {
+        CreatedAt(DateTime<Utc>) => [created_at asc],
+        CreatedAtDesc(DateTime<Utc>) => [created_at desc],
+        Name(String) => [name asc],
+        NameDesc(String) => [name desc],
+        Value(Option<i32>) => [value asc_nulls_last],
+        ValueDesc(Option<i32>) => [value desc_nulls_first],
+        NextFollowUpDate(Option<DateTime<Utc>>) => [next_follow_up_date asc_nulls_last],
+        NextFollowUpDateDesc(Option<DateTime<Utc>>) => [next_follow_up_date desc_nulls_first],
+    }
+}
+
 /// The matching leads in the requested order (ties broken by id, so pages are stable).
 fn sorted(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
-    let query = filtered(rows, filter);
-    match filter.sort.unwrap_or_default() {
-        LeadSort::CreatedAt => query.order((leads::created_at.asc(), leads::id.asc())),
-        LeadSort::CreatedAtDesc => query.order((leads::created_at.desc(), leads::id.desc())),
-        LeadSort::Name => query.order((leads::name.asc(), leads::id.asc())),
-        LeadSort::NameDesc => query.order((leads::name.desc(), leads::id.desc())),
-        LeadSort::Value => query.order((leads::value.asc(), leads::id.asc())),
-        LeadSort::ValueDesc => query.order((leads::value.desc(), leads::id.desc())),
-        LeadSort::NextFollowUpDate => query.order((leads::next_follow_up_date.asc(), leads::id.asc())),
-        LeadSort::NextFollowUpDateDesc => query.order((leads::next_follow_up_date.desc(), leads::id.desc())),
-    }
-}
-
-/// A lead's position in a list sort, as a cursor carries it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LeadKey {
-    CreatedAt(DateTime<Utc>),
-    Name(String),
-    Value(Option<i32>),
-    NextFollowUpDate(Option<DateTime<Utc>>),
-}
-
-impl LeadKey {
-    pub fn of(row: &LeadRow, sort: LeadSort) -> LeadKey {
-        match sort {
-            LeadSort::CreatedAt | LeadSort::CreatedAtDesc => LeadKey::CreatedAt(row.created_at),
-            LeadSort::Name | LeadSort::NameDesc => LeadKey::Name(row.name.clone()),
-            LeadSort::Value | LeadSort::ValueDesc => LeadKey::Value(row.value),
-            LeadSort::NextFollowUpDate | LeadSort::NextFollowUpDateDesc => {
-                LeadKey::NextFollowUpDate(row.next_follow_up_date)
-            }
-        }
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            LeadKey::CreatedAt(at) => serde_json::json!(at),
-            LeadKey::Name(name) => serde_json::json!(name),
-            LeadKey::Value(value) => serde_json::json!(value),
-            LeadKey::NextFollowUpDate(at) => serde_json::json!(at),
-        }
-    }
-
-    /// The key a cursor carries for `sort`; `None` when it is not of the column's type.
-    pub fn from_json(sort: LeadSort, value: serde_json::Value) -> Option<LeadKey> {
-        Some(match sort {
-            LeadSort::CreatedAt | LeadSort::CreatedAtDesc => LeadKey::CreatedAt(key_as(value)?),
-            LeadSort::Name | LeadSort::NameDesc => LeadKey::Name(key_as(value)?),
-            LeadSort::Value | LeadSort::ValueDesc => LeadKey::Value(key_as(value)?),
-            LeadSort::NextFollowUpDate | LeadSort::NextFollowUpDateDesc => LeadKey::NextFollowUpDate(key_as(value)?),
-        })
-    }
+    LeadKey::order(filter.sort.unwrap_or_default(), filtered(rows, filter))
 }
 
 /// One page of the leads the caller may see, and the total matching the filter. The
@@ -265,29 +228,8 @@ pub async fn list(
     known_total: Option<i64>,
 ) -> Result<(Vec<LeadRow>, i64), StorageError> {
     let keyset = after.is_some();
-    let mut query = sorted(rows, filter);
-    if let Some((key, id)) = after {
-        let desc = matches!(
-            filter.sort.unwrap_or_default(),
-            LeadSort::CreatedAtDesc | LeadSort::NameDesc | LeadSort::ValueDesc | LeadSort::NextFollowUpDateDesc
-        );
-        query = match (key, desc) {
-            (LeadKey::CreatedAt(at), false) => after_key!(query, leads::created_at, leads::id, at, id, asc),
-            (LeadKey::CreatedAt(at), true) => after_key!(query, leads::created_at, leads::id, at, id, desc),
-            (LeadKey::Name(name), false) => after_key!(query, leads::name, leads::id, name, id, asc),
-            (LeadKey::Name(name), true) => after_key!(query, leads::name, leads::id, name, id, desc),
-            (LeadKey::Value(value), false) => after_key!(query, leads::value, leads::id, value, id, asc_nulls_last),
-            (LeadKey::Value(value), true) => after_key!(query, leads::value, leads::id, value, id, desc_nulls_first),
-            (LeadKey::NextFollowUpDate(at), false) => {
-                after_key!(query, leads::next_follow_up_date, leads::id, at, id, asc_nulls_last)
-            }
-            (LeadKey::NextFollowUpDate(at), true) => {
-                after_key!(query, leads::next_follow_up_date, leads::id, at, id, desc_nulls_first)
-            }
-        };
-    }
-    let found: Vec<LeadRow> =
-        query.select(LeadRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let query = LeadKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
+    let found: Vec<LeadRow> = query.select(LeadRow::as_select()).load(conn).await?;
     let from_page = if keyset { None } else { page.total_if_last(found.len()) };
     let total = match from_page.or(known_total) {
         Some(total) => total,

@@ -1,7 +1,7 @@
 //! Queries on `tasks`, including the idempotent creation of a recurring task's next
 //! instance.
 
-use crate::keyset::{after_key, key_as};
+use crate::keyset::sort_keys;
 use crate::schema::tasks;
 use crate::{like_contains, StorageError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -214,22 +214,7 @@ fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
 
 /// The matching tasks in the requested order (ties broken by id, so pages are stable).
 fn sorted(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
-    let rows = filtered(query);
-    match query.sort {
-        TaskSort::DueDate => rows.order((tasks::due_date.asc().nulls_last(), tasks::id.asc())),
-        TaskSort::DueDateDesc => rows.order((tasks::due_date.desc().nulls_last(), tasks::id.desc())),
-        // Equal priorities: the earliest due date first.
-        TaskSort::Priority => {
-            rows.order((sql::<Integer>(PRIORITY_RANK).asc(), tasks::due_date.asc().nulls_last(), tasks::id.asc()))
-        }
-        TaskSort::PriorityDesc => {
-            rows.order((sql::<Integer>(PRIORITY_RANK).desc(), tasks::due_date.asc().nulls_last(), tasks::id.asc()))
-        }
-        TaskSort::CreatedAt => rows.order((tasks::created_at.asc(), tasks::id.asc())),
-        TaskSort::CreatedAtDesc => rows.order((tasks::created_at.desc(), tasks::id.desc())),
-        TaskSort::Title => rows.order((tasks::title.asc(), tasks::id.asc())),
-        TaskSort::TitleDesc => rows.order((tasks::title.desc(), tasks::id.desc())),
-    }
+    TaskKey::order(query.sort, filtered(query))
 }
 
 /// One page of tasks in the requested order, and the total matching the filter.
@@ -253,46 +238,62 @@ fn priority_rank(priority: TaskPriority) -> i32 {
     }
 }
 
-/// A task's position in a list sort, as a cursor carries it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TaskKey {
-    DueDate(Option<DateTime<Utc>>),
-    /// The priority rank, then the due date that orders equal priorities.
-    Priority(i32, Option<DateTime<Utc>>),
-    CreatedAt(DateTime<Utc>),
-    Title(String),
+sort_keys! {
+    /// A task's position in a list sort, as a cursor carries it. Priority sorts carry
+    /// the priority rank, then the due date that orders equal priorities.
+    pub enum TaskKey for TaskRow, TaskSort in tasks {
+        DueDate(Option<DateTime<Utc>>) => [due_date asc_nulls_last],
+        DueDateDesc(Option<DateTime<Utc>>) => [due_date desc_nulls_last],
+        Priority((i32, Option<DateTime<Utc>>)) =>
+            [custom priority_key, |q| by_priority(q, false), |q, key, id| after_priority(q, key, id, false)],
+        PriorityDesc((i32, Option<DateTime<Utc>>)) =>
+            [custom priority_key, |q| by_priority(q, true), |q, key, id| after_priority(q, key, id, true)],
+        CreatedAt(DateTime<Utc>) => [created_at asc],
+        CreatedAtDesc(DateTime<Utc>) => [created_at desc],
+        Title(String) => [title asc],
+        TitleDesc(String) => [title desc],
+    }
 }
 
-impl TaskKey {
-    pub fn of(row: &TaskRow, sort: TaskSort) -> TaskKey {
-        match sort {
-            TaskSort::DueDate | TaskSort::DueDateDesc => TaskKey::DueDate(row.due_date),
-            TaskSort::Priority | TaskSort::PriorityDesc => TaskKey::Priority(priority_rank(row.priority), row.due_date),
-            TaskSort::CreatedAt | TaskSort::CreatedAtDesc => TaskKey::CreatedAt(row.created_at),
-            TaskSort::Title | TaskSort::TitleDesc => TaskKey::Title(row.title.clone()),
-        }
-    }
+fn priority_key(row: &TaskRow) -> (i32, Option<DateTime<Utc>>) {
+    (priority_rank(row.priority), row.due_date)
+}
 
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            TaskKey::DueDate(at) => serde_json::json!(at),
-            TaskKey::Priority(rank, at) => serde_json::json!([rank, at]),
-            TaskKey::CreatedAt(at) => serde_json::json!(at),
-            TaskKey::Title(title) => serde_json::json!(title),
-        }
+/// Equal priorities: the earliest due date first.
+fn by_priority(query: tasks::BoxedQuery<'_, Pg>, desc: bool) -> tasks::BoxedQuery<'_, Pg> {
+    let rank = sql::<Integer>(PRIORITY_RANK);
+    if desc {
+        query.order((rank.desc(), tasks::due_date.asc().nulls_last(), tasks::id.asc()))
+    } else {
+        query.order((rank.asc(), tasks::due_date.asc().nulls_last(), tasks::id.asc()))
     }
+}
 
-    /// The key a cursor carries for `sort`; `None` when it is not of the columns' types.
-    pub fn from_json(sort: TaskSort, value: serde_json::Value) -> Option<TaskKey> {
-        Some(match sort {
-            TaskSort::DueDate | TaskSort::DueDateDesc => TaskKey::DueDate(key_as(value)?),
-            TaskSort::Priority | TaskSort::PriorityDesc => {
-                let (rank, due) = key_as(value)?;
-                TaskKey::Priority(rank, due)
+/// Equal ranks continue by due date (NULLs last) and id, both ascending.
+fn after_priority(
+    query: tasks::BoxedQuery<'_, Pg>,
+    (r, due): (i32, Option<DateTime<Utc>>),
+    id: Uuid,
+    desc: bool,
+) -> tasks::BoxedQuery<'_, Pg> {
+    let rank = || sql::<Integer>(PRIORITY_RANK);
+    match due {
+        Some(due) => {
+            let same_rank_after = rank().eq(r).and(
+                tasks::due_date.gt(due).or(tasks::due_date.eq(due).and(tasks::id.gt(id))).or(tasks::due_date.is_null()),
+            );
+            match desc {
+                true => query.filter(rank().lt(r).or(same_rank_after)),
+                false => query.filter(rank().gt(r).or(same_rank_after)),
             }
-            TaskSort::CreatedAt | TaskSort::CreatedAtDesc => TaskKey::CreatedAt(key_as(value)?),
-            TaskSort::Title | TaskSort::TitleDesc => TaskKey::Title(key_as(value)?),
-        })
+        }
+        None => {
+            let same_rank_after = rank().eq(r).and(tasks::due_date.is_null().and(tasks::id.gt(id)));
+            match desc {
+                true => query.filter(rank().lt(r).or(same_rank_after)),
+                false => query.filter(rank().gt(r).or(same_rank_after)),
+            }
+        }
     }
 }
 
@@ -305,43 +306,7 @@ pub async fn list_after(
     after: Option<(TaskKey, Uuid)>,
 ) -> Result<(Vec<TaskRow>, i64), StorageError> {
     let total: i64 = filtered(query).count().get_result(conn).await?;
-    let mut rows = sorted(query);
-    if let Some((key, id)) = after {
-        let rank = || sql::<Integer>(PRIORITY_RANK);
-        rows = match (key, query.sort) {
-            (TaskKey::DueDate(due), TaskSort::DueDateDesc) => {
-                after_key!(rows, tasks::due_date, tasks::id, due, id, desc_nulls_last)
-            }
-            (TaskKey::DueDate(due), _) => after_key!(rows, tasks::due_date, tasks::id, due, id, asc_nulls_last),
-            // Equal ranks continue by due date (NULLs last) and id, both ascending.
-            (TaskKey::Priority(r, Some(due)), sort) => {
-                let same_rank_after = rank().eq(r).and(
-                    tasks::due_date
-                        .gt(due)
-                        .or(tasks::due_date.eq(due).and(tasks::id.gt(id)))
-                        .or(tasks::due_date.is_null()),
-                );
-                match sort {
-                    TaskSort::PriorityDesc => rows.filter(rank().lt(r).or(same_rank_after)),
-                    _ => rows.filter(rank().gt(r).or(same_rank_after)),
-                }
-            }
-            (TaskKey::Priority(r, None), sort) => {
-                let same_rank_after = rank().eq(r).and(tasks::due_date.is_null().and(tasks::id.gt(id)));
-                match sort {
-                    TaskSort::PriorityDesc => rows.filter(rank().lt(r).or(same_rank_after)),
-                    _ => rows.filter(rank().gt(r).or(same_rank_after)),
-                }
-            }
-            (TaskKey::CreatedAt(at), TaskSort::CreatedAtDesc) => {
-                after_key!(rows, tasks::created_at, tasks::id, at, id, desc)
-            }
-            (TaskKey::CreatedAt(at), _) => after_key!(rows, tasks::created_at, tasks::id, at, id, asc),
-            (TaskKey::Title(title), TaskSort::TitleDesc) => after_key!(rows, tasks::title, tasks::id, title, id, desc),
-            (TaskKey::Title(title), _) => after_key!(rows, tasks::title, tasks::id, title, id, asc),
-        };
-    }
-    let rows = rows.select(TaskRow::as_select()).limit(page.limit + 1).offset(page.offset).load(conn).await?;
+    let rows = TaskKey::page(query.sort, filtered(query), page, after).select(TaskRow::as_select()).load(conn).await?;
     Ok((rows, total))
 }
 

@@ -3,6 +3,7 @@
 //! `X-Next-Cursor`, and take `cursor` instead of `offset`.
 
 use crate::error::{AppError, AppResult};
+use crate::platform::cache::CacheService;
 use actix_web::{HttpRequest, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -10,6 +11,7 @@ use domain::pagination::{CursorParams, Page, PageParams};
 use domain::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use storage::keyset::SortKey;
 use uuid::Uuid;
 
 pub const TOTAL_COUNT_HEADER: &str = "X-Total-Count";
@@ -52,12 +54,12 @@ fn checksum(payload: &[u8]) -> [u8; 8] {
 
 /// What a cursor is valid for: the list's path and the sort's wire name
 /// (`/api/leads?sort=-createdAt`).
-pub fn cursor_scope<S: Serialize>(req: &HttpRequest, sort: S) -> String {
+fn cursor_scope<S: Serialize>(req: &HttpRequest, sort: S) -> String {
     let name = serde_json::to_value(sort).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     format!("{}?sort={name}", req.path())
 }
 
-pub fn encode_cursor(scope: &str, key: serde_json::Value, id: Uuid) -> String {
+fn encode_cursor(scope: &str, key: serde_json::Value, id: Uuid) -> String {
     let mut bytes = serde_json::to_vec(&CursorToken { scope: scope.to_owned(), key, id }).unwrap_or_default();
     let sum = checksum(&bytes);
     bytes.extend_from_slice(&sum);
@@ -75,7 +77,7 @@ fn invalid_cursor(detail: &str) -> AppError {
 }
 
 /// The key and id a cursor carries, if it is one this API issued for `scope`.
-pub fn decode_cursor(token: &str, scope: &str) -> AppResult<(serde_json::Value, Uuid)> {
+fn decode_cursor(token: &str, scope: &str) -> AppResult<(serde_json::Value, Uuid)> {
     let tampered = || invalid_cursor("The cursor is not one this API issued; start again without it");
     let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| tampered())?;
     let (payload, sum) = bytes.split_at_checked(bytes.len().saturating_sub(8)).ok_or_else(tampered)?;
@@ -95,7 +97,7 @@ pub fn decode_cursor(token: &str, scope: &str) -> AppResult<(serde_json::Value, 
 /// Where a page starts: `offset` rows in, or after the row a `cursor` names (not both).
 /// `sort_key` reads the cursor's key as the sort column's type; a key it cannot read is
 /// an invalid cursor.
-pub fn window<K>(
+fn window<K>(
     page: &PageParams,
     cursor: &CursorParams,
     scope: &str,
@@ -116,46 +118,120 @@ pub fn window<K>(
     }
 }
 
-/// A list page from rows read with one extra (which only tells that more follow):
-/// `X-Total-Count`, `Link` and, when more rows follow, `X-Next-Cursor` naming the last
-/// row shown. After a cursor, `Link` has `first` and a `next` carrying the next cursor.
-pub fn keyset_paged<R, T: Serialize>(
-    req: &HttpRequest,
-    mut rows: Vec<R>,
-    (page, after_cursor): (Page, bool),
-    total: i64,
-    scope: &str,
-    key_of: impl Fn(&R) -> (serde_json::Value, Uuid),
-    item: impl Fn(R) -> T,
-) -> HttpResponse {
-    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
-    let next = (rows.len() > limit).then(|| {
-        rows.truncate(limit);
-        rows.last().map(|row| {
-            let (key, id) = key_of(row);
-            encode_cursor(scope, key, id)
-        })
-    });
-    let next = next.flatten();
-    let items: Vec<T> = rows.into_iter().map(item).collect();
-    let link = if after_cursor {
-        let mut links = vec![format!("<{}>; rel=\"first\"", page_url(req, page.limit, 0))];
-        if let Some(next) = &next {
-            links.push(format!("<{}>; rel=\"next\"", url_with(req, page.limit, ("cursor", next))));
-        }
-        links.join(", ")
-    } else {
-        link_header(req, page, total)
-    };
-    let mut response = HttpResponse::Ok();
-    response.insert_header((TOTAL_COUNT_HEADER, total.to_string())).insert_header(("Link", link));
-    if let Some(next) = next {
-        response.insert_header((NEXT_CURSOR_HEADER, next));
-    }
-    response.json(items)
+/// A list's page parsed from the request (`limit` and `offset` or `cursor`, not both)
+/// for the list's sort. `K` declares the sort's key (see `storage::keyset::sort_keys!`).
+pub struct PaginationOptions<K: SortKey> {
+    pub page: Page,
+    pub sort: K::Sort,
+    scope: String,
+    after: Option<(K, Uuid)>,
+    after_cursor: bool,
 }
 
-pub fn link_header(req: &HttpRequest, page: Page, total: i64) -> String {
+impl<K: SortKey> PaginationOptions<K>
+where
+    K::Sort: Serialize,
+{
+    pub fn new(req: &HttpRequest, page: &PageParams, cursor: &CursorParams, sort: K::Sort) -> AppResult<Self> {
+        let scope = cursor_scope(req, sort);
+        let (page, after) = window(page, cursor, &scope, |key| K::from_json(sort, key))?;
+        Ok(Self { page, sort, scope, after_cursor: after.is_some(), after })
+    }
+
+    /// The row the page starts after (keyset paging), for the storage query.
+    pub fn take_after(&mut self) -> Option<(K, Uuid)> {
+        self.after.take()
+    }
+
+    /// The page of `rows`, read with one extra (which only tells that more follow):
+    /// when there is one, `X-Next-Cursor` names the last row shown.
+    pub fn paginated(self, mut rows: Vec<K::Row>, total: i64) -> Paginated<K::Row> {
+        let limit = usize::try_from(self.page.limit).unwrap_or(usize::MAX);
+        let next = (rows.len() > limit).then(|| {
+            rows.truncate(limit);
+            rows.last().map(|row| encode_cursor(&self.scope, K::of(row, self.sort).to_json(), K::id(row)))
+        });
+        Paginated { items: rows, page: self.page, total, next: next.flatten(), after_cursor: self.after_cursor }
+    }
+}
+
+/// A list total cached per scope and filter (for lists whose count is the slow part); the
+/// cache's TTL and the writes that clear it decide how stale it may be.
+pub struct CachedTotal<'a> {
+    cache: &'a CacheService<i64>,
+    key: String,
+    /// The cached total, if any: the storage query counts only without it.
+    pub known: Option<i64>,
+}
+
+impl<'a> CachedTotal<'a> {
+    /// `filter` without the sort: every order of a list has the same total.
+    pub async fn lookup(
+        cache: &'a CacheService<i64>,
+        scope: impl std::fmt::Debug,
+        filter: &impl Serialize,
+    ) -> AppResult<Self> {
+        let key = format!("{scope:?} {}", serde_json::to_string(filter).map_err(AppError::internal)?);
+        let known = cache.get(&key).await;
+        Ok(Self { cache, key, known })
+    }
+
+    /// Remembers `total` unless it is the one already cached.
+    pub async fn store(self, total: i64) -> i64 {
+        if self.known != Some(total) {
+            self.cache.set(self.key, total).await;
+        }
+        total
+    }
+}
+
+/// One page of a list and what its headers say: `X-Total-Count`, `Link` (first/prev/
+/// next/last; after a cursor, first and a `next` carrying the next cursor) and, for
+/// keyset lists with more rows, `X-Next-Cursor`. The body is the JSON array (as the
+/// original API).
+pub struct Paginated<T> {
+    items: Vec<T>,
+    page: Page,
+    total: i64,
+    next: Option<String>,
+    after_cursor: bool,
+}
+
+impl<T> Paginated<T> {
+    /// A page of an offset-only list.
+    pub fn offset(items: Vec<T>, page: Page, total: i64) -> Self {
+        Self { items, page, total, next: None, after_cursor: false }
+    }
+
+    pub fn map<U>(self, item: impl FnMut(T) -> U) -> Paginated<U> {
+        let Self { items, page, total, next, after_cursor } = self;
+        Paginated { items: items.into_iter().map(item).collect(), page, total, next, after_cursor }
+    }
+
+    pub fn respond(self, req: &HttpRequest) -> HttpResponse
+    where
+        T: Serialize,
+    {
+        let (page, total) = (self.page, self.total);
+        let link = if self.after_cursor {
+            let mut links = vec![format!("<{}>; rel=\"first\"", page_url(req, page.limit, 0))];
+            if let Some(next) = &self.next {
+                links.push(format!("<{}>; rel=\"next\"", url_with(req, page.limit, ("cursor", next))));
+            }
+            links.join(", ")
+        } else {
+            link_header(req, page, total)
+        };
+        let mut response = HttpResponse::Ok();
+        response.insert_header((TOTAL_COUNT_HEADER, total.to_string())).insert_header(("Link", link));
+        if let Some(next) = self.next {
+            response.insert_header((NEXT_CURSOR_HEADER, next));
+        }
+        response.json(self.items)
+    }
+}
+
+fn link_header(req: &HttpRequest, page: Page, total: i64) -> String {
     let (prev, next, last) = page.neighbours(total);
     let mut links = vec![format!("<{}>; rel=\"first\"", page_url(req, page.limit, 0))];
     if let Some(prev) = prev {
@@ -166,13 +242,6 @@ pub fn link_header(req: &HttpRequest, page: Page, total: i64) -> String {
     }
     links.push(format!("<{}>; rel=\"last\"", page_url(req, page.limit, last)));
     links.join(", ")
-}
-
-pub fn paged<T: Serialize>(req: &HttpRequest, items: &[T], page: Page, total: i64) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((TOTAL_COUNT_HEADER, total.to_string()))
-        .insert_header(("Link", link_header(req, page, total)))
-        .json(items)
 }
 
 #[cfg(test)]
@@ -211,5 +280,51 @@ mod tests {
              </api/users?role=staff&limit=10&offset=20>; rel=\"next\", \
              </api/users?role=staff&limit=10&offset=30>; rel=\"last\""
         );
+    }
+
+    /// A list of numbers sorted by value, for the helper's own tests.
+    #[derive(Debug, PartialEq)]
+    struct Number(i64);
+
+    impl SortKey for Number {
+        type Row = (i64, Uuid);
+        type Sort = &'static str;
+        fn of(row: &Self::Row, _: Self::Sort) -> Self {
+            Number(row.0)
+        }
+        fn id(row: &Self::Row) -> Uuid {
+            row.1
+        }
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::json!(self.0)
+        }
+        fn from_json(_: Self::Sort, value: serde_json::Value) -> Option<Self> {
+            value.as_i64().map(Number)
+        }
+    }
+
+    fn headers(response: &HttpResponse, name: &str) -> Option<String> {
+        response.headers().get(name).map(|value| value.to_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn keyset_pages_name_the_next_cursor_and_follow_it() {
+        let rows: Vec<(i64, Uuid)> = (1..=3).map(|n| (n, Uuid::new_v4())).collect();
+        let first = TestRequest::get().uri("/api/numbers?limit=2").to_http_request();
+        let page = PageParams { limit: Some(2), offset: None };
+        let options = PaginationOptions::<Number>::new(&first, &page, &CursorParams { cursor: None }, "value").unwrap();
+        let response = options.paginated(rows.clone(), 3).respond(&first);
+        assert_eq!(headers(&response, TOTAL_COUNT_HEADER).as_deref(), Some("3"));
+        let next = headers(&response, NEXT_CURSOR_HEADER).expect("a next cursor: a third row follows");
+        assert_eq!(decode_cursor(&next, "/api/numbers?sort=value").unwrap(), (serde_json::json!(2), rows[1].1));
+
+        let uri = format!("/api/numbers?limit=2&cursor={next}");
+        let second = TestRequest::get().uri(&uri).to_http_request();
+        let cursor = CursorParams { cursor: Some(next) };
+        let mut options = PaginationOptions::<Number>::new(&second, &page, &cursor, "value").unwrap();
+        assert_eq!(options.take_after(), Some((Number(2), rows[1].1)));
+        let response = options.paginated(rows[2..].to_vec(), 3).respond(&second);
+        assert_eq!(headers(&response, NEXT_CURSOR_HEADER), None, "the last page");
+        assert_eq!(headers(&response, "Link").as_deref(), Some("</api/numbers?limit=2&offset=0>; rel=\"first\""));
     }
 }

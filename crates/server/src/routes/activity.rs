@@ -3,7 +3,7 @@
 use crate::auth::{perm, Authorized};
 use crate::error::AppResult;
 use crate::http::input::ValidQuery;
-use crate::http::pagination::paged;
+use crate::http::pagination::Paginated;
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use domain::activity::{ActivityFilter, ActivityLog};
@@ -36,5 +36,5 @@ async fn list_activity_logs(
     let mut conn = state.conn().await?;
     let (rows, total) = storage::activity::list(&mut conn, &filter, page).await?;
     let logs: Vec<ActivityLog> = rows.into_iter().map(ActivityLog::from).collect();
-    Ok(paged(&req, &logs, page, total))
+    Ok(Paginated::offset(logs, page, total).respond(&req))
 }

@@ -5,7 +5,7 @@ use crate::auth::{api_keys, perm, Authorized, SignedIn};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::Paginated;
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
@@ -41,7 +41,7 @@ async fn list_api_keys(
     let mut conn = state.conn().await?;
     let (rows, total) = storage::api_keys::list(&mut conn, page).await?;
     let keys: Vec<ApiKey> = rows.iter().map(ApiKeyRow::to_api_key).collect();
-    Ok(paged(&req, &keys, page, total))
+    Ok(Paginated::offset(keys, page, total).respond(&req))
 }
 
 /// Creates a key owned by the caller. The response is the only time the key is shown.

@@ -7,7 +7,7 @@ use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::Paginated;
 use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -442,5 +442,5 @@ async fn list_due_tasks(
     let mut conn = state.conn().await?;
     let (rows, total) = storage::tasks::list(&mut conn, &filter, page).await?;
     let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
-    Ok(paged(&req, &tasks, page, total))
+    Ok(Paginated::offset(tasks, page, total).respond(&req))
 }

@@ -5,7 +5,7 @@
 use crate::error::{AppError, AppResult};
 use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, keyset_paged, window};
+use crate::http::pagination::PaginationOptions;
 use crate::routes::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -59,15 +59,11 @@ async fn list_campaigns(
     ValidQuery(page): ValidQuery<PageParams>,
     ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let sort = filter.sort.unwrap_or_default();
-    let scope = cursor_scope(&req, sort);
-    let (page, after) = window(&page, &cursor, &scope, |key| CampaignKey::from_json(sort, key))?;
-    let after_cursor = after.is_some();
+    let mut list = PaginationOptions::<CampaignKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::campaigns::list(&mut conn, visibility.rows, &filter, page, after).await?;
-    let key_of = |row: &storage::campaigns::CampaignRow| (CampaignKey::of(row, sort).to_json(), row.id);
-    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, Campaign::from))
+    let (rows, total) =
+        storage::campaigns::list(&mut conn, access.visibility.rows, &filter, list.page, list.take_after()).await?;
+    Ok(list.paginated(rows, total).map(Campaign::from).respond(&req))
 }
 
 /// Creates a campaign for a client (status `planning` unless given); `endDate` may not be

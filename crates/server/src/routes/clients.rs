@@ -7,7 +7,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
+use crate::http::pagination::{Paginated, PaginationOptions};
 use crate::routes::lead_imports::csv_download;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -202,15 +202,11 @@ async fn list_clients(
     ValidQuery(page): ValidQuery<PageParams>,
     ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let sort = filter.sort.unwrap_or_default();
-    let scope = cursor_scope(&req, sort);
-    let (page, after) = window(&page, &cursor, &scope, |key| ClientKey::from_json(sort, key))?;
-    let after_cursor = after.is_some();
+    let mut list = PaginationOptions::<ClientKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::clients::list(&mut conn, visibility.rows, &filter, page, after).await?;
-    let key_of = |row: &storage::clients::ClientRow| (ClientKey::of(row, sort).to_json(), row.id);
-    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, Client::from))
+    let (rows, total) =
+        storage::clients::list(&mut conn, access.visibility.rows, &filter, list.page, list.take_after()).await?;
+    Ok(list.paginated(rows, total).map(Client::from).respond(&req))
 }
 
 /// Every client `GET /api/clients` would list with these filters and sort (no paging),
@@ -437,7 +433,7 @@ async fn list_documents(
     visible_client(&mut conn, &visibility, *client_id).await?;
     let (rows, total) = storage::clients::list_documents(&mut conn, *client_id, page).await?;
     let documents: Vec<ClientDocument> = rows.into_iter().map(ClientDocument::from).collect();
-    Ok(paged(&req, &documents, page, total))
+    Ok(Paginated::offset(documents, page, total).respond(&req))
 }
 
 /// Records a document's metadata for a client (the file itself is stored elsewhere).

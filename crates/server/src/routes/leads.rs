@@ -6,7 +6,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
+use crate::http::pagination::{CachedTotal, Paginated, PaginationOptions};
 use crate::routes::clients::{
     assignee, caller, no_such_client, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite,
 };
@@ -107,27 +107,17 @@ async fn list_leads(
     ValidQuery(page): ValidQuery<PageParams>,
     ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let sort = filter.sort.unwrap_or_default();
-    let scope = cursor_scope(&req, sort);
-    let (page, after) = window(&page, &cursor, &scope, |key| LeadKey::from_json(sort, key))?;
-    let after_cursor = after.is_some();
+    let rows = access.visibility.rows;
+    let mut list = PaginationOptions::<LeadKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
     // Counting every match is what makes a list slow at a million leads (about 100 ms for
     // all of them, more for a common search term), while the page itself takes a few
     // milliseconds: totals are cached per scope and filter until the next lead write.
-    let total_key = format!(
-        "{:?} {}",
-        visibility.rows,
-        serde_json::to_string(&LeadFilter { sort: None, ..filter.clone() }).map_err(AppError::internal)?
-    );
-    let cached = state.lead_totals.get(&total_key).await;
+    let total = CachedTotal::lookup(&state.lead_totals, rows, &LeadFilter { sort: None, ..filter.clone() }).await?;
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::leads::list(&mut conn, visibility.rows, &filter, page, after, cached).await?;
-    if cached != Some(total) {
-        state.lead_totals.set(total_key, total).await;
-    }
-    let key_of = |row: &LeadRow| (LeadKey::of(row, sort).to_json(), row.id);
-    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, Lead::from))
+    let (found, counted) =
+        storage::leads::list(&mut conn, rows, &filter, list.page, list.take_after(), total.known).await?;
+    let total = total.store(counted).await;
+    Ok(list.paginated(found, total).map(Lead::from).respond(&req))
 }
 
 /// Creates a lead. Another lead with the same email (any case) or phone number (same
@@ -366,7 +356,7 @@ async fn list_activities(
     visible_lead(&mut conn, &visibility, *lead_id).await?;
     let (rows, total) = storage::leads::list_activities(&mut conn, *lead_id, page).await?;
     let activities: Vec<LeadActivity> = rows.into_iter().map(LeadActivity::from).collect();
-    Ok(paged(&req, &activities, page, total))
+    Ok(Paginated::offset(activities, page, total).respond(&req))
 }
 
 /// Logs a call, email, SMS, meeting or note on a lead.

@@ -6,7 +6,7 @@ use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::Paginated;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
@@ -218,5 +218,5 @@ async fn space_tasks(
     let query = TaskQuery { space_id: Some(*id), ..Default::default() };
     let (rows, total) = storage::tasks::list(&mut conn, &query, page).await?;
     let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
-    Ok(paged(&req, &tasks, page, total))
+    Ok(Paginated::offset(tasks, page, total).respond(&req))
 }

@@ -6,7 +6,7 @@ use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::Paginated;
 use crate::platform::cpu::CpuPool;
 use crate::routes::tasks::{insert_task, new_task};
 use crate::state::AppState;
@@ -93,7 +93,7 @@ async fn list_templates(
     let mut conn = state.conn().await?;
     let (rows, total) = storage::task_templates::list(&mut conn, page).await?;
     let templates: Vec<TaskTemplate> = rows.iter().map(TaskTemplateRow::to_template).collect();
-    Ok(paged(&req, &templates, page, total))
+    Ok(Paginated::offset(templates, page, total).respond(&req))
 }
 
 /// Creates a template.

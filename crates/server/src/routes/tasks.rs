@@ -7,7 +7,7 @@ use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{cursor_scope, keyset_paged, paged, window};
+use crate::http::pagination::{Paginated, PaginationOptions};
 use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -122,13 +122,10 @@ async fn list_tasks(
     ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
     let query = task_query(&auth.principal, &filter)?;
-    let scope = cursor_scope(&req, query.sort);
-    let (page, after) = window(&page, &cursor, &scope, |key| TaskKey::from_json(query.sort, key))?;
-    let after_cursor = after.is_some();
+    let mut list = PaginationOptions::<TaskKey>::new(&req, &page, &cursor, query.sort)?;
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::tasks::list_after(&mut conn, &query, page, after).await?;
-    let key_of = |row: &TaskRow| (TaskKey::of(row, query.sort).to_json(), row.id);
-    Ok(keyset_paged(&req, rows, (page, after_cursor), total, &scope, key_of, |row| row.to_task()))
+    let (rows, total) = storage::tasks::list_after(&mut conn, &query, list.page, list.take_after()).await?;
+    Ok(list.paginated(rows, total).map(|row| row.to_task()).respond(&req))
 }
 
 fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
@@ -600,7 +597,7 @@ async fn list_comments(
     find(&mut conn, *task_id).await?;
     let (rows, total) = storage::task_comments::list(&mut conn, *task_id, page).await?;
     let comments: Vec<TaskComment> = rows.into_iter().map(TaskComment::from).collect();
-    Ok(paged(&req, &comments, page, total))
+    Ok(Paginated::offset(comments, page, total).respond(&req))
 }
 
 /// Comments on a task as the caller.

@@ -6,7 +6,7 @@ use crate::auth::{passwords, perm, Authorized, Principal};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::paged;
+use crate::http::pagination::Paginated;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
@@ -65,7 +65,7 @@ async fn list_users(
     let mut conn = state.conn().await?;
     let (rows, total) = storage::users::list(&mut conn, &filter, page).await?;
     let users: Vec<User> = rows.iter().map(UserRow::to_user).collect();
-    Ok(paged(&req, &users, page, total))
+    Ok(Paginated::offset(users, page, total).respond(&req))
 }
 
 /// Creates a user (default role `staff`).
