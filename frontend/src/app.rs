@@ -1,13 +1,13 @@
 //! The router, the app shell (header + role-aware sidebar) and the theme toggle.
 
 use crate::components::{use_toasts, Loading, ToastHost, Toasts};
-use crate::pages;
 use crate::session::{use_session, Session};
+use crate::{pages, routes};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -21,43 +21,29 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <pages::NotFound /> }>
                 <Route path=path!("/login") view=pages::LoginPage />
-                <Route path=path!("/forgot-password") view=pages::ForgotPasswordPage />
-                <Route path=path!("/reset-password") view=pages::ResetPasswordPage />
-                <Route path=path!("/confirm-signup") view=pages::ConfirmSignupPage />
-                <Route path=path!("/confirm-email") view=pages::ConfirmEmailPage />
+                <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()} />
+                <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()} />
+                <Route path=path!("/confirm-signup") view={Lazy::<routes::ConfirmSignup>::new()} />
+                <Route path=path!("/confirm-email") view={Lazy::<routes::ConfirmEmail>::new()} />
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=Home />
-                    <Route path=path!("/users") view=pages::UsersPage />
-                    <Route path=path!("/api-keys") view=pages::ApiKeysPage />
-                    <Route path=path!("/profile") view=pages::ProfilePage />
-                    <Route path=path!("/portal") view=pages::PortalPage />
-                    <Route path=path!("/leads") view=pages::LeadsPage />
-                    <Route path=path!("/leads/pipeline") view=pages::PipelinePage />
-                    <Route path=path!("/leads/:id") view=pages::LeadDetailPage />
-                    <Route path=path!("/clients") view=pages::ClientsPage />
-                    <Route path=path!("/clients/:id") view=pages::ClientDetailPage />
-                    <Route path=path!("/campaigns") view=pages::CampaignsPage />
-                    <Route path=path!("/campaigns/:id") view=pages::CampaignDetailPage />
-                    <Route path=path!("/tasks") view=pages::TasksPage />
-                    <Route path=path!("/calendar") view=pages::CalendarPage />
+                    <Route path=path!("") view={Lazy::<routes::Home>::new()} />
+                    <Route path=path!("/users") view={Lazy::<routes::Users>::new()} />
+                    <Route path=path!("/api-keys") view={Lazy::<routes::ApiKeys>::new()} />
+                    <Route path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
+                    <Route path=path!("/portal") view={Lazy::<routes::Portal>::new()} />
+                    <Route path=path!("/leads") view={Lazy::<routes::Leads>::new()} />
+                    <Route path=path!("/leads/pipeline") view={Lazy::<routes::Pipeline>::new()} />
+                    <Route path=path!("/leads/:id") view={Lazy::<routes::LeadDetail>::new()} />
+                    <Route path=path!("/clients") view={Lazy::<routes::Clients>::new()} />
+                    <Route path=path!("/clients/:id") view={Lazy::<routes::ClientDetail>::new()} />
+                    <Route path=path!("/campaigns") view={Lazy::<routes::Campaigns>::new()} />
+                    <Route path=path!("/campaigns/:id") view={Lazy::<routes::CampaignDetail>::new()} />
+                    <Route path=path!("/tasks") view={Lazy::<routes::Tasks>::new()} />
+                    <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
         <ToastHost />
-    }
-}
-
-/// `/`: staff see the dashboard; client-portal roles go to their portal.
-#[component]
-fn Home() -> impl IntoView {
-    let session = use_session();
-    let portal = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.user.role.is_client_portal()));
-    move || {
-        if portal() {
-            view! { <Redirect path="/portal" /> }.into_any()
-        } else {
-            view! { <pages::DashboardPage /> }.into_any()
-        }
     }
 }
 

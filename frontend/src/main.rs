@@ -9,6 +9,7 @@ mod api;
 mod app;
 mod components;
 mod pages;
+mod routes;
 mod session;
 
 fn main() {

@@ -8,6 +8,7 @@ mod postgres;
 mod quality;
 mod server;
 mod spa;
+mod split;
 mod sys;
 
 use anyhow::{bail, Context, Result};

@@ -5,7 +5,7 @@ use crate::components::{EmptyState, Loading};
 use crate::session::use_session;
 use domain::users::User;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Redirect, A};
 
 #[component]
 fn Card(#[prop(into)] title: String, #[prop(into)] body: String) -> impl IntoView {
@@ -15,6 +15,20 @@ fn Card(#[prop(into)] title: String, #[prop(into)] body: String) -> impl IntoVie
             <p class="muted">{body}</p>
             <span class="badge">"Coming soon"</span>
         </article>
+    }
+}
+
+/// `/`: staff see the dashboard; client-portal roles go to their portal.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    let portal = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.user.role.is_client_portal()));
+    move || {
+        if portal() {
+            view! { <Redirect path="/portal" /> }.into_any()
+        } else {
+            view! { <DashboardPage /> }.into_any()
+        }
     }
 }
 

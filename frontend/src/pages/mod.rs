@@ -22,7 +22,7 @@ pub use calendar::CalendarPage;
 pub use campaigns::{CampaignDetailPage, CampaignsPage};
 pub use clients::{ClientDetailPage, ClientsPage};
 pub use confirm::{ConfirmEmailPage, ConfirmSignupPage};
-pub use dashboard::{DashboardPage, NotFound, PortalPage};
+pub use dashboard::{HomePage, NotFound, PortalPage};
 pub use lead_detail::LeadDetailPage;
 pub use leads::LeadsPage;
 pub use pipeline::PipelinePage;
