@@ -8,13 +8,13 @@ use crate::http::audit::AuditContext;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::Paginated;
 use crate::platform::cpu::CpuPool;
-use crate::routes::tasks::{insert_task, new_task};
+use crate::routes::tasks::{insert_task, new_task, schedule};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::pagination::PageParams;
-use domain::recurrence::{self, Schedule};
+use domain::recurrence;
 use domain::tasks::{
     CreateTaskFromTemplateRequest, CreateTaskRequest, CreateTaskTemplateRequest, ScheduleFrom, Task, TaskTemplate,
     UpdateTaskTemplateRequest,
@@ -55,10 +55,7 @@ async fn check_recurrence(
         return Err(AppError::field("recurrenceRule", "required", "a recurring template needs a recurrenceRule"));
     }
     let Some(rule) = rule else { return Ok(()) };
-    let schedule = match schedule_from {
-        ScheduleFrom::DueDate => Schedule::DueDate,
-        ScheduleFrom::CompletionDate => Schedule::CompletionDate,
-    };
+    let schedule = schedule(schedule_from);
     cpu.run(move || recurrence::validate(&rule, &timezone, Utc::now(), schedule))
         .await?
         .map_err(|m| AppError::field("recurrenceRule", "rrule", m))

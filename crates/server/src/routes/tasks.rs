@@ -49,7 +49,7 @@ fn reference_error(error: storage::StorageError) -> AppError {
     }
 }
 
-fn schedule(from: ScheduleFrom) -> Schedule {
+pub(crate) fn schedule(from: ScheduleFrom) -> Schedule {
     match from {
         ScheduleFrom::DueDate => Schedule::DueDate,
         ScheduleFrom::CompletionDate => Schedule::CompletionDate,
