@@ -4,7 +4,7 @@
 //! retried once after `POST /api/auth/refresh`; if that fails too the session ends and
 //! the app shows the sign-in page.
 
-use domain::auth::AuthSession;
+use domain::identity::auth::AuthSession;
 use domain::{ErrorCode, Problem};
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};

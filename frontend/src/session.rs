@@ -1,7 +1,7 @@
 //! The signed-in user, shared by the whole app (and by the API client, which ends the
 //! session when the server no longer accepts it).
 
-use domain::users::CurrentUser;
+use domain::identity::users::CurrentUser;
 use leptos::prelude::*;
 use std::cell::Cell;
 

@@ -3,7 +3,7 @@
 //! requirement is checked over HTTP for anonymous callers and for users of all nine roles.
 
 use api_tests::{problem, token_of, TestApp};
-use domain::permissions::{Access, PermissionOverrides};
+use domain::identity::permissions::{Access, PermissionOverrides};
 use domain::{Permission, Role, Scope};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -24,7 +24,7 @@ enum Requirement {
     /// else, unlinked portal users included, is refused.
     ScopedRead(Permission),
     /// A signed-in staff-side user: client-portal roles (`client`, `prospective_client`)
-    /// are refused (`StaffOnly`, `domain::tasks::may_use_tasks`).
+    /// are refused (`StaffOnly`, `domain::work::tasks::may_use_tasks`).
     StaffOnly,
 }
 
@@ -312,7 +312,7 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         assert_eq!(problem(anonymous).await["code"], "AUTHENTICATION_ERROR", "anonymous {operation}");
 
         if requirement == Req::StaffOnly {
-            for (role, token) in tokens.iter().filter(|(role, _)| !domain::tasks::may_use_tasks(*role)) {
+            for (role, token) in tokens.iter().filter(|(role, _)| !domain::work::tasks::may_use_tasks(*role)) {
                 let response = send(&app, operation, &path, Some(token)).await;
                 assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role} calling {operation}");
                 let body = problem(response).await;
@@ -372,7 +372,7 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
                 continue;
             }
             Req::Authenticated => tokens.iter().collect(),
-            Req::StaffOnly => tokens.iter().filter(|(role, _)| domain::tasks::may_use_tasks(*role)).collect(),
+            Req::StaffOnly => tokens.iter().filter(|(role, _)| domain::work::tasks::may_use_tasks(*role)).collect(),
             Req::Write(permission) => {
                 tokens.iter().filter(|(role, _)| may_write_by_default(*role, permission)).collect()
             }

@@ -10,18 +10,18 @@
 use crate::http;
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use domain::campaigns::{Campaign, CampaignStatus, CreateCampaignRequest};
-use domain::clients::{Client, CreateClientRequest};
-use domain::leads::{
+use domain::crm::campaigns::{Campaign, CampaignStatus, CreateCampaignRequest};
+use domain::crm::clients::{Client, CreateClientRequest};
+use domain::crm::leads::{
     CreateLeadActivityRequest, CreateLeadRequest, Lead, LeadScore, LeadSource, LeadStage, LoggedActivityType,
     UpdateLeadRequest,
 };
-use domain::permissions::Role;
-use domain::tasks::{
+use domain::identity::permissions::Role;
+use domain::identity::users::{CreateUserRequest, User};
+use domain::work::tasks::{
     ChecklistItem, CreateTaskRequest, CreateTaskSpaceRequest, Task, TaskPriority, TaskSpace, TaskStatus,
     UpdateTaskRequest,
 };
-use domain::users::{CreateUserRequest, User};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -421,9 +421,9 @@ fn clients(users: &[UserSpec]) -> Vec<ClientSpec> {
             let services: Vec<String> =
                 (0..1 + c % 3).map(|k| SERVICES[(c + 2 * k) % SERVICES.len()].to_owned()).collect();
             let status = if c % 9 == 8 {
-                domain::clients::ClientStatus::Inactive
+                domain::crm::clients::ClientStatus::Inactive
             } else {
-                domain::clients::ClientStatus::Active
+                domain::crm::clients::ClientStatus::Active
             };
             let social =
                 BTreeMap::from([("instagram".to_owned(), format!("https://instagram.com/{}", slug.replace('-', "")))]);
@@ -973,14 +973,18 @@ mod tests {
     fn lead_emails_and_phones_are_unique_as_duplicate_detection_requires() {
         let p = sample();
         assert_eq!(p.leads.len(), LEADS);
-        let emails: BTreeSet<String> =
-            p.leads.iter().filter_map(|l| l.request.email.as_deref()).map(domain::leads::normalize_email).collect();
+        let emails: BTreeSet<String> = p
+            .leads
+            .iter()
+            .filter_map(|l| l.request.email.as_deref())
+            .map(domain::crm::leads::normalize_email)
+            .collect();
         assert_eq!(emails.len(), LEADS);
         let phones: Vec<String> = p
             .leads
             .iter()
             .filter_map(|l| l.request.phone.as_deref())
-            .filter_map(domain::leads::normalize_phone)
+            .filter_map(domain::crm::leads::normalize_phone)
             .collect();
         assert!(phones.len() > LEADS * 3 / 4);
         assert_eq!(phones.iter().collect::<BTreeSet<_>>().len(), phones.len());

@@ -72,13 +72,13 @@ pub(crate) use {string_enum, text_column};
 
 #[cfg(test)]
 mod tests {
-    use crate::api_keys::ApiKeyScope;
-    use crate::calendar::{CalendarProviderName, EventType};
-    use crate::campaigns::CampaignStatus;
-    use crate::clients::ClientStatus;
-    use crate::lead_imports::{ImportMode, ImportStatus};
-    use crate::leads::{LeadActivityType, LeadScore, LeadSource, LeadStage};
-    use crate::tasks::{ScheduleFrom, TaskPriority, TaskStatus};
+    use crate::crm::campaigns::CampaignStatus;
+    use crate::crm::clients::ClientStatus;
+    use crate::crm::lead_imports::{ImportMode, ImportStatus};
+    use crate::crm::leads::{LeadActivityType, LeadScore, LeadSource, LeadStage};
+    use crate::identity::api_keys::ApiKeyScope;
+    use crate::work::calendar::{CalendarProviderName, EventType};
+    use crate::work::tasks::{ScheduleFrom, TaskPriority, TaskStatus};
     use crate::{ErrorCode, Permission, Role};
 
     /// Every variant round-trips through its string, that string is its serde form,

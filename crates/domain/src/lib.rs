@@ -3,22 +3,15 @@
 //! the stored enums' diesel column mappings only with the `diesel` feature.
 
 pub mod activity;
-pub mod api_keys;
-pub mod auth;
-pub mod calendar;
-pub mod campaigns;
-pub mod clients;
+pub mod crm;
 pub mod enums;
 pub mod error;
-pub mod lead_imports;
-pub mod leads;
+pub mod identity;
 pub mod pagination;
-pub mod permissions;
-#[cfg(feature = "recurrence")]
-pub mod recurrence;
-pub mod tasks;
-pub mod users;
+pub mod patch;
 pub mod validation;
+pub mod visibility;
+pub mod work;
 
 pub use error::{ErrorCode, FieldError, Problem};
-pub use permissions::{Permission, PermissionOverrides, Permissions, Role, Scope};
+pub use identity::permissions::{Permission, PermissionOverrides, Permissions, Role, Scope};

@@ -1,5 +1,6 @@
 //! `limit` + `offset` paging, as the original API, with bounds.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -65,6 +66,12 @@ impl Page {
     }
 }
 
+/// `[from, to]` days as a half-open UTC timestamp range; `None` bounds are open.
+pub fn day_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let start = |day: NaiveDate| day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    (from.and_then(start), to.and_then(|day| day.succ_opt()).and_then(start))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +99,13 @@ mod tests {
         assert_eq!(Page { limit: 10, offset: 20 }.total_if_last(4), Some(24));
         assert_eq!(Page { limit: 10, offset: 0 }.total_if_last(10), None, "a full page may have more after it");
         assert_eq!(Page { limit: 10, offset: 20 }.total_if_last(0), None, "past the end, the total is unknown");
+    }
+
+    #[test]
+    fn day_ranges_include_the_last_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let (from, to) = day_range(Some(day), Some(day));
+        assert_eq!(to.unwrap() - from.unwrap(), chrono::Duration::days(1));
+        assert_eq!(day_range(None, Some(NaiveDate::MAX)), (None, None));
     }
 }

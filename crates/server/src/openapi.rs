@@ -22,8 +22,8 @@ use utoipa_actix_web::AppExt;
         license(name = "MIT", identifier = "MIT")
     ),
     components(schemas(domain::Problem, domain::FieldError, domain::ErrorCode, domain::Role, domain::Permission,
-        domain::tasks::TaskStatus, domain::tasks::DueFilter, domain::tasks::TaskSort,
-        domain::clients::ClientSort, domain::campaigns::CampaignSort, domain::leads::LeadSort)),
+        domain::work::tasks::TaskStatus, domain::work::tasks::DueFilter, domain::work::tasks::TaskSort,
+        domain::crm::clients::ClientSort, domain::crm::campaigns::CampaignSort, domain::crm::leads::LeadSort)),
     modifiers(&SecuritySchemes),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(

@@ -161,7 +161,7 @@ fn method_not_allowed(req: &HttpRequest, allowed: BTreeSet<String>) -> HttpRespo
 /// Creates the first admin from `ADMIN_EMAIL`/`ADMIN_PASSWORD` when no admin exists.
 async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
     let mut conn = state.conn().await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    if storage::users::any_admin_exists(&mut conn).await? {
+    if storage::identity::users::any_admin_exists(&mut conn).await? {
         return Ok(());
     }
     let Some(admin) = &state.config.admin else {
@@ -169,7 +169,7 @@ async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
         return Ok(());
     };
     let password = passwords::hash(admin.password.expose()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let new_user = storage::users::NewUser {
+    let new_user = storage::identity::users::NewUser {
         username: admin.username.clone(),
         password,
         email: Some(admin.email.clone()),
@@ -180,7 +180,7 @@ async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
         creator_id: None,
         custom_permissions: serde_json::json!({}),
     };
-    let user = storage::users::insert(&mut conn, &new_user).await?;
+    let user = storage::identity::users::insert(&mut conn, &new_user).await?;
     let entry = storage::activity::NewActivity {
         user_id: None,
         activity_type: "user.bootstrap_admin".to_owned(),

@@ -9,8 +9,8 @@ use crate::platform::cpu::CpuPool;
 use crate::platform::rate_limit::RateLimiters;
 use std::sync::Arc;
 use std::time::Duration;
-use storage::api_keys::ApiKeyRow;
-use storage::users::UserRow;
+use storage::identity::api_keys::ApiKeyRow;
+use storage::identity::users::UserRow;
 use storage::{DbPool, PooledConnection};
 
 pub struct AppState {

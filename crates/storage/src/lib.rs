@@ -2,28 +2,16 @@
 //! domain, the connection pool and the embedded migrations.
 
 pub mod activity;
-pub mod api_keys;
-pub mod calendar;
-pub mod campaigns;
-pub mod clients;
-pub mod email_changes;
+pub mod crm;
 pub mod error;
+pub mod identity;
 pub mod keyset;
-pub mod lead_imports;
-pub mod leads;
 pub mod migrations;
 pub mod outbox;
-pub mod password_resets;
 pub mod pool;
-pub mod refresh_tokens;
-pub mod registrations;
 pub mod schema;
 mod sql;
-pub mod task_comments;
-pub mod task_spaces;
-pub mod task_templates;
-pub mod tasks;
-pub mod users;
+pub mod work;
 
 pub use diesel_async::AsyncPgConnection;
 pub use error::StorageError;

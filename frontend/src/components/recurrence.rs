@@ -4,7 +4,7 @@
 
 use crate::components::form::field_error;
 use chrono::{DateTime, Utc};
-use domain::tasks::RecurrencePreview;
+use domain::work::tasks::RecurrencePreview;
 use domain::Problem;
 use leptos::prelude::*;
 

@@ -5,7 +5,7 @@ use crate::components::{
     use_toasts, ConfirmDialog, DataTable, EmptyState, ErrorState, Loading, Pagination, SelectField, TextField,
 };
 use crate::session::use_session;
-use domain::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
+use domain::identity::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::TextField;
 use crate::session::use_session;
-use domain::auth::{AuthSession, ForgotPasswordRequest, LoginRequest, ResetPasswordRequest};
+use domain::identity::auth::{AuthSession, ForgotPasswordRequest, LoginRequest, ResetPasswordRequest};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -119,7 +119,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         problem.set(None);
         let body = ForgotPasswordRequest { email: email.get_untracked().trim().to_owned() };
         spawn_local(async move {
-            match api::post::<_, domain::auth::MessageResponse>("/api/auth/forgot-password", &body).await {
+            match api::post::<_, domain::identity::auth::MessageResponse>("/api/auth/forgot-password", &body).await {
                 Ok(message) => sent.set(Some(message.message)),
                 Err(p) => problem.set(Some(p)),
             }
@@ -201,7 +201,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         problem.set(None);
         let body = ResetPasswordRequest { token, password: password.get_untracked() };
         spawn_local(async move {
-            match api::post::<_, domain::auth::MessageResponse>("/api/auth/reset-password", &body).await {
+            match api::post::<_, domain::identity::auth::MessageResponse>("/api/auth/reset-password", &body).await {
                 Ok(_) => done.set(true),
                 Err(p) => problem.set(Some(p)),
             }

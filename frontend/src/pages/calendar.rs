@@ -7,11 +7,11 @@ use crate::components::recurrence::{OccurrencePreview, RecurrenceEditor, Recurre
 use crate::components::{use_toasts, ConfirmDialog, EmptyState, ErrorState, Loading, SelectField, TextField};
 use crate::session::use_session;
 use chrono::{DateTime, Datelike, Days, Local, Months, NaiveDate, NaiveTime, TimeZone, Utc};
-use domain::calendar::{
+use domain::work::calendar::{
     Attendee, CalendarEvent, CreateCalendarEventRequest, EventOccurrence, EventType, Reminder, ReminderMethod,
     UpdateCalendarEventRequest,
 };
-use domain::tasks::Task;
+use domain::work::tasks::Task;
 use domain::{ErrorCode, FieldError, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -9,10 +9,10 @@ use crate::api;
 use crate::components::{
     use_toasts, ConfirmDialog, EmptyState, ErrorState, Loading, Pagination, SelectField, TextAreaField, TextField,
 };
-use domain::campaigns::{
+use domain::crm::campaigns::{
     Campaign, CampaignFilter, CampaignSort, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest,
 };
-use domain::clients::{Client, ClientFilter, ClientSort};
+use domain::crm::clients::{Client, ClientFilter, ClientSort};
 use domain::{ErrorCode, FieldError, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -14,12 +14,12 @@ use crate::components::{
 };
 use crate::session::use_session;
 use domain::activity::ActivityLog;
-use domain::campaigns::{Campaign, CampaignFilter};
-use domain::clients::{
+use domain::crm::campaigns::{Campaign, CampaignFilter};
+use domain::crm::clients::{
     Client, ClientDocument, ClientFilter, ClientSort, ClientStatus, CreateClientDocumentRequest, CreateClientRequest,
     UpdateClientRequest,
 };
-use domain::leads::{Lead, LeadFilter};
+use domain::crm::leads::{Lead, LeadFilter};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

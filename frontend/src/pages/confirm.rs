@@ -4,7 +4,7 @@
 use super::auth::AuthCard;
 use crate::api;
 use crate::session::use_session;
-use domain::auth::{AuthSession, ConfirmTokenRequest, MessageResponse};
+use domain::identity::auth::{AuthSession, ConfirmTokenRequest, MessageResponse};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

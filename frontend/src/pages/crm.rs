@@ -6,8 +6,8 @@ use crate::api;
 use crate::components::{EmptyState, Loading};
 use crate::session::use_session;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::identity::users::User;
 use domain::pagination::PageParams;
-use domain::users::User;
 use domain::Permissions;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -276,7 +276,7 @@ pub fn CountCard(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::leads::{LeadFilter, LeadSort, LeadStage};
+    use domain::crm::leads::{LeadFilter, LeadSort, LeadStage};
 
     #[test]
     fn list_paths_use_the_api_names() {

@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::{EmptyState, Loading};
 use crate::session::use_session;
-use domain::users::User;
+use domain::identity::users::User;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 

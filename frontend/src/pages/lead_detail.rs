@@ -8,8 +8,8 @@ use crate::api;
 use crate::components::{
     use_toasts, ConfirmDialog, EmptyState, ErrorState, Loading, SelectField, TextAreaField, TextField,
 };
-use domain::clients::Client;
-use domain::leads::{
+use domain::crm::clients::Client;
+use domain::crm::leads::{
     CreateLeadActivityRequest, Lead, LeadActivity, LeadActivityType, LoggedActivityType, UpdateLeadRequest,
 };
 use domain::Problem;
@@ -77,7 +77,7 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
     });
 
     let change_stage = move |ev: leptos::ev::Event| {
-        let Some(stage) = domain::leads::LeadStage::parse(&event_target_value(&ev)) else { return };
+        let Some(stage) = domain::crm::leads::LeadStage::parse(&event_target_value(&ev)) else { return };
         spawn_local(async move {
             let body = UpdateLeadRequest { stage: Some(stage), ..Default::default() };
             match api::patch::<_, Lead>(&format!("/api/leads/{id}"), &body).await {

@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::use_toasts;
-use domain::lead_imports::{ImportMode, ImportStatus, LeadImport, LEAD_COLUMNS};
+use domain::crm::lead_imports::{ImportMode, ImportStatus, LeadImport, LEAD_COLUMNS};
 use domain::{ErrorCode, FieldError, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -11,7 +11,7 @@ use crate::components::{
     use_toasts, EmptyState, ErrorState, Loading, Pagination, SelectField, TextAreaField, TextField,
 };
 use crate::session::use_session;
-use domain::leads::{
+use domain::crm::leads::{
     CreateLeadRequest, Lead, LeadFilter, LeadScore, LeadSort, LeadSource, LeadStage, UpdateLeadRequest,
 };
 use domain::{ErrorCode, Problem};

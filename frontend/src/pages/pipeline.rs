@@ -7,7 +7,7 @@ use super::leads::{stage_class, LeadViews};
 use crate::api::{self, Paged};
 use crate::components::{use_toasts, ErrorState, Loading};
 use crate::session::use_session;
-use domain::leads::{Lead, LeadFilter, LeadSort, LeadStage, UpdateLeadRequest};
+use domain::crm::leads::{Lead, LeadFilter, LeadSort, LeadStage, UpdateLeadRequest};
 use domain::Problem;
 use futures_util::future::join_all;
 use leptos::prelude::*;
@@ -353,7 +353,7 @@ pub fn LeadStagesCard() -> impl IntoView {
 mod tests {
     use super::*;
     use chrono::DateTime;
-    use domain::leads::{LeadScore, LeadSource};
+    use domain::crm::leads::{LeadScore, LeadSource};
 
     fn lead(n: u128, stage: LeadStage) -> Lead {
         Lead {

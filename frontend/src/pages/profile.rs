@@ -3,8 +3,8 @@
 use crate::api;
 use crate::components::{use_toasts, TextField};
 use crate::session::use_session;
-use domain::auth::{AuthSession, ChangePasswordRequest};
-use domain::users::{CurrentUser, UpdateProfileRequest};
+use domain::identity::auth::{AuthSession, ChangePasswordRequest};
+use domain::identity::users::{CurrentUser, UpdateProfileRequest};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -6,7 +6,7 @@ use crate::components::{
     use_toasts, ConfirmDialog, DataTable, EmptyState, ErrorState, Loading, Pagination, SelectField, TextField,
 };
 use crate::session::use_session;
-use domain::users::{CreateUserRequest, UpdateUserRequest, User};
+use domain::identity::users::{CreateUserRequest, UpdateUserRequest, User};
 use domain::{Problem, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

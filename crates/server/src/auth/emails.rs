@@ -4,8 +4,8 @@
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use storage::identity::users::UserRow;
 use storage::outbox::NewEmail;
-use storage::users::UserRow;
 
 /// When a link issued now stops working.
 pub fn link_expiry(config: &Config) -> AppResult<DateTime<Utc>> {

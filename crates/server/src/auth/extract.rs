@@ -10,14 +10,14 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use chrono::Utc;
-use domain::api_keys::ApiKeyScope;
-use domain::permissions::Access;
+use domain::identity::api_keys::ApiKeyScope;
+use domain::identity::permissions::Access;
 use domain::{ErrorCode, Permission};
 use futures_util::future::LocalBoxFuture;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use storage::api_keys::ApiKeyRow;
-use storage::users::UserRow;
+use storage::identity::api_keys::ApiKeyRow;
+use storage::identity::users::UserRow;
 use subtle::ConstantTimeEq;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub async fn load_user(state: &AppState, user_id: i32) -> Result<Option<Arc<User
         .users
         .get_or_set(&format!("user:{user_id}"), async {
             let mut conn = state.conn().await?;
-            Ok::<_, AppError>(storage::users::find(&mut conn, user_id).await?.map(Arc::new))
+            Ok::<_, AppError>(storage::identity::users::find(&mut conn, user_id).await?.map(Arc::new))
         })
         .await
 }
@@ -72,7 +72,7 @@ async fn load_api_key(state: &AppState, prefix: &str) -> Result<Option<Arc<ApiKe
         .api_keys
         .get_or_set(&format!("apikey:{prefix}"), async {
             let mut conn = state.conn().await?;
-            Ok::<_, AppError>(storage::api_keys::find_by_prefix(&mut conn, prefix).await?.map(Arc::new))
+            Ok::<_, AppError>(storage::identity::api_keys::find_by_prefix(&mut conn, prefix).await?.map(Arc::new))
         })
         .await
 }
@@ -121,7 +121,7 @@ async fn from_api_key(req: &HttpRequest, state: &AppState, key: &str) -> Result<
 async fn touch_api_key(state: &AppState, row: &ApiKeyRow) {
     let result = async {
         let mut conn = state.conn().await?;
-        storage::api_keys::touch_last_used(&mut conn, row.id).await?;
+        storage::identity::api_keys::touch_last_used(&mut conn, row.id).await?;
         Ok::<_, AppError>(())
     }
     .await;
@@ -310,7 +310,7 @@ impl<P: RequiredPermission> FromRequest for Authorized<P> {
 }
 
 /// An authenticated staff-side caller: client-portal roles (`client`,
-/// `prospective_client`) get 403. Guards the task routes (`domain::tasks::may_use_tasks`).
+/// `prospective_client`) get 403. Guards the task routes (`domain::work::tasks::may_use_tasks`).
 pub struct StaffOnly {
     pub principal: Principal,
 }
@@ -323,7 +323,7 @@ impl FromRequest for StaffOnly {
         let principal = Principal::from_request(req, payload);
         Box::pin(async move {
             let principal = principal.await?;
-            if domain::tasks::may_use_tasks(principal.access.role) {
+            if domain::work::tasks::may_use_tasks(principal.access.role) {
                 Ok(StaffOnly { principal })
             } else {
                 Err(AppError::forbidden("This action is for staff accounts; client-portal accounts cannot use it"))

@@ -2,13 +2,13 @@
 //! label, and the caches its writes make stale. A new entity gets one impl here.
 
 use crate::http::audit::{Audited, Stale};
-use domain::api_keys::ApiKey;
-use domain::calendar::CalendarEvent;
-use domain::campaigns::Campaign;
-use domain::clients::{Client, ClientDocument};
-use domain::leads::Lead;
-use domain::tasks::{Task, TaskSpace, TaskTemplate};
-use domain::users::User;
+use domain::crm::campaigns::Campaign;
+use domain::crm::clients::{Client, ClientDocument};
+use domain::crm::leads::Lead;
+use domain::identity::api_keys::ApiKey;
+use domain::identity::users::User;
+use domain::work::calendar::CalendarEvent;
+use domain::work::tasks::{Task, TaskSpace, TaskTemplate};
 
 /// `$type` is audited as `$entity` ("Created $noun {$label}"), its writes staling `$stale`.
 macro_rules! audited {

@@ -300,7 +300,7 @@ impl FromRequest for CsvBody {
                     "Send the file as UTF-8 CSV with Content-Type: text/csv",
                 ));
             }
-            let body = read_body(payload, declared_length, domain::lead_imports::MAX_IMPORT_BYTES).await?;
+            let body = read_body(payload, declared_length, domain::crm::lead_imports::MAX_IMPORT_BYTES).await?;
             csv_text(body).map(CsvBody)
         })
     }
@@ -339,8 +339,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::identity::users::{CreateUserRequest, UserFilter};
     use domain::pagination::PageParams;
-    use domain::users::{CreateUserRequest, UserFilter};
 
     fn fields(error: &AppError) -> Vec<(String, String)> {
         error.errors.iter().map(|e| (e.field.clone(), e.code.clone())).collect()
@@ -415,10 +415,10 @@ mod tests {
         assert_eq!(fields(&error), [("limit".to_owned(), "type".to_owned())]);
         let filter: UserFilter = parse_query("q=1.0&limit=3.0").unwrap();
         assert_eq!(filter.q.as_deref(), Some("1.0"), "text keeps its spelling");
-        let lead: domain::leads::CreateLeadRequest =
+        let lead: domain::crm::leads::CreateLeadRequest =
             parse_json(br#"{"name":"Ada","value":1913.0,"aiScore":5e1,"tags":["2.0"]}"#).unwrap();
         assert_eq!((lead.value, lead.ai_score, lead.tags), (Some(1913), Some(50), Some(vec!["2.0".to_owned()])));
-        let error = parse_json::<domain::leads::CreateLeadRequest>(br#"{"name":"Ada","value":19.5}"#).unwrap_err();
+        let error = parse_json::<domain::crm::leads::CreateLeadRequest>(br#"{"name":"Ada","value":19.5}"#).unwrap_err();
         assert_eq!(fields(&error), [("value".to_owned(), "type".to_owned())]);
     }
 

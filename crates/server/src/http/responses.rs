@@ -18,9 +18,9 @@
 
 use crate::auth::extract::RequiredPermission;
 use crate::http::input::MAX_JSON_BYTES;
-use crate::routes::clients::CrmRule;
-use domain::clients::Caller;
-use domain::permissions::{Access, PermissionOverrides};
+use crate::routes::crm::clients::CrmRule;
+use domain::identity::permissions::{Access, PermissionOverrides};
+use domain::visibility::Caller;
 use domain::Role;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -165,7 +165,7 @@ impl IntoResponses for RateLimitErrors {
 mod tests {
     use super::*;
     use crate::auth::extract::perm;
-    use crate::routes::clients::{CampaignsRead, ClientsWrite, LeadsRead};
+    use crate::routes::crm::clients::{CampaignsRead, ClientsWrite, LeadsRead};
 
     fn description<T: IntoResponses>(status: &str) -> String {
         match T::responses().remove(status) {

@@ -1,23 +1,17 @@
-//! HTTP routes, one module per domain. Each module's `configure` registers its handlers
+//! HTTP routes, one module per domain, grouped by business area as in `domain` and
+//! `storage`. Each module's `configure` registers its handlers
 //! with utoipa-actix-web, so a route cannot be served without being documented.
 
 pub mod activity;
-pub mod api_keys;
-pub mod auth;
-pub mod calendar;
-pub mod calendar_feed;
-pub mod calendar_sync;
-pub mod campaigns;
-pub mod clients;
+pub mod crm;
 pub mod health;
-pub mod lead_imports;
-pub mod leads;
-pub mod task_spaces;
-pub mod task_templates;
-pub mod tasks;
-pub mod users;
+pub mod identity;
+pub mod work;
 
+use crm::{campaigns, clients, lead_imports, leads};
+use identity::{api_keys, auth, users};
 use utoipa_actix_web::service_config::ServiceConfig;
+use work::{calendar, calendar_feed, calendar_sync, task_spaces, task_templates, tasks};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(

@@ -5,7 +5,7 @@
 use super::{is_overdue, priority_label, short_time, status_label, use_tasks, TasksCtx, BOARD_STATUSES};
 use crate::api;
 use crate::components::{use_toasts, EmptyState, ErrorState, Loading, Toasts};
-use domain::tasks::{Task, TaskStatus, UpdateTaskRequest};
+use domain::work::tasks::{Task, TaskStatus, UpdateTaskRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;

@@ -6,7 +6,7 @@ use crate::api;
 use crate::components::{use_toasts, ConfirmDialog, ErrorState, Loading};
 use crate::session::use_session;
 use domain::activity::ActivityLog;
-use domain::tasks::{
+use domain::work::tasks::{
     ChecklistItem, CreateTaskCommentRequest, Task, TaskComment, TaskPriority, TaskStatus, UpdateTaskRequest,
 };
 use domain::Problem;

@@ -5,7 +5,7 @@ use super::{from_input, priority_label, status_label, to_input, use_tasks};
 use crate::api;
 use crate::components::recurrence::{OccurrencePreview, RecurrenceEditor, RecurrenceFields};
 use crate::components::{use_toasts, SelectField, TextField};
-use domain::tasks::{CreateTaskRequest, ScheduleFrom, Task, TaskPriority, TaskStatus, UpdateTaskRequest};
+use domain::work::tasks::{CreateTaskRequest, ScheduleFrom, Task, TaskPriority, TaskStatus, UpdateTaskRequest};
 use domain::{ErrorCode, FieldError, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -4,7 +4,7 @@
 use super::{is_overdue, priority_label, short_time, status_label, use_tasks};
 use crate::api;
 use crate::components::{DataTable, EmptyState, ErrorState, Loading, Pagination};
-use domain::tasks::{DueFilter, Task, TaskStatus};
+use domain::work::tasks::{DueFilter, Task, TaskStatus};
 use leptos::prelude::*;
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 use super::use_tasks;
 use crate::api;
 use crate::components::{use_toasts, ConfirmDialog, ErrorState, TextField};
-use domain::tasks::{CreateTaskSpaceRequest, TaskSpace};
+use domain::work::tasks::{CreateTaskSpaceRequest, TaskSpace};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,0 +1,252 @@
+//! User accounts as the API shows and accepts them.
+
+use crate::identity::permissions::{PermissionOverrides, Permissions, Role};
+use crate::patch::double_option;
+use crate::validation;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+/// A user account. Never carries password material.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: i32,
+    pub username: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: Role,
+    /// The client record a client-portal user belongs to.
+    pub client_id: Option<String>,
+    /// The creator record a creator-role user belongs to.
+    pub creator_id: Option<String>,
+    pub custom_permissions: PermissionOverrides,
+    pub profile_image_url: Option<String>,
+    pub is_active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The signed-in user with effective permission flags (`GET /api/user`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CurrentUser {
+    #[serde(flatten)]
+    pub user: User,
+    pub permissions: Permissions,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[validate(length(min = 3, max = 50), custom(function = "validation::username"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 50, pattern = r"^[A-Za-z0-9._-]+$"))]
+    pub username: String,
+    #[validate(length(min = 8, max = 128), custom(function = "validation::password"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128, format = Password))]
+    pub password: String,
+    #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
+    pub email: Option<String>,
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub first_name: Option<String>,
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub last_name: Option<String>,
+    /// Defaults to `staff`, as in the original.
+    pub role: Option<Role>,
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub client_id: Option<String>,
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub creator_id: Option<String>,
+    #[serde(default, deserialize_with = "overrides_object")]
+    pub custom_permissions: Option<PermissionOverrides>,
+}
+
+/// Partial update: absent fields stay as they are; `null` clears an optional field.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[validate(length(min = 3, max = 50), custom(function = "validation::username"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 50, pattern = r"^[A-Za-z0-9._-]+$"))]
+    pub username: Option<String>,
+    #[validate(length(min = 8, max = 128), custom(function = "validation::password"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128, format = Password))]
+    pub password: Option<String>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Email, max_length = 254))]
+    pub email: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 100))]
+    pub first_name: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 100))]
+    pub last_name: Option<Option<String>>,
+    pub role: Option<Role>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 64))]
+    pub client_id: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 64))]
+    pub creator_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "overrides_object")]
+    pub custom_permissions: Option<PermissionOverrides>,
+    pub is_active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetRoleRequest {
+    pub role: Role,
+}
+
+/// Self-service profile changes (`PATCH /api/user/profile`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateProfileRequest {
+    /// A new address (other than the current one, ignoring case) needs `currentPassword`
+    /// and takes effect only when the link emailed to it is confirmed; it cannot be removed.
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(email, length(max = 254))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Email, max_length = 254))]
+    pub email: Option<Option<String>>,
+    /// Required to change `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 128))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128, format = Password))]
+    pub current_password: Option<String>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 100))]
+    pub first_name: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 100))]
+    pub last_name: Option<Option<String>>,
+    #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 2048), custom(function = "crate::validation::http_url"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, format = "uri", max_length = 2048, pattern = r"^https?://[^\s/]\S*$")
+    )]
+    pub profile_image_url: Option<Option<String>>,
+}
+
+/// Filters of `GET /api/users`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct UserFilter {
+    /// Case-insensitive match on username, email, first or last name.
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    /// `true` for active accounts only, `false` for deactivated ones; both when absent.
+    pub is_active: Option<bool>,
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+/// `customPermissions` must be a JSON object: serde's derive would also take an array of
+/// the flags in field order (`[true, null]`). Reading the map through the caller's
+/// deserializer keeps error paths such as `customPermissions.canManageUsers`.
+fn overrides_object<'de, D>(deserializer: D) -> Result<Option<PermissionOverrides>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::value::MapAccessDeserializer;
+    use serde::de::{MapAccess, Visitor};
+
+    struct ObjectOrNull;
+
+    impl<'de> Visitor<'de> for ObjectOrNull {
+        type Value = Option<PermissionOverrides>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of permission flags")
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            PermissionOverrides::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+
+    deserializer.deserialize_option(ObjectOrNull)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_permissions_must_be_an_object() {
+        let parse = |json: &str| serde_json::from_str::<UpdateUserRequest>(json).map(|p| p.custom_permissions);
+        assert!(parse(r#"{"customPermissions":[null,null]}"#).is_err(), "an array is not the flags in order");
+        assert!(parse(r#"{"customPermissions":[true]}"#).is_err());
+        assert!(parse(r#"{"customPermissions":{"canManagePlanets":true}}"#).is_err(), "unknown flags");
+        let granted = parse(r#"{"customPermissions":{"canManageLeads":true}}"#).unwrap().unwrap();
+        assert_eq!(granted.can_manage_leads, Some(true));
+        assert_eq!(parse(r#"{"customPermissions":null}"#).unwrap(), None);
+        assert_eq!(parse("{}").unwrap(), None);
+        let create = r#"{"username":"a","password":"p","email":"a@b.c","customPermissions":[false]}"#;
+        assert!(serde_json::from_str::<CreateUserRequest>(create).is_err());
+    }
+
+    #[test]
+    fn update_distinguishes_absent_from_null() {
+        let patch: UpdateUserRequest = serde_json::from_str(r#"{"email":null,"firstName":"Ada"}"#).unwrap();
+        assert_eq!(patch.email, Some(None));
+        assert_eq!(patch.first_name, Some(Some("Ada".into())));
+        assert_eq!(patch.last_name, None);
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_rejected_not_silently_trimmed() {
+        let padded: CreateUserRequest =
+            serde_json::from_str(r#"{"username":" bob ","password":"longenough","email":" bob@example.com "}"#)
+                .unwrap();
+        let errors = crate::validation::field_errors(&padded.validate().unwrap_err());
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "username"]);
+    }
+
+    #[test]
+    fn create_rejects_unknown_fields_and_bad_values() {
+        let unknown = serde_json::from_str::<CreateUserRequest>(r#"{"username":"ada","password":"x","isAdmin":true}"#);
+        assert!(unknown.is_err());
+        let bad: CreateUserRequest =
+            serde_json::from_str(r#"{"username":"a","password":"short","email":"not-an-email"}"#).unwrap();
+        let errors = crate::validation::field_errors(&bad.validate().unwrap_err());
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "password", "username"]);
+    }
+}

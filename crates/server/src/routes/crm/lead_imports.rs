@@ -1,0 +1,204 @@
+//! CSV import and export of leads, guarded as the leads routes are (`canManageLeads`,
+//! sales agents limited to their own leads). An upload is checked as a whole file
+//! (media type, size, UTF-8, CSV syntax, header) before the answer; its rows are then
+//! validated and imported by a background task in batches, and the client polls the job.
+
+mod job;
+
+use crate::error::{AppError, AppResult};
+use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::input::{CsvBody, ValidQuery};
+use crate::routes::crm::clients::{Crm, LeadsRead, LeadsWrite};
+use crate::routes::crm::leads::client_rows;
+use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use domain::crm::lead_imports::{
+    check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
+};
+use domain::crm::leads::{Lead, LeadFilter};
+use domain::{ErrorCode, FieldError, Problem, Role};
+use job::{spawn_import, ImportRun};
+use serde_json::json;
+use storage::crm::lead_imports::NewLeadImport;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(export_leads).service(import_leads).service(get_import);
+}
+
+/// `text/csv` download named after the day, e.g. `leads-2026-11-25.csv`.
+pub(crate) fn csv_download(name: &str, header: Vec<String>, rows: Vec<Vec<String>>) -> AppResult<HttpResponse> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).map_err(AppError::internal)?;
+    for row in rows {
+        writer.write_record(&row).map_err(AppError::internal)?;
+    }
+    let body = writer.into_inner().map_err(AppError::internal)?;
+    let filename = format!("{name}-{}.csv", Utc::now().format("%Y-%m-%d"));
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
+        .body(body))
+}
+
+/// Every lead `GET /api/leads` would list with these filters and sort (no paging), as
+/// CSV in the import's columns, so an export imports again. Cells a spreadsheet would
+/// run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a leading `'`.
+#[utoipa::path(
+    tag = "leads",
+    params(LeadFilter),
+    responses(
+        (status = 200, description = "The matching leads as CSV", content_type = "text/csv", body = String,
+         headers(("Content-Disposition" = String, description = "attachment; filename=\"leads-<date>.csv\""))),
+        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::QueryErrors,
+    )
+)]
+#[get("/leads/export")]
+async fn export_leads(
+    state: web::Data<AppState>,
+    access: Crm<LeadsRead>,
+    ValidQuery(filter): ValidQuery<LeadFilter>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let leads: Vec<Lead> = storage::crm::leads::list_all(&mut conn, access.visibility.rows, &filter)
+        .await?
+        .into_iter()
+        .map(Lead::from)
+        .collect();
+    let platforms = social_platforms(leads.iter().map(|lead| &lead.social_links));
+    let rows = leads.iter().map(|lead| lead_cells(lead, &platforms)).collect();
+    csv_download("leads", lead_header(&platforms), rows)
+}
+
+fn header_problem(error: HeaderError) -> AppError {
+    let (names, code) = match &error {
+        HeaderError::Unknown(names) => (names, "unknown"),
+        HeaderError::Missing(names) => (names, "required"),
+        HeaderError::Repeated(names) => (names, "repeated"),
+    };
+    let errors = names
+        .iter()
+        .map(|name| FieldError { field: name.clone(), code: code.to_owned(), message: error.to_string() })
+        .collect();
+    AppError { errors, ..AppError::new(ErrorCode::ValidationError, error.to_string()) }
+}
+
+/// The header (trimmed) and the data rows of an upload; a file that is not CSV or has no
+/// usable header is the caller's mistake (400).
+fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
+    let malformed = |error: csv::Error| {
+        let line = error.position().map(|p| format!(" at line {}", p.line())).unwrap_or_default();
+        AppError::new(ErrorCode::MalformedRequest, format!("The file is not valid CSV{line}: {error}"))
+    };
+    // The csv crate reads a broken quote leniently (the rest of the file becomes one cell).
+    if let Some(problem) = quoting_error(text) {
+        return Err(AppError::new(ErrorCode::MalformedRequest, format!("The file is not valid CSV: {problem}")));
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().map_err(malformed)?.iter().map(|name| name.trim().to_owned()).collect();
+    if header.iter().all(String::is_empty) {
+        return Err(AppError::new(
+            ErrorCode::ValidationError,
+            "The file is empty: its first row must name the columns (e.g. name,email,phone)",
+        ));
+    }
+    let names: Vec<&str> = header.iter().map(String::as_str).collect();
+    check_header(&names).map_err(header_problem)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        rows.push(record.map_err(malformed)?.iter().map(str::to_owned).collect());
+    }
+    if rows.is_empty() {
+        return Err(AppError::new(ErrorCode::ValidationError, "The file has a header but no data rows"));
+    }
+    Ok((header, rows))
+}
+
+/// Starts importing a CSV file of leads (`text/csv`, UTF-8, at most 10 MiB). The first
+/// row names the columns with the lead's JSON field names (`name` is required; `tags`
+/// are separated by `;`; `socialLinks.<platform>` columns fill `socialLinks`). Every row
+/// is validated as `POST /api/leads` validates, duplicates included (against existing
+/// leads and earlier rows of the file; email in any case, phone by digits). `source`
+/// defaults to `import`; sales agents' leads are assigned to them. The rows are imported
+/// in the background, a few jobs at a time (the others wait `queued`): poll the job at
+/// `Location`. `all-or-nothing` imports nothing when
+/// any row is invalid (the job fails listing the row errors); `skip-invalid` imports the
+/// valid rows and reports the others.
+#[utoipa::path(
+    tag = "leads",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file, header row first"),
+    responses(
+        (status = 202, description = "Accepted; the job runs in the background", body = LeadImport,
+         headers(("Location" = String, description = "The job's URL"))),
+        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::QueryErrors,
+        (status = 400, description = "Not UTF-8, not valid CSV (e.g. a quote never closed; `detail` names the line), unknown or missing columns, no data rows, or an invalid mode", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than 10 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as text/csv, or in a charset other than UTF-8", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/leads/import")]
+async fn import_leads(
+    state: web::Data<AppState>,
+    access: Crm<LeadsWrite>,
+    audit: AuditContext,
+    ValidQuery(params): ValidQuery<ImportParams>,
+    CsvBody(text): CsvBody,
+) -> AppResult<HttpResponse> {
+    let (header, rows) = web::block(move || read_csv(&text)).await.map_err(AppError::internal)??;
+    let actor = access.principal.id();
+    let mode = params.mode();
+    let job = NewLeadImport { created_by: Some(actor), mode, total_rows: rows.len() as i64 };
+    let mut conn = state.conn().await?;
+    let job = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let job = LeadImport::from(storage::crm::lead_imports::insert(conn, &job).await?);
+            audit
+                .by(actor)
+                .record(
+                    conn,
+                    Entry::new(
+                        "lead.import.start",
+                        Subject::bare("lead_import", job.id),
+                        format!("Started importing {} leads ({})", job.total_rows, mode.as_str()),
+                    )
+                    .after(&json!({"mode": mode.as_str(), "totalRows": job.total_rows, "columns": header})),
+                )
+                .await?;
+            Ok(job)
+        })
+        .await?;
+    drop(conn);
+    let clients = client_rows(&access.principal);
+    let run = ImportRun { id: job.id, mode, actor, visibility: access.visibility, clients, audit, header, rows };
+    spawn_import(state.into_inner(), run);
+    Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/leads/imports/{}", job.id))).json(job))
+}
+
+/// An import job: its creator, or an admin, sees it; anyone else gets 404.
+#[utoipa::path(
+    tag = "leads",
+    params(("importId" = Uuid, Path, description = "Import job id")),
+    responses(
+        (status = 200, description = "The job and its progress", body = LeadImport),
+        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors,
+    )
+)]
+#[get("/leads/imports/{importId}")]
+async fn get_import(
+    state: web::Data<AppState>,
+    access: Crm<LeadsRead>,
+    import_id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let principal = access.principal;
+    let mut conn = state.conn().await?;
+    let job = job::current(&state.into_inner(), &mut conn, *import_id)
+        .await?
+        .filter(|job| job.created_by == Some(principal.id()) || principal.access.role == Role::Admin)
+        .ok_or_else(|| AppError::not_found(format!("Import {import_id}")))?;
+    Ok(HttpResponse::Ok().json(job))
+}

@@ -1,0 +1,144 @@
+//! Public sign-up in two steps, so the answer never reveals which usernames or emails
+//! have accounts: `POST /register` always answers 202 and emails the address (a link to
+//! finish signing up, or a note that the address already has an account or the username
+//! is taken); `POST /register/confirm` creates the account and signs it in.
+
+use super::{issue_session, session_response};
+use crate::auth::{emails, passwords, tokens};
+use crate::error::{AppError, AppResult};
+use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::input::ValidJson;
+use crate::routes::identity::users::unique_conflict;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpResponse};
+use diesel_async::AsyncConnection;
+use domain::identity::auth::{AuthSession, ConfirmTokenRequest, MessageResponse, RegisterRequest};
+use domain::{ErrorCode, Problem, Role};
+use storage::identity::registrations::NewRegistration;
+use storage::identity::users::NewUser;
+use uuid::Uuid;
+
+/// Starts a sign-up: always 202 with the same body. The work (password hashing, lookups,
+/// the email) happens after the answer, so its timing reveals nothing either.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 202, description = "Accepted; the address gets an email either way", body = MessageResponse),
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
+    ),
+    security()
+)]
+#[post("/register")]
+pub(super) async fn register(
+    state: web::Data<AppState>,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<RegisterRequest>,
+) -> AppResult<HttpResponse> {
+    // Not durable: a restart loses a request in flight (a job queue will take this over).
+    actix_web::rt::spawn(async move {
+        if let Err(error) = start_signup(&state, &audit, body).await {
+            tracing::error!(%error, "could not queue a sign-up email");
+        }
+    });
+    Ok(HttpResponse::Accepted()
+        .json(MessageResponse::new("Check your email: it has a link to finish signing up, or tells you what to do")))
+}
+
+async fn start_signup(state: &AppState, audit: &AuditContext, body: RegisterRequest) -> AppResult<()> {
+    let password = passwords::hash(&body.password).await?;
+    let mut conn = state.conn().await?;
+    let owner = storage::identity::users::find_by_email(&mut conn, &body.email).await?;
+    let username_taken = storage::identity::users::find_by_username(&mut conn, &body.username).await?.is_some();
+    let token = tokens::random_token();
+    let expires_at = emails::link_expiry(&state.config)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let (activity_type, entity_type, entity_id, description) = if let Some(owner) = &owner {
+            storage::outbox::enqueue(conn, &emails::signup_existing_account(owner)).await?;
+            let description = format!("Sign-up attempted with the email of {}", owner.username);
+            ("auth.signup_existing_email", "user", owner.id.to_string(), description)
+        } else if username_taken {
+            let id =
+                storage::outbox::enqueue(conn, &emails::signup_username_taken(&body.email, &body.username)).await?;
+            let description = format!("Sign-up attempted with the taken username {}", body.username);
+            ("auth.signup_username_taken", "email", id.to_string(), description)
+        } else {
+            let registration = NewRegistration {
+                username: body.username.clone(),
+                email: body.email.clone(),
+                password,
+                first_name: body.first_name.clone(),
+                last_name: body.last_name.clone(),
+                token_hash: tokens::sha256_hex(&token),
+                expires_at,
+            };
+            let id = storage::identity::registrations::insert(conn, &registration).await?;
+            let email = emails::signup_confirm(&state.config, &body.email, &body.username, &token)?;
+            storage::outbox::enqueue(conn, &email).await?;
+            let description = format!("Sign-up of {} waiting for its email confirmation", body.username);
+            ("auth.signup_requested", "pending_registration", id.to_string(), description)
+        };
+        audit
+            .anonymous()
+            .record(conn, Entry::new(activity_type, Subject::bare(entity_type, entity_id), description))
+            .await
+    })
+    .await
+}
+
+/// Finishes a sign-up with the emailed token: creates the `prospective_client` account
+/// and signs it in. The token works once; 409 when the username or email has been taken
+/// in the meantime (the token then stays usable).
+#[utoipa::path(
+    tag = "auth",
+    request_body = ConfirmTokenRequest,
+    responses(
+        (status = 201, description = "Account created and signed in; session cookies are set", body = AuthSession),
+        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
+        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Username or email taken since the sign-up", body = Problem, content_type = "application/problem+json"),
+    ),
+    security()
+)]
+#[post("/register/confirm")]
+pub(super) async fn confirm_registration(
+    state: web::Data<AppState>,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<ConfirmTokenRequest>,
+) -> AppResult<HttpResponse> {
+    let hash = tokens::sha256_hex(body.token.trim());
+    let mut conn = state.conn().await?;
+    let issued = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let Some(pending) = storage::identity::registrations::consume(conn, &hash).await? else {
+                return Err(AppError::new(
+                    ErrorCode::InvalidToken,
+                    "This sign-up link is invalid, already used or expired; sign up again",
+                ));
+            };
+            let new_user = NewUser {
+                username: pending.username,
+                password: pending.password,
+                email: Some(pending.email),
+                first_name: pending.first_name,
+                last_name: pending.last_name,
+                role: Role::ProspectiveClient,
+                client_id: None,
+                creator_id: None,
+                custom_permissions: serde_json::json!({}),
+            };
+            let user = storage::identity::users::insert(conn, &new_user).await.map_err(unique_conflict)?;
+            audit
+                .by(user.id)
+                .record(
+                    conn,
+                    Entry::new("user.register", Subject::bare("user", user.id), format!("{} signed up", user.username))
+                        .after(&user.to_user()),
+                )
+                .await?;
+            issue_session(&state, conn, &user, Uuid::new_v4()).await
+        })
+        .await?;
+    Ok(session_response(&state, StatusCode::CREATED, issued))
+}

@@ -1,0 +1,322 @@
+//! Users admin: list, read, create, update, set role, deactivate. Requires
+//! `canManageUsers`; nobody can grant permissions beyond their own, and the last active
+//! admin can be neither demoted nor deactivated.
+
+use crate::auth::{passwords, perm, Authorized, Principal};
+use crate::error::{AppError, AppResult};
+use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::Paginated;
+use crate::state::AppState;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use diesel_async::AsyncConnection;
+use domain::identity::permissions::Access;
+use domain::identity::users::{CreateUserRequest, SetRoleRequest, UpdateUserRequest, User, UserFilter};
+use domain::pagination::PageParams;
+use domain::{ErrorCode, Problem, Role};
+use storage::identity::users::{NewUser, UserChanges, UserRow};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user)
+        .service(set_role)
+        .service(deactivate_user);
+}
+
+/// Maps a unique-index violation on `users` to a 409 naming the field.
+pub(crate) fn unique_conflict(error: storage::StorageError) -> AppError {
+    match error.unique_violation() {
+        Some(storage::identity::users::USERNAME_KEY) => {
+            AppError::conflict("username", "This username is already taken")
+        }
+        Some(storage::identity::users::EMAIL_KEY) => {
+            AppError::conflict("email", "This email address is already in use")
+        }
+        _ => error.into(),
+    }
+}
+
+fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
+    if actor.access.covers(access) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("You cannot give a user permissions you do not hold yourself"))
+    }
+}
+
+/// Lists users, newest first; `X-Total-Count` and `Link` headers describe the pages.
+#[utoipa::path(
+    tag = "users",
+    params(UserFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of users", body = Vec<User>,
+         headers(("X-Total-Count" = i64, description = "Users matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::QueryErrors,
+    )
+)]
+#[get("/users")]
+async fn list_users(
+    state: web::Data<AppState>,
+    _auth: Authorized<perm::ManageUsers>,
+    req: HttpRequest,
+    ValidQuery(filter): ValidQuery<UserFilter>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::identity::users::list(&mut conn, &filter, page).await?;
+    let users: Vec<User> = rows.iter().map(UserRow::to_user).collect();
+    Ok(Paginated::offset(users, page, total).respond(&req))
+}
+
+/// Creates a user (default role `staff`).
+#[utoipa::path(
+    tag = "users",
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created", body = User, headers(("Location" = String, description = "The new user's URL"))),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::JsonBodyErrors,
+        (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+async fn create_user(
+    state: web::Data<AppState>,
+    auth: Authorized<perm::ManageUsers>,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateUserRequest>,
+) -> AppResult<HttpResponse> {
+    let role = body.role.unwrap_or(Role::Staff);
+    let overrides = body.custom_permissions.unwrap_or_default();
+    ensure_can_grant(&auth.principal, &Access::new(role, overrides))?;
+    let new_user = NewUser {
+        username: body.username,
+        password: passwords::hash(&body.password).await?,
+        email: body.email,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        role,
+        client_id: body.client_id,
+        creator_id: body.creator_id,
+        custom_permissions: serde_json::to_value(overrides).map_err(AppError::internal)?,
+    };
+    let actor = auth.principal.id();
+    let mut conn = state.conn().await?;
+    let user = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let user = storage::identity::users::insert(conn, &new_user).await.map_err(unique_conflict)?.to_user();
+            audit
+                .by(actor)
+                .record(
+                    conn,
+                    Entry::new(
+                        "user.create",
+                        Subject::bare("user", user.id),
+                        format!("Created user {} ({})", user.username, user.role),
+                    )
+                    .after(&user),
+                )
+                .await?;
+            Ok(user)
+        })
+        .await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/users/{}", user.id))).json(user))
+}
+
+/// One user.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i32, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = User),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
+    )
+)]
+#[get("/users/{id}")]
+async fn get_user(
+    state: web::Data<AppState>,
+    _auth: Authorized<perm::ManageUsers>,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let user = storage::identity::users::find(&mut conn, *id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("User {id}")))?;
+    Ok(HttpResponse::Ok().json(user.to_user()))
+}
+
+fn has_changes(changes: &UserChanges) -> bool {
+    changes.username.is_some()
+        || changes.password.is_some()
+        || changes.email.is_some()
+        || changes.first_name.is_some()
+        || changes.last_name.is_some()
+        || changes.role.is_some()
+        || changes.client_id.is_some()
+        || changes.creator_id.is_some()
+        || changes.custom_permissions.is_some()
+        || changes.profile_image_url.is_some()
+        || changes.is_active.is_some()
+}
+
+/// Applies a validated patch to user `id` in one transaction: permission and last-admin
+/// checks, the update, session revocation when access shrinks, and the audit row.
+async fn apply_update(
+    state: &AppState,
+    actor: &Principal,
+    audit: &AuditContext,
+    id: i32,
+    patch: UpdateUserRequest,
+    activity_type: &str,
+) -> AppResult<User> {
+    let password = match &patch.password {
+        Some(password) => Some(passwords::hash(password).await?),
+        None => None,
+    };
+    let mut conn = state.conn().await?;
+    let user = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let current = storage::identity::users::find(conn, id)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("User {id}")))?;
+            let new_role = patch.role.unwrap_or(current.role);
+            let new_overrides = patch.custom_permissions.unwrap_or(current.overrides());
+            let new_active = patch.is_active.unwrap_or(current.is_active);
+            ensure_can_grant(actor, &Access::new(current.role, current.overrides()))?;
+            ensure_can_grant(actor, &Access::new(new_role, new_overrides))?;
+
+            // Revoking a flag from a full admin counts as demotion too: on the last admin it
+            // could never be undone, since nobody would hold that flag to grant it back.
+            let full = Access::new(Role::Admin, Default::default());
+            let narrowed = Access::new(current.role, current.overrides()).covers(&full)
+                && !Access::new(new_role, new_overrides).covers(&full);
+            let loses_admin = current.role == Role::Admin
+                && current.is_active
+                && (new_role != Role::Admin || !new_active || narrowed);
+            if loses_admin && storage::identity::users::lock_active_admins(conn).await? == [id] {
+                return Err(AppError::new(
+                    ErrorCode::LastAdmin,
+                    "This is the last active admin; make another user admin first",
+                ));
+            }
+
+            let changes = UserChanges {
+                username: patch.username,
+                password,
+                email: patch.email,
+                first_name: patch.first_name,
+                last_name: patch.last_name,
+                role: patch.role,
+                client_id: patch.client_id,
+                creator_id: patch.creator_id,
+                custom_permissions: match patch.custom_permissions {
+                    Some(overrides) => Some(serde_json::to_value(overrides).map_err(AppError::internal)?),
+                    None => None,
+                },
+                is_active: patch.is_active,
+                ..Default::default()
+            };
+            if !has_changes(&changes) {
+                return Ok(current.to_user());
+            }
+            let updated = storage::identity::users::update(conn, id, &changes).await.map_err(unique_conflict)?;
+            let access_shrank =
+                !Access::new(new_role, new_overrides).covers(&Access::new(current.role, current.overrides()));
+            if !new_active || changes.password.is_some() || access_shrank {
+                storage::identity::refresh_tokens::revoke_all_for_user(conn, id).await?;
+            }
+            audit
+                .by(actor.id())
+                .record(
+                    conn,
+                    Entry::new(
+                        activity_type,
+                        Subject::of(&updated.to_user()),
+                        format!("Updated user {}", updated.username),
+                    )
+                    .before(&current.to_user())
+                    .after(&updated.to_user()),
+                )
+                .await?;
+            Ok(updated.to_user())
+        })
+        .await?;
+    Ok(user)
+}
+
+/// Updates a user; absent fields stay as they are, `null` clears optional ones.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i32, Path, description = "User id")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Username/email taken, or the last admin would be lost", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+async fn update_user(
+    state: web::Data<AppState>,
+    auth: Authorized<perm::ManageUsers>,
+    audit: AuditContext,
+    id: web::Path<i32>,
+    ValidJson(body): ValidJson<UpdateUserRequest>,
+) -> AppResult<HttpResponse> {
+    let user = apply_update(&state, &auth.principal, &audit, *id, body, "user.update").await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Sets a user's role.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i32, Path, description = "User id")),
+    request_body = SetRoleRequest,
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}/role")]
+async fn set_role(
+    state: web::Data<AppState>,
+    auth: Authorized<perm::ManageUsers>,
+    audit: AuditContext,
+    id: web::Path<i32>,
+    ValidJson(body): ValidJson<SetRoleRequest>,
+) -> AppResult<HttpResponse> {
+    let patch = UpdateUserRequest { role: Some(body.role), ..Default::default() };
+    let user = apply_update(&state, &auth.principal, &audit, *id, patch, "user.role_change").await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Deactivates a user (history is kept) and signs out their sessions. Reactivate with
+/// `PATCH /api/users/{id}` and `{"isActive": true}`.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i32, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Deactivated"),
+        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
+        (status = 403, description = "Lacks canManageUsers, or the user holds more than the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/users/{id}")]
+async fn deactivate_user(
+    state: web::Data<AppState>,
+    auth: Authorized<perm::ManageUsers>,
+    audit: AuditContext,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    let patch = UpdateUserRequest { is_active: Some(false), ..Default::default() };
+    apply_update(&state, &auth.principal, &audit, *id, patch, "user.deactivate").await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,446 @@
+//! Calendar events for staff-side users (`StaffOnly`: client-portal roles get 403). An
+//! event is visible to its creator and its attendee users, and to admins; only the
+//! creator or an admin may change it. Recurring events are stored once and expanded per
+//! occurrence, in their time zone, when a window is read.
+
+use crate::auth::{Principal, StaffOnly};
+use crate::error::{AppError, AppResult};
+use crate::http::audit::AuditContext;
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::Paginated;
+use crate::platform::cpu::CpuPool;
+use crate::state::AppState;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use domain::pagination::PageParams;
+use domain::work::calendar::{
+    check_span, Attendee, CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence, Reminder,
+    UpdateCalendarEventRequest,
+};
+use domain::work::recurrence::{self, Schedule};
+use domain::work::tasks::{Task, TaskSort};
+use domain::{Problem, Role};
+use storage::work::calendar::{CalendarEventChanges, CalendarEventRow, NewCalendarEvent};
+use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::AsyncPgConnection;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_events)
+        .service(create_event)
+        .service(get_event)
+        .service(update_event)
+        .service(delete_event)
+        .service(list_due_tasks);
+}
+
+/// The most occurrences one window answers with; a wider result asks for a narrower window.
+pub const MAX_OCCURRENCES: usize = 5000;
+
+fn is_admin(caller: &Principal) -> bool {
+    caller.access.role == Role::Admin
+}
+
+/// The user whose events a caller sees; `None` for admins, who see every event.
+fn viewer(caller: &Principal) -> Option<i32> {
+    (!is_admin(caller)).then(|| caller.id())
+}
+
+fn may_see(caller: &Principal, event: &CalendarEventRow) -> bool {
+    is_admin(caller) || event.created_by == caller.id() || event.attended_by(caller.id())
+}
+
+fn window(query: &CalendarWindow) -> AppResult<()> {
+    query.check().map_err(|(field, message)| AppError::field(field, "window", message))
+}
+
+/// An event's recurrence as it will be stored, checked as a whole; returns when the
+/// series' last occurrence ends (`None` for a single event or an endless series).
+struct RecurrenceDef {
+    is_recurring: bool,
+    rule: Option<String>,
+    timezone: String,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl RecurrenceDef {
+    /// On the CPU pool: judging a rule's density and finding its last occurrence walk it.
+    async fn check(self, cpu: &CpuPool) -> AppResult<Option<DateTime<Utc>>> {
+        cpu.run(move || self.check_now()).await?
+    }
+
+    fn check_now(&self) -> AppResult<Option<DateTime<Utc>>> {
+        check_span(self.start, self.end).map_err(|m| AppError::field("end", "range", m))?;
+        let timezone = self.timezone.as_str();
+        recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
+        if let Some(rule) = &self.rule {
+            recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
+        }
+        if !self.is_recurring {
+            return Ok(None);
+        }
+        let rule = self
+            .rule
+            .as_deref()
+            .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring event needs a recurrenceRule"))?;
+        recurrence::validate(rule, timezone, self.start, Schedule::DueDate)
+            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
+        let last = recurrence::last_occurrence(rule, timezone, self.start)
+            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
+        Ok(last.map(|start| start + (self.end - self.start)))
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> AppResult<serde_json::Value> {
+    serde_json::to_value(value).map_err(AppError::internal)
+}
+
+/// Attendee user ids must name users.
+async fn check_attendees(conn: &mut AsyncPgConnection, attendees: &[Attendee]) -> AppResult<()> {
+    let ids: Vec<i32> = attendees.iter().filter_map(|a| a.user_id).collect();
+    let missing = storage::work::calendar::missing_users(conn, &ids).await?;
+    match missing.first() {
+        None => Ok(()),
+        Some(id) => Err(AppError::field("attendees", "not_found", format!("no user has id {id}"))),
+    }
+}
+
+/// The occurrences in `[from, to)` of the events `caller` may see, sorted by start. The
+/// expansion runs on the CPU pool, so a costly window never holds up other requests.
+async fn occurrences(
+    conn: &mut AsyncPgConnection,
+    cpu: &CpuPool,
+    caller: &Principal,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<EventOccurrence>> {
+    let user = viewer(caller);
+    let singles = storage::work::calendar::single_in_window(conn, user, from, to).await?;
+    let series = storage::work::calendar::series_in_window(conn, user, from, to).await?;
+    cpu.run(move || expand(&singles, &series, from, to)).await?
+}
+
+fn expand(
+    singles: &[CalendarEventRow],
+    series: &[CalendarEventRow],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<EventOccurrence>> {
+    let mut out: Vec<EventOccurrence> = singles.iter().map(|event| event.occurrence(event.start)).collect();
+    for series in series {
+        let Some(rule) = series.recurrence_rule.as_deref() else { continue };
+        let duration = series.end_ - series.start;
+        // One more than the cap, so an overflowing window is told apart from a full one.
+        let room = (MAX_OCCURRENCES + 1).saturating_sub(out.len());
+        let starts =
+            recurrence::occurrences_between(rule, &series.recurrence_timezone, series.start, from - duration, to, room)
+                .map_err(|m| {
+                    AppError::internal(anyhow::anyhow!("stored recurrence rule of event {} failed: {m}", series.id))
+                })?;
+        out.extend(starts.into_iter().map(|start| series.occurrence(start)));
+    }
+    if out.len() > MAX_OCCURRENCES {
+        return Err(AppError::field(
+            "to",
+            "window",
+            format!("the window holds more than {MAX_OCCURRENCES} occurrences; ask for a narrower one"),
+        ));
+    }
+    out.sort_by(|a, b| a.start.cmp(&b.start).then(a.event_id.cmp(&b.event_id)));
+    Ok(out)
+}
+
+/// The caller's event occurrences overlapping `[from, to)` (at most 366 days), sorted by
+/// start. Recurring events appear once per occurrence, expanded in their time zone.
+#[utoipa::path(
+    tag = "calendar",
+    params(CalendarWindow),
+    responses(
+        (status = 200, description = "The occurrences in the window", body = Vec<EventOccurrence>),
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        (status = 400, description = "A missing, inverted or too wide window", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calendar/events")]
+async fn list_events(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    ValidQuery(query): ValidQuery<CalendarWindow>,
+) -> AppResult<HttpResponse> {
+    window(&query)?;
+    let mut conn = state.conn().await?;
+    let list = occurrences(&mut conn, &state.cpu, &auth.principal, query.from, query.to).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Creates an event organised by the caller. With `isRecurring` (or a `recurrenceRule`)
+/// it repeats from `start`.
+#[utoipa::path(
+    tag = "calendar",
+    request_body = CreateCalendarEventRequest,
+    responses(
+        (status = 201, description = "Created", body = CalendarEvent, headers(("Location" = String, description = "The new event's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/calendar/events")]
+async fn create_event(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateCalendarEventRequest>,
+) -> AppResult<HttpResponse> {
+    let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
+    let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
+    let ends_at = RecurrenceDef {
+        is_recurring,
+        rule: body.recurrence_rule.clone(),
+        timezone: timezone.clone(),
+        start: body.start,
+        end: body.end,
+    }
+    .check(&state.cpu)
+    .await?;
+    let attendees = body.attendees.unwrap_or_default();
+    let actor = auth.principal.id();
+    let new_event = NewCalendarEvent {
+        title: body.title,
+        description: body.description,
+        start: body.start,
+        end_: body.end,
+        all_day: body.all_day.unwrap_or(false),
+        location: body.location,
+        event_type: body.event_type.unwrap_or_default(),
+        attendees: json(&attendees)?,
+        reminders: json(&body.reminders.unwrap_or_default())?,
+        meet_link: body.meet_link,
+        is_recurring,
+        recurrence_rule: body.recurrence_rule,
+        recurrence_timezone: timezone,
+        recurrence_ends_at: ends_at,
+        origin: "local".to_owned(),
+        google_event_id: None,
+        microsoft_event_id: None,
+        created_by: actor,
+    };
+    let mut conn = state.conn().await?;
+    let event = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            check_attendees(conn, &attendees).await?;
+            let event = storage::work::calendar::insert(conn, &new_event).await?.to_event();
+            audit.by(actor).created(conn, &event).await?;
+            Ok(event)
+        })
+        .await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/calendar/events/{}", event.id))).json(event))
+}
+
+/// An event the caller may see: 404 otherwise, so ids of others' events do not leak.
+async fn find_visible(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) -> AppResult<CalendarEventRow> {
+    storage::work::calendar::find(conn, id)
+        .await?
+        .filter(|event| may_see(caller, event))
+        .ok_or_else(|| AppError::not_found(format!("Calendar event {id}")))
+}
+
+/// An event the caller may change: its creator or an admin (attendees get 403).
+async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) -> AppResult<CalendarEventRow> {
+    let event = find_visible(conn, caller, id).await?;
+    if is_admin(caller) || event.created_by == caller.id() {
+        Ok(event)
+    } else {
+        Err(AppError::forbidden("Only the event's creator or an admin may change it"))
+    }
+}
+
+/// One event, with its recurrence rule (not expanded).
+#[utoipa::path(
+    tag = "calendar",
+    params(("eventId" = Uuid, Path, description = "Event id")),
+    responses(
+        (status = 200, description = "The event", body = CalendarEvent),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
+)]
+#[get("/calendar/events/{eventId}")]
+async fn get_event(state: web::Data<AppState>, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let event = find_visible(&mut conn, &auth.principal, *id).await?;
+    Ok(HttpResponse::Ok().json(event.to_event()))
+}
+
+/// The changes a patch makes to `current`, with the span and recurrence re-checked.
+async fn changes_for(
+    cpu: &CpuPool,
+    current: &CalendarEventRow,
+    patch: UpdateCalendarEventRequest,
+) -> AppResult<CalendarEventChanges> {
+    let start = patch.start.unwrap_or(current.start);
+    let end = patch.end.unwrap_or(current.end_);
+    let rule = match &patch.recurrence_rule {
+        Some(rule) => rule.clone(),
+        None => current.recurrence_rule.clone(),
+    };
+    let timezone = patch.recurrence_timezone.clone().unwrap_or_else(|| current.recurrence_timezone.clone());
+    let is_recurring = patch.is_recurring.unwrap_or(match &patch.recurrence_rule {
+        // Setting a rule makes an event recurring, clearing it makes it single.
+        Some(rule) => rule.is_some(),
+        None => current.is_recurring,
+    });
+    let ends_at = RecurrenceDef { is_recurring, rule, timezone, start, end }.check(cpu).await?;
+    Ok(CalendarEventChanges {
+        title: patch.title,
+        description: patch.description,
+        start: patch.start,
+        end_: patch.end,
+        all_day: patch.all_day,
+        location: patch.location,
+        event_type: patch.event_type,
+        attendees: patch.attendees.as_ref().map(json).transpose()?,
+        reminders: patch.reminders.as_ref().map(json::<Vec<Reminder>>).transpose()?,
+        meet_link: patch.meet_link,
+        is_recurring: (is_recurring != current.is_recurring).then_some(is_recurring),
+        recurrence_rule: patch.recurrence_rule,
+        recurrence_timezone: patch.recurrence_timezone,
+        recurrence_ends_at: (ends_at != current.recurrence_ends_at).then_some(ends_at),
+        updated_at: None,
+    })
+}
+
+fn has_changes(changes: &CalendarEventChanges) -> bool {
+    let CalendarEventChanges {
+        title,
+        description,
+        start,
+        end_,
+        all_day,
+        location,
+        event_type,
+        attendees,
+        reminders,
+        meet_link,
+        is_recurring,
+        recurrence_rule,
+        recurrence_timezone,
+        recurrence_ends_at,
+        updated_at: _,
+    } = changes;
+    title.is_some()
+        || description.is_some()
+        || start.is_some()
+        || end_.is_some()
+        || all_day.is_some()
+        || location.is_some()
+        || event_type.is_some()
+        || attendees.is_some()
+        || reminders.is_some()
+        || meet_link.is_some()
+        || is_recurring.is_some()
+        || recurrence_rule.is_some()
+        || recurrence_timezone.is_some()
+        || recurrence_ends_at.is_some()
+}
+
+/// Updates an event; absent fields stay, `null` clears optional ones. Setting a
+/// `recurrenceRule` makes the event recurring, `null` makes it a single event again.
+#[utoipa::path(
+    tag = "calendar",
+    params(("eventId" = Uuid, Path, description = "Event id")),
+    request_body = UpdateCalendarEventRequest,
+    responses(
+        (status = 200, description = "The updated event", body = CalendarEvent),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/calendar/events/{eventId}")]
+async fn update_event(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateCalendarEventRequest>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let caller = auth.principal;
+    let mut conn = state.conn().await?;
+    let event = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let current = find_own(conn, &caller, id).await?;
+            if let Some(attendees) = &body.attendees {
+                check_attendees(conn, attendees).await?;
+            }
+            let changes = changes_for(&state.cpu, &current, body).await?;
+            if !has_changes(&changes) {
+                return Ok(current.to_event());
+            }
+            let event = storage::work::calendar::update(conn, id, &changes).await?.to_event();
+            audit.by(caller.id()).updated(conn, &current.to_event(), &event).await?;
+            Ok(event)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(event))
+}
+
+/// Deletes an event (every occurrence of a recurring one).
+#[utoipa::path(
+    tag = "calendar",
+    params(("eventId" = Uuid, Path, description = "Event id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/calendar/events/{eventId}")]
+async fn delete_event(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let caller = auth.principal;
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let current = find_own(conn, &caller, id).await?.to_event();
+        storage::work::calendar::delete(conn, id).await?;
+        audit.by(caller.id()).deleted(conn, &current).await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Tasks due in `[from, to)` (at most 366 days), earliest first, for the calendar view.
+#[utoipa::path(
+    tag = "calendar",
+    params(CalendarWindow, PageParams),
+    responses(
+        (status = 200, description = "One page of tasks due in the window", body = Vec<Task>,
+         headers(("X-Total-Count" = i64, description = "Tasks due in the window"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        (status = 400, description = "A missing, inverted or too wide window, or invalid paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calendar/tasks")]
+async fn list_due_tasks(
+    state: web::Data<AppState>,
+    _auth: StaffOnly,
+    req: HttpRequest,
+    ValidQuery(query): ValidQuery<CalendarWindow>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    window(&query)?;
+    let page = page.page();
+    let filter =
+        TaskQuery { due_from: Some(query.from), due_to: Some(query.to), sort: TaskSort::DueDate, ..Default::default() };
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::work::tasks::list(&mut conn, &filter, page).await?;
+    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
+    Ok(Paginated::offset(tasks, page, total).respond(&req))
+}

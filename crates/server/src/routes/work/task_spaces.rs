@@ -1,0 +1,223 @@
+//! Task spaces: a tree of folders for tasks (`parentSpaceId`), for staff-side users. A
+//! space cannot move under itself or its descendants, and only an empty space (no tasks,
+//! no child spaces) can be deleted (409 otherwise).
+
+use crate::auth::StaffOnly;
+use crate::error::{AppError, AppResult};
+use crate::http::audit::AuditContext;
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::Paginated;
+use crate::state::AppState;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use diesel_async::AsyncConnection;
+use domain::pagination::PageParams;
+use domain::work::tasks::{CreateTaskSpaceRequest, Task, TaskSpace, UpdateTaskSpaceRequest};
+use domain::{ErrorCode, Problem};
+use storage::work::task_spaces::{NewTaskSpace, TaskSpaceChanges, TaskSpaceRow};
+use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::AsyncPgConnection;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_spaces).service(create_space).service(update_space).service(delete_space).service(space_tasks);
+}
+
+const PARENT_FKEY: &str = "task_spaces_parent_space_id_fkey";
+
+fn no_such_parent() -> AppError {
+    AppError::field("parentSpaceId", "not_found", "no such task space")
+}
+
+fn reference_error(error: storage::StorageError) -> AppError {
+    match error.foreign_key_violation() {
+        Some(PARENT_FKEY) => no_such_parent(),
+        Some(_) => AppError::new(ErrorCode::Conflict, "The space still holds tasks or spaces"),
+        None => error.into(),
+    }
+}
+
+async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpaceRow> {
+    storage::work::task_spaces::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("Task space {id}")))
+}
+
+/// Every space, flat, in display order (`order`, then name); `parentSpaceId` gives the tree.
+#[utoipa::path(
+    tag = "task-spaces",
+    responses(
+        (status = 200, description = "All task spaces", body = Vec<TaskSpace>),
+        crate::http::responses::StaffErrors,
+    )
+)]
+#[get("/task-spaces")]
+async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let spaces: Vec<TaskSpace> =
+        storage::work::task_spaces::list(&mut conn).await?.iter().map(TaskSpaceRow::to_space).collect();
+    Ok(HttpResponse::Ok().json(spaces))
+}
+
+/// Creates a space, at the top or under `parentSpaceId`.
+#[utoipa::path(
+    tag = "task-spaces",
+    request_body = CreateTaskSpaceRequest,
+    responses(
+        (status = 201, description = "Created", body = TaskSpace, headers(("Location" = String, description = "The new space's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        (status = 400, description = "Invalid input or an unknown parent", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/task-spaces")]
+async fn create_space(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateTaskSpaceRequest>,
+) -> AppResult<HttpResponse> {
+    let actor = auth.principal.id();
+    let new_space = NewTaskSpace {
+        name: body.name,
+        icon: body.icon,
+        color: body.color,
+        parent_space_id: body.parent_space_id,
+        order_: body.order,
+        created_by: actor,
+    };
+    let mut conn = state.conn().await?;
+    let space = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let space = storage::work::task_spaces::insert(conn, &new_space).await.map_err(reference_error)?.to_space();
+            audit.by(actor).created(conn, &space).await?;
+            Ok(space)
+        })
+        .await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/task-spaces/{}", space.id))).json(space))
+}
+
+/// Renames, recolours, reorders or moves a space (`parentSpaceId`, `null` for the top).
+#[utoipa::path(
+    tag = "task-spaces",
+    params(("id" = Uuid, Path, description = "Task space id")),
+    request_body = UpdateTaskSpaceRequest,
+    responses(
+        (status = 200, description = "The updated space", body = TaskSpace),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        (status = 400, description = "Invalid input, an unknown parent, or a move under itself", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/task-spaces/{id}")]
+async fn update_space(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateTaskSpaceRequest>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let actor = auth.principal.id();
+    let mut conn = state.conn().await?;
+    let space = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            if body.parent_space_id.is_some() {
+                storage::work::task_spaces::lock_tree(conn).await?;
+            }
+            let current = find(conn, id).await?;
+            if let Some(Some(parent)) = body.parent_space_id {
+                if storage::work::task_spaces::find(conn, parent).await?.is_none() {
+                    return Err(no_such_parent());
+                }
+                if storage::work::task_spaces::is_ancestor_or_self(conn, id, parent).await? {
+                    return Err(AppError::field(
+                        "parentSpaceId",
+                        "cycle",
+                        "a space cannot move under itself or one of its descendants",
+                    ));
+                }
+            }
+            let changes = TaskSpaceChanges {
+                name: body.name,
+                icon: body.icon,
+                color: body.color,
+                parent_space_id: body.parent_space_id,
+                order_: body.order,
+                updated_at: None,
+            };
+            let unchanged = changes.name.is_none()
+                && changes.icon.is_none()
+                && changes.color.is_none()
+                && changes.parent_space_id.is_none()
+                && changes.order_.is_none();
+            if unchanged {
+                return Ok(current.to_space());
+            }
+            let space =
+                storage::work::task_spaces::update(conn, id, &changes).await.map_err(reference_error)?.to_space();
+            audit.by(actor).updated(conn, &current.to_space(), &space).await?;
+            Ok(space)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(space))
+}
+
+/// Deletes an empty space. A space that still holds tasks or child spaces is refused
+/// with 409: move or delete them first.
+#[utoipa::path(
+    tag = "task-spaces",
+    params(("id" = Uuid, Path, description = "Task space id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        (status = 409, description = "The space still holds tasks or child spaces", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/task-spaces/{id}")]
+async fn delete_space(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let current = find(conn, id).await?.to_space();
+        let (children, tasks) = storage::work::task_spaces::contents(conn, id).await?;
+        if children > 0 || tasks > 0 {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                format!("The space still holds {tasks} task(s) and {children} space(s); move or delete them first"),
+            ));
+        }
+        storage::work::task_spaces::delete(conn, id).await.map_err(reference_error)?;
+        audit.by(auth.principal.id()).deleted(conn, &current).await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The tasks filed directly in a space, newest first.
+#[utoipa::path(
+    tag = "task-spaces",
+    params(("id" = Uuid, Path, description = "Task space id"), PageParams),
+    responses(
+        (status = 200, description = "One page of the space's tasks", body = Vec<Task>,
+         headers(("X-Total-Count" = i64, description = "Tasks in the space"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+    )
+)]
+#[get("/task-spaces/{id}/tasks")]
+async fn space_tasks(
+    state: web::Data<AppState>,
+    _auth: StaffOnly,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    find(&mut conn, *id).await?;
+    let query = TaskQuery { space_id: Some(*id), ..Default::default() };
+    let (rows, total) = storage::work::tasks::list(&mut conn, &query, page).await?;
+    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
+    Ok(Paginated::offset(tasks, page, total).respond(&req))
+}

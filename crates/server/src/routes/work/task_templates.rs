@@ -1,0 +1,327 @@
+//! Task templates, for staff-side users (`StaffOnly`), and creating a task from one with
+//! `POST /api/tasks/templates/{templateId}/tasks`. Registered before the task routes so
+//! `/tasks/{id}` does not claim `/tasks/templates`.
+
+use crate::auth::StaffOnly;
+use crate::error::{AppError, AppResult};
+use crate::http::audit::AuditContext;
+use crate::http::input::{ValidJson, ValidQuery};
+use crate::http::pagination::Paginated;
+use crate::platform::cpu::CpuPool;
+use crate::routes::work::tasks::{insert_task, new_task, schedule};
+use crate::state::AppState;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use domain::pagination::PageParams;
+use domain::work::recurrence;
+use domain::work::tasks::{
+    CreateTaskFromTemplateRequest, CreateTaskRequest, CreateTaskTemplateRequest, ScheduleFrom, Task, TaskTemplate,
+    UpdateTaskTemplateRequest,
+};
+use domain::Problem;
+use storage::work::task_templates::{NewTaskTemplate, TaskTemplateChanges, TaskTemplateRow};
+use storage::AsyncPgConnection;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_templates)
+        .service(create_template)
+        .service(get_template)
+        .service(update_template)
+        .service(delete_template)
+        .service(create_task_from_template);
+}
+
+fn reference_error(error: storage::StorageError) -> AppError {
+    match error.foreign_key_violation() {
+        Some(storage::work::task_templates::SPACE_FKEY) => {
+            AppError::field("spaceId", "not_found", "no such task space")
+        }
+        _ => error.into(),
+    }
+}
+
+/// The template's recurrence defaults, checked from today (tasks bring their due date), on
+/// the CPU pool: judging a rule's density walks it.
+async fn check_recurrence(
+    cpu: &CpuPool,
+    is_recurring: bool,
+    rule: Option<String>,
+    timezone: String,
+    schedule_from: ScheduleFrom,
+) -> AppResult<()> {
+    recurrence::parse_timezone(&timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
+    if is_recurring && rule.is_none() {
+        return Err(AppError::field("recurrenceRule", "required", "a recurring template needs a recurrenceRule"));
+    }
+    let Some(rule) = rule else { return Ok(()) };
+    let schedule = schedule(schedule_from);
+    cpu.run(move || recurrence::validate(&rule, &timezone, Utc::now(), schedule))
+        .await?
+        .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
+}
+
+fn checklist_json<T: serde::Serialize>(items: &T) -> AppResult<serde_json::Value> {
+    serde_json::to_value(items).map_err(AppError::internal)
+}
+
+async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplateRow> {
+    storage::work::task_templates::find(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Task template {id}")))
+}
+
+/// Task templates by name.
+#[utoipa::path(
+    tag = "tasks",
+    params(PageParams),
+    responses(
+        (status = 200, description = "One page of templates", body = Vec<TaskTemplate>,
+         headers(("X-Total-Count" = i64, description = "All templates"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+    )
+)]
+#[get("/tasks/templates")]
+async fn list_templates(
+    state: web::Data<AppState>,
+    _auth: StaffOnly,
+    req: HttpRequest,
+    ValidQuery(page): ValidQuery<PageParams>,
+) -> AppResult<HttpResponse> {
+    let page = page.page();
+    let mut conn = state.conn().await?;
+    let (rows, total) = storage::work::task_templates::list(&mut conn, page).await?;
+    let templates: Vec<TaskTemplate> = rows.iter().map(TaskTemplateRow::to_template).collect();
+    Ok(Paginated::offset(templates, page, total).respond(&req))
+}
+
+/// Creates a template.
+#[utoipa::path(
+    tag = "tasks",
+    request_body = CreateTaskTemplateRequest,
+    responses(
+        (status = 201, description = "Created", body = TaskTemplate, headers(("Location" = String, description = "The new template's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/templates")]
+async fn create_template(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    ValidJson(body): ValidJson<CreateTaskTemplateRequest>,
+) -> AppResult<HttpResponse> {
+    let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
+    let schedule_from = body.schedule_from.unwrap_or_default();
+    let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
+    check_recurrence(&state.cpu, is_recurring, body.recurrence_rule.clone(), timezone.clone(), schedule_from).await?;
+    let actor = auth.principal.id();
+    let new_template = NewTaskTemplate {
+        name: body.name,
+        description: body.description,
+        title: body.title,
+        task_description: body.task_description,
+        status: body.status.unwrap_or_default(),
+        priority: body.priority.unwrap_or_default(),
+        due_date_offset: body.due_date_offset,
+        estimated_hours: body.estimated_hours.unwrap_or(0),
+        space_id: body.space_id,
+        is_recurring,
+        recurrence_rule: body.recurrence_rule,
+        recurrence_timezone: timezone,
+        schedule_from,
+        tags: body.tags.unwrap_or_default(),
+        checklist: checklist_json(&body.checklist.unwrap_or_default())?,
+        created_by: Some(actor),
+    };
+    let mut conn = state.conn().await?;
+    let template = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let template = storage::work::task_templates::insert(conn, &new_template)
+                .await
+                .map_err(reference_error)?
+                .to_template();
+            audit.by(actor).created(conn, &template).await?;
+            Ok(template)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/tasks/templates/{}", template.id)))
+        .json(template))
+}
+
+/// One template.
+#[utoipa::path(
+    tag = "tasks",
+    params(("templateId" = Uuid, Path, description = "Template id")),
+    responses(
+        (status = 200, description = "The template", body = TaskTemplate),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
+)]
+#[get("/tasks/templates/{templateId}")]
+async fn get_template(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    Ok(HttpResponse::Ok().json(find(&mut conn, *id).await?.to_template()))
+}
+
+async fn changes_for(
+    cpu: &CpuPool,
+    current: &TaskTemplateRow,
+    patch: UpdateTaskTemplateRequest,
+) -> AppResult<TaskTemplateChanges> {
+    let rule = match &patch.recurrence_rule {
+        Some(rule) => rule.clone(),
+        None => current.recurrence_rule.clone(),
+    };
+    let timezone = patch.recurrence_timezone.clone().unwrap_or_else(|| current.recurrence_timezone.clone());
+    let schedule_from = patch.schedule_from.unwrap_or(current.schedule_from);
+    let is_recurring = patch.is_recurring.unwrap_or(match &patch.recurrence_rule {
+        Some(rule) => rule.is_some(),
+        None => current.is_recurring,
+    });
+    check_recurrence(cpu, is_recurring, rule, timezone, schedule_from).await?;
+    Ok(TaskTemplateChanges {
+        name: patch.name,
+        description: patch.description,
+        title: patch.title,
+        task_description: patch.task_description,
+        status: patch.status,
+        priority: patch.priority,
+        due_date_offset: patch.due_date_offset,
+        estimated_hours: patch.estimated_hours,
+        space_id: patch.space_id,
+        is_recurring: (is_recurring != current.is_recurring).then_some(is_recurring),
+        recurrence_rule: patch.recurrence_rule,
+        recurrence_timezone: patch.recurrence_timezone,
+        schedule_from: patch.schedule_from,
+        tags: patch.tags,
+        checklist: patch.checklist.as_ref().map(checklist_json).transpose()?,
+        updated_at: None,
+    })
+}
+
+/// Updates a template; absent fields stay, `null` clears optional ones. Tasks already
+/// created from it do not change.
+#[utoipa::path(
+    tag = "tasks",
+    params(("templateId" = Uuid, Path, description = "Template id")),
+    request_body = UpdateTaskTemplateRequest,
+    responses(
+        (status = 200, description = "The updated template", body = TaskTemplate),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tasks/templates/{templateId}")]
+async fn update_template(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateTaskTemplateRequest>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let actor = auth.principal.id();
+    let mut conn = state.conn().await?;
+    let template = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let current = find(conn, id).await?;
+            let changes = changes_for(&state.cpu, &current, body).await?;
+            let template =
+                storage::work::task_templates::update(conn, id, &changes).await.map_err(reference_error)?.to_template();
+            audit.by(actor).updated(conn, &current.to_template(), &template).await?;
+            Ok(template)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(template))
+}
+
+/// Deletes a template; tasks created from it stay.
+#[utoipa::path(
+    tag = "tasks",
+    params(("templateId" = Uuid, Path, description = "Template id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+    )
+)]
+#[delete("/tasks/templates/{templateId}")]
+async fn delete_template(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = *id;
+    let mut conn = state.conn().await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let current = find(conn, id).await?.to_template();
+        storage::work::task_templates::delete(conn, id).await?;
+        audit.by(auth.principal.id()).deleted(conn, &current).await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The create request a template stands for, with the caller's additions.
+fn task_request(template: &TaskTemplate, body: CreateTaskFromTemplateRequest) -> CreateTaskRequest {
+    let due_date = body
+        .due_date
+        .or_else(|| template.due_date_offset.map(|days| Utc::now() + chrono::Duration::days(i64::from(days))));
+    CreateTaskRequest {
+        title: body.title.unwrap_or_else(|| template.title.clone()),
+        description: template.task_description.clone(),
+        status: Some(template.status),
+        priority: Some(template.priority),
+        assigned_to_id: body.assigned_to_id,
+        space_id: body.space_id.or(template.space_id),
+        client_id: body.client_id,
+        campaign_id: body.campaign_id,
+        due_date,
+        start_date: None,
+        checklist: Some(template.checklist.clone()),
+        tags: Some(template.tags.clone()),
+        estimated_hours: Some(template.estimated_hours),
+        task_progress: None,
+        blocks_completion: None,
+        is_recurring: Some(template.is_recurring),
+        recurrence_rule: template.recurrence_rule.clone(),
+        recurrence_timezone: Some(template.recurrence_timezone.clone()),
+        schedule_from: Some(template.schedule_from),
+    }
+}
+
+/// Creates a task from a template: its title, description, status, priority, checklist,
+/// tags, estimate, space and recurrence, due `dueDateOffset` days from now unless a
+/// `dueDate` is given. The body (optional fields) may override the title, due date and
+/// space and set the assignee, client and campaign.
+#[utoipa::path(
+    tag = "tasks",
+    params(("templateId" = Uuid, Path, description = "Template id")),
+    request_body = CreateTaskFromTemplateRequest,
+    responses(
+        (status = 201, description = "The created task", body = Task, headers(("Location" = String, description = "The new task's URL"))),
+        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        (status = 400, description = "Invalid input, an unknown assignee, space, client or campaign, or a recurring template without a due date", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tasks/templates/{templateId}/tasks")]
+async fn create_task_from_template(
+    state: web::Data<AppState>,
+    auth: StaffOnly,
+    audit: AuditContext,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<CreateTaskFromTemplateRequest>,
+) -> AppResult<HttpResponse> {
+    let actor = auth.principal.id();
+    let mut conn = state.conn().await?;
+    let template = find(&mut conn, *id).await?.to_template();
+    let new_task = new_task(&state.cpu, actor, task_request(&template, body)).await?;
+    let description = format!("Created from template {}: task", template.name);
+    let task = insert_task(&mut conn, &audit, actor, new_task, &description).await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+}

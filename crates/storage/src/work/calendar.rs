@@ -1,0 +1,387 @@
+//! Queries on `calendar_events` (window reads, visibility, idempotent imports by external
+//! id), `calendar_feed_tokens` and `calendar_sync_state`.
+
+use crate::schema::{calendar_events, calendar_feed_tokens, calendar_sync_state};
+use crate::StorageError;
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use domain::work::calendar::{Attendee, CalendarEvent, CalendarProviderName, EventOccurrence, EventType, Reminder};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = calendar_events, check_for_backend(Pg))]
+pub struct CalendarEventRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end_: DateTime<Utc>,
+    pub all_day: bool,
+    pub location: Option<String>,
+    pub event_type: EventType,
+    pub attendees: serde_json::Value,
+    pub reminders: serde_json::Value,
+    pub meet_link: Option<String>,
+    pub is_recurring: bool,
+    pub recurrence_rule: Option<String>,
+    pub recurrence_timezone: String,
+    pub recurrence_ends_at: Option<DateTime<Utc>>,
+    /// `local`, or the provider it was imported from.
+    pub origin: String,
+    pub google_event_id: Option<String>,
+    pub microsoft_event_id: Option<String>,
+    pub created_by: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CalendarEventRow {
+    pub fn attendees(&self) -> Vec<Attendee> {
+        serde_json::from_value(self.attendees.clone()).unwrap_or_default()
+    }
+
+    pub fn reminders(&self) -> Vec<Reminder> {
+        serde_json::from_value(self.reminders.clone()).unwrap_or_default()
+    }
+
+    /// Whether `user_id` is among the attendees.
+    pub fn attended_by(&self, user_id: i32) -> bool {
+        self.attendees().iter().any(|a| a.user_id == Some(user_id))
+    }
+
+    pub fn to_event(&self) -> CalendarEvent {
+        CalendarEvent {
+            id: self.id,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            start: self.start,
+            end: self.end_,
+            all_day: self.all_day,
+            location: self.location.clone(),
+            event_type: self.event_type,
+            attendees: self.attendees(),
+            reminders: self.reminders(),
+            meet_link: self.meet_link.clone(),
+            is_recurring: self.is_recurring,
+            recurrence_rule: self.recurrence_rule.clone(),
+            recurrence_timezone: self.recurrence_timezone.clone(),
+            google_event_id: self.google_event_id.clone(),
+            microsoft_event_id: self.microsoft_event_id.clone(),
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    /// The occurrence starting at `start` (lasting as long as the first one).
+    pub fn occurrence(&self, start: DateTime<Utc>) -> EventOccurrence {
+        EventOccurrence {
+            event_id: self.id,
+            title: self.title.clone(),
+            start,
+            end: start + (self.end_ - self.start),
+            all_day: self.all_day,
+            location: self.location.clone(),
+            event_type: self.event_type,
+            is_recurring: self.is_recurring,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = calendar_events)]
+pub struct NewCalendarEvent {
+    pub title: String,
+    pub description: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end_: DateTime<Utc>,
+    pub all_day: bool,
+    pub location: Option<String>,
+    pub event_type: EventType,
+    pub attendees: serde_json::Value,
+    pub reminders: serde_json::Value,
+    pub meet_link: Option<String>,
+    pub is_recurring: bool,
+    pub recurrence_rule: Option<String>,
+    pub recurrence_timezone: String,
+    pub recurrence_ends_at: Option<DateTime<Utc>>,
+    /// `local`, or the provider it was imported from.
+    pub origin: String,
+    pub google_event_id: Option<String>,
+    pub microsoft_event_id: Option<String>,
+    pub created_by: i32,
+}
+
+/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = calendar_events)]
+pub struct CalendarEventChanges {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub start: Option<DateTime<Utc>>,
+    pub end_: Option<DateTime<Utc>>,
+    pub all_day: Option<bool>,
+    pub location: Option<Option<String>>,
+    pub event_type: Option<EventType>,
+    pub attendees: Option<serde_json::Value>,
+    pub reminders: Option<serde_json::Value>,
+    pub meet_link: Option<Option<String>>,
+    pub is_recurring: Option<bool>,
+    pub recurrence_rule: Option<Option<String>>,
+    pub recurrence_timezone: Option<String>,
+    pub recurrence_ends_at: Option<Option<DateTime<Utc>>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Events `user_id` may see (created or attends); every event when `None` (admins).
+fn visible_to(user_id: Option<i32>) -> calendar_events::BoxedQuery<'static, Pg> {
+    let query = calendar_events::table.into_boxed();
+    match user_id {
+        None => query,
+        Some(user) => query.filter(
+            calendar_events::created_by
+                .eq(user)
+                .or(calendar_events::attendees.contains(serde_json::json!([{ "userId": user }]))),
+        ),
+    }
+}
+
+/// Single (non-recurring) events overlapping `[from, to)` that `user_id` may see.
+pub async fn single_in_window(
+    conn: &mut AsyncPgConnection,
+    user_id: Option<i32>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<CalendarEventRow>, StorageError> {
+    Ok(visible_to(user_id)
+        .filter(calendar_events::is_recurring.eq(false))
+        .filter(calendar_events::start.lt(to))
+        .filter(calendar_events::end_.ge(from))
+        .order((calendar_events::start.asc(), calendar_events::id.asc()))
+        .select(CalendarEventRow::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// Recurring series that started before `to` and had not ended by `from`, that
+/// `user_id` may see; the caller expands them.
+pub async fn series_in_window(
+    conn: &mut AsyncPgConnection,
+    user_id: Option<i32>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<CalendarEventRow>, StorageError> {
+    Ok(visible_to(user_id)
+        .filter(calendar_events::is_recurring.eq(true))
+        .filter(calendar_events::start.lt(to))
+        .filter(calendar_events::recurrence_ends_at.is_null().or(calendar_events::recurrence_ends_at.ge(from)))
+        .order((calendar_events::start.asc(), calendar_events::id.asc()))
+        .select(CalendarEventRow::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// Every event `user_id` may see (the ICS feed), oldest first, at most `limit`.
+pub async fn all_visible(
+    conn: &mut AsyncPgConnection,
+    user_id: i32,
+    limit: i64,
+) -> Result<Vec<CalendarEventRow>, StorageError> {
+    Ok(visible_to(Some(user_id))
+        .order((calendar_events::start.asc(), calendar_events::id.asc()))
+        .limit(limit)
+        .select(CalendarEventRow::as_select())
+        .load(conn)
+        .await?)
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<CalendarEventRow>, StorageError> {
+    Ok(calendar_events::table.find(id).select(CalendarEventRow::as_select()).first(conn).await.optional()?)
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, event: &NewCalendarEvent) -> Result<CalendarEventRow, StorageError> {
+    Ok(diesel::insert_into(calendar_events::table)
+        .values(event)
+        .returning(CalendarEventRow::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &CalendarEventChanges,
+) -> Result<CalendarEventRow, StorageError> {
+    let mut changes = changes.clone();
+    changes.updated_at = Some(Utc::now());
+    Ok(diesel::update(calendar_events::table.find(id))
+        .set(&changes)
+        .returning(CalendarEventRow::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
+    Ok(diesel::delete(calendar_events::table.find(id)).execute(conn).await? > 0)
+}
+
+/// The ICS feed token's owner, by the token's hash.
+pub async fn feed_token_owner(conn: &mut AsyncPgConnection, token_hash: &str) -> Result<Option<i32>, StorageError> {
+    Ok(calendar_feed_tokens::table
+        .filter(calendar_feed_tokens::token_hash.eq(token_hash))
+        .select(calendar_feed_tokens::user_id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Sets (or replaces) the user's feed token; returns when it was created.
+pub async fn set_feed_token(
+    conn: &mut AsyncPgConnection,
+    user_id: i32,
+    token_hash: &str,
+) -> Result<DateTime<Utc>, StorageError> {
+    let now = Utc::now();
+    Ok(diesel::insert_into(calendar_feed_tokens::table)
+        .values((
+            calendar_feed_tokens::user_id.eq(user_id),
+            calendar_feed_tokens::token_hash.eq(token_hash),
+            calendar_feed_tokens::created_at.eq(now),
+        ))
+        .on_conflict(calendar_feed_tokens::user_id)
+        .do_update()
+        .set((calendar_feed_tokens::token_hash.eq(token_hash), calendar_feed_tokens::created_at.eq(now)))
+        .returning(calendar_feed_tokens::created_at)
+        .get_result(conn)
+        .await?)
+}
+
+/// Revokes the user's feed token; `false` when there was none.
+pub async fn delete_feed_token(conn: &mut AsyncPgConnection, user_id: i32) -> Result<bool, StorageError> {
+    Ok(diesel::delete(calendar_feed_tokens::table.find(user_id)).execute(conn).await? > 0)
+}
+
+/// Which provider an external id belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum External {
+    Google,
+    Microsoft,
+}
+
+/// The event imported from (or pushed to) a provider under `external_id`.
+pub async fn find_external(
+    conn: &mut AsyncPgConnection,
+    provider: External,
+    external_id: &str,
+) -> Result<Option<CalendarEventRow>, StorageError> {
+    let query = calendar_events::table.select(CalendarEventRow::as_select());
+    let found = match provider {
+        External::Google => query.filter(calendar_events::google_event_id.eq(external_id)).first(conn).await,
+        External::Microsoft => query.filter(calendar_events::microsoft_event_id.eq(external_id)).first(conn).await,
+    };
+    Ok(found.optional()?)
+}
+
+/// Records a provider's id for a local event (after pushing it there).
+pub async fn set_external_id(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    provider: External,
+    external_id: &str,
+) -> Result<(), StorageError> {
+    let target = diesel::update(calendar_events::table.find(id));
+    match provider {
+        External::Google => target.set(calendar_events::google_event_id.eq(external_id)).execute(conn).await?,
+        External::Microsoft => target.set(calendar_events::microsoft_event_id.eq(external_id)).execute(conn).await?,
+    };
+    Ok(())
+}
+
+/// Replaces an imported event's fields with the provider's.
+pub async fn replace(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    event: &NewCalendarEvent,
+) -> Result<CalendarEventRow, StorageError> {
+    Ok(diesel::update(calendar_events::table.find(id))
+        .set((event, calendar_events::updated_at.eq(Utc::now())))
+        .returning(CalendarEventRow::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// The provider's sync token from the last import, if any.
+pub async fn sync_token(
+    conn: &mut AsyncPgConnection,
+    provider: CalendarProviderName,
+) -> Result<Option<String>, StorageError> {
+    Ok(calendar_sync_state::table
+        .find(provider)
+        .select(calendar_sync_state::sync_token)
+        .first::<Option<String>>(conn)
+        .await
+        .optional()?
+        .flatten())
+}
+
+pub async fn set_sync_token(
+    conn: &mut AsyncPgConnection,
+    provider: CalendarProviderName,
+    token: Option<&str>,
+) -> Result<(), StorageError> {
+    let now = Utc::now();
+    diesel::insert_into(calendar_sync_state::table)
+        .values((
+            calendar_sync_state::provider.eq(provider),
+            calendar_sync_state::sync_token.eq(token),
+            calendar_sync_state::last_synced_at.eq(now),
+        ))
+        .on_conflict(calendar_sync_state::provider)
+        .do_update()
+        .set((calendar_sync_state::sync_token.eq(token), calendar_sync_state::last_synced_at.eq(now)))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Which of `ids` name no user (attendees must be real users).
+pub async fn missing_users(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<Vec<i32>, StorageError> {
+    use crate::schema::users;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<i32> = users::table.filter(users::id.eq_any(ids)).select(users::id).load(conn).await?;
+    Ok(ids.iter().copied().filter(|id| !found.contains(id)).collect())
+}
+
+/// The email addresses of users (attendees named by user id), where they have one.
+pub async fn user_emails(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<Vec<(i32, String)>, StorageError> {
+    use crate::schema::users;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i32, Option<String>)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn).await?;
+    Ok(rows.into_iter().filter_map(|(id, email)| email.map(|email| (id, email))).collect())
+}
+
+/// The user's own (`local`) events that have no id at `provider` yet.
+pub async fn unpushed(
+    conn: &mut AsyncPgConnection,
+    user_id: i32,
+    provider: External,
+    limit: i64,
+) -> Result<Vec<CalendarEventRow>, StorageError> {
+    let query = calendar_events::table
+        .filter(calendar_events::created_by.eq(user_id))
+        .filter(calendar_events::origin.eq("local"))
+        .order((calendar_events::start.asc(), calendar_events::id.asc()))
+        .limit(limit)
+        .select(CalendarEventRow::as_select());
+    Ok(match provider {
+        External::Google => query.filter(calendar_events::google_event_id.is_null()).load(conn).await?,
+        External::Microsoft => query.filter(calendar_events::microsoft_event_id.is_null()).load(conn).await?,
+    })
+}
