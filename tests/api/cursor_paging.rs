@@ -1,8 +1,8 @@
 //! Keyset paging with `cursor` on the CRM and task lists: walking every page returns each row
 //! exactly once and in the offset listing's order, ties included; bad cursors are 400.
 
-use crate::clients::{created, header, id};
-use api_tests::{problem, TestApp};
+use api_tests::{created, header, id};
+use api_tests::{problem, ProblemExt, TestApp};
 use diesel_async::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -54,8 +54,7 @@ async fn execute(app: &TestApp, sql: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cursor_walks_return_every_row_once_under_ties() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let values = [Some(5), Some(5), Some(5), None, None, Some(10), Some(10)];
     for (n, value) in values.into_iter().enumerate() {
         let name = if n % 2 == 0 { "Same".to_owned() } else { format!("Lead {n}") };
@@ -97,8 +96,7 @@ async fn cursor_walks_return_every_row_once_under_ties() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn task_cursor_walks_cover_every_sort_under_ties() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let tasks = [
         ("Same", "urgent", Some("2026-05-01T00:00:00Z")),
         ("Same", "urgent", Some("2026-05-01T00:00:00Z")),
@@ -117,15 +115,15 @@ async fn task_cursor_walks_cover_every_sort_under_ties() {
 
     let first = app.get("/api/tasks?sort=priority&limit=1", Some(&admin)).await;
     let cursor = header(&first, "x-next-cursor");
-    let other_sort = app.get(&format!("/api/tasks?sort=title&cursor={cursor}"), Some(&admin)).await;
-    assert_eq!(other_sort.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(other_sort).await["code"], "INVALID_CURSOR");
+    app.get(&format!("/api/tasks?sort=title&cursor={cursor}"), Some(&admin))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "INVALID_CURSOR")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_cursors_are_refused() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     for name in ["A", "B", "C"] {
         created(&app, &admin, "/api/leads", json!({"name": name})).await;
     }

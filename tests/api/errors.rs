@@ -2,7 +2,7 @@
 //! request, security headers and request ids everywhere, metrics and docs, and no 500s
 //! for garbage input.
 
-use api_tests::{problem, TestApp};
+use api_tests::{problem, ProblemExt, TestApp};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -77,16 +77,17 @@ async fn unknown_paths_are_404_and_wrong_methods_are_405_with_allow() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_bodies_get_the_matching_4xx() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
 
-    let malformed = post_raw(&app, &admin, "application/json", r#"{"username": "#).await;
-    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(malformed).await["code"], "MALFORMED_REQUEST");
+    post_raw(&app, &admin, "application/json", r#"{"username": "#)
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "MALFORMED_REQUEST")
+        .await;
 
-    let not_json = post_raw(&app, &admin, "text/plain", r#"{"username":"ada","password":"long-enough-pw"}"#).await;
-    assert_eq!(not_json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(problem(not_json).await["code"], "UNSUPPORTED_MEDIA_TYPE");
+    post_raw(&app, &admin, "text/plain", r#"{"username":"ada","password":"long-enough-pw"}"#)
+        .await
+        .expect_problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
+        .await;
     let form =
         post_raw(&app, &admin, "application/x-www-form-urlencoded", "username=ada&password=long-enough-pw").await;
     assert_eq!(form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
@@ -96,14 +97,16 @@ async fn bad_bodies_get_the_matching_4xx() {
     assert_eq!(suffixed.status(), StatusCode::CREATED, "+json media types are JSON");
 
     let huge = format!(r#"{{"username":"big","password":"long-enough-pw","firstName":"{}"}}"#, "a".repeat(1024 * 1024));
-    let too_large = post_raw(&app, &admin, "application/json", huge).await;
-    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(problem(too_large).await["code"], "PAYLOAD_TOO_LARGE");
+    post_raw(&app, &admin, "application/json", huge)
+        .await
+        .expect_problem(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE")
+        .await;
 
-    let wrong_type = app.post("/api/users", Some(&admin), &json!({"username": 42, "password": "long-enough-pw"})).await;
-    assert_eq!(wrong_type.status(), StatusCode::BAD_REQUEST);
-    let body = problem(wrong_type).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = app
+        .post("/api/users", Some(&admin), &json!({"username": 42, "password": "long-enough-pw"}))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
     assert_eq!(body["errors"][0]["field"], "username", "{body}");
     assert_eq!(body["errors"][0]["code"], "type");
 
@@ -128,16 +131,15 @@ async fn bad_bodies_get_the_matching_4xx() {
         app.patch(&role_path, Some(&admin), &json!({"role": null})).await,
     ];
     for response in typed {
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        let body = problem(response).await;
-        assert_eq!(body["code"], "VALIDATION_ERROR", "valid JSON with a mistyped role: {body}");
+        let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
         assert_eq!(body["errors"][0]["field"], "role", "{body}");
     }
 
-    let missing = app.post("/api/users", Some(&admin), &json!({"username": "ada"})).await;
-    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
-    let body = problem(missing).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = app
+        .post("/api/users", Some(&admin), &json!({"username": "ada"}))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
     assert_eq!(body["errors"][0]["field"], "password", "{body}");
     assert_eq!(body["errors"][0]["code"], "required");
 
@@ -149,8 +151,7 @@ async fn bad_bodies_get_the_matching_4xx() {
 /// A request without `Content-Length` (chunked) that goes over the limit is refused too.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oversized_chunked_body_is_refused() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let address = app.address.trim_start_matches("http://").to_owned();
     let response = tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(&address).expect("connect");
@@ -184,8 +185,7 @@ async fn an_oversized_chunked_body_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_error_carries_security_headers_and_a_request_id() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (_, staff) = app.user_with_role(&admin, "headers_staff", "staff").await;
     let errors = [
         app.get("/api/nothing-here", None).await,
@@ -252,8 +252,7 @@ async fn a_plain_caller_request_id_is_echoed_and_an_unsafe_one_replaced() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_label_requests_by_route_pattern() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (id, _) = app.user_with_role(&admin, "metered", "staff").await;
     assert_eq!(app.get(&format!("/api/users/{id}"), Some(&admin)).await.status(), StatusCode::OK);
     assert_eq!(app.get("/api/users/987654", Some(&admin)).await.status(), StatusCode::NOT_FOUND);
@@ -307,8 +306,7 @@ async fn the_docs_serve_swagger_ui_and_an_openapi_3_1_document() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn garbage_input_gets_a_4xx_problem_never_a_500() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let long_unicode_q = format!("/api/users?q={}", "%C3%A9".repeat(101));
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let gets: Vec<String> = vec![

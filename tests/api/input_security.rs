@@ -2,8 +2,8 @@
 //! value, non-http(s) URLs, references to clients outside the caller's scope, NUL
 //! characters and broken quoting in CSV files, and concurrent imports against the pool.
 
-use crate::clients::{created, id};
-use crate::lead_imports::{error_fields, finished, started, upload};
+use crate::crm::lead_imports::{error_fields, finished, started, upload};
+use api_tests::{created, id};
 use api_tests::{problem, TestApp};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -28,8 +28,7 @@ fn visible(problem: &Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn json_bodies_are_one_utf8_value() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
 
     for body in [r#"{"name":"x"} trailing"#, r#"{"name":"x"}{"name":"y"}"#, r#"{"name":"x"} 1"#] {
         let response = post_json(&app, &admin, "application/json", body).await;
@@ -66,8 +65,7 @@ async fn json_bodies_are_one_utf8_value() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn url_fields_take_only_http_and_https() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let client =
         created(&app, &admin, "/api/clients", json!({"name": "Acme", "website": "https://acme.example"})).await;
     let lead = created(&app, &admin, "/api/leads", json!({"name": "Ada", "website": "http://ada.example/x?y=1"})).await;
@@ -149,8 +147,7 @@ async fn url_fields_take_only_http_and_https() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_client_outside_the_callers_scope_is_no_such_client() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (_, agent) = app.user_with_role(&admin, "scope_agent_a", "sales_agent").await;
     let (_, other) = app.user_with_role(&admin, "scope_agent_b", "sales_agent").await;
     let theirs = id(&created(&app, &other, "/api/clients", json!({"name": "B's client"})).await);
@@ -193,8 +190,7 @@ async fn a_client_outside_the_callers_scope_is_no_such_client() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn csv_files_with_nul_cells_or_broken_quotes() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
 
     let csv = "name,notes\nAda,fine\nNul,a\0b\nGrace,fine\n";
     let location = started(&app, &admin, "?mode=skip-invalid", csv).await;

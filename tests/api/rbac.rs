@@ -2,7 +2,7 @@
 //! requires, the table must cover exactly the documented operations, and each
 //! requirement is checked over HTTP for anonymous callers and for users of all nine roles.
 
-use api_tests::{problem, token_of, TestApp};
+use api_tests::{problem, token_of, ProblemExt, TestApp};
 use domain::identity::permissions::{Access, PermissionOverrides};
 use domain::{Permission, Role, Scope};
 use reqwest::{Method, Response, StatusCode};
@@ -30,87 +30,126 @@ enum Requirement {
 
 use Requirement as Req;
 
-/// What each documented operation requires. A new route must be added here.
-const GUARDS: &[(&str, Requirement)] = &[
-    ("POST /api/register", Req::Public),
-    ("POST /api/register/confirm", Req::Public),
-    ("POST /api/login", Req::Public),
-    ("POST /api/logout", Req::Public),
-    ("GET /api/user", Req::Public),
-    ("POST /api/auth/refresh", Req::Public),
-    ("POST /api/auth/forgot-password", Req::Public),
-    ("POST /api/auth/reset-password", Req::Public),
-    ("PATCH /api/user/profile", Req::Authenticated),
-    ("POST /api/user/password", Req::Authenticated),
-    ("POST /api/user/email/confirm", Req::Public),
-    ("GET /api/users", Req::Permission(Permission::ManageUsers)),
-    ("POST /api/users", Req::Permission(Permission::ManageUsers)),
-    ("GET /api/users/{id}", Req::Permission(Permission::ManageUsers)),
-    ("PATCH /api/users/{id}", Req::Permission(Permission::ManageUsers)),
-    ("DELETE /api/users/{id}", Req::Permission(Permission::ManageUsers)),
-    ("PATCH /api/users/{id}/role", Req::Permission(Permission::ManageUsers)),
-    ("GET /api/api-keys", Req::Permission(Permission::ManageSettings)),
-    ("POST /api/api-keys", Req::Permission(Permission::ManageSettings)),
-    ("DELETE /api/api-keys/{id}", Req::Permission(Permission::ManageSettings)),
-    ("GET /api/activity-logs", Req::Permission(Permission::ManageSettings)),
-    ("GET /api/tasks", Req::StaffOnly),
-    ("POST /api/tasks", Req::StaffOnly),
-    ("GET /api/tasks/{id}", Req::StaffOnly),
-    ("PATCH /api/tasks/{id}", Req::StaffOnly),
-    ("DELETE /api/tasks/{id}", Req::StaffOnly),
-    ("GET /api/tasks/recurrence-preview", Req::StaffOnly),
-    ("GET /api/tasks/templates", Req::StaffOnly),
-    ("POST /api/tasks/templates", Req::StaffOnly),
-    ("GET /api/tasks/templates/{templateId}", Req::StaffOnly),
-    ("PATCH /api/tasks/templates/{templateId}", Req::StaffOnly),
-    ("DELETE /api/tasks/templates/{templateId}", Req::StaffOnly),
-    ("POST /api/tasks/templates/{templateId}/tasks", Req::StaffOnly),
-    ("GET /api/tasks/{taskId}/comments", Req::StaffOnly),
-    ("POST /api/tasks/{taskId}/comments", Req::StaffOnly),
-    ("GET /api/task-spaces", Req::StaffOnly),
-    ("POST /api/task-spaces", Req::StaffOnly),
-    ("PATCH /api/task-spaces/{id}", Req::StaffOnly),
-    ("DELETE /api/task-spaces/{id}", Req::StaffOnly),
-    ("GET /api/task-spaces/{id}/tasks", Req::StaffOnly),
-    ("GET /api/clients", Req::ScopedRead(Permission::ManageClients)),
-    ("POST /api/clients", Req::Write(Permission::ManageClients)),
-    ("GET /api/clients/{id}", Req::ScopedRead(Permission::ManageClients)),
-    ("PATCH /api/clients/{id}", Req::Write(Permission::ManageClients)),
-    ("DELETE /api/clients/{id}", Req::Write(Permission::ManageClients)),
-    ("GET /api/clients/{clientId}/documents", Req::ScopedRead(Permission::ManageClients)),
-    ("POST /api/clients/{clientId}/documents", Req::Write(Permission::ManageClients)),
-    ("DELETE /api/clients/{clientId}/documents/{documentId}", Req::Write(Permission::ManageClients)),
-    ("GET /api/campaigns", Req::ScopedRead(Permission::ManageCampaigns)),
-    ("POST /api/campaigns", Req::Write(Permission::ManageCampaigns)),
-    ("GET /api/campaigns/{id}", Req::ScopedRead(Permission::ManageCampaigns)),
-    ("PATCH /api/campaigns/{id}", Req::Write(Permission::ManageCampaigns)),
-    ("DELETE /api/campaigns/{id}", Req::Write(Permission::ManageCampaigns)),
-    ("GET /api/leads", Req::Permission(Permission::ManageLeads)),
-    ("POST /api/leads", Req::Permission(Permission::ManageLeads)),
-    ("GET /api/leads/{id}", Req::Permission(Permission::ManageLeads)),
-    ("PATCH /api/leads/{id}", Req::Permission(Permission::ManageLeads)),
-    ("DELETE /api/leads/{id}", Req::Permission(Permission::ManageLeads)),
-    ("GET /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
-    ("POST /api/leads/{leadId}/activities", Req::Permission(Permission::ManageLeads)),
-    ("POST /api/leads/{id}/convert", Req::Permission(Permission::ManageLeads)),
-    ("GET /api/leads/export", Req::Permission(Permission::ManageLeads)),
-    ("POST /api/leads/import", Req::Permission(Permission::ManageLeads)),
-    ("GET /api/leads/imports/{importId}", Req::Permission(Permission::ManageLeads)),
-    ("GET /api/clients/export", Req::ScopedRead(Permission::ManageClients)),
-    ("GET /api/calendar/events", Req::StaffOnly),
-    ("POST /api/calendar/events", Req::StaffOnly),
-    ("GET /api/calendar/events/{eventId}", Req::StaffOnly),
-    ("PATCH /api/calendar/events/{eventId}", Req::StaffOnly),
-    ("DELETE /api/calendar/events/{eventId}", Req::StaffOnly),
-    ("GET /api/calendar/tasks", Req::StaffOnly),
-    ("POST /api/calendar/feed-token", Req::StaffOnly),
-    ("DELETE /api/calendar/feed-token", Req::StaffOnly),
-    ("GET /api/calendar/feed/{token}", Req::Public),
-    ("POST /api/calendar/sync", Req::Permission(Permission::ManageSettings)),
-    ("GET /health", Req::Public),
-    ("GET /health/live", Req::Public),
-    ("GET /health/ready", Req::Public),
+/// What each documented operation requires, by requirement. A new route must be added here.
+const GUARDS: &[(Requirement, &[&str])] = &[
+    (
+        Req::Public,
+        &[
+            "POST /api/register",
+            "POST /api/register/confirm",
+            "POST /api/login",
+            "POST /api/logout",
+            "GET /api/user",
+            "POST /api/auth/refresh",
+            "POST /api/auth/forgot-password",
+            "POST /api/auth/reset-password",
+            "POST /api/user/email/confirm",
+            "GET /api/calendar/feed/{token}",
+            "GET /health",
+            "GET /health/live",
+            "GET /health/ready",
+        ],
+    ),
+    (Req::Authenticated, &["PATCH /api/user/profile", "POST /api/user/password"]),
+    (
+        Req::Permission(Permission::ManageUsers),
+        &[
+            "GET /api/users",
+            "POST /api/users",
+            "GET /api/users/{id}",
+            "PATCH /api/users/{id}",
+            "DELETE /api/users/{id}",
+            "PATCH /api/users/{id}/role",
+        ],
+    ),
+    (
+        Req::Permission(Permission::ManageSettings),
+        &[
+            "GET /api/api-keys",
+            "POST /api/api-keys",
+            "DELETE /api/api-keys/{id}",
+            "GET /api/activity-logs",
+            "POST /api/calendar/sync",
+        ],
+    ),
+    (
+        Req::StaffOnly,
+        &[
+            "GET /api/tasks",
+            "POST /api/tasks",
+            "GET /api/tasks/{id}",
+            "PATCH /api/tasks/{id}",
+            "DELETE /api/tasks/{id}",
+            "GET /api/tasks/recurrence-preview",
+            "GET /api/tasks/templates",
+            "POST /api/tasks/templates",
+            "GET /api/tasks/templates/{templateId}",
+            "PATCH /api/tasks/templates/{templateId}",
+            "DELETE /api/tasks/templates/{templateId}",
+            "POST /api/tasks/templates/{templateId}/tasks",
+            "GET /api/tasks/{taskId}/comments",
+            "POST /api/tasks/{taskId}/comments",
+            "GET /api/task-spaces",
+            "POST /api/task-spaces",
+            "PATCH /api/task-spaces/{id}",
+            "DELETE /api/task-spaces/{id}",
+            "GET /api/task-spaces/{id}/tasks",
+            "GET /api/calendar/events",
+            "POST /api/calendar/events",
+            "GET /api/calendar/events/{eventId}",
+            "PATCH /api/calendar/events/{eventId}",
+            "DELETE /api/calendar/events/{eventId}",
+            "GET /api/calendar/tasks",
+            "POST /api/calendar/feed-token",
+            "DELETE /api/calendar/feed-token",
+        ],
+    ),
+    (
+        Req::ScopedRead(Permission::ManageClients),
+        &[
+            "GET /api/clients",
+            "GET /api/clients/{id}",
+            "GET /api/clients/{clientId}/documents",
+            "GET /api/clients/export",
+        ],
+    ),
+    (
+        Req::Write(Permission::ManageClients),
+        &[
+            "POST /api/clients",
+            "PATCH /api/clients/{id}",
+            "DELETE /api/clients/{id}",
+            "POST /api/clients/{clientId}/documents",
+            "DELETE /api/clients/{clientId}/documents/{documentId}",
+        ],
+    ),
+    (Req::ScopedRead(Permission::ManageCampaigns), &["GET /api/campaigns", "GET /api/campaigns/{id}"]),
+    (
+        Req::Write(Permission::ManageCampaigns),
+        &["POST /api/campaigns", "PATCH /api/campaigns/{id}", "DELETE /api/campaigns/{id}"],
+    ),
+    (
+        Req::Permission(Permission::ManageLeads),
+        &[
+            "GET /api/leads",
+            "POST /api/leads",
+            "GET /api/leads/{id}",
+            "PATCH /api/leads/{id}",
+            "DELETE /api/leads/{id}",
+            "GET /api/leads/{leadId}/activities",
+            "POST /api/leads/{leadId}/activities",
+            "POST /api/leads/{id}/convert",
+            "GET /api/leads/export",
+            "POST /api/leads/import",
+            "GET /api/leads/imports/{importId}",
+        ],
+    ),
 ];
+
+/// Each operation of `GUARDS` with its requirement.
+fn guards() -> impl Iterator<Item = (&'static str, Requirement)> {
+    GUARDS.iter().flat_map(|(requirement, operations)| operations.iter().map(move |op| (*op, *requirement)))
+}
 
 const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
@@ -133,10 +172,9 @@ fn documented_operations() -> Vec<(String, Option<Value>)> {
 }
 
 fn requirement(operation: &str) -> Requirement {
-    GUARDS
-        .iter()
+    guards()
         .find(|(op, _)| *op == operation)
-        .map(|(_, req)| *req)
+        .map(|(_, req)| req)
         .unwrap_or_else(|| panic!("{operation} is missing from GUARDS"))
 }
 
@@ -187,7 +225,7 @@ async fn send(app: &TestApp, operation: &str, path: &str, token: Option<&str>) -
 #[test]
 fn the_guard_table_covers_exactly_the_documented_operations() {
     let documented: BTreeSet<String> = documented_operations().into_iter().map(|(op, _)| op).collect();
-    let listed: Vec<&str> = GUARDS.iter().map(|(op, _)| *op).collect();
+    let listed: Vec<&str> = guards().map(|(op, _)| op).collect();
     let table: BTreeSet<String> = listed.iter().map(|op| (*op).to_owned()).collect();
     assert_eq!(table.len(), listed.len(), "GUARDS lists an operation twice");
 
@@ -214,8 +252,7 @@ fn the_documented_security_matches_the_guards() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the_permission() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
 
     let mut tokens: Vec<(Role, String)> = vec![(Role::Admin, admin.clone())];
     for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
@@ -339,15 +376,14 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
     // 6 canManageUsers and 4 canManageSettings routes, each refused to the 8 non-admins.
     // Every role the table refuses was refused: among them, the 6 canManageUsers and 4
     // canManageSettings routes for the 8 non-admins.
-    let expected: usize = GUARDS
-        .iter()
-        .map(|(_, req)| Role::ALL.into_iter().filter(|role| denied(*req, *role).is_some_and(|(_, no)| no)).count())
+    let expected: usize = guards()
+        .map(|(_, req)| Role::ALL.into_iter().filter(|role| denied(req, *role).is_some_and(|(_, no)| no)).count())
         .sum();
     assert_eq!(checked_denials, expected, "every refused role was refused every flag-guarded route");
     assert!(checked_denials >= 10 * 8 + 21, "admin-only and CRM routes were all checked");
     // Every staff-only route (tasks, task spaces, calendar), each refused to client and
     // prospective_client.
-    let staff_only = GUARDS.iter().filter(|(_, req)| *req == Req::StaffOnly).count();
+    let staff_only = guards().filter(|(_, req)| *req == Req::StaffOnly).count();
     assert!(staff_only >= 12, "the task routes are staff-only");
     assert_eq!(staff_only_denials, staff_only * 2, "client-portal roles were refused every staff-only route");
 
@@ -411,13 +447,10 @@ async fn signed_out_callers_get_null_from_the_current_user_route() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_custom_permission_grants_and_revokes_access_at_once() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (staff_id, staff) = app.user_with_role(&admin, "custom_staff", "staff").await;
 
-    let before = app.get("/api/users", Some(&staff)).await;
-    assert_eq!(before.status(), StatusCode::FORBIDDEN);
-    assert_eq!(problem(before).await["code"], "FORBIDDEN");
+    app.get("/api/users", Some(&staff)).await.expect_problem(StatusCode::FORBIDDEN, "FORBIDDEN").await;
 
     let grant = app
         .patch(&format!("/api/users/{staff_id}"), Some(&admin), &json!({"customPermissions": {"canManageUsers": true}}))

@@ -1,7 +1,7 @@
 //! The web app under STATIC_DIR: files with cache headers, the SPA fallback for client
 //! routes, and API/health misses that stay problem+json.
 
-use api_tests::{problem, TestApp};
+use api_tests::{header, problem, TestApp};
 use reqwest::{Method, StatusCode};
 use std::path::PathBuf;
 
@@ -25,10 +25,6 @@ impl Drop for StaticDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,7 @@
 //! value it does not know (one that got past the constraint) is a logged 500 problem, not
 //! silently read as some default.
 
-use crate::clients::{created, id};
+use api_tests::{created, id};
 use api_tests::{problem, TestApp};
 use diesel::sql_types::Text;
 use diesel::QueryableByName;
@@ -90,8 +90,7 @@ async fn every_enum_column_accepts_exactly_its_enums_values() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn writing_an_unknown_enum_value_by_sql_is_refused() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let lead = id(&created(&app, &admin, "/api/leads", json!({"name": "Ada Lovelace"})).await);
     let mut conn = app.db().await;
     for statement in [
@@ -112,8 +111,7 @@ async fn writing_an_unknown_enum_value_by_sql_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_stored_value_is_a_500_problem_not_a_default() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let lead = id(&created(&app, &admin, "/api/leads", json!({"name": "Ada Lovelace", "source": "referral"})).await);
     // As if an older or newer build had written a source this one does not know.
     let mut conn = app.db().await;

@@ -2,14 +2,18 @@
 //! own fresh PostgreSQL database (cloned from a migrated template, so it takes
 //! milliseconds), and talks to it over real HTTP.
 
+use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use storage::schema::activity_logs;
 use tokio::sync::OnceCell;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+/// The password of the users tests create.
+pub const PASSWORD: &str = "a-long-enough-password";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 /// The server to create test databases on: `DATABASE_URL`, else the local PostgreSQL.
@@ -87,6 +91,13 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(&[]).await
+    }
+
+    /// The app and the bootstrap admin's bearer token: how most tests start.
+    pub async fn with_admin() -> (TestApp, String) {
+        let app = Self::spawn().await;
+        let admin = app.admin_token().await;
+        (app, admin)
     }
 
     /// Starts the app with extra environment (e.g. tight rate limits).
@@ -173,24 +184,93 @@ impl TestApp {
 
     /// Creates a user with `role` through the API and returns (id, bearer token).
     pub async fn user_with_role(&self, admin_token: &str, username: &str, role: &str) -> (i64, String) {
-        let password = "a-long-enough-password";
         let response = self
             .post(
                 "/api/users",
                 Some(admin_token),
-                &json!({"username": username, "password": password, "email": format!("{username}@example.com"), "role": role}),
+                &json!({"username": username, "password": PASSWORD, "email": format!("{username}@example.com"), "role": role}),
             )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED, "creating {username}");
         let user: Value = response.json().await.expect("user body");
         let id = user["id"].as_i64().expect("id");
-        (id, token_of(&self.login(username, password).await))
+        (id, token_of(&self.login(username, PASSWORD).await))
     }
 
     /// A direct database connection, for checking what the API stored.
     pub async fn db(&self) -> AsyncPgConnection {
         AsyncPgConnection::establish(&self.database_url).await.expect("test database connection")
     }
+}
+
+/// `response.expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")`: checks the status and
+/// the problem's `code`, and returns the problem body.
+pub trait ProblemExt {
+    fn expect_problem(self, status: StatusCode, code: &str) -> impl std::future::Future<Output = Value>;
+}
+
+impl ProblemExt for Response {
+    async fn expect_problem(self, status: StatusCode, code: &str) -> Value {
+        assert_eq!(self.status(), status, "expected a {status} {code}");
+        let body = problem(self).await;
+        assert_eq!(body["code"], code, "{body}");
+        body
+    }
+}
+
+/// POSTs `body` and returns the created record, asserting 201.
+pub async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let response = app.post(path, Some(token), &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "POST {path} {body}");
+    response.json().await.unwrap()
+}
+
+pub fn id(record: &Value) -> String {
+    record["id"].as_str().expect("id").to_owned()
+}
+
+/// A response header as text, empty when absent.
+pub fn header(response: &Response, name: &str) -> String {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// GETs a list, asserting 200, and returns (names or other `field` values, X-Total-Count).
+pub async fn listed(app: &TestApp, token: &str, path: &str, field: &str) -> (Vec<String>, String) {
+    let response = app.get(path, Some(token)).await;
+    assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+    let total = header(&response, "x-total-count");
+    let items: Vec<Value> = response.json().await.unwrap();
+    (items.iter().map(|item| item[field].as_str().unwrap_or_default().to_owned()).collect(), total)
+}
+
+/// Audit rows of `activity_type` about entity `entity_id`.
+pub async fn audit_rows(app: &TestApp, activity_type: &str, entity_id: &str) -> i64 {
+    let mut db = app.db().await;
+    activity_logs::table
+        .filter(activity_logs::activity_type.eq(activity_type))
+        .filter(activity_logs::entity_id.eq(entity_id))
+        .count()
+        .get_result(&mut db)
+        .await
+        .unwrap()
+}
+
+/// A user with `role` linked to `client_id`, signed in: (user id, token).
+pub async fn portal_user(app: &TestApp, admin: &str, username: &str, client_id: &str) -> (i64, String) {
+    let user = created(
+        app,
+        admin,
+        "/api/users",
+        json!({"username": username, "password": PASSWORD, "role": "client", "clientId": client_id}),
+    )
+    .await;
+    (user["id"].as_i64().unwrap(), token_of(&app.login(username, PASSWORD).await))
+}
+
+/// A 400 `VALIDATION_ERROR`'s first field error, as (field, code).
+pub async fn field_error(response: Response) -> (String, String) {
+    let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
+    (body["errors"][0]["field"].as_str().unwrap().to_owned(), body["errors"][0]["code"].as_str().unwrap().to_owned())
 }
 
 pub fn token_of(session: &Value) -> String {

@@ -1,28 +1,20 @@
 //! User administration: listing, creating, reading, updating, roles, deactivation, the
 //! last-admin rule and the no-escalation rule.
 
-use api_tests::{problem, token_of, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use api_tests::{created, header, problem, token_of, ProblemExt, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use storage::schema::activity_logs;
 
-const PASSWORD: &str = "a-long-enough-password";
-
 /// Creates a user through the API as `token` and returns its body.
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let response = app.post("/api/users", Some(token), &body).await;
-    assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
-    response.json().await.unwrap()
+    created(app, token, "/api/users", body).await
 }
 
 fn id_of(user: &Value) -> i64 {
     user["id"].as_i64().expect("user id")
-}
-
-fn header(response: &Response, name: &str) -> String {
-    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 async fn usernames(app: &TestApp, token: &str, query: &str) -> Vec<String> {
@@ -67,8 +59,7 @@ async fn audit_rows(app: &TestApp, activity_type: &str) -> Vec<AuditRow> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_is_newest_first_and_filters_by_text_role_and_status() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let alice = json!({
         "username": "alice", "password": PASSWORD, "email": "alice@corp.test",
         "firstName": "Alice", "lastName": "Anders"
@@ -117,17 +108,17 @@ async fn list_is_newest_first_and_filters_by_text_role_and_status() {
     assert_eq!(usernames(&app, &admin, "?isActive=false").await, ["dave"]);
     assert_eq!(usernames(&app, &admin, "?isActive=true").await, ["carol_c", "bob", "alice", "admin"]);
 
-    let unknown_role = app.get("/api/users?role=superuser", Some(&admin)).await;
-    assert_eq!(unknown_role.status(), StatusCode::BAD_REQUEST);
-    let body = problem(unknown_role).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = app
+        .get("/api/users?role=superuser", Some(&admin))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
     assert_eq!(body["errors"][0]["field"], "role", "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_pages_with_total_count_and_link_headers_that_keep_the_filters() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     for n in 1..=5 {
         create(&app, &admin, json!({"username": format!("pager{n}"), "password": PASSWORD, "role": "creator"})).await;
     }
@@ -182,8 +173,7 @@ async fn list_pages_with_total_count_and_link_headers_that_keep_the_filters() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn create_answers_201_with_location_defaults_to_staff_and_never_returns_the_password() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let secret = "correct-horse-battery";
     let newbie = json!({
         "username": "newbie", "password": secret, "email": "newbie@example.com", "firstName": "New", "lastName": "Bie"
@@ -233,8 +223,7 @@ async fn create_answers_201_with_location_defaults_to_staff_and_never_returns_th
 
 #[tokio::test(flavor = "multi_thread")]
 async fn create_refuses_taken_usernames_and_emails_and_unknown_fields() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     create(&app, &admin, json!({"username": "taken", "password": PASSWORD, "email": "taken@example.com"})).await;
 
     let same_name = app.post("/api/users", Some(&admin), &json!({"username": "TaKeN", "password": PASSWORD})).await;
@@ -249,17 +238,13 @@ async fn create_refuses_taken_usernames_and_emails_and_unknown_fields() {
             &json!({"username": "other", "password": PASSWORD, "email": "Taken@Example.com"}),
         )
         .await;
-    assert_eq!(same_email.status(), StatusCode::CONFLICT);
-    let body = problem(same_email).await;
-    assert_eq!(body["code"], "CONFLICT");
+    let body = same_email.expect_problem(StatusCode::CONFLICT, "CONFLICT").await;
     assert_eq!(body["errors"][0]["field"], "email", "{body}");
 
     let unknown = app
         .post("/api/users", Some(&admin), &json!({"username": "sneaky", "password": PASSWORD, "isAdmin": true}))
         .await;
-    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
-    let body = problem(unknown).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = unknown.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
     assert_eq!(body["errors"][0]["field"], "isAdmin", "{body}");
     assert_eq!(body["errors"][0]["code"], "unknown");
 
@@ -280,29 +265,23 @@ async fn create_refuses_taken_usernames_and_emails_and_unknown_fields() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn get_answers_the_user_404_for_unknown_ids_and_400_for_non_numeric_ones() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let user = create(&app, &admin, json!({"username": "reader", "password": PASSWORD, "role": "creator"})).await;
 
     let found = app.get(&format!("/api/users/{}", id_of(&user)), Some(&admin)).await;
     assert_eq!(found.status(), StatusCode::OK);
     assert_eq!(found.json::<Value>().await.unwrap(), user);
 
-    let missing = app.get("/api/users/999999", Some(&admin)).await;
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    let body = problem(missing).await;
-    assert_eq!(body["code"], "NOT_FOUND");
+    let body =
+        app.get("/api/users/999999", Some(&admin)).await.expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND").await;
     assert!(body["detail"].as_str().unwrap().contains("999999"), "{body}");
 
-    let bad = app.get("/api/users/abc", Some(&admin)).await;
-    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(bad).await["code"], "VALIDATION_ERROR");
+    app.get("/api/users/abc", Some(&admin)).await.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn update_changes_given_fields_clears_nulls_keeps_absent_ones_and_audits() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let editee = json!({
         "username": "editee", "password": PASSWORD, "email": "editee@example.com", "firstName": "Ed", "lastName": "Itee"
     });
@@ -356,15 +335,15 @@ async fn update_changes_given_fields_clears_nulls_keeps_absent_ones_and_audits()
     let bad_email = app.patch(&path, Some(&admin), &json!({"email": "nope"})).await;
     assert_eq!(bad_email.status(), StatusCode::BAD_REQUEST);
     assert_eq!(problem(bad_email).await["errors"][0]["field"], "email");
-    let missing = app.patch("/api/users/999999", Some(&admin), &json!({"firstName": "X"})).await;
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert_eq!(problem(missing).await["code"], "NOT_FOUND");
+    app.patch("/api/users/999999", Some(&admin), &json!({"firstName": "X"}))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changing_the_role_changes_the_users_permissions() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (id, token) = app.user_with_role(&admin, "promoted", "staff").await;
     let permissions = |me: Value| me["permissions"].clone();
 
@@ -405,8 +384,7 @@ async fn changing_the_role_changes_the_users_permissions() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deactivated_users_cannot_sign_in_until_reactivated() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (id, token) = app.user_with_role(&admin, "leaver", "staff").await;
     let path = format!("/api/users/{id}");
 
@@ -415,8 +393,7 @@ async fn deactivated_users_cannot_sign_in_until_reactivated() {
     assert!(response.bytes().await.unwrap().is_empty());
 
     let login = app.post("/api/login", None, &json!({"username": "leaver", "password": PASSWORD})).await;
-    assert_eq!(login.status(), StatusCode::FORBIDDEN);
-    assert_eq!(problem(login).await["code"], "ACCOUNT_DISABLED");
+    login.expect_problem(StatusCode::FORBIDDEN, "ACCOUNT_DISABLED").await;
     let stale = app.get("/api/user", Some(&token)).await;
     assert_eq!(stale.json::<Value>().await.unwrap(), Value::Null, "the old token no longer signs in");
     let stale = app.patch("/api/user/profile", Some(&token), &json!({"firstName": "Still here"})).await;
@@ -441,8 +418,7 @@ async fn deactivated_users_cannot_sign_in_until_reactivated() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let admin_id = admin_id(&app).await;
     let path = format!("/api/users/{admin_id}");
 
@@ -456,9 +432,7 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
         app.patch(&path, Some(&admin), &json!({"customPermissions": {"canManageSettings": false}})).await,
     ];
     for response in attempts {
-        assert_eq!(response.status(), StatusCode::CONFLICT);
-        let body = problem(response).await;
-        assert_eq!(body["code"], "LAST_ADMIN", "{body}");
+        response.expect_problem(StatusCode::CONFLICT, "LAST_ADMIN").await;
     }
     let me: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
     assert_eq!((me["role"].as_str(), me["isActive"].as_bool()), (Some("admin"), Some(true)), "unchanged");
@@ -471,9 +445,10 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
     // A deactivated admin does not count.
     let (dormant_id, _) = app.user_with_role(&admin, "dormant_admin", "admin").await;
     assert_eq!(app.delete(&format!("/api/users/{dormant_id}"), Some(&admin)).await.status(), StatusCode::NO_CONTENT);
-    let still = app.patch(&format!("{path}/role"), Some(&admin), &json!({"role": "staff"})).await;
-    assert_eq!(still.status(), StatusCode::CONFLICT);
-    assert_eq!(problem(still).await["code"], "LAST_ADMIN");
+    app.patch(&format!("{path}/role"), Some(&admin), &json!({"role": "staff"}))
+        .await
+        .expect_problem(StatusCode::CONFLICT, "LAST_ADMIN")
+        .await;
 
     // With a second active admin, the first can step down.
     let (second_id, second) = app.user_with_role(&admin, "second_admin", "admin").await;
@@ -483,15 +458,15 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
     assert_eq!(app.get("/api/users", Some(&admin)).await.status(), StatusCode::FORBIDDEN, "the old admin lost access");
 
     // And now the second one is the last.
-    let last = app.delete(&format!("/api/users/{second_id}"), Some(&second)).await;
-    assert_eq!(last.status(), StatusCode::CONFLICT);
-    assert_eq!(problem(last).await["code"], "LAST_ADMIN");
+    app.delete(&format!("/api/users/{second_id}"), Some(&second))
+        .await
+        .expect_problem(StatusCode::CONFLICT, "LAST_ADMIN")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn user_managers_cannot_grant_more_than_they_hold() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let admin_id = admin_id(&app).await;
     let (manager_id, _) = app.user_with_role(&admin, "user_manager", "staff").await;
     let grant = app

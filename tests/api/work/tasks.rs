@@ -1,26 +1,20 @@
 //! Tasks: CRUD, validation, filters/sort/search/paging, the staff-only guard, comments,
 //! and recurring completion creating exactly one next instance (also under a race).
 
-use api_tests::{problem, TestApp};
+use api_tests::{created, field_error, header, problem, ProblemExt, TestApp};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use storage::schema::{activity_logs, tasks};
 use uuid::Uuid;
 
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let response = app.post("/api/tasks", Some(token), &body).await;
-    assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
-    response.json().await.unwrap()
+    created(app, token, "/api/tasks", body).await
 }
 
 fn id_of(task: &Value) -> String {
     task["id"].as_str().expect("task id").to_owned()
-}
-
-fn header(response: &Response, name: &str) -> String {
-    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 async fn titles(app: &TestApp, token: &str, query: &str) -> Vec<String> {
@@ -28,13 +22,6 @@ async fn titles(app: &TestApp, token: &str, query: &str) -> Vec<String> {
     assert_eq!(response.status(), StatusCode::OK, "listing {query}");
     let tasks: Vec<Value> = response.json().await.unwrap();
     tasks.iter().map(|t| t["title"].as_str().unwrap().to_owned()).collect()
-}
-
-async fn field_error(response: Response) -> (String, String) {
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body = problem(response).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR", "{body}");
-    (body["errors"][0]["field"].as_str().unwrap().to_owned(), body["errors"][0]["code"].as_str().unwrap().to_owned())
 }
 
 async fn audit_types(app: &TestApp, entity_id: &str) -> Vec<String> {
@@ -65,8 +52,7 @@ async fn series(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn crud_happy_path_with_defaults_partial_updates_and_audit_rows() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (staff_id, staff) = app.user_with_role(&admin, "tasker", "staff").await;
 
     let response = app
@@ -113,9 +99,7 @@ async fn crud_happy_path_with_defaults_partial_updates_and_audit_rows() {
     assert_eq!(reopened["archivedAt"], Value::Null);
 
     assert_eq!(app.delete(&location, Some(&staff)).await.status(), StatusCode::NO_CONTENT);
-    let gone = app.get(&location, Some(&staff)).await;
-    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
-    assert_eq!(problem(gone).await["code"], "NOT_FOUND");
+    app.get(&location, Some(&staff)).await.expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND").await;
     assert_eq!(app.delete(&location, Some(&staff)).await.status(), StatusCode::NOT_FOUND);
 
     assert_eq!(
@@ -127,8 +111,7 @@ async fn crud_happy_path_with_defaults_partial_updates_and_audit_rows() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn invalid_input_is_refused_with_the_field_named_and_unknown_ids_are_404() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let post = |body: Value| {
         let app = &app;
         let admin = admin.clone();
@@ -197,8 +180,7 @@ async fn invalid_input_is_refused_with_the_field_named_and_unknown_ids_are_404()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn client_portal_roles_are_refused_every_task_route() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let task = create(&app, &admin, json!({"title": "internal"})).await;
     let path = format!("/api/tasks/{}", id_of(&task));
     for role in ["client", "prospective_client"] {
@@ -223,8 +205,7 @@ async fn client_portal_roles_are_refused_every_task_route() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_filters_sorts_searches_and_pages() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (staff_id, staff) = app.user_with_role(&admin, "lister", "staff").await;
     let space: Value = app.post("/api/task-spaces", Some(&admin), &json!({"name": "Ops"})).await.json().await.unwrap();
     let now = chrono::Utc::now();
@@ -283,8 +264,7 @@ async fn list_filters_sorts_searches_and_pages() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn comments_are_listed_oldest_first_and_audited() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let task = create(&app, &admin, json!({"title": "Discuss"})).await;
     let path = format!("/api/tasks/{}/comments", id_of(&task));
     for text in ["first", "second", "third"] {
@@ -306,8 +286,7 @@ async fn comments_are_listed_oldest_first_and_audited() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn completing_a_recurring_task_creates_exactly_one_next_instance_at_the_same_local_time() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     // Monday 23 March 2026, 09:00 in Berlin (CET, UTC+1); the next is after the DST switch.
     let task = create(
         &app,
@@ -347,8 +326,7 @@ async fn completing_a_recurring_task_creates_exactly_one_next_instance_at_the_sa
 
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_completions_create_one_next_instance() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     for round in 0..3 {
         let task = create(
             &app,
@@ -368,8 +346,7 @@ async fn concurrent_completions_create_one_next_instance() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_last_occurrence_of_a_series_has_no_successor() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let task = create(
         &app,
         &admin,
@@ -387,8 +364,7 @@ async fn the_last_occurrence_of_a_series_has_no_successor() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_recurrence_preview_lists_the_next_occurrences_in_the_rules_time_zone() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let preview = |query: &str| {
         let app = &app;
         let admin = admin.clone();
@@ -439,8 +415,7 @@ async fn the_recurrence_preview_lists_the_next_occurrences_in_the_rules_time_zon
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tasks_name_real_clients_and_campaigns_and_lose_the_link_when_they_go() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     assert_eq!(
         field_error(app.post("/api/tasks", Some(&admin), &json!({"title": "x", "clientId": Uuid::new_v4()})).await)
             .await,

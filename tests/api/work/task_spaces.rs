@@ -1,33 +1,24 @@
 //! Task spaces: the tree, cycle rejection, deletion of empty spaces only, a space's tasks.
 
-use api_tests::{problem, TestApp};
+use api_tests::{created, field_error, ProblemExt, TestApp};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use storage::schema::activity_logs;
 use uuid::Uuid;
 
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let response = app.post("/api/task-spaces", Some(token), &body).await;
-    assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
-    response.json().await.unwrap()
+    created(app, token, "/api/task-spaces", body).await
 }
 
 fn path_of(space: &Value) -> String {
     format!("/api/task-spaces/{}", space["id"].as_str().unwrap())
 }
 
-async fn field_error(response: Response) -> (String, String) {
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body = problem(response).await;
-    (body["errors"][0]["field"].as_str().unwrap().to_owned(), body["errors"][0]["code"].as_str().unwrap().to_owned())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn spaces_form_a_tree_that_refuses_cycles() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let root = create(&app, &admin, json!({"name": "Clients", "order": 1})).await;
     assert_eq!(root["icon"], "📁");
     assert_eq!(root["color"], "#3B82F6");
@@ -74,8 +65,7 @@ async fn spaces_form_a_tree_that_refuses_cycles() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn only_empty_spaces_can_be_deleted_and_a_space_lists_its_tasks() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let space = create(&app, &admin, json!({"name": "Ops"})).await;
     let child = create(&app, &admin, json!({"name": "Sub", "parentSpaceId": space["id"]})).await;
     let task: Value = app
@@ -92,9 +82,7 @@ async fn only_empty_spaces_can_be_deleted_and_a_space_lists_its_tasks() {
     let tasks: Vec<Value> = listed.json().await.unwrap();
     assert_eq!(tasks[0]["title"], "Filed");
 
-    let refused = app.delete(&path_of(&space), Some(&admin)).await;
-    assert_eq!(refused.status(), StatusCode::CONFLICT);
-    assert_eq!(problem(refused).await["code"], "CONFLICT");
+    app.delete(&path_of(&space), Some(&admin)).await.expect_problem(StatusCode::CONFLICT, "CONFLICT").await;
 
     assert_eq!(
         app.delete(&format!("/api/tasks/{}", task["id"].as_str().unwrap()), Some(&admin)).await.status(),

@@ -2,14 +2,12 @@
 //! emails the address; the emailed link (`POST /api/register/confirm`) creates the account.
 
 use crate::mail::{link_token, outbox, wait_for_count, wait_for_email};
-use api_tests::{problem, token_of, TestApp, ADMIN_EMAIL};
+use api_tests::{problem, token_of, ProblemExt, TestApp, ADMIN_EMAIL, PASSWORD};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use storage::schema::activity_logs;
-
-const PASSWORD: &str = "a-long-enough-password";
 
 /// Signs up and returns the answer's status and body.
 async fn register(app: &TestApp, body: &Value) -> (StatusCode, Value) {
@@ -87,9 +85,10 @@ async fn the_emailed_link_creates_a_signed_in_prospective_client() {
     assert_eq!(rows, [(Some(id), Some("signup-trace-42".to_owned()))]);
 
     // The link works once.
-    let reused = app.post("/api/register/confirm", None, &json!({ "token": token })).await;
-    assert_eq!(reused.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(reused).await["code"], "INVALID_TOKEN");
+    app.post("/api/register/confirm", None, &json!({ "token": token }))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "INVALID_TOKEN")
+        .await;
     let made_up = app.post("/api/register/confirm", None, &json!({ "token": "made-up" })).await;
     assert_eq!(problem(made_up).await["code"], "INVALID_TOKEN");
 }
@@ -168,9 +167,7 @@ async fn sign_up_validates_every_field_at_once() {
     let response = app
         .post("/api/register", None, &json!({ "username": "ok-name", "email": "not-an-email", "password": "short" }))
         .await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body = problem(response).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["email", "password"]);
 

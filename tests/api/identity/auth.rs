@@ -3,14 +3,13 @@
 //! in account.rs.
 
 use crate::mail::{link_token, outbox, wait_for_count};
-use api_tests::{problem, token_of, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use api_tests::{problem, token_of, ProblemExt, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use storage::schema::activity_logs;
 
-const PASSWORD: &str = "a-long-enough-password";
 const PERMISSION_FLAGS: [&str; 9] = [
     "canManageUsers",
     "canManageClients",
@@ -22,6 +21,12 @@ const PERMISSION_FLAGS: [&str; 9] = [
     "canViewReports",
     "canManageSettings",
 ];
+
+/// Signs the admin in with the cookie-keeping client, as the web app does.
+async fn browser_login(app: &TestApp) -> Response {
+    let body = json!({ "username": "admin", "password": ADMIN_PASSWORD });
+    app.browser.post(app.url("/api/login")).json(&body).send().await.unwrap()
+}
 
 fn set_cookies(response: &Response) -> Vec<String> {
     response.headers().get_all("set-cookie").iter().map(|v| v.to_str().expect("ascii cookie").to_owned()).collect()
@@ -144,8 +149,7 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deactivated_users_cannot_sign_in_and_their_tokens_stop_working() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (id, token) = app.user_with_role(&admin, "leaver", "staff").await;
     let session = app.login("leaver", PASSWORD).await;
     let profile = json!({ "firstName": "Still" });
@@ -154,9 +158,7 @@ async fn deactivated_users_cannot_sign_in_and_their_tokens_stop_working() {
     let response = app.delete(&format!("/api/users/{id}"), Some(&admin)).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    let refused = login_response(&app, "leaver", PASSWORD).await;
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    assert_eq!(problem(refused).await["code"], "ACCOUNT_DISABLED");
+    login_response(&app, "leaver", PASSWORD).await.expect_problem(StatusCode::FORBIDDEN, "ACCOUNT_DISABLED").await;
     let wrong = login_response(&app, "leaver", "not-the-password").await;
     assert_eq!(problem(wrong).await["code"], "INVALID_CREDENTIALS", "the password is checked first");
 
@@ -185,15 +187,15 @@ async fn current_user_is_null_when_signed_out() {
     assert_eq!(response.unwrap().json::<Value>().await.unwrap(), Value::Null);
 
     // Protected routes, by contrast, say 401.
-    let response = app.patch("/api/user/profile", Some("garbage"), &json!({})).await;
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(problem(response).await["code"], "AUTHENTICATION_ERROR");
+    app.patch("/api/user/profile", Some("garbage"), &json!({}))
+        .await
+        .expect_problem(StatusCode::UNAUTHORIZED, "AUTHENTICATION_ERROR")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn current_user_reports_effective_permissions() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let me: Value = app.get("/api/user", Some(&admin)).await.json().await.unwrap();
     assert_eq!(me["username"], "admin");
     let permissions = me["permissions"].as_object().unwrap();
@@ -214,13 +216,7 @@ async fn current_user_reports_effective_permissions() {
 #[tokio::test(flavor = "multi_thread")]
 async fn cookie_sessions_need_the_csrf_token_for_writes() {
     let app = TestApp::spawn().await;
-    let response = app
-        .browser
-        .post(app.url("/api/login"))
-        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let response = browser_login(&app).await;
     assert_eq!(response.status(), StatusCode::OK);
     let (csrf, _) = cookie(&set_cookies(&response), "mos_csrf");
 
@@ -228,9 +224,14 @@ async fn cookie_sessions_need_the_csrf_token_for_writes() {
     assert_eq!(me["username"], "admin", "the cookie alone signs the browser in");
 
     let profile = json!({ "firstName": "Ada" });
-    let response = app.browser.patch(app.url("/api/user/profile")).json(&profile).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert_eq!(problem(response).await["code"], "CSRF_FAILED");
+    app.browser
+        .patch(app.url("/api/user/profile"))
+        .json(&profile)
+        .send()
+        .await
+        .unwrap()
+        .expect_problem(StatusCode::FORBIDDEN, "CSRF_FAILED")
+        .await;
     let response = app
         .browser
         .patch(app.url("/api/user/profile"))
@@ -310,9 +311,7 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_sign_in() {
     assert_eq!(me["username"], "admin", "the new access token works");
 
     // The old token coming back means it was copied: it fails, and so does its successor.
-    let reused = post_refresh(&app, first).await;
-    assert_eq!(reused.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(problem(reused).await["code"], "AUTHENTICATION_ERROR");
+    post_refresh(&app, first).await.expect_problem(StatusCode::UNAUTHORIZED, "AUTHENTICATION_ERROR").await;
     let successor = post_refresh(&app, second).await;
     assert_eq!(successor.status(), StatusCode::UNAUTHORIZED, "reuse revokes the whole family");
 
@@ -330,13 +329,7 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_sign_in() {
 #[tokio::test(flavor = "multi_thread")]
 async fn browsers_refresh_with_the_cookie() {
     let app = TestApp::spawn().await;
-    let login = app
-        .browser
-        .post(app.url("/api/login"))
-        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let login = browser_login(&app).await;
     let session: Value = login.json().await.unwrap();
 
     let response = app.browser.post(app.url("/api/auth/refresh")).send().await.unwrap();
@@ -389,13 +382,7 @@ async fn logout_revokes_the_refresh_token_and_clears_the_cookies() {
     assert_eq!(response.status(), StatusCode::OK);
 
     // A browser signs out with its cookies and is then signed out.
-    let login = app
-        .browser
-        .post(app.url("/api/login"))
-        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let login = browser_login(&app).await;
     let browser_refresh = login.json::<Value>().await.unwrap()["refreshToken"].as_str().unwrap().to_owned();
     let response = app.browser.post(app.url("/api/logout")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -432,8 +419,7 @@ async fn forgot_password_emails_a_link_only_to_known_addresses() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reset_password_works_once_and_signs_out_every_session() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     app.user_with_role(&admin, "forgetful", "staff").await;
     let session = app.login("forgetful", PASSWORD).await;
 
@@ -451,8 +437,7 @@ async fn reset_password_works_once_and_signs_out_every_session() {
     let again = app
         .post("/api/auth/reset-password", None, &json!({ "token": token, "password": "yet-another-password" }))
         .await;
-    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(again).await["code"], "INVALID_TOKEN");
+    again.expect_problem(StatusCode::BAD_REQUEST, "INVALID_TOKEN").await;
     app.login("forgetful", new_password).await;
 
     let response = app
@@ -473,8 +458,7 @@ async fn expired_or_superseded_reset_tokens_are_refused() {
     let response = app
         .post("/api/auth/reset-password", None, &json!({ "token": expired, "password": "a-brand-new-password" }))
         .await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(response).await["code"], "INVALID_TOKEN");
+    response.expect_problem(StatusCode::BAD_REQUEST, "INVALID_TOKEN").await;
     app.login("admin", ADMIN_PASSWORD).await;
 
     // Asking twice: only the latest link works.
@@ -494,8 +478,7 @@ async fn expired_or_superseded_reset_tokens_are_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn change_password_checks_the_current_one_and_renews_the_session() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     app.user_with_role(&admin, "changer", "staff").await;
     let session = app.login("changer", PASSWORD).await;
     let token = token_of(&session);
@@ -508,9 +491,7 @@ async fn change_password_checks_the_current_one_and_renews_the_session() {
             &json!({ "currentPassword": "wrong-guess", "newPassword": new_password }),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body = problem(response).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
     assert_eq!(body["errors"][0]["field"], "currentPassword");
     app.login("changer", PASSWORD).await;
 
@@ -550,9 +531,10 @@ async fn expired_access_tokens_say_so_and_can_be_refreshed() {
     // The server allows five seconds of clock skew.
     tokio::time::sleep(std::time::Duration::from_millis(7_000)).await;
 
-    let response = app.patch("/api/user/profile", Some(&token_of(&session)), &json!({})).await;
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(problem(response).await["code"], "TOKEN_EXPIRED");
+    app.patch("/api/user/profile", Some(&token_of(&session)), &json!({}))
+        .await
+        .expect_problem(StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED")
+        .await;
     let me: Value = app.get("/api/user", Some(&token_of(&session))).await.json().await.unwrap();
     assert_eq!(me, Value::Null);
 

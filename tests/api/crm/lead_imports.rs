@@ -2,8 +2,8 @@
 //! job privacy, sales-agent scope) and CSV export of leads and clients (filters, scope,
 //! formula cells, re-import).
 
-use crate::clients::{audit_rows, created, header, id, listed, portal_user};
-use api_tests::{problem, TestApp};
+use api_tests::{audit_rows, created, header, id, listed, portal_user};
+use api_tests::{problem, ProblemExt, TestApp};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -62,8 +62,7 @@ pub(crate) fn error_fields(job: &Value) -> Vec<(i64, String)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn skip_invalid_imports_the_valid_rows_and_reports_the_others() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let taken = created(&app, &admin, "/api/leads", json!({"name": "Taken", "email": "taken@example.com"})).await;
     let csv = "name,email,phone,tags,value,stage,socialLinks.linkedin\n\
                Ada Lovelace,ada@example.com,+1 555 0100,vip; b2b,1913.0,qualified,https://linkedin.com/in/ada\n\
@@ -111,8 +110,7 @@ async fn skip_invalid_imports_the_valid_rows_and_reports_the_others() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn all_or_nothing_imports_nothing_when_any_row_is_invalid() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let csv = "name,email\nAda,ada@example.com\nGrace,grace@example.com\nAda Again,Ada@example.com\n";
     let location = started(&app, &admin, "", csv).await;
     let (job, _) = finished(&app, &admin, &location).await;
@@ -132,8 +130,7 @@ async fn all_or_nothing_imports_nothing_when_any_row_is_invalid() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn large_files_are_processed_in_batches_until_completed() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let mut csv = String::from("name,email,phone\n");
     for n in 1..=1000 {
         csv.push_str(&format!("Lead {n},lead{n}@example.com,+1 555 {n:07}\n"));
@@ -156,13 +153,12 @@ async fn large_files_are_processed_in_batches_until_completed() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_files_are_refused_before_a_job_starts() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
 
-    let unknown = upload(&app, &admin, "", "text/csv", "name,fax,e-mail\nAda,1,2\n").await;
-    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
-    let body = problem(unknown).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = upload(&app, &admin, "", "text/csv", "name,fax,e-mail\nAda,1,2\n")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["fax", "e-mail"]);
     assert!(body["detail"].as_str().unwrap().contains("Unknown column(s): fax, e-mail"), "{body}");
@@ -175,10 +171,10 @@ async fn bad_files_are_refused_before_a_job_starts() {
         (Some("name"), Some("required"))
     );
 
-    let latin1 = upload(&app, &admin, "", "text/csv", b"name\nJos\xe9\n".to_vec()).await;
-    assert_eq!(latin1.status(), StatusCode::BAD_REQUEST);
-    let body = problem(latin1).await;
-    assert_eq!(body["code"], "MALFORMED_REQUEST");
+    let body = upload(&app, &admin, "", "text/csv", b"name\nJos\xe9\n".to_vec())
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "MALFORMED_REQUEST")
+        .await;
     assert!(body["detail"].as_str().unwrap().contains("not UTF-8"), "{body}");
 
     for empty in ["", "name\n"] {
@@ -187,15 +183,17 @@ async fn bad_files_are_refused_before_a_job_starts() {
         problem(response).await;
     }
 
-    let json = app.post("/api/leads/import", Some(&admin), &json!({"name": "Ada"})).await;
-    assert_eq!(json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(problem(json).await["code"], "UNSUPPORTED_MEDIA_TYPE");
+    app.post("/api/leads/import", Some(&admin), &json!({"name": "Ada"}))
+        .await
+        .expect_problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
+        .await;
 
     let mut huge = b"name\n".to_vec();
     huge.resize(10 * 1024 * 1024 + 1, b'a');
-    let too_large = upload(&app, &admin, "", "text/csv", huge).await;
-    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(problem(too_large).await["code"], "PAYLOAD_TOO_LARGE");
+    upload(&app, &admin, "", "text/csv", huge)
+        .await
+        .expect_problem(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE")
+        .await;
 
     let mode = upload(&app, &admin, "?mode=some", "text/csv", "name\nAda\n").await;
     assert_eq!(mode.status(), StatusCode::BAD_REQUEST);
@@ -209,8 +207,7 @@ async fn bad_files_are_refused_before_a_job_starts() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn jobs_are_private_and_agents_import_for_themselves() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (agent_id, agent) = app.user_with_role(&admin, "import_agent", "sales_agent").await;
     let (other_id, other) = app.user_with_role(&admin, "import_other", "sales_agent").await;
 
@@ -248,8 +245,7 @@ fn csv_lines(body: &str) -> Vec<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lead_exports_follow_the_list_filters_and_guard_formula_cells() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (agent_id, agent) = app.user_with_role(&admin, "export_agent", "sales_agent").await;
     created(
         &app,
@@ -307,8 +303,7 @@ async fn lead_exports_follow_the_list_filters_and_guard_formula_cells() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn client_exports_follow_the_list_filters_and_scope() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (_, agent) = app.user_with_role(&admin, "client_export_agent", "sales_agent").await;
     created(&app, &admin, "/api/clients", json!({"name": "Acme", "notes": "=1+1", "serviceTags": ["seo", "ppc"]}))
         .await;

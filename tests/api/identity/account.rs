@@ -4,14 +4,12 @@
 //! looks the address up.
 
 use crate::mail::{link_token, outbox, wait_for_count, wait_for_email};
-use api_tests::{problem, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use api_tests::{problem, ProblemExt, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use storage::schema::activity_logs;
-
-const PASSWORD: &str = "a-long-enough-password";
 
 async fn with_key(app: &TestApp, method: Method, path: &str, key: &str, body: &Value) -> Response {
     app.request(method, path, None).header("x-api-key", key).json(body).send().await.expect("request")
@@ -33,8 +31,7 @@ async fn confirm(app: &TestApp, token: &str) -> Response {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stolen_token_or_key_cannot_take_the_account_over_by_its_email() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let key = admin_key(&app, &admin).await;
     let attacker = json!({ "email": "attacker@evil.test" });
 
@@ -63,8 +60,7 @@ async fn a_stolen_token_or_key_cannot_take_the_account_over_by_its_email() {
         &json!({ "currentPassword": ADMIN_PASSWORD, "newPassword": "an-attackers-password" }),
     )
     .await;
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert_eq!(problem(response).await["code"], "API_KEY_NOT_ALLOWED");
+    response.expect_problem(StatusCode::FORBIDDEN, "API_KEY_NOT_ALLOWED").await;
 
     assert_eq!(my_email(&app, &admin).await, ADMIN_EMAIL, "the email is unchanged");
     app.post("/api/auth/forgot-password", None, &json!({ "email": "attacker@evil.test" })).await;
@@ -82,8 +78,7 @@ async fn a_stolen_token_or_key_cannot_take_the_account_over_by_its_email() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_email_takes_effect_once_the_new_address_confirms_it() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (id, token) = app.user_with_role(&admin, "mover", "staff").await;
     let old = "mover@example.com";
     let stale_reset = {
@@ -114,9 +109,7 @@ async fn a_new_email_takes_effect_once_the_new_address_confirms_it() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(my_email(&app, &token).await, "Mover@New.example", "the cached account is not stale");
     app.login("mover@new.example", PASSWORD).await;
-    let again = confirm(&app, &link).await;
-    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(again).await["code"], "INVALID_TOKEN");
+    confirm(&app, &link).await.expect_problem(StatusCode::BAD_REQUEST, "INVALID_TOKEN").await;
     // A reset link mailed to the old address no longer works.
     let response = app
         .post("/api/auth/reset-password", None, &json!({ "token": stale_reset, "password": "a-brand-new-password" }))
@@ -149,8 +142,7 @@ async fn ask(app: &TestApp, token: &str, email: &str) -> Response {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn only_the_latest_link_works_and_a_taken_address_is_refused() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (_, token) = app.user_with_role(&admin, "switcher", "staff").await;
     assert_eq!(ask(&app, &token, "first@example.com").await.status(), StatusCode::ACCEPTED);
     let first = link_token(&wait_for_email(&app, "first@example.com", "email_change_confirm").await, "/confirm-email");

@@ -1,15 +1,14 @@
 //! Leads: CRUD, filters, duplicate detection, automatic stage-change activities,
 //! activities, conversion to a client (one transaction, idempotent), sales-agent scope.
 
-use crate::clients::{audit_rows, created, id, listed};
-use api_tests::{problem, TestApp};
+use api_tests::{audit_rows, created, id, listed};
+use api_tests::{problem, ProblemExt, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn leads_are_created_listed_filtered_and_deleted() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let ada = created(
         &app,
         &admin,
@@ -37,9 +36,10 @@ async fn leads_are_created_listed_filtered_and_deleted() {
     assert_eq!((page, total.as_str()), (vec!["Alan Turing".to_owned()], "3"));
     assert_eq!(app.get("/api/leads?stage=won", Some(&admin)).await.status(), StatusCode::BAD_REQUEST);
 
-    let invalid = app.post("/api/leads", Some(&admin), &json!({"name": "X", "aiScore": 101, "website": "nope"})).await;
-    assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(invalid).await["code"], "VALIDATION_ERROR");
+    app.post("/api/leads", Some(&admin), &json!({"name": "X", "aiScore": 101, "website": "nope"}))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
 
     let path = format!("/api/leads/{}", id(&ada));
     assert_eq!(app.get(&path, Some(&admin)).await.json::<Value>().await.unwrap()["tags"], json!(["vip"]));
@@ -51,8 +51,7 @@ async fn leads_are_created_listed_filtered_and_deleted() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn duplicates_by_email_or_phone_are_conflicts_naming_the_existing_lead() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let first = created(
         &app,
         &admin,
@@ -61,10 +60,11 @@ async fn duplicates_by_email_or_phone_are_conflicts_naming_the_existing_lead() {
     )
     .await;
 
-    let same_email = app.post("/api/leads", Some(&admin), &json!({"name": "Second", "email": "ada@example.COM"})).await;
-    assert_eq!(same_email.status(), StatusCode::CONFLICT);
-    let body = problem(same_email).await;
-    assert_eq!(body["code"], "CONFLICT");
+    let body = app
+        .post("/api/leads", Some(&admin), &json!({"name": "Second", "email": "ada@example.COM"}))
+        .await
+        .expect_problem(StatusCode::CONFLICT, "CONFLICT")
+        .await;
     assert_eq!(body["errors"][0]["field"], "email");
     assert!(body["detail"].as_str().unwrap().contains(&id(&first)), "names the existing lead: {body}");
 
@@ -85,8 +85,7 @@ async fn duplicates_by_email_or_phone_are_conflicts_naming_the_existing_lead() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stage_changes_and_logged_activities_form_the_timeline() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let lead = id(&created(&app, &admin, "/api/leads", json!({"name": "Timeline"})).await);
     let activities = format!("/api/leads/{lead}/activities");
 
@@ -115,8 +114,7 @@ async fn stage_changes_and_logged_activities_form_the_timeline() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn conversion_creates_one_client_and_is_idempotent() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let lead = id(&created(
         &app,
         &admin,
@@ -152,8 +150,7 @@ async fn conversion_creates_one_client_and_is_idempotent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sales_agents_work_only_their_assigned_leads() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (agent_id, agent) = app.user_with_role(&admin, "lead_agent", "sales_agent").await;
     let (other_id, _) = app.user_with_role(&admin, "other_agent", "sales_agent").await;
     let foreign =
@@ -185,8 +182,7 @@ async fn sales_agents_work_only_their_assigned_leads() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_totals_follow_every_lead_write_and_the_callers_scope() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (agent_id, agent) = app.user_with_role(&admin, "totals_agent", "sales_agent").await;
     // Pages of one row are full, so their totals come from a count (and its cache), not
     // from the page itself.

@@ -1,33 +1,23 @@
 //! Task templates: CRUD with audit rows, validation, and creating tasks from a template
 //! (its fields, the due-date offset, overrides, and recurrence carried over).
 
-use api_tests::{problem, TestApp};
+use api_tests::{created, field_error, TestApp};
 use chrono::{DateTime, Utc};
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let response = app.post("/api/tasks/templates", Some(token), &body).await;
-    assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
-    response.json().await.unwrap()
+    created(app, token, "/api/tasks/templates", body).await
 }
 
 fn path_of(template: &Value) -> String {
     format!("/api/tasks/templates/{}", template["id"].as_str().expect("template id"))
 }
 
-async fn field_error(response: Response) -> (String, String) {
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body = problem(response).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR", "{body}");
-    (body["errors"][0]["field"].as_str().unwrap().to_owned(), body["errors"][0]["code"].as_str().unwrap().to_owned())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn templates_crud_with_defaults_paging_and_partial_updates() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (staff_id, staff) = app.user_with_role(&admin, "templater", "staff").await;
 
     let response = app
@@ -76,8 +66,7 @@ async fn templates_crud_with_defaults_paging_and_partial_updates() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn invalid_templates_are_refused_with_the_field_named() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let post = |body: Value| {
         let app = &app;
         let admin = admin.clone();
@@ -129,8 +118,7 @@ async fn invalid_templates_are_refused_with_the_field_named() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_task_created_from_a_template_carries_its_fields_offset_and_overrides() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (assignee_id, _) = app.user_with_role(&admin, "doer", "staff").await;
     let space: Value = app.post("/api/task-spaces", Some(&admin), &json!({"name": "Ops"})).await.json().await.unwrap();
     let template = create(
@@ -181,8 +169,7 @@ async fn a_task_created_from_a_template_carries_its_fields_offset_and_overrides(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recurring_template_makes_recurring_tasks_and_needs_a_due_date() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let template = create(
         &app,
         &admin,

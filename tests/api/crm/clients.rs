@@ -1,67 +1,13 @@
 //! Clients: CRUD, archiving, documents, list filters, scope rules (sales agents see their
 //! assigned clients; client-portal users only their own client) and the audit trail.
 
-use api_tests::{problem, token_of, TestApp};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
-use reqwest::{Response, StatusCode};
+use api_tests::{audit_rows, created, header, id, listed, portal_user, problem, ProblemExt, TestApp};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-use storage::schema::activity_logs;
-
-pub(crate) const PASSWORD: &str = "a-long-enough-password";
-
-/// POSTs `body` and returns the created record, asserting 201.
-pub(crate) async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let response = app.post(path, Some(token), &body).await;
-    assert_eq!(response.status(), StatusCode::CREATED, "POST {path} {body}");
-    response.json().await.unwrap()
-}
-
-pub(crate) fn id(record: &Value) -> String {
-    record["id"].as_str().expect("id").to_owned()
-}
-
-pub(crate) fn header(response: &Response, name: &str) -> String {
-    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-}
-
-/// GETs a list, asserting 200, and returns (names or other `field` values, X-Total-Count).
-pub(crate) async fn listed(app: &TestApp, token: &str, path: &str, field: &str) -> (Vec<String>, String) {
-    let response = app.get(path, Some(token)).await;
-    assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-    let total = header(&response, "x-total-count");
-    let items: Vec<Value> = response.json().await.unwrap();
-    (items.iter().map(|item| item[field].as_str().unwrap_or_default().to_owned()).collect(), total)
-}
-
-/// Audit rows of `activity_type` about entity `entity_id`.
-pub(crate) async fn audit_rows(app: &TestApp, activity_type: &str, entity_id: &str) -> i64 {
-    let mut db = app.db().await;
-    activity_logs::table
-        .filter(activity_logs::activity_type.eq(activity_type))
-        .filter(activity_logs::entity_id.eq(entity_id))
-        .count()
-        .get_result(&mut db)
-        .await
-        .unwrap()
-}
-
-/// A user with `role` linked to `client_id`, signed in: (user id, token).
-pub(crate) async fn portal_user(app: &TestApp, admin: &str, username: &str, client_id: &str) -> (i64, String) {
-    let user = created(
-        app,
-        admin,
-        "/api/users",
-        json!({"username": username, "password": PASSWORD, "role": "client", "clientId": client_id}),
-    )
-    .await;
-    (user["id"].as_i64().unwrap(), token_of(&app.login(username, PASSWORD).await))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn clients_are_created_read_updated_and_archived_with_audit_rows() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
 
     let response = app
         .post(
@@ -79,10 +25,11 @@ async fn clients_are_created_read_updated_and_archived_with_audit_rows() {
     assert_eq!(client["serviceTags"], json!(["seo"]));
     assert_eq!(client["socialLinks"], json!({"x": "@acme"}));
 
-    let invalid = app.post("/api/clients", Some(&admin), &json!({"name": "  ", "email": "nope"})).await;
-    assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
-    let body = problem(invalid).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = app
+        .post("/api/clients", Some(&admin), &json!({"name": "  ", "email": "nope"}))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["email", "name"]);
     let unknown_user = app.post("/api/clients", Some(&admin), &json!({"name": "X", "assignedToId": 99999})).await;
@@ -97,9 +44,10 @@ async fn clients_are_created_read_updated_and_archived_with_audit_rows() {
     assert_eq!(patched["name"], "Acme Corp");
     assert_eq!(patched["email"], Value::Null);
 
-    let missing = app.get("/api/clients/6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10", Some(&admin)).await;
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert_eq!(problem(missing).await["code"], "NOT_FOUND");
+    app.get("/api/clients/6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10", Some(&admin))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")
+        .await;
     assert_eq!(app.get("/api/clients/not-a-uuid", Some(&admin)).await.status(), StatusCode::BAD_REQUEST);
 
     let archived = app.delete(&format!("/api/clients/{client_id}"), Some(&admin)).await;
@@ -120,8 +68,7 @@ async fn clients_are_created_read_updated_and_archived_with_audit_rows() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lists_filter_sort_search_and_page() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     for (name, status) in [("Charlie Media", "active"), ("Alpha Foods", "inactive"), ("Bravo Bikes", "active")] {
         created(&app, &admin, "/api/clients", json!({"name": name, "status": status, "phone": "+1 555 0100"})).await;
     }
@@ -147,8 +94,7 @@ async fn lists_filter_sort_search_and_page() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn documents_belong_to_their_client() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let client = id(&created(&app, &admin, "/api/clients", json!({"name": "Docs Inc"})).await);
     let other = id(&created(&app, &admin, "/api/clients", json!({"name": "Other"})).await);
     let path = format!("/api/clients/{client}/documents");
@@ -173,8 +119,7 @@ async fn documents_belong_to_their_client() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn portal_users_see_only_their_own_client_and_its_campaigns() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let mine = id(&created(&app, &admin, "/api/clients", json!({"name": "Mine"})).await);
     let theirs = id(&created(&app, &admin, "/api/clients", json!({"name": "Theirs"})).await);
     let my_campaign =
@@ -213,8 +158,7 @@ async fn portal_users_see_only_their_own_client_and_its_campaigns() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sales_agents_see_and_create_only_their_assigned_clients() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (agent_id, agent) = app.user_with_role(&admin, "agent_smith", "sales_agent").await;
     let (other_id, _) = app.user_with_role(&admin, "agent_jones", "sales_agent").await;
     let unassigned = id(&created(&app, &admin, "/api/clients", json!({"name": "Unassigned"})).await);

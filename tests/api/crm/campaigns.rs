@@ -1,14 +1,13 @@
 //! Campaigns: CRUD, filters, the view-only scope of sales agents, and the audit trail.
 
-use crate::clients::{audit_rows, created, id, listed};
+use api_tests::{audit_rows, created, id, listed};
 use api_tests::{problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn campaigns_are_managed_per_client_and_filtered() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let acme = id(&created(&app, &admin, "/api/clients", json!({"name": "Acme"})).await);
     let globex = id(&created(&app, &admin, "/api/clients", json!({"name": "Globex"})).await);
 
@@ -88,8 +87,7 @@ fn pair(field: &str, code: &str) -> (String, String) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn campaign_dates_must_be_in_order_and_errors_name_json_fields() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let client = id(&created(&app, &admin, "/api/clients", json!({"name": "Acme"})).await);
 
     let backwards = json!({"clientId": client, "name": "Late", "type": "seo",

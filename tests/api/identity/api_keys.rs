@@ -1,7 +1,7 @@
 //! API keys: shown once, listed without secrets, scoped, expiring, revocable at once,
 //! acting with their owner's permissions.
 
-use api_tests::{problem, TestApp};
+use api_tests::{problem, ProblemExt, TestApp};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use reqwest::{Method, Response, StatusCode};
@@ -34,8 +34,7 @@ async fn list_keys(app: &TestApp, token: &str) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_created_key_is_shown_once_and_authenticates() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let me: Value = app.get("/api/user", Some(&admin)).await.json().await.unwrap();
 
     let created = create_key(&app, &admin, &json!({ "name": "ci" })).await;
@@ -70,8 +69,7 @@ async fn a_created_key_is_shown_once_and_authenticates() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tampered_and_malformed_keys_are_refused() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let key = key_of(&create_key(&app, &admin, &json!({ "name": "ci" })).await);
 
     let last = key.chars().last().unwrap();
@@ -89,8 +87,7 @@ async fn tampered_and_malformed_keys_are_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revocation_takes_effect_immediately() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let created = create_key(&app, &admin, &json!({ "name": "ci" })).await;
     let key = key_of(&created);
     let id = created["id"].as_str().unwrap();
@@ -101,9 +98,10 @@ async fn revocation_takes_effect_immediately() {
 
     let response = app.delete(&format!("/api/api-keys/{id}"), Some(&admin)).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let response = with_key(&app, Method::GET, "/api/users", &key).await;
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(problem(response).await["code"], "AUTHENTICATION_ERROR");
+    with_key(&app, Method::GET, "/api/users", &key)
+        .await
+        .expect_problem(StatusCode::UNAUTHORIZED, "AUTHENTICATION_ERROR")
+        .await;
 
     let listed = list_keys(&app, &admin).await;
     assert!(listed[0]["revokedAt"].is_string(), "{}", listed[0]);
@@ -114,18 +112,19 @@ async fn revocation_takes_effect_immediately() {
     assert_eq!(list_keys(&app, &admin).await[0]["revokedAt"], revoked_at, "the first revocation time stays");
     assert_eq!(with_key(&app, Method::GET, "/api/users", &key).await.status(), StatusCode::UNAUTHORIZED);
 
-    let unknown = app.delete("/api/api-keys/6f9619ff-8b86-d011-b42d-00cf4fc964ff", Some(&admin)).await;
-    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-    assert_eq!(problem(unknown).await["code"], "NOT_FOUND");
-    let invalid = app.delete("/api/api-keys/not-a-uuid", Some(&admin)).await;
-    assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(invalid).await["code"], "VALIDATION_ERROR");
+    app.delete("/api/api-keys/6f9619ff-8b86-d011-b42d-00cf4fc964ff", Some(&admin))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")
+        .await;
+    app.delete("/api/api-keys/not-a-uuid", Some(&admin))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn read_scoped_keys_cannot_write() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let created = create_key(&app, &admin, &json!({ "name": "dashboards", "scopes": ["api:read"] })).await;
     assert_eq!(created["scopes"], json!(["api:read"]));
     let key = key_of(&created);
@@ -138,8 +137,7 @@ async fn read_scoped_keys_cannot_write() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert_eq!(problem(response).await["code"], "FORBIDDEN");
+    response.expect_problem(StatusCode::FORBIDDEN, "FORBIDDEN").await;
     let id = created["id"].as_str().unwrap();
     let response = with_key(&app, Method::DELETE, &format!("/api/api-keys/{id}"), &key).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "a read key cannot revoke keys either");
@@ -148,9 +146,10 @@ async fn read_scoped_keys_cannot_write() {
     assert!(users.iter().all(|u| u["username"] != "viakey"), "nothing was written");
     assert!(list_keys(&app, &admin).await[0]["revokedAt"].is_null());
 
-    let invalid = app.post("/api/api-keys", Some(&admin), &json!({ "name": "x", "scopes": ["api:admin"] })).await;
-    assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(problem(invalid).await["code"], "VALIDATION_ERROR");
+    app.post("/api/api-keys", Some(&admin), &json!({ "name": "x", "scopes": ["api:admin"] }))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -160,9 +159,7 @@ async fn keys_must_expire_in_the_future_and_stop_working_when_they_do() {
 
     let response =
         app.post("/api/api-keys", Some(&admin), &json!({ "name": "old", "expiresAt": "2020-01-01T00:00:00Z" })).await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body = problem(response).await;
-    assert_eq!(body["code"], "VALIDATION_ERROR");
+    let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
     assert_eq!(body["errors"][0]["field"], "expiresAt");
     assert!(list_keys(&app, &admin).await.is_empty());
 
@@ -177,15 +174,15 @@ async fn keys_must_expire_in_the_future_and_stop_working_when_they_do() {
     diesel::sql_query("UPDATE api_keys SET expires_at = now() - interval '1 minute'").execute(&mut conn).await.unwrap();
     // Past the cache lifetime, the server sees the new expiry.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    let response = with_key(&app, Method::GET, "/api/users", &key).await;
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(problem(response).await["code"], "AUTHENTICATION_ERROR");
+    with_key(&app, Method::GET, "/api/users", &key)
+        .await
+        .expect_problem(StatusCode::UNAUTHORIZED, "AUTHENTICATION_ERROR")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn keys_act_with_their_owners_permissions() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
 
     // A staff member trusted with settings, but not with users.
     let response = app
@@ -221,15 +218,15 @@ async fn keys_act_with_their_owners_permissions() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn managing_keys_needs_the_settings_permission() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let (_, staff) = app.user_with_role(&admin, "plainstaff", "staff").await;
     let (_, manager) = app.user_with_role(&admin, "manny", "manager").await;
 
     for token in [&staff, &manager] {
-        let response = app.post("/api/api-keys", Some(token), &json!({ "name": "mine" })).await;
-        assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        assert_eq!(problem(response).await["code"], "FORBIDDEN");
+        app.post("/api/api-keys", Some(token), &json!({ "name": "mine" }))
+            .await
+            .expect_problem(StatusCode::FORBIDDEN, "FORBIDDEN")
+            .await;
         assert_eq!(app.get("/api/api-keys", Some(token)).await.status(), StatusCode::FORBIDDEN);
     }
     let anonymous = app.post("/api/api-keys", None, &json!({ "name": "mine" })).await;
@@ -245,8 +242,7 @@ async fn managing_keys_needs_the_settings_permission() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn creating_and_revoking_keys_is_audited_without_the_secret() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let created = create_key(&app, &admin, &json!({ "name": "ci" })).await;
     let key = key_of(&created);
     let id = created["id"].as_str().unwrap().to_owned();
@@ -284,8 +280,7 @@ async fn creating_and_revoking_keys_is_audited_without_the_secret() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_key_cannot_mint_keys_that_would_outlive_it() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestApp::with_admin().await;
     let created = create_key(&app, &admin, &json!({ "name": "ci" })).await;
     let key = key_of(&created);
 
@@ -296,8 +291,7 @@ async fn a_key_cannot_mint_keys_that_would_outlive_it() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert_eq!(problem(response).await["code"], "API_KEY_NOT_ALLOWED");
+    response.expect_problem(StatusCode::FORBIDDEN, "API_KEY_NOT_ALLOWED").await;
     assert_eq!(list_keys(&app, &admin).await.len(), 1, "no key was created");
     // Reading and revoking keys stay open to a key (revoking only takes access away).
     assert_eq!(with_key(&app, Method::GET, "/api/api-keys", &key).await.status(), StatusCode::OK);
