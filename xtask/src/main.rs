@@ -356,25 +356,31 @@ fn test() -> Result<ExitCode> {
 
 /// `cargo xtask quality`: steps 3, 5 and 6 of `cargo xtask test`.
 fn quality_only() -> Result<ExitCode> {
+    with_test_database("quality", "spec conformance and generated SDKs", quality_steps)
+}
+
+/// Step 3 (PostgreSQL), then `steps` against it; the private cluster, if started, is
+/// stopped again whatever the steps did.
+fn with_test_database(command: &str, done: &str, steps: fn(&str, &mut Timings) -> Result<()>) -> Result<ExitCode> {
     sys::survive_ctrl_c();
     println!("==> [3/{STEPS}] PostgreSQL");
     let (database_url, source, started) =
-        test_database().with_context(|| format!("xtask quality failed at step 3/{STEPS} (PostgreSQL)"))?;
+        test_database().with_context(|| format!("xtask {command} failed at step 3/{STEPS} (PostgreSQL)"))?;
     println!("Using {} ({source})", sys::redact_url(&database_url));
     let mut timings = Vec::new();
-    let result = quality_steps(&database_url, &mut timings);
+    let result = steps(&database_url, &mut timings);
     if let Some(cluster) = started {
-        println!("PostgreSQL: stopping the private cluster started for the checks");
+        println!("PostgreSQL: stopping the private cluster started for `xtask {command}`");
         cluster.stop()?;
     }
     result?;
-    println!("xtask quality: OK: spec conformance and generated SDKs");
+    println!("xtask {command}: OK: {done}");
     print_timings(&timings);
     Ok(ExitCode::SUCCESS)
 }
 
 /// Steps 5 (schemathesis) and 6 (SDKs) against the PostgreSQL of `database_url`.
-fn quality_steps(database_url: &str, timings: &mut Vec<(String, Duration)>) -> Result<()> {
+fn quality_steps(database_url: &str, timings: &mut Timings) -> Result<()> {
     type Check = fn(&str) -> Result<()>;
     let checks: [(u8, &str, Check); 2] = [
         (5, "spec conformance (schemathesis)", quality::conformance),
@@ -392,7 +398,7 @@ fn quality_steps(database_url: &str, timings: &mut Vec<(String, Duration)>) -> R
 }
 
 /// Step 7: the web app (release wasm) and the browser journeys against it.
-fn web_step(database_url: &str, timings: &mut Vec<(String, Duration)>) -> Result<()> {
+fn web_step(database_url: &str, timings: &mut Timings) -> Result<()> {
     let name = "web app and browser journeys";
     println!("==> [7/{STEPS}] {name}");
     let started = Instant::now();
@@ -405,22 +411,11 @@ fn web_step(database_url: &str, timings: &mut Vec<(String, Duration)>) -> Result
 
 /// `cargo xtask e2e`: steps 3 and 7 of `cargo xtask test`.
 fn e2e_only() -> Result<ExitCode> {
-    sys::survive_ctrl_c();
-    println!("==> [3/{STEPS}] PostgreSQL");
-    let (database_url, source, started) =
-        test_database().with_context(|| format!("xtask e2e failed at step 3/{STEPS} (PostgreSQL)"))?;
-    println!("Using {} ({source})", sys::redact_url(&database_url));
-    let mut timings = Vec::new();
-    let result = web_step(&database_url, &mut timings);
-    if let Some(cluster) = started {
-        println!("PostgreSQL: stopping the private cluster started for the browser tests");
-        cluster.stop()?;
-    }
-    result?;
-    println!("xtask e2e: OK: web app built, browser journeys passed");
-    print_timings(&timings);
-    Ok(ExitCode::SUCCESS)
+    with_test_database("e2e", "web app built, browser journeys passed", web_step)
 }
+
+/// Each step's name and how long it took.
+type Timings = Vec<(String, Duration)>;
 
 fn print_timings(timings: &[(String, Duration)]) {
     let parts: Vec<String> = timings.iter().map(|(name, d)| format!("{name} {:.1} s", d.as_secs_f64())).collect();
@@ -428,13 +423,7 @@ fn print_timings(timings: &[(String, Duration)]) {
 }
 
 /// Runs one numbered step of `cargo xtask test`, failing with a message naming it.
-fn step(
-    n: u8,
-    name: &str,
-    cmd: &mut std::process::Command,
-    hint: &str,
-    timings: &mut Vec<(String, Duration)>,
-) -> Result<()> {
+fn step(n: u8, name: &str, cmd: &mut std::process::Command, hint: &str, timings: &mut Timings) -> Result<()> {
     let shown = sys::display(cmd);
     println!("==> [{n}/{STEPS}] {shown}");
     let started = Instant::now();
