@@ -2,7 +2,7 @@
 
 use crate::components::{use_toasts, Loading, ToastHost, Toasts};
 use crate::session::{use_session, Session};
-use crate::{pages, routes};
+use crate::{api, pages, routes};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -14,7 +14,7 @@ pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
     provide_context(Toasts::new());
-    spawn_local(session.load());
+    spawn_local(load_session(session));
     apply_theme(stored_theme());
 
     view! {
@@ -45,6 +45,17 @@ pub fn App() -> impl IntoView {
         </Router>
         <ToastHost />
     }
+}
+
+/// Loads the current user, refreshing the session once when the access cookie is gone.
+async fn load_session(session: Session) {
+    let user = match api::identity::auth::current_user().await {
+        Ok(Some(user)) => Some(user),
+        _ if api::has_session_cookie() => api::refresh_session().await.map(|s| s.user),
+        _ => None,
+    };
+    session.user.set(user);
+    session.loaded.set(true);
 }
 
 /// Everything behind sign-in: waits for the session, else sends the visitor to /login.
@@ -91,7 +102,7 @@ fn Layout() -> impl IntoView {
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            if let Err(problem) = crate::api::request(gloo_net::http::Method::POST, "/api/logout", None).await {
+            if let Err(problem) = api::identity::auth::logout().await {
                 toasts.problem(&problem);
             }
             crate::session::set_user(None);

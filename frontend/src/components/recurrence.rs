@@ -4,7 +4,7 @@
 
 use crate::components::form::field_error;
 use chrono::{DateTime, Utc};
-use domain::work::tasks::RecurrencePreview;
+use domain::work::tasks::RecurrencePreviewQuery;
 use domain::Problem;
 use leptos::prelude::*;
 
@@ -306,13 +306,13 @@ pub fn OccurrencePreview(fields: RecurrenceFields, start: Signal<Option<DateTime
         let start = start.get();
         async move {
             let (Some(rule), Some(start)) = (rule, start) else { return None };
-            let path = format!(
-                "/api/tasks/recurrence-preview?recurrenceRule={}&start={}&recurrenceTimezone={}&count=5",
-                crate::api::encode(&rule),
-                crate::api::encode(&start.to_rfc3339()),
-                crate::api::encode(timezone.trim()),
-            );
-            Some(crate::api::get::<RecurrencePreview>(&path).await)
+            let query = RecurrencePreviewQuery {
+                recurrence_rule: rule,
+                start,
+                recurrence_timezone: Some(timezone.trim().to_owned()),
+                count: Some(5),
+            };
+            Some(crate::api::work::tasks::recurrence_preview(&query).await)
         }
     });
     let format = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%a %b %-d %Y, %H:%M").to_string();

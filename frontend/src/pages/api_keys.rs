@@ -59,8 +59,7 @@ fn ApiKeysAdmin() -> impl IntoView {
 
     let keys = LocalResource::new(move || {
         reload.track();
-        let path = format!("/api/api-keys?limit={PAGE_SIZE}&offset={}", offset.get());
-        async move { api::get_page::<ApiKey>(&path).await }
+        api::identity::api_keys::list(api::page(PAGE_SIZE, offset.get()))
     });
     let total = Signal::derive(move || keys.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
 
@@ -73,8 +72,9 @@ fn ApiKeysAdmin() -> impl IntoView {
             scopes: ApiKeyScope::parse(&scope.get_untracked()).map(|s| vec![s]),
             expires_at: None,
         };
+        let request = api::identity::api_keys::create(&body);
         spawn_local(async move {
-            match api::post::<_, CreatedApiKey>("/api/api-keys", &body).await {
+            match request.await {
                 Ok(key) => {
                     name.set(String::new());
                     created.set(Some(key));
@@ -92,7 +92,7 @@ fn ApiKeysAdmin() -> impl IntoView {
     let revoke = Callback::new(move |_| {
         let Some(key) = to_revoke.get_untracked() else { return };
         spawn_local(async move {
-            match api::delete(&format!("/api/api-keys/{}", key.id)).await {
+            match api::identity::api_keys::revoke(key.id).await {
                 Ok(()) => {
                     toasts.success(format!("The key {} has been revoked", key.name));
                     reload.update(|n| *n += 1);

@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::TextField;
 use crate::session::use_session;
-use domain::identity::auth::{AuthSession, ForgotPasswordRequest, LoginRequest, ResetPasswordRequest};
+use domain::identity::auth::{ForgotPasswordRequest, LoginRequest, ResetPasswordRequest};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -57,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
         let body =
             LoginRequest { username: username.get_untracked().trim().to_owned(), password: password.get_untracked() };
         spawn_local(async move {
-            match api::post::<_, AuthSession>("/api/login", &body).await {
+            match api::identity::auth::login(&body).await {
                 Ok(auth) => {
                     let portal = auth.user.user.role.is_client_portal();
                     crate::session::set_user(Some(auth.user));
@@ -119,7 +119,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         problem.set(None);
         let body = ForgotPasswordRequest { email: email.get_untracked().trim().to_owned() };
         spawn_local(async move {
-            match api::post::<_, domain::identity::auth::MessageResponse>("/api/auth/forgot-password", &body).await {
+            match api::identity::auth::forgot_password(&body).await {
                 Ok(message) => sent.set(Some(message.message)),
                 Err(p) => problem.set(Some(p)),
             }
@@ -201,7 +201,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         problem.set(None);
         let body = ResetPasswordRequest { token, password: password.get_untracked() };
         spawn_local(async move {
-            match api::post::<_, domain::identity::auth::MessageResponse>("/api/auth/reset-password", &body).await {
+            match api::identity::auth::reset_password(&body).await {
                 Ok(_) => done.set(true),
                 Err(p) => problem.set(Some(p)),
             }

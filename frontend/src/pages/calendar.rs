@@ -8,8 +8,8 @@ use crate::components::{use_toasts, ConfirmDialog, EmptyState, ErrorState, Loadi
 use crate::session::use_session;
 use chrono::{DateTime, Datelike, Days, Local, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use domain::work::calendar::{
-    Attendee, CalendarEvent, CreateCalendarEventRequest, EventOccurrence, EventType, Reminder, ReminderMethod,
-    UpdateCalendarEventRequest,
+    Attendee, CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence, EventType, Reminder,
+    ReminderMethod, UpdateCalendarEventRequest,
 };
 use domain::work::tasks::Task;
 use domain::{ErrorCode, FieldError, Problem};
@@ -104,23 +104,18 @@ fn Calendar() -> impl IntoView {
     // `None` = closed; `Some(Err(day))` = a new event on that day; `Some(Ok(id))` = editing.
     let editing = RwSignal::new(None::<Result<Uuid, NaiveDate>>);
     let window = Memo::new(move |_| visible_days(mode.get(), anchor.get()));
-    let range_query = move || {
+    let range = move || {
         let (first, last) = window.get();
-        format!(
-            "from={}&to={}",
-            api::encode(&day_start(first).to_rfc3339()),
-            api::encode(&day_start(last + Days::new(1)).to_rfc3339())
-        )
+        CalendarWindow { from: day_start(first), to: day_start(last + Days::new(1)) }
     };
     let events = LocalResource::new(move || {
         reload.track();
-        let path = format!("/api/calendar/events?{}", range_query());
-        async move { api::get::<Vec<EventOccurrence>>(&path).await }
+        api::work::calendar::events(&range())
     });
     let tasks = LocalResource::new(move || {
         reload.track();
-        let path = format!("/api/calendar/tasks?limit=200&{}", range_query());
-        async move { api::get_page::<Task>(&path).await.map(|p| p.items).unwrap_or_default() }
+        let request = api::work::calendar::tasks(&range(), api::page(200, 0));
+        async move { request.await.map(|p| p.items).unwrap_or_default() }
     });
 
     let title = move || {
@@ -289,9 +284,7 @@ fn EventLoader(target: Result<Uuid, NaiveDate>, on_close: Callback<bool>) -> imp
     match target {
         Err(day) => view! { <EventDialog event=None day on_close /> }.into_any(),
         Ok(id) => {
-            let event = LocalResource::new(move || async move {
-                api::get::<CalendarEvent>(&format!("/api/calendar/events/{id}")).await
-            });
+            let event = LocalResource::new(move || api::work::calendar::get(id));
             view! {
                 {move || match event.get() {
                     None => view! { <div class="overlay"><div class="dialog dialog-small"><Loading label="Loading the event…" /></div></div> }.into_any(),
@@ -434,7 +427,7 @@ fn EventDialog(event: Option<CalendarEvent>, day: NaiveDate, on_close: Callback<
                         recurrence_timezone: rule.as_ref().map(|_| timezone),
                         recurrence_rule: rule,
                     };
-                    api::post::<_, CalendarEvent>("/api/calendar/events", &body).await
+                    api::work::calendar::create(&body).await
                 }
                 Some(current) => {
                     // Attendees known by user id are kept; the text field edits the addresses.
@@ -458,7 +451,7 @@ fn EventDialog(event: Option<CalendarEvent>, day: NaiveDate, on_close: Callback<
                         recurrence_rule: (rule != old_rule).then_some(rule),
                         ..Default::default()
                     };
-                    api::patch::<_, CalendarEvent>(&format!("/api/calendar/events/{}", current.id), &body).await
+                    api::work::calendar::update(current.id, &body).await
                 }
             };
             busy.set(false);
@@ -490,7 +483,7 @@ fn EventDialog(event: Option<CalendarEvent>, day: NaiveDate, on_close: Callback<
     let delete = Callback::new(move |_| {
         let Some(id) = delete_id else { return };
         spawn_local(async move {
-            match api::delete(&format!("/api/calendar/events/{id}")).await {
+            match api::work::calendar::delete(id).await {
                 Ok(()) => {
                     toasts.success("The event has been deleted");
                     on_close.run(true);

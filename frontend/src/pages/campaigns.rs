@@ -2,8 +2,8 @@
 //! columns, pages), create/edit with a client picker, and the campaign's page.
 
 use super::crm::{
-    changed, day_start, day_value, format_amount, format_day, humanize, list_path, non_empty, parse_sort, stored_sort,
-    Gate, SortHeader,
+    changed, day_start, day_value, format_amount, format_day, humanize, non_empty, parse_sort, stored_sort, Gate,
+    SortHeader,
 };
 use crate::api;
 use crate::components::{
@@ -12,7 +12,7 @@ use crate::components::{
 use domain::crm::campaigns::{
     Campaign, CampaignFilter, CampaignSort, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest,
 };
-use domain::crm::clients::{Client, ClientFilter, ClientSort};
+use domain::crm::clients::{ClientFilter, ClientSort};
 use domain::{ErrorCode, FieldError, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,7 +35,7 @@ pub fn campaign_status_class(status: CampaignStatus) -> String {
 fn use_client_options() -> LocalResource<Vec<(String, String)>> {
     LocalResource::new(|| async {
         let filter = ClientFilter { sort: Some(ClientSort::Name), ..Default::default() };
-        api::get_page::<Client>(&list_path("/api/clients", &filter, 200, 0))
+        api::crm::clients::list(&filter, api::page(200, 0))
             .await
             .map(|page| page.items.into_iter().map(|c| (c.id.to_string(), c.name)).collect())
             .unwrap_or_default()
@@ -74,8 +74,7 @@ fn CampaignsList() -> impl IntoView {
             sort: parse_sort(&sort.get()),
             ..Default::default()
         };
-        let path = list_path("/api/campaigns", &filter, PAGE_SIZE, offset.get());
-        async move { api::get_page::<Campaign>(&path).await }
+        api::crm::campaigns::list(&filter, api::page(PAGE_SIZE, offset.get()))
     });
     let total = Signal::derive(move || campaigns.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
     let client_name = move |id: Uuid| {
@@ -297,9 +296,7 @@ pub fn CampaignDialog(
                     description: non_empty(&description.get_untracked()),
                     goals: non_empty(&goals.get_untracked()),
                 };
-                futures_util::future::Either::Left(
-                    async move { api::post::<_, Campaign>("/api/campaigns", &body).await },
-                )
+                futures_util::future::Either::Left(api::crm::campaigns::create(&body))
             }
             Some(current) => {
                 let same_day =
@@ -314,8 +311,7 @@ pub fn CampaignDialog(
                     description: changed(non_empty(&description.get_untracked()), &current.description),
                     goals: changed(non_empty(&goals.get_untracked()), &current.goals),
                 };
-                let path = format!("/api/campaigns/{}", current.id);
-                futures_util::future::Either::Right(async move { api::patch::<_, Campaign>(&path, &body).await })
+                futures_util::future::Either::Right(api::crm::campaigns::update(current.id, &body))
             }
         };
         busy.set(true);
@@ -424,8 +420,8 @@ fn CampaignDetail(id: Uuid) -> impl IntoView {
     let campaign = LocalResource::new(move || {
         reload.track();
         async move {
-            let campaign = api::get::<Campaign>(&format!("/api/campaigns/{id}")).await?;
-            let client = api::get::<Client>(&format!("/api/clients/{}", campaign.client_id)).await.ok();
+            let campaign = api::crm::campaigns::get(id).await?;
+            let client = api::crm::clients::get(campaign.client_id).await.ok();
             Ok::<_, Problem>((campaign, client))
         }
     });
@@ -438,7 +434,7 @@ fn CampaignDetail(id: Uuid) -> impl IntoView {
     let remove = Callback::new(move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::delete(&format!("/api/campaigns/{id}")).await {
+            match api::crm::campaigns::delete(id).await {
                 Ok(()) => {
                     toasts.success("The campaign has been deleted");
                     navigate("/campaigns", Default::default());

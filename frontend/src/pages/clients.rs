@@ -4,8 +4,8 @@
 
 use super::campaigns::{campaign_status_class, CampaignDialog};
 use super::crm::{
-    changed, format_amount, format_day, humanize, list_path, non_empty, parse_sort, person_name, stored_sort,
-    use_people, Gate, Person, SortHeader, SEARCH_DELAY,
+    changed, format_amount, format_day, humanize, non_empty, parse_sort, person_name, stored_sort, use_people, Gate,
+    Person, SortHeader, SEARCH_DELAY,
 };
 use super::leads::stage_class;
 use crate::api;
@@ -13,13 +13,13 @@ use crate::components::{
     use_toasts, ConfirmDialog, EmptyState, ErrorState, Loading, Pagination, SelectField, TextAreaField, TextField,
 };
 use crate::session::use_session;
-use domain::activity::ActivityLog;
+use domain::activity::ActivityFilter;
 use domain::crm::campaigns::{Campaign, CampaignFilter};
 use domain::crm::clients::{
     Client, ClientDocument, ClientFilter, ClientSort, ClientStatus, CreateClientDocumentRequest, CreateClientRequest,
     UpdateClientRequest,
 };
-use domain::crm::leads::{Lead, LeadFilter};
+use domain::crm::leads::LeadFilter;
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -85,13 +85,11 @@ fn ClientsList() -> impl IntoView {
     };
     let clients = LocalResource::new(move || {
         reload.track();
-        let path = list_path("/api/clients", &filter(), PAGE_SIZE, offset.get());
-        async move { api::get_page::<Client>(&path).await }
+        api::crm::clients::list(&filter(), api::page(PAGE_SIZE, offset.get()))
     });
     let total = Signal::derive(move || clients.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
-    // The export carries the list's filters and sort; the session cookie authenticates it.
-    let export_href =
-        move || format!("/api/clients/export?{}", serde_urlencoded::to_string(filter()).unwrap_or_default());
+    // The export carries the list's filters and sort.
+    let export_href = move || api::crm::clients::export_href(&filter());
 
     let apply_search = debounce(SEARCH_DELAY, move |value: String| {
         offset.set(0);
@@ -102,7 +100,7 @@ fn ClientsList() -> impl IntoView {
     let archive = Callback::new(move |_| {
         let Some(client) = to_archive.get_untracked() else { return };
         spawn_local(async move {
-            match api::delete(&format!("/api/clients/{}", client.id)).await {
+            match api::crm::clients::archive(client.id).await {
                 Ok(()) => {
                     toasts.success(format!("{} has been archived", client.name));
                     reload.update(|n| *n += 1);
@@ -362,7 +360,7 @@ pub fn ClientDialog(
                         display_order,
                         ..Default::default()
                     };
-                    api::post::<_, Client>("/api/clients", &body).await
+                    api::crm::clients::create(&body).await
                 }
                 Some(current) => {
                     let body = UpdateClientRequest {
@@ -382,7 +380,7 @@ pub fn ClientDialog(
                         display_order: display_order.filter(|o| *o != current.display_order),
                         ..Default::default()
                     };
-                    api::patch::<_, Client>(&format!("/api/clients/{}", current.id), &body).await
+                    api::crm::clients::update(current.id, &body).await
                 }
             };
             busy.set(false);
@@ -477,7 +475,7 @@ fn ClientDetail(id: Uuid) -> impl IntoView {
     let confirm_archive = RwSignal::new(false);
     let client = LocalResource::new(move || {
         reload.track();
-        async move { api::get::<Client>(&format!("/api/clients/{id}")).await }
+        api::crm::clients::get(id)
     });
     let current = move || client.get().and_then(Result::ok);
     Effect::new(move |_| {
@@ -487,7 +485,7 @@ fn ClientDetail(id: Uuid) -> impl IntoView {
     });
     let archive = Callback::new(move |_| {
         spawn_local(async move {
-            match api::delete(&format!("/api/clients/{id}")).await {
+            match api::crm::clients::archive(id).await {
                 Ok(()) => {
                     toasts.success("The client has been archived");
                     reload.update(|n| *n += 1);
@@ -611,8 +609,7 @@ fn ClientCampaigns(client: Uuid) -> impl IntoView {
     let campaigns = LocalResource::new(move || {
         reload.track();
         let filter = CampaignFilter { client_id: Some(client), ..Default::default() };
-        let path = list_path("/api/campaigns", &filter, 50, 0);
-        async move { api::get_page::<Campaign>(&path).await }
+        api::crm::campaigns::list(&filter, api::page(50, 0))
     });
     view! {
         <section class="panel" data-testid="client-campaigns">
@@ -695,7 +692,7 @@ fn ClientDocuments(client: Uuid) -> impl IntoView {
     let confirm_open = RwSignal::new(false);
     let documents = LocalResource::new(move || {
         reload.track();
-        async move { api::get_page::<ClientDocument>(&format!("/api/clients/{client}/documents?limit=100")).await }
+        api::crm::clients::documents(client, api::page(100, 0))
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -707,8 +704,9 @@ fn ClientDocuments(client: Uuid) -> impl IntoView {
             description: non_empty(&description.get_untracked()),
             file_size: None,
         };
+        let request = api::crm::clients::add_document(client, &body);
         spawn_local(async move {
-            match api::post::<_, ClientDocument>(&format!("/api/clients/{client}/documents"), &body).await {
+            match request.await {
                 Ok(document) => {
                     toasts.success(format!("{} has been added", document.name));
                     for field in [name, object_path, file_type, description] {
@@ -727,7 +725,7 @@ fn ClientDocuments(client: Uuid) -> impl IntoView {
     let remove = Callback::new(move |_| {
         let Some(document) = to_delete.get_untracked() else { return };
         spawn_local(async move {
-            match api::delete(&format!("/api/clients/{client}/documents/{}", document.id)).await {
+            match api::crm::clients::remove_document(client, document.id).await {
                 Ok(()) => {
                     toasts.success(format!("{} has been removed", document.name));
                     reload.update(|n| *n += 1);
@@ -829,8 +827,7 @@ fn ClientDocuments(client: Uuid) -> impl IntoView {
 fn ClientLeads(client: Uuid) -> impl IntoView {
     let leads = LocalResource::new(move || {
         let filter = LeadFilter { client_id: Some(client), ..Default::default() };
-        let path = list_path("/api/leads", &filter, 50, 0);
-        async move { api::get_page::<Lead>(&path).await }
+        api::crm::leads::list(&filter, api::page(50, 0))
     });
     view! {
         <section class="panel" data-testid="client-leads">
@@ -876,10 +873,12 @@ fn ClientLeads(client: Uuid) -> impl IntoView {
 fn ClientHistory(client: Uuid, reload: RwSignal<u32>) -> impl IntoView {
     let history = LocalResource::new(move || {
         reload.track();
-        async move {
-            api::get_page::<ActivityLog>(&format!("/api/activity-logs?entityType=client&entityId={client}&limit=20"))
-                .await
-        }
+        let filter = ActivityFilter {
+            entity_type: Some("client".into()),
+            entity_id: Some(client.to_string()),
+            ..Default::default()
+        };
+        api::activity::list(&filter, api::page(20, 0))
     });
     view! {
         <section class="panel" data-testid="client-history">

@@ -4,7 +4,7 @@
 use super::auth::AuthCard;
 use crate::api;
 use crate::session::use_session;
-use domain::identity::auth::{AuthSession, ConfirmTokenRequest, MessageResponse};
+use domain::identity::auth::ConfirmTokenRequest;
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -58,7 +58,7 @@ pub fn ConfirmSignupPage() -> impl IntoView {
     match token() {
         None => outcome.set(incomplete()),
         Some(token) => spawn_local(async move {
-            match api::post::<_, AuthSession>("/api/register/confirm", &ConfirmTokenRequest { token }).await {
+            match api::identity::auth::confirm_signup(&ConfirmTokenRequest { token }).await {
                 Ok(auth) => {
                     session.user.set(Some(auth.user));
                     outcome.set(Outcome::Done);
@@ -80,7 +80,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     match token() {
         None => outcome.set(incomplete()),
         Some(token) => spawn_local(async move {
-            match api::post::<_, MessageResponse>("/api/user/email/confirm", &ConfirmTokenRequest { token }).await {
+            match api::identity::auth::confirm_email(&ConfirmTokenRequest { token }).await {
                 Ok(_) => outcome.set(Outcome::Done),
                 Err(p) => outcome.set(Outcome::Failed(p)),
             }

@@ -3,9 +3,19 @@
 use crate::api;
 use crate::components::{EmptyState, Loading};
 use crate::session::use_session;
-use domain::identity::users::User;
+use domain::crm::campaigns::{CampaignFilter, CampaignStatus};
+use domain::crm::clients::{ClientFilter, ClientStatus};
+use domain::identity::users::UserFilter;
+use futures_util::future::{FutureExt, LocalBoxFuture};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
+
+/// The number of records a list request matches (its X-Total-Count), for a count card.
+fn total<T: 'static>(
+    request: impl std::future::Future<Output = api::ApiResult<api::Paged<T>>> + 'static,
+) -> LocalBoxFuture<'static, Option<i64>> {
+    request.map(|page| page.ok().map(|page| page.total)).boxed_local()
+}
 
 #[component]
 fn Card(#[prop(into)] title: String, #[prop(into)] body: String) -> impl IntoView {
@@ -43,7 +53,7 @@ pub fn DashboardPage() -> impl IntoView {
     // Admins see how many accounts exist (from X-Total-Count of a one-row page).
     let users = LocalResource::new(move || async move {
         if flags().can_manage_users {
-            api::get_page::<User>("/api/users?limit=1").await.ok().map(|p| p.total)
+            api::identity::users::list(&UserFilter::default(), api::page(1, 0)).await.ok().map(|p| p.total)
         } else {
             None
         }
@@ -70,12 +80,24 @@ pub fn DashboardPage() -> impl IntoView {
                 </article>
             </Show>
             <Show when=move || flags().can_manage_clients>
-                <super::crm::CountCard title="Clients" path="/api/clients?limit=1&status=active" unit="active clients" href="/clients" link="Open clients" />
+                <super::crm::CountCard
+                    title="Clients"
+                    count=|| {
+                        let filter = ClientFilter { status: Some(ClientStatus::Active), ..Default::default() };
+                        total(api::crm::clients::list(&filter, api::page(1, 0)))
+                    }
+                    unit="active clients"
+                    href="/clients"
+                    link="Open clients"
+                />
             </Show>
             <Show when=move || flags().can_manage_campaigns>
                 <super::crm::CountCard
                     title="Campaigns"
-                    path="/api/campaigns?limit=1&status=active"
+                    count=|| {
+                        let filter = CampaignFilter { status: Some(CampaignStatus::Active), ..Default::default() };
+                        total(api::crm::campaigns::list(&filter, api::page(1, 0)))
+                    }
                     unit="running campaigns"
                     href="/campaigns"
                     link="Open campaigns"

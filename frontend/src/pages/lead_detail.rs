@@ -8,7 +8,6 @@ use crate::api;
 use crate::components::{
     use_toasts, ConfirmDialog, EmptyState, ErrorState, Loading, SelectField, TextAreaField, TextField,
 };
-use domain::crm::clients::Client;
 use domain::crm::leads::{
     CreateLeadActivityRequest, Lead, LeadActivity, LeadActivityType, LoggedActivityType, UpdateLeadRequest,
 };
@@ -62,12 +61,12 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
 
     let lead = LocalResource::new(move || {
         reload.track();
-        async move { api::get::<Lead>(&format!("/api/leads/{id}")).await }
+        api::crm::leads::get(id)
     });
     let activities = LocalResource::new(move || {
         reload.track();
         timeline_reload.track();
-        async move { api::get_page::<LeadActivity>(&format!("/api/leads/{id}/activities?limit=100")).await }
+        api::crm::leads::activities(id, api::page(100, 0))
     });
     let current = move || lead.get().and_then(Result::ok);
     Effect::new(move |_| {
@@ -78,9 +77,9 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
 
     let change_stage = move |ev: leptos::ev::Event| {
         let Some(stage) = domain::crm::leads::LeadStage::parse(&event_target_value(&ev)) else { return };
+        let request = api::crm::leads::update(id, &UpdateLeadRequest { stage: Some(stage), ..Default::default() });
         spawn_local(async move {
-            let body = UpdateLeadRequest { stage: Some(stage), ..Default::default() };
-            match api::patch::<_, Lead>(&format!("/api/leads/{id}"), &body).await {
+            match request.await {
                 Ok(saved) => {
                     toasts.success(format!("{} moved to {}", saved.name, stage.label()));
                     reload.update(|n| *n += 1);
@@ -95,7 +94,7 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
     let convert = Callback::new(move |_| {
         converting.set(true);
         spawn_local(async move {
-            let result = api::post_empty::<Client>(&format!("/api/leads/{id}/convert")).await;
+            let result = api::crm::leads::convert(id).await;
             converting.set(false);
             match result {
                 Ok(client) => {
@@ -109,7 +108,7 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
     let remove = Callback::new(move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::delete(&format!("/api/leads/{id}")).await {
+            match api::crm::leads::delete(id).await {
                 Ok(()) => {
                     toasts.success("The lead has been deleted");
                     navigate("/leads", Default::default());
@@ -362,8 +361,9 @@ fn LogActivity(lead: Uuid, on_logged: Callback<()>) -> impl IntoView {
         };
         busy.set(true);
         problem.set(None);
+        let request = api::crm::leads::log_activity(lead, &body);
         spawn_local(async move {
-            let result = api::post::<_, LeadActivity>(&format!("/api/leads/{lead}/activities"), &body).await;
+            let result = request.await;
             busy.set(false);
             match result {
                 Ok(_) => {

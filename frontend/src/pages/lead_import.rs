@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::use_toasts;
-use domain::crm::lead_imports::{ImportMode, ImportStatus, LeadImport, LEAD_COLUMNS};
+use domain::crm::lead_imports::{ImportMode, ImportParams, ImportStatus, LeadImport, LEAD_COLUMNS};
 use domain::{ErrorCode, FieldError, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -62,7 +62,7 @@ fn poll(id: Uuid, job: RwSignal<Option<LeadImport>>, on_done: Callback<Result<Le
                 return;
             }
             spawn_local(async move {
-                let answer = api::get::<LeadImport>(&format!("/api/leads/imports/{id}")).await;
+                let answer = api::crm::leads::import_status(id).await;
                 if job.is_disposed() {
                     return;
                 }
@@ -116,9 +116,9 @@ pub fn ImportDialog(on_close: Callback<bool>) -> impl IntoView {
         };
         busy.set(true);
         job.set(None);
-        let path = format!("/api/leads/import?mode={}", mode.get_untracked().as_str());
+        let request = api::crm::leads::import(&ImportParams { mode: Some(mode.get_untracked()) }, blob);
         spawn_local(async move {
-            match api::post_blob::<LeadImport>(&path, "text/csv", &blob).await {
+            match request.await {
                 Ok(started) => {
                     let id = started.id;
                     let finished = started.status.is_finished();

@@ -3,8 +3,8 @@
 //! lead when the API reports a duplicate.
 
 use super::crm::{
-    changed, day_start, day_value, duplicate_lead_id, format_amount, format_day, humanize, list_path, non_empty,
-    parse_day, parse_sort, person_name, stored_sort, use_people, Gate, Person, SortHeader, SEARCH_DELAY,
+    changed, day_start, day_value, duplicate_lead_id, format_amount, format_day, humanize, non_empty, parse_day,
+    parse_sort, person_name, stored_sort, use_people, Gate, Person, SortHeader, SEARCH_DELAY,
 };
 use crate::api;
 use crate::components::{
@@ -108,13 +108,11 @@ fn LeadsList() -> impl IntoView {
     };
     let leads = LocalResource::new(move || {
         reload.track();
-        let path = list_path("/api/leads", &filter(), PAGE_SIZE, offset.get());
-        async move { api::get_page::<Lead>(&path).await }
+        api::crm::leads::list(&filter(), api::page(PAGE_SIZE, offset.get()))
     });
     let total = Signal::derive(move || leads.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
-    // The export carries the list's filters and sort; the session cookie authenticates it.
-    let export_href =
-        move || format!("/api/leads/export?{}", serde_urlencoded::to_string(filter()).unwrap_or_default());
+    // The export carries the list's filters and sort.
+    let export_href = move || api::crm::leads::export_href(&filter());
 
     let apply_search = leptos::prelude::debounce(SEARCH_DELAY, move |value: String| {
         offset.set(0);
@@ -439,7 +437,7 @@ pub fn LeadDialog(
                         notes: non_empty(&notes.get_untracked()),
                         ..Default::default()
                     };
-                    api::post::<_, Lead>("/api/leads", &body).await
+                    api::crm::leads::create(&body).await
                 }
                 Some(current) => {
                     let stage_value = LeadStage::parse(&stage.get_untracked());
@@ -469,7 +467,7 @@ pub fn LeadDialog(
                         notes: changed(non_empty(&notes.get_untracked()), &current.notes),
                         ..Default::default()
                     };
-                    api::patch::<_, Lead>(&format!("/api/leads/{}", current.id), &body).await
+                    api::crm::leads::update(current.id, &body).await
                 }
             };
             busy.set(false);
@@ -485,7 +483,7 @@ pub fn LeadDialog(
                 Err(p) => {
                     if p.code == ErrorCode::Conflict {
                         if let Some(id) = duplicate_lead_id(&p.detail) {
-                            let other = api::get::<Lead>(&format!("/api/leads/{id}")).await;
+                            let other = api::crm::leads::get(id).await;
                             let other = other.map(|l| l.name).unwrap_or_else(|_| "another lead".into());
                             // The API names the lead by id; people know it by name.
                             let mut p = p;

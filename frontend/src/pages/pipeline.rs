@@ -2,7 +2,7 @@
 //! the keyboard, with each card's "Move to" select. A move shows at once and is undone,
 //! with a notification, when the API refuses it.
 
-use super::crm::{format_amount, humanize, list_path, non_empty, Gate, SEARCH_DELAY};
+use super::crm::{format_amount, humanize, non_empty, Gate, SEARCH_DELAY};
 use super::leads::{stage_class, LeadViews};
 use crate::api::{self, Paged};
 use crate::components::{use_toasts, ErrorState, Loading};
@@ -80,14 +80,11 @@ fn Board() -> impl IntoView {
         };
         spawn_local(async move {
             let requests = LeadStage::ALL.map(|stage| {
-                let path = list_path("/api/leads", &LeadFilter { stage: Some(stage), ..base.clone() }, COLUMN_SIZE, 0);
-                async move {
-                    api::get_page::<Lead>(&path).await.map(|Paged { items, total }| Column {
-                        stage,
-                        leads: items,
-                        total,
-                    })
-                }
+                let request = api::crm::leads::list(
+                    &LeadFilter { stage: Some(stage), ..base.clone() },
+                    api::page(COLUMN_SIZE, 0),
+                );
+                async move { request.await.map(|Paged { items, total }| Column { stage, leads: items, total }) }
             });
             let loaded: Result<Vec<Column>, Problem> = join_all(requests).await.into_iter().collect();
             columns.set(Some(loaded));
@@ -111,7 +108,7 @@ fn Board() -> impl IntoView {
         let Some(previous) = previous else { return };
         spawn_local(async move {
             let body = UpdateLeadRequest { stage: Some(stage), ..Default::default() };
-            match api::patch::<_, Lead>(&format!("/api/leads/{id}"), &body).await {
+            match api::crm::leads::update(id, &body).await {
                 Ok(saved) => {
                     columns.update(|board| {
                         if let Some(Ok(board)) = board {
@@ -306,9 +303,10 @@ where
 #[component]
 pub fn LeadStagesCard() -> impl IntoView {
     let counts = LocalResource::new(|| async {
-        let requests = LeadStage::ALL.map(|stage| async move {
+        let requests = LeadStage::ALL.map(|stage| {
             let filter = LeadFilter { stage: Some(stage), ..Default::default() };
-            api::get_page::<Lead>(&list_path("/api/leads", &filter, 1, 0)).await.map(|page| (stage, page.total))
+            let request = api::crm::leads::list(&filter, api::page(1, 0));
+            async move { request.await.map(|page| (stage, page.total)) }
         });
         join_all(requests).await.into_iter().collect::<Result<Vec<_>, Problem>>()
     });

@@ -3,7 +3,7 @@
 use crate::api;
 use crate::components::{use_toasts, TextField};
 use crate::session::use_session;
-use domain::identity::auth::{AuthSession, ChangePasswordRequest};
+use domain::identity::auth::ChangePasswordRequest;
 use domain::identity::users::{CurrentUser, UpdateProfileRequest};
 use domain::Problem;
 use leptos::prelude::*;
@@ -41,7 +41,7 @@ pub fn ProfilePage() -> impl IntoView {
         };
         let requested = body.email.clone().flatten();
         spawn_local(async move {
-            match api::patch::<_, CurrentUser>("/api/user/profile", &body).await {
+            match api::identity::auth::update_profile(&body).await {
                 Ok(user) => {
                     // A new address waits for the link emailed to it (the answer is 202).
                     let pending = requested
@@ -89,7 +89,7 @@ pub fn ProfilePage() -> impl IntoView {
             new_password: new_password.get_untracked(),
         };
         spawn_local(async move {
-            match api::post::<_, AuthSession>("/api/user/password", &body).await {
+            match api::identity::auth::change_password(&body).await {
                 Ok(auth) => {
                     session.user.set(Some(auth.user));
                     for field in [current_password, new_password, confirm] {

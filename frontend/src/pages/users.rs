@@ -6,7 +6,7 @@ use crate::components::{
     use_toasts, ConfirmDialog, DataTable, EmptyState, ErrorState, Loading, Pagination, SelectField, TextField,
 };
 use crate::session::use_session;
-use domain::identity::users::{CreateUserRequest, UpdateUserRequest, User};
+use domain::identity::users::{CreateUserRequest, UpdateUserRequest, User, UserFilter};
 use domain::{Problem, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -74,16 +74,8 @@ fn UsersAdmin() -> impl IntoView {
 
     let users = LocalResource::new(move || {
         reload.track();
-        let mut path = format!("/api/users?limit={PAGE_SIZE}&offset={}", offset.get());
-        let q = q.get();
-        if !q.trim().is_empty() {
-            path.push_str(&format!("&q={}", api::encode(q.trim())));
-        }
-        let role = role.get();
-        if !role.is_empty() {
-            path.push_str(&format!("&role={role}"));
-        }
-        async move { api::get_page::<User>(&path).await }
+        let filter = UserFilter { q: non_empty(q.get()), role: Role::parse(&role.get()), ..Default::default() };
+        api::identity::users::list(&filter, api::page(PAGE_SIZE, offset.get()))
     });
     let total = Signal::derive(move || users.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
 
@@ -100,7 +92,7 @@ fn UsersAdmin() -> impl IntoView {
     let deactivate = Callback::new(move |_| {
         let Some(user) = to_deactivate.get_untracked() else { return };
         spawn_local(async move {
-            match api::delete(&format!("/api/users/{}", user.id)).await {
+            match api::identity::users::deactivate(user.id).await {
                 Ok(()) => {
                     toasts.success(format!("{} has been deactivated", user.username));
                     reload.update(|n| *n += 1);
@@ -112,7 +104,7 @@ fn UsersAdmin() -> impl IntoView {
     let reactivate = move |user: User| {
         spawn_local(async move {
             let patch = UpdateUserRequest { is_active: Some(true), ..Default::default() };
-            match api::patch::<_, User>(&format!("/api/users/{}", user.id), &patch).await {
+            match api::identity::users::update(user.id, &patch).await {
                 Ok(_) => {
                     toasts.success(format!("{} has been reactivated", user.username));
                     reload.update(|n| *n += 1);
@@ -317,7 +309,7 @@ fn UserDialog(user: Option<User>, on_close: Callback<bool>) -> impl IntoView {
                         creator_id: None,
                         custom_permissions: None,
                     };
-                    api::post::<_, User>("/api/users", &body).await
+                    api::identity::users::create(&body).await
                 }
                 Some(current) => {
                     let changed = |new: Option<String>, old: &Option<String>| (new != *old).then_some(new);
@@ -330,7 +322,7 @@ fn UserDialog(user: Option<User>, on_close: Callback<bool>) -> impl IntoView {
                         role: role_value.filter(|r| *r != current.role),
                         ..Default::default()
                     };
-                    api::patch::<_, User>(&format!("/api/users/{}", current.id), &body).await
+                    api::identity::users::update(current.id, &body).await
                 }
             };
             busy.set(false);

@@ -5,7 +5,7 @@
 use super::{is_overdue, priority_label, short_time, status_label, use_tasks, TasksCtx, BOARD_STATUSES};
 use crate::api;
 use crate::components::{use_toasts, EmptyState, ErrorState, Loading, Toasts};
-use domain::work::tasks::{Task, TaskStatus, UpdateTaskRequest};
+use domain::work::tasks::{Task, TaskFilter, TaskSort, TaskStatus, UpdateTaskRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
@@ -30,9 +30,9 @@ pub fn move_task(
     moves.update(|m| {
         m.insert(task.id, to);
     });
+    let request = api::work::tasks::update(task.id, &UpdateTaskRequest { status: Some(to), ..Default::default() });
     spawn_local(async move {
-        let patch = UpdateTaskRequest { status: Some(to), ..Default::default() };
-        match api::patch::<_, Task>(&format!("/api/tasks/{}", task.id), &patch).await {
+        match request.await {
             Ok(_) => {
                 if to == TaskStatus::Completed && task.is_recurring {
                     toasts.success(format!("{} is done; the next one is scheduled", task.title));
@@ -62,9 +62,8 @@ pub fn Board() -> impl IntoView {
     let over = RwSignal::new(None::<TaskStatus>);
     let tasks = LocalResource::new(move || {
         ctx.reload.track();
-        let filters = ctx.filters.query(ctx.space.get());
-        let path = format!("/api/tasks?limit={BOARD_LIMIT}&sort=-priority&{filters}");
-        async move { api::get_page::<Task>(&path).await }
+        let filter = TaskFilter { sort: Some(TaskSort::PriorityDesc), ..ctx.filters.filter(ctx.space.get()) };
+        api::work::tasks::list(&filter, api::page(BOARD_LIMIT, 0))
     });
     Effect::new(move |_| {
         if tasks.with(|t| t.is_some()) {

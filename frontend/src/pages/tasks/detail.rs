@@ -5,10 +5,8 @@ use super::{priority_label, short_time, status_label, use_tasks};
 use crate::api;
 use crate::components::{use_toasts, ConfirmDialog, ErrorState, Loading};
 use crate::session::use_session;
-use domain::activity::ActivityLog;
-use domain::work::tasks::{
-    ChecklistItem, CreateTaskCommentRequest, Task, TaskComment, TaskPriority, TaskStatus, UpdateTaskRequest,
-};
+use domain::activity::{ActivityFilter, ActivityLog};
+use domain::work::tasks::{ChecklistItem, CreateTaskCommentRequest, Task, TaskPriority, TaskStatus, UpdateTaskRequest};
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,7 +20,7 @@ pub fn TaskDrawer(id: Uuid) -> impl IntoView {
     let task = LocalResource::new(move || {
         reload.track();
         ctx.reload.track();
-        async move { api::get::<Task>(&format!("/api/tasks/{id}")).await }
+        api::work::tasks::get(id)
     });
     let close = move || ctx.open.run(None);
     // Escape closes the drawer wherever the focus is, unless the edit dialog is on top.
@@ -74,8 +72,9 @@ fn TaskDetail(task: Task, on_change: Callback<()>) -> impl IntoView {
     let title = task.title.clone();
 
     let save = move |patch: UpdateTaskRequest, done: &'static str| {
+        let request = api::work::tasks::update(id, &patch);
         spawn_local(async move {
-            match api::patch::<_, Task>(&format!("/api/tasks/{id}"), &patch).await {
+            match request.await {
                 Ok(_) => {
                     toasts.success(done);
                     on_change.run(());
@@ -86,7 +85,7 @@ fn TaskDetail(task: Task, on_change: Callback<()>) -> impl IntoView {
     };
     let delete = Callback::new(move |_| {
         spawn_local(async move {
-            match api::delete(&format!("/api/tasks/{id}")).await {
+            match api::work::tasks::delete(id).await {
                 Ok(()) => {
                     toasts.success("The task has been deleted");
                     ctx.open.run(None);
@@ -196,9 +195,9 @@ fn Checklist(task: Task, on_change: Callback<()>) -> impl IntoView {
         let previous = items.get_untracked();
         items.set(next.clone());
         busy.set(true);
+        let request = api::work::tasks::update(id, &UpdateTaskRequest { checklist: Some(next), ..Default::default() });
         spawn_local(async move {
-            let patch = UpdateTaskRequest { checklist: Some(next), ..Default::default() };
-            let result = api::patch::<_, Task>(&format!("/api/tasks/{id}"), &patch).await;
+            let result = request.await;
             // An earlier save's refresh may have rebuilt the drawer meanwhile: its signals are
             // then gone, and writing them must not panic.
             busy.try_set(false);
@@ -301,7 +300,7 @@ fn Comments(task_id: Uuid) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let comments = LocalResource::new(move || {
         reload.track();
-        async move { api::get_page::<TaskComment>(&format!("/api/tasks/{task_id}/comments?limit=200")).await }
+        api::work::tasks::comments(task_id, api::page(200, 0))
     });
     let text = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
@@ -311,8 +310,9 @@ fn Comments(task_id: Uuid) -> impl IntoView {
         busy.set(true);
         problem.set(None);
         let body = CreateTaskCommentRequest { comment: text.get_untracked().trim().to_owned() };
+        let request = api::work::tasks::comment(task_id, &body);
         spawn_local(async move {
-            let result = api::post::<_, TaskComment>(&format!("/api/tasks/{task_id}/comments"), &body).await;
+            let result = request.await;
             // The drawer may have been closed or rebuilt while the comment was sent.
             busy.try_set(false);
             match result {
@@ -398,9 +398,12 @@ fn Activity(task: Task) -> impl IntoView {
     let id = task.id;
     let entries = LocalResource::new(move || async move {
         if audited {
-            api::get::<Vec<ActivityLog>>(&format!("/api/activity-logs?entityType=task&entityId={id}&limit=50"))
-                .await
-                .ok()
+            let filter = ActivityFilter {
+                entity_type: Some("task".into()),
+                entity_id: Some(id.to_string()),
+                ..Default::default()
+            };
+            api::activity::list(&filter, api::page(50, 0)).await.ok().map(|page| page.items)
         } else {
             None
         }

@@ -127,7 +127,7 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
                         schedule_from: rule.as_ref().map(|_| schedule),
                         recurrence_rule: rule,
                     };
-                    api::post::<_, Task>("/api/tasks", &body).await
+                    api::work::tasks::create(&body).await
                 }
                 Some(current) => {
                     let old_rule = current.recurrence_rule.clone().filter(|_| current.is_recurring);
@@ -148,7 +148,7 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
                         recurrence_rule: changed(rule, old_rule),
                         ..Default::default()
                     };
-                    api::patch::<_, Task>(&format!("/api/tasks/{}", current.id), &body).await
+                    api::work::tasks::update(current.id, &body).await
                 }
             };
             busy.try_set(false);

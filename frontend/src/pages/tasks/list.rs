@@ -4,7 +4,7 @@
 use super::{is_overdue, priority_label, short_time, status_label, use_tasks};
 use crate::api;
 use crate::components::{DataTable, EmptyState, ErrorState, Loading, Pagination};
-use domain::work::tasks::{DueFilter, Task, TaskStatus};
+use domain::work::tasks::{DueFilter, TaskFilter, TaskStatus};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -112,23 +112,19 @@ pub fn TaskList() -> impl IntoView {
     let offset = RwSignal::new(0i64);
     // A new filter starts again at the first page.
     Effect::new(move |_| {
-        ctx.filters.query(ctx.space.get());
+        ctx.filters.filter(ctx.space.get());
         status.track();
         sort.track();
         offset.set(0);
     });
     let tasks = LocalResource::new(move || {
         ctx.reload.track();
-        let mut path = format!(
-            "/api/tasks?limit={PAGE_SIZE}&offset={}&sort={}&{}",
-            offset.get(),
-            api::encode(&sort.get()),
-            ctx.filters.query(ctx.space.get())
-        );
-        if let Some(status) = status.get() {
-            path.push_str(&format!("&status={}", status.as_str()));
-        }
-        async move { api::get_page::<Task>(&path).await }
+        let filter = TaskFilter {
+            status: status.get(),
+            sort: serde_json::from_value(serde_json::Value::String(sort.get())).ok(),
+            ..ctx.filters.filter(ctx.space.get())
+        };
+        api::work::tasks::list(&filter, api::page(PAGE_SIZE, offset.get()))
     });
     let total = Signal::derive(move || tasks.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0));
 

@@ -12,8 +12,8 @@ use crate::components::recurrence::browser_timezone;
 use crate::components::EmptyState;
 use crate::session::use_session;
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
-use domain::identity::users::User;
-use domain::work::tasks::{DueFilter, Task, TaskPriority, TaskSpace, TaskStatus};
+use domain::identity::users::{User, UserFilter};
+use domain::work::tasks::{DueFilter, Task, TaskFilter, TaskPriority, TaskSpace, TaskStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
@@ -78,31 +78,19 @@ pub struct Filters {
 }
 
 impl Filters {
-    /// Query string of the shared filters (without `?`/`&` prefix), in the browser's time zone.
-    pub fn query(&self, space: Option<Uuid>) -> String {
-        let mut parts = Vec::new();
-        if let Some(space) = space {
-            parts.push(format!("spaceId={space}"));
-        }
-        if self.mine.get() {
-            parts.push("mine=true".to_owned());
-        }
-        if let Some(user) = self.assignee.get() {
-            parts.push(format!("assignedToId={user}"));
-        }
-        if let Some(due) = self.due.get() {
-            let due = match due {
-                DueFilter::Overdue => "overdue",
-                DueFilter::Today => "today",
-                DueFilter::Week => "week",
-            };
-            parts.push(format!("due={due}&tz={}", api::encode(&browser_timezone())));
-        }
+    /// The shared filters of the tasks in `space`; `due` is relative to the browser's time zone.
+    pub fn filter(&self, space: Option<Uuid>) -> TaskFilter {
+        let due = self.due.get();
         let q = self.q.get();
-        if !q.trim().is_empty() {
-            parts.push(format!("q={}", api::encode(q.trim())));
+        TaskFilter {
+            space_id: space,
+            mine: self.mine.get().then_some(true),
+            assigned_to_id: self.assignee.get(),
+            due,
+            tz: due.map(|_| browser_timezone()),
+            q: Some(q.trim().to_owned()).filter(|q| !q.is_empty()),
+            ..Default::default()
         }
-        parts.join("&")
     }
 }
 
@@ -203,12 +191,13 @@ fn TasksWorkspace() -> impl IntoView {
     let reload_spaces = RwSignal::new(0u32);
     let spaces = LocalResource::new(move || {
         reload_spaces.track();
-        async move { api::get::<Vec<TaskSpace>>("/api/task-spaces").await }
+        api::work::spaces::list()
     });
     // Only user managers may list users; everyone else assigns to themselves or nobody.
     let users = LocalResource::new(move || async move {
         if manages_users {
-            api::get::<Vec<User>>("/api/users?limit=200&isActive=true").await.unwrap_or_default()
+            let active = UserFilter { is_active: Some(true), ..Default::default() };
+            api::identity::users::list(&active, api::page(200, 0)).await.map(|page| page.items).unwrap_or_default()
         } else {
             Vec::new()
         }

@@ -54,7 +54,7 @@ pub fn SpaceTree() -> impl IntoView {
     let delete = Callback::new(move |_| {
         let Some(space) = to_delete.get_untracked() else { return };
         spawn_local(async move {
-            match api::delete(&format!("/api/task-spaces/{}", space.id)).await {
+            match api::work::spaces::delete(space.id).await {
                 Ok(()) => {
                     toasts.success(format!("{} has been deleted", space.name));
                     if ctx.space.get_untracked() == Some(space.id) {
@@ -225,8 +225,9 @@ fn SpaceDialog(parent: Option<Uuid>, on_close: Callback<Option<TaskSpace>>) -> i
             parent_space_id: parent,
             order: None,
         };
+        let request = api::work::spaces::create(&body);
         spawn_local(async move {
-            let result = api::post::<_, TaskSpace>("/api/task-spaces", &body).await;
+            let result = request.await;
             busy.try_set(false);
             match result {
                 Ok(space) => {

@@ -1,16 +1,30 @@
-//! The typed API client: one request function over `fetch` with the session cookies,
-//! JSON in and out as the `domain` DTOs, `application/problem+json` errors decoded into
-//! [`Problem`]. Unsafe methods echo the `mos_csrf` cookie in `X-CSRF-Token`. A 401 is
-//! retried once after `POST /api/auth/refresh`; if that fails too the session ends and
-//! the app shows the sign-in page.
+//! The typed API client. Pages call one function per endpoint, by business area
+//! (`api::crm::leads::list(&filter, page)`), whose request and response types are the
+//! `domain` DTOs and whose query strings are serialised from the domain's own query types,
+//! so no page spells an `/api/…` address or a parameter name.
+//!
+//! Underneath, one request function over `fetch` with the session cookies: JSON in and out,
+//! `application/problem+json` errors decoded into [`Problem`]. Unsafe methods echo the
+//! `mos_csrf` cookie in `X-CSRF-Token`. A 401 is retried once after `POST
+//! /api/auth/refresh`; if that fails too the session ends and the app shows the sign-in page.
+//!
+//! Endpoint functions build their address and body before returning, so the future they
+//! return borrows nothing and can be awaited after the caller's values are gone.
+
+pub mod activity;
+pub mod crm;
+pub mod identity;
+pub mod work;
 
 use domain::identity::auth::AuthSession;
+use domain::pagination::PageParams;
 use domain::{ErrorCode, Problem};
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::RefCell;
+use std::future::Future;
 use wasm_bindgen::JsCast;
 use web_sys::RequestCredentials;
 
@@ -114,7 +128,7 @@ pub async fn refresh_session() -> Option<AuthSession> {
 }
 
 /// Sends one request. Success statuses come back as the response; errors as a problem.
-pub async fn request(method: Method, path: &str, body: Option<serde_json::Value>) -> ApiResult<Response> {
+async fn request(method: Method, path: &str, body: Option<serde_json::Value>) -> ApiResult<Response> {
     let response = send_once(&method, path, body.as_ref()).await?;
     if response.status() == 401 && refreshable(path) && has_session_cookie() {
         if let Some(session) = refresh_session().await {
@@ -154,38 +168,64 @@ async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
         .map_err(|e| Problem::new(ErrorCode::InternalError, format!("Unexpected answer from the server: {e}")))
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    decode(request(Method::GET, path, None).await?).await
+/// `path?<query>`, the query serialised from a domain query type (its field names are the
+/// API's); `path` alone when the query is empty.
+fn with_query<Q: Serialize>(path: impl Into<String>, query: &Q) -> String {
+    let mut path = path.into();
+    let query = serde_urlencoded::to_string(query).unwrap_or_default();
+    if !query.is_empty() {
+        path.push(if path.contains('?') { '&' } else { '?' });
+        path.push_str(&query);
+    }
+    path
 }
 
-pub async fn get_page<T: DeserializeOwned>(path: &str) -> ApiResult<Paged<T>> {
-    let response = request(Method::GET, path, None).await?;
+/// A list address: the page window first, then the filter.
+fn list_path<F: Serialize>(path: impl Into<String>, filter: &F, page: PageParams) -> String {
+    with_query(with_query(path, &page), filter)
+}
+
+/// A page window of `limit` rows from `offset`.
+pub fn page(limit: i64, offset: i64) -> PageParams {
+    PageParams { limit: Some(limit), offset: Some(offset) }
+}
+
+async fn get<T: DeserializeOwned>(path: String) -> ApiResult<T> {
+    decode(request(Method::GET, &path, None).await?).await
+}
+
+async fn get_page<T: DeserializeOwned>(path: String) -> ApiResult<Paged<T>> {
+    let response = request(Method::GET, &path, None).await?;
     let total = response.headers().get("x-total-count").and_then(|v| v.parse().ok());
     let items: Vec<T> = decode(response).await?;
     let total = total.unwrap_or(items.len() as i64);
     Ok(Paged { items, total })
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    decode(request(Method::POST, path, Some(to_value(body)?)).await?).await
+fn send_json<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: String,
+    body: &B,
+) -> impl Future<Output = ApiResult<T>> + 'static {
+    let body = to_value(body);
+    async move { decode(request(method, &path, Some(body?)).await?).await }
 }
 
-pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    decode(request(Method::PATCH, path, Some(to_value(body)?)).await?).await
+fn post<B: Serialize, T: DeserializeOwned>(path: String, body: &B) -> impl Future<Output = ApiResult<T>> + 'static {
+    send_json(Method::POST, path, body)
 }
 
-pub async fn delete(path: &str) -> ApiResult<()> {
-    request(Method::DELETE, path, None).await.map(|_| ())
+fn patch<B: Serialize, T: DeserializeOwned>(path: String, body: &B) -> impl Future<Output = ApiResult<T>> + 'static {
+    send_json(Method::PATCH, path, body)
 }
 
-/// Percent-encodes a query value.
-pub fn encode(value: &str) -> String {
-    String::from(js_sys::encode_uri_component(value))
+async fn delete(path: String) -> ApiResult<()> {
+    request(Method::DELETE, &path, None).await.map(|_| ())
 }
 
 /// POST without a body: actions such as converting a lead.
-pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    decode(request(Method::POST, path, None).await?).await
+async fn post_empty<T: DeserializeOwned>(path: String) -> ApiResult<T> {
+    decode(request(Method::POST, &path, None).await?).await
 }
 
 async fn send_blob(path: &str, content_type: &str, body: &web_sys::Blob) -> ApiResult<Response> {
@@ -202,12 +242,12 @@ async fn send_blob(path: &str, content_type: &str, body: &web_sys::Blob) -> ApiR
 }
 
 /// POSTs a file (a CSV import) as the body, with the same session handling as [`request`].
-pub async fn post_blob<T: DeserializeOwned>(path: &str, content_type: &str, body: &web_sys::Blob) -> ApiResult<T> {
-    let mut response = send_blob(path, content_type, body).await?;
+async fn post_blob<T: DeserializeOwned>(path: String, content_type: &str, body: web_sys::Blob) -> ApiResult<T> {
+    let mut response = send_blob(&path, content_type, &body).await?;
     if response.status() == 401 && has_session_cookie() {
         if let Some(session) = refresh_session().await {
             crate::session::set_user(Some(session.user));
-            response = send_blob(path, content_type, body).await?;
+            response = send_blob(&path, content_type, &body).await?;
         }
     }
     if response.status() == 401 {
@@ -217,5 +257,28 @@ pub async fn post_blob<T: DeserializeOwned>(path: &str, content_type: &str, body
         decode(response).await
     } else {
         Err(problem_from(response).await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::crm::leads::{LeadFilter, LeadSort, LeadStage};
+
+    #[test]
+    fn list_paths_use_the_api_names() {
+        let filter = LeadFilter {
+            q: Some("ada & co".into()),
+            stage: Some(LeadStage::ClosedWon),
+            created_from: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            sort: Some(LeadSort::ValueDesc),
+            ..Default::default()
+        };
+        assert_eq!(
+            list_path("/api/leads", &filter, page(20, 40)),
+            "/api/leads?limit=20&offset=40&q=ada+%26+co&stage=closed_won&createdFrom=2026-11-01&sort=-value"
+        );
+        assert_eq!(list_path("/api/leads", &LeadFilter::default(), page(20, 0)), "/api/leads?limit=20&offset=0");
+        assert_eq!(with_query("/api/leads/export", &LeadFilter::default()), "/api/leads/export");
     }
 }
