@@ -1,6 +1,7 @@
 //! The router, the app shell (header + role-aware sidebar) and the theme toggle.
 
-use crate::components::{use_toasts, Loading, ToastHost, Toasts};
+use crate::kit::{use_toasts, Loading, ToastHost, Toasts};
+use crate::pages::identity::people::display_name;
 use crate::session::{use_session, Session};
 use crate::{api, pages, routes};
 use leptos::prelude::*;
@@ -88,15 +89,7 @@ fn Layout() -> impl IntoView {
     let user = move || session.user.get();
     let flags = move || user().map(|u| u.permissions).unwrap_or_default();
     let portal = move || user().is_some_and(|u| u.user.role.is_client_portal());
-    let display_name = move || {
-        user()
-            .map(|u| match (&u.user.first_name, &u.user.last_name) {
-                (Some(f), Some(l)) => format!("{f} {l}"),
-                (Some(f), None) => f.clone(),
-                _ => u.user.username.clone(),
-            })
-            .unwrap_or_default()
-    };
+    let name = move || user().map(|u| display_name(&u.user)).unwrap_or_default();
     let role = move || user().map(|u| u.user.role.as_str().replace('_', " ")).unwrap_or_default();
 
     let logout = move |_| {
@@ -131,7 +124,7 @@ fn Layout() -> impl IntoView {
                 <div class="topbar-end">
                     <ThemeToggle />
                     <span class="user-chip" data-testid="user-chip">
-                        <span>{display_name}</span>
+                        <span>{name}</span>
                         <small>{role}</small>
                     </span>
                     <button class="button button-ghost" data-testid="logout" on:click=logout>

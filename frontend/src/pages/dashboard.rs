@@ -1,21 +1,14 @@
 //! The staff dashboard, the client portal and the not-found page.
 
+use super::crm::cards::{CampaignsCard, ClientsCard, LeadStagesCard};
 use crate::api;
-use crate::components::{EmptyState, Loading};
+use crate::kit::format::set_title;
+use crate::kit::page::total;
+use crate::kit::{CountCard, EmptyState};
 use crate::session::use_session;
-use domain::crm::campaigns::{CampaignFilter, CampaignStatus};
-use domain::crm::clients::{ClientFilter, ClientStatus};
 use domain::identity::users::UserFilter;
-use futures_util::future::{FutureExt, LocalBoxFuture};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
-
-/// The number of records a list request matches (its X-Total-Count), for a count card.
-fn total<T: 'static>(
-    request: impl std::future::Future<Output = api::ApiResult<api::Paged<T>>> + 'static,
-) -> LocalBoxFuture<'static, Option<i64>> {
-    request.map(|page| page.ok().map(|page| page.total)).boxed_local()
-}
 
 #[component]
 fn Card(#[prop(into)] title: String, #[prop(into)] body: String) -> impl IntoView {
@@ -44,20 +37,12 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    super::set_title("Dashboard");
+    set_title("Dashboard");
     let session = use_session();
     let flags = move || session.user.get().map(|u| u.permissions).unwrap_or_default();
     let name = move || {
         session.user.get().map(|u| u.user.first_name.clone().unwrap_or(u.user.username.clone())).unwrap_or_default()
     };
-    // Admins see how many accounts exist (from X-Total-Count of a one-row page).
-    let users = LocalResource::new(move || async move {
-        if flags().can_manage_users {
-            api::identity::users::list(&UserFilter::default(), api::page(1, 0)).await.ok().map(|p| p.total)
-        } else {
-            None
-        }
-    });
     view! {
         <header class="page-header">
             <div>
@@ -67,44 +52,22 @@ pub fn DashboardPage() -> impl IntoView {
         </header>
         <section class="cards" aria-label="Overview">
             <Show when=move || flags().can_manage_users>
-                <article class="card">
-                    <h2>"Users"</h2>
-                    <p class="metric">
-                        {move || match users.get() {
-                            None => view! { <Loading label="Counting…" /> }.into_any(),
-                            Some(Some(total)) => total.to_string().into_any(),
-                            Some(None) => "—".into_any(),
-                        }}
-                    </p>
-                    <A href="/users">"Manage users"</A>
-                </article>
+                // Admins see how many accounts exist.
+                <CountCard
+                    title="Users"
+                    count=|| total(api::identity::users::list(&UserFilter::default(), api::page(1, 0)))
+                    href="/users"
+                    link="Manage users"
+                />
             </Show>
             <Show when=move || flags().can_manage_clients>
-                <super::crm::CountCard
-                    title="Clients"
-                    count=|| {
-                        let filter = ClientFilter { status: Some(ClientStatus::Active), ..Default::default() };
-                        total(api::crm::clients::list(&filter, api::page(1, 0)))
-                    }
-                    unit="active clients"
-                    href="/clients"
-                    link="Open clients"
-                />
+                <ClientsCard />
             </Show>
             <Show when=move || flags().can_manage_campaigns>
-                <super::crm::CountCard
-                    title="Campaigns"
-                    count=|| {
-                        let filter = CampaignFilter { status: Some(CampaignStatus::Active), ..Default::default() };
-                        total(api::crm::campaigns::list(&filter, api::page(1, 0)))
-                    }
-                    unit="running campaigns"
-                    href="/campaigns"
-                    link="Open campaigns"
-                />
+                <CampaignsCard />
             </Show>
             <Show when=move || flags().can_manage_leads>
-                <super::pipeline::LeadStagesCard />
+                <LeadStagesCard />
             </Show>
             <Show when=move || flags().can_manage_content>
                 <Card title="Content" body="Posts and assets awaiting review." />
@@ -124,7 +87,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    super::set_title("Client portal");
+    set_title("Client portal");
     let session = use_session();
     let user = move || session.user.get();
     let prospective = move || user().is_some_and(|u| u.user.role == domain::Role::ProspectiveClient);
@@ -170,7 +133,7 @@ pub fn PortalPage() -> impl IntoView {
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    super::set_title("Not found");
+    set_title("Not found");
     view! {
         <main class="auth-page">
             <div class="auth-card">

@@ -1,0 +1,39 @@
+//! The web-app kit: what every page is made of, so that a page is its fields, its columns
+//! and its endpoint calls.
+//!
+//! - [`list`]: [`use_list`] (a paged list whose search, filters, sort and page live in
+//!   the URL query) and [`use_url_filter`] (that state alone, for boards); [`Reload`].
+//! - [`table`]: [`ListView`], the panel with the loading, error, empty and table states
+//!   and the pager; [`Column`]s sort through the URL.
+//! - [`toolbar`]: [`SearchBox`], [`FilterSelect`], [`FilterInput`], [`FilterCheck`].
+//! - [`form`]: [`Form`] (a request's busy state and problem, written only while the form
+//!   exists), [`FormDialog`], [`Dialog`], [`Opener`] (which record a dialog is open for).
+//! - [`fields`]: [`TextField`], [`SelectField`], [`TextAreaField`] with the API's field errors,
+//!   [`ToggleChips`].
+//! - [`confirm`]: [`ConfirmDialog`]; one-off actions go through [`Toasts::act`].
+//! - [`states`]: [`Loading`], [`ErrorState`], [`EmptyState`], [`Gate`], [`loaded`], [`sub_list`].
+//! - [`page`]: [`PageHeader`], [`fact`], [`by_id`], [`CountCard`].
+//! - [`query`]: the pure URL query ↔ list state mapping behind [`list`].
+//! - [`format`]: dates, amounts, labels and the fields of partial updates.
+
+pub mod confirm;
+pub mod fields;
+pub mod form;
+pub mod format;
+pub mod list;
+pub mod page;
+pub mod query;
+pub mod states;
+pub mod table;
+pub mod toast;
+pub mod toolbar;
+
+pub use confirm::ConfirmDialog;
+pub use fields::{choices, field_error, SelectField, TextAreaField, TextField, ToggleChips};
+pub use form::{Dialog, Form, FormDialog, Opener};
+pub use list::{use_list, use_list_keeping, use_url_filter, Binding, NoFilter, Reload, UrlFilter};
+pub use page::{by_id, fact, CountCard, PageHeader};
+pub use states::{loaded, sub_list, EmptyState, ErrorState, Gate, Loading};
+pub use table::{Column, Empty, ListView};
+pub use toast::{use_toasts, ToastHost, Toasts};
+pub use toolbar::{FilterCheck, FilterInput, FilterSelect, SearchBox};

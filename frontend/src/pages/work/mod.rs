@@ -1,0 +1,9 @@
+//! Work: tasks (spaces, board, list, drawer) and the calendar, which share the recurrence
+//! editor.
+
+mod calendar;
+mod recurrence;
+mod tasks;
+
+pub use calendar::CalendarPage;
+pub use tasks::TasksPage;
