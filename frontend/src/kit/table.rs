@@ -100,12 +100,13 @@ fn Pagination(
     view! {
         <nav class="pagination" aria-label="Pages">
             <span data-testid="page-info">{move || format!("{}–{} of {}", first(), last(), total.get())}</span>
-            <button class="button" disabled=move || page.get() <= 1 on:click=move |_| go_to.run(page.get_untracked() - 1)>
+            // Comparisons go in braces: a bare `>` would end the tag.
+            <button class="button" disabled=move || { page.get() <= 1 } on:click=move |_| go_to.run(page.get_untracked() - 1)>
                 "Previous"
             </button>
             <button
                 class="button"
-                disabled=move || offset() + limit >= total.get()
+                disabled=move || { offset() + limit >= total.get() }
                 on:click=move |_| go_to.run(page.get_untracked() + 1)
             >
                 "Next"
