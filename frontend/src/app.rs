@@ -4,6 +4,7 @@ use crate::kit::{use_toasts, Loading, ToastHost, Toasts};
 use crate::pages::identity::people::display_name;
 use crate::session::{use_session, Session};
 use crate::{api, pages, routes};
+use domain::Permissions;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -80,6 +81,25 @@ fn Shell() -> impl IntoView {
     }
 }
 
+/// A sidebar link: its address, its label, and whether the user's permissions open it.
+type Section = (&'static str, &'static str, fn(&Permissions) -> bool);
+
+/// The sidebar's sections, each shown when the user's permissions open it (the pages check
+/// the same flags, and the API enforces them regardless).
+const STAFF: [Section; 8] = [
+    ("/", "Dashboard", |_| true),
+    ("/leads", "Leads", |p| p.can_manage_leads),
+    ("/clients", "Clients", |p| p.can_manage_clients),
+    ("/campaigns", "Campaigns", |p| p.can_manage_campaigns),
+    ("/tasks", "Tasks", |_| true),
+    ("/calendar", "Calendar", |_| true),
+    ("/users", "Users", |p| p.can_manage_users),
+    ("/api-keys", "API keys", |p| p.can_manage_settings),
+];
+
+/// Client-portal accounts see only their portal (and their profile).
+const PORTAL: [Section; 1] = [("/portal", "Client portal", |_| true)];
+
 #[component]
 fn Layout() -> impl IntoView {
     let session = use_session();
@@ -134,51 +154,15 @@ fn Layout() -> impl IntoView {
             </header>
             <nav class="sidebar" aria-label="Main" on:click=move |_| menu_open.set(false)>
                 <ul>
-                    <Show
-                        when=portal
-                        fallback=move || {
-                            view! {
-                                <li>
-                                    <A href="/">"Dashboard"</A>
-                                </li>
-                                <Show when=move || flags().can_manage_leads>
-                                    <li>
-                                        <A href="/leads">"Leads"</A>
-                                    </li>
-                                </Show>
-                                <Show when=move || flags().can_manage_clients>
-                                    <li>
-                                        <A href="/clients">"Clients"</A>
-                                    </li>
-                                </Show>
-                                <Show when=move || flags().can_manage_campaigns>
-                                    <li>
-                                        <A href="/campaigns">"Campaigns"</A>
-                                    </li>
-                                </Show>
-                                <li>
-                                    <A href="/tasks">"Tasks"</A>
-                                </li>
-                                <li>
-                                    <A href="/calendar">"Calendar"</A>
-                                </li>
-                                <Show when=move || flags().can_manage_users>
-                                    <li>
-                                        <A href="/users">"Users"</A>
-                                    </li>
-                                </Show>
-                                <Show when=move || flags().can_manage_settings>
-                                    <li>
-                                        <A href="/api-keys">"API keys"</A>
-                                    </li>
-                                </Show>
-                            }
-                        }
-                    >
-                        <li>
-                            <A href="/portal">"Client portal"</A>
-                        </li>
-                    </Show>
+                    {move || {
+                        let flags = flags();
+                        let sections: &[Section] = if portal() { &PORTAL } else { &STAFF };
+                        sections
+                            .iter()
+                            .filter(|(_, _, shown)| shown(&flags))
+                            .map(|(href, label, _)| view! { <li><A href=*href>{*label}</A></li> })
+                            .collect_view()
+                    }}
                     <li>
                         <A href="/profile">"My profile"</A>
                     </li>

@@ -2,7 +2,9 @@
 //! documents) and campaigns.
 
 pub mod leads {
-    use crate::api::{get_page, list_path, patch, post, post_blob, post_empty, with_query, ApiResult, Paged};
+    use crate::api::{
+        get_page, list_path, post, post_blob, post_empty, record_endpoints, with_query, ApiResult, Paged,
+    };
     use domain::crm::clients::Client;
     use domain::crm::lead_imports::{ImportParams, LeadImport};
     use domain::crm::leads::{
@@ -16,17 +18,7 @@ pub mod leads {
         get_page(list_path("/api/leads", filter, page))
     }
 
-    pub fn get(id: Uuid) -> impl Future<Output = ApiResult<Lead>> {
-        crate::api::get(format!("/api/leads/{id}"))
-    }
-
-    pub fn create(body: &CreateLeadRequest) -> impl Future<Output = ApiResult<Lead>> {
-        post("/api/leads".into(), body)
-    }
-
-    pub fn update(id: Uuid, body: &UpdateLeadRequest) -> impl Future<Output = ApiResult<Lead>> {
-        patch(format!("/api/leads/{id}"), body)
-    }
+    record_endpoints!("/api/leads", Uuid, Lead, CreateLeadRequest, UpdateLeadRequest);
 
     pub fn delete(id: Uuid) -> impl Future<Output = ApiResult<()>> {
         crate::api::delete(format!("/api/leads/{id}"))
@@ -63,7 +55,7 @@ pub mod leads {
 }
 
 pub mod clients {
-    use crate::api::{get_page, list_path, patch, post, with_query, ApiResult, Paged};
+    use crate::api::{get_page, list_path, post, record_endpoints, with_query, ApiResult, Paged};
     use domain::crm::clients::{
         Client, ClientDocument, ClientFilter, CreateClientDocumentRequest, CreateClientRequest, UpdateClientRequest,
     };
@@ -75,17 +67,7 @@ pub mod clients {
         get_page(list_path("/api/clients", filter, page))
     }
 
-    pub fn get(id: Uuid) -> impl Future<Output = ApiResult<Client>> {
-        crate::api::get(format!("/api/clients/{id}"))
-    }
-
-    pub fn create(body: &CreateClientRequest) -> impl Future<Output = ApiResult<Client>> {
-        post("/api/clients".into(), body)
-    }
-
-    pub fn update(id: Uuid, body: &UpdateClientRequest) -> impl Future<Output = ApiResult<Client>> {
-        patch(format!("/api/clients/{id}"), body)
-    }
+    record_endpoints!("/api/clients", Uuid, Client, CreateClientRequest, UpdateClientRequest);
 
     /// Archives the client (its history is kept).
     pub fn archive(id: Uuid) -> impl Future<Output = ApiResult<()>> {
@@ -114,7 +96,7 @@ pub mod clients {
 }
 
 pub mod campaigns {
-    use crate::api::{get_page, list_path, patch, post, ApiResult, Paged};
+    use crate::api::{get_page, list_path, record_endpoints, ApiResult, Paged};
     use domain::crm::campaigns::{Campaign, CampaignFilter, CreateCampaignRequest, UpdateCampaignRequest};
     use domain::pagination::PageParams;
     use std::future::Future;
@@ -124,17 +106,7 @@ pub mod campaigns {
         get_page(list_path("/api/campaigns", filter, page))
     }
 
-    pub fn get(id: Uuid) -> impl Future<Output = ApiResult<Campaign>> {
-        crate::api::get(format!("/api/campaigns/{id}"))
-    }
-
-    pub fn create(body: &CreateCampaignRequest) -> impl Future<Output = ApiResult<Campaign>> {
-        post("/api/campaigns".into(), body)
-    }
-
-    pub fn update(id: Uuid, body: &UpdateCampaignRequest) -> impl Future<Output = ApiResult<Campaign>> {
-        patch(format!("/api/campaigns/{id}"), body)
-    }
+    record_endpoints!("/api/campaigns", Uuid, Campaign, CreateCampaignRequest, UpdateCampaignRequest);
 
     pub fn delete(id: Uuid) -> impl Future<Output = ApiResult<()>> {
         crate::api::delete(format!("/api/campaigns/{id}"))

@@ -185,6 +185,25 @@ fn list_path<F: Serialize>(path: impl Into<String>, filter: &F, page: PageParams
     with_query(with_query(path, &page), filter)
 }
 
+/// `get`, `create` and `update` of the records at `<path>/<id>`, the same three in every
+/// collection, so an area's module spells out only what differs.
+macro_rules! record_endpoints {
+    ($path:literal, $id:ty, $record:ty, $create:ty, $update:ty) => {
+        pub fn get(id: $id) -> impl std::future::Future<Output = $crate::api::ApiResult<$record>> {
+            $crate::api::get(format!(concat!($path, "/{}"), id))
+        }
+
+        pub fn create(body: &$create) -> impl std::future::Future<Output = $crate::api::ApiResult<$record>> {
+            $crate::api::post($path.into(), body)
+        }
+
+        pub fn update(id: $id, body: &$update) -> impl std::future::Future<Output = $crate::api::ApiResult<$record>> {
+            $crate::api::patch(format!(concat!($path, "/{}"), id), body)
+        }
+    };
+}
+pub(crate) use record_endpoints;
+
 /// A page window of `limit` rows from `offset`.
 pub fn page(limit: i64, offset: i64) -> PageParams {
     PageParams { limit: Some(limit), offset: Some(offset) }

@@ -2,7 +2,7 @@
 //! the calendar.
 
 pub mod tasks {
-    use crate::api::{get_page, list_path, patch, post, with_query, ApiResult, Paged};
+    use crate::api::{get_page, list_path, post, record_endpoints, with_query, ApiResult, Paged};
     use domain::pagination::PageParams;
     use domain::work::tasks::{
         CreateTaskCommentRequest, CreateTaskRequest, RecurrencePreview, RecurrencePreviewQuery, Task, TaskComment,
@@ -15,17 +15,7 @@ pub mod tasks {
         get_page(list_path("/api/tasks", filter, page))
     }
 
-    pub fn get(id: Uuid) -> impl Future<Output = ApiResult<Task>> {
-        crate::api::get(format!("/api/tasks/{id}"))
-    }
-
-    pub fn create(body: &CreateTaskRequest) -> impl Future<Output = ApiResult<Task>> {
-        post("/api/tasks".into(), body)
-    }
-
-    pub fn update(id: Uuid, body: &UpdateTaskRequest) -> impl Future<Output = ApiResult<Task>> {
-        patch(format!("/api/tasks/{id}"), body)
-    }
+    record_endpoints!("/api/tasks", Uuid, Task, CreateTaskRequest, UpdateTaskRequest);
 
     pub fn delete(id: Uuid) -> impl Future<Output = ApiResult<()>> {
         crate::api::delete(format!("/api/tasks/{id}"))
@@ -67,7 +57,7 @@ pub mod spaces {
 }
 
 pub mod calendar {
-    use crate::api::{get_page, list_path, patch, post, with_query, ApiResult, Paged};
+    use crate::api::{get_page, list_path, record_endpoints, with_query, ApiResult, Paged};
     use domain::pagination::PageParams;
     use domain::work::calendar::{
         CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence, UpdateCalendarEventRequest,
@@ -86,17 +76,13 @@ pub mod calendar {
         get_page(list_path("/api/calendar/tasks", window, page))
     }
 
-    pub fn get(id: Uuid) -> impl Future<Output = ApiResult<CalendarEvent>> {
-        crate::api::get(format!("/api/calendar/events/{id}"))
-    }
-
-    pub fn create(body: &CreateCalendarEventRequest) -> impl Future<Output = ApiResult<CalendarEvent>> {
-        post("/api/calendar/events".into(), body)
-    }
-
-    pub fn update(id: Uuid, body: &UpdateCalendarEventRequest) -> impl Future<Output = ApiResult<CalendarEvent>> {
-        patch(format!("/api/calendar/events/{id}"), body)
-    }
+    record_endpoints!(
+        "/api/calendar/events",
+        Uuid,
+        CalendarEvent,
+        CreateCalendarEventRequest,
+        UpdateCalendarEventRequest
+    );
 
     /// A recurring event goes with all its repetitions.
     pub fn delete(id: Uuid) -> impl Future<Output = ApiResult<()>> {

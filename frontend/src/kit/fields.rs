@@ -2,7 +2,7 @@
 //! is the API's field name: it is matched against the problem's `errors[].field`, and the
 //! control's id is `field-<name>` (its message's, `field-<name>-error`).
 
-use domain::Problem;
+use domain::{ErrorCode, FieldError, Problem};
 use leptos::prelude::*;
 
 /// The messages the problem carries for one field, joined.
@@ -12,13 +12,23 @@ pub fn field_error(problem: &Option<Problem>, field: &str) -> Option<String> {
     (!messages.is_empty()).then(|| messages.join("; "))
 }
 
+/// A form the browser can already tell is incomplete or inconsistent, refused before it is
+/// sent: the problem names `field`, so the message shows there like the API's own.
+pub fn refusal(field: &str, code: &str, detail: &str, message: &str) -> Problem {
+    Problem::new(ErrorCode::ValidationError, detail).with_errors(vec![FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }])
+}
+
 /// `(value, label)` options of an enum: each variant's API value and its label.
 pub fn choices<E: Copy>(all: &[E], value: fn(E) -> &'static str, label: impl Fn(E) -> String) -> Vec<(String, String)> {
     all.iter().map(|e| (value(*e).to_owned(), label(*e))).collect()
 }
 
 /// The label, the message under the control and the invalid state, around `control`,
-/// which gets the id and the `aria-describedby` it needs.
+/// which gets its id, its message's id and the message.
 fn framed(
     label: String,
     name: &str,
@@ -43,6 +53,7 @@ fn framed(
     }
 }
 
+/// A text input, or with `rows` a multi-line field (notes, descriptions) across the form.
 #[component]
 pub fn TextField(
     #[prop(into)] label: String,
@@ -53,23 +64,45 @@ pub fn TextField(
     #[prop(into, optional)] autocomplete: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(into, optional)] hint: Option<String>,
+    /// Lines of a multi-line field.
+    #[prop(optional)]
+    rows: Option<u32>,
+    #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
     let label = if required { format!("{label} *") } else { label };
-    let input_name = name.clone();
-    framed(label, &name, problem, false, hint, move |id, error_id, error| {
-        view! {
-            <input
-                id=id
-                name=input_name
-                type=input_type
-                autocomplete=autocomplete
-                required=required
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id
-                bind:value=value
-            />
+    let control_name = name.clone();
+    framed(label, &name, problem, rows.is_some(), hint, move |id, error_id, error| {
+        let invalid = move || error.get().is_some().to_string();
+        match rows {
+            Some(rows) => view! {
+                <textarea
+                    id=id
+                    name=control_name
+                    rows=rows
+                    maxlength=maxlength
+                    required=required
+                    aria-invalid=invalid
+                    aria-describedby=error_id
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                ></textarea>
+            }
+            .into_any(),
+            None => view! {
+                <input
+                    id=id
+                    name=control_name
+                    type=input_type
+                    autocomplete=autocomplete
+                    maxlength=maxlength
+                    required=required
+                    aria-invalid=invalid
+                    aria-describedby=error_id
+                    bind:value=value
+                />
+            }
+            .into_any(),
         }
-        .into_any()
     })
 }
 
@@ -104,34 +137,6 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
-        }
-        .into_any()
-    })
-}
-
-/// A multi-line text field (notes, descriptions) with the API's message for it.
-#[component]
-pub fn TextAreaField(
-    #[prop(into)] label: String,
-    #[prop(into)] name: String,
-    value: RwSignal<String>,
-    #[prop(into)] problem: Signal<Option<Problem>>,
-    #[prop(default = 3)] rows: u32,
-    #[prop(optional)] maxlength: Option<u32>,
-) -> impl IntoView {
-    let area_name = name.clone();
-    framed(label, &name, problem, true, None, move |id, error_id, error| {
-        view! {
-            <textarea
-                id=id
-                name=area_name
-                rows=rows
-                maxlength=maxlength
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            ></textarea>
         }
         .into_any()
     })
@@ -181,7 +186,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::{ErrorCode, FieldError, Role};
+    use domain::Role;
 
     #[test]
     fn picks_the_messages_of_one_field() {

@@ -8,11 +8,12 @@
 //! - [`toolbar`]: [`SearchBox`], [`FilterSelect`], [`FilterInput`], [`FilterCheck`].
 //! - [`form`]: [`Form`] (a request's busy state and problem, written only while the form
 //!   exists), [`FormDialog`], [`Dialog`], [`Opener`] (which record a dialog is open for).
-//! - [`fields`]: [`TextField`], [`SelectField`], [`TextAreaField`] with the API's field errors,
-//!   [`ToggleChips`].
+//! - [`fields`]: [`TextField`] (one line or several), [`SelectField`], [`ToggleChips`], with
+//!   the API's field errors at each; [`refusal`] for what the browser refuses itself.
 //! - [`confirm`]: [`ConfirmDialog`]; one-off actions go through [`Toasts::act`].
 //! - [`states`]: [`Loading`], [`ErrorState`], [`EmptyState`], [`Gate`], [`loaded`], [`sub_list`].
-//! - [`page`]: [`PageHeader`], [`fact`], [`by_id`], [`CountCard`].
+//! - [`page`]: [`gated_page`], [`PageHeader`]; for one record's page [`by_id`],
+//!   [`use_record`], [`RecordHeader`], [`fact`]; the dashboard's [`CountCard`].
 //! - [`query`]: the pure URL query ↔ list state mapping behind [`list`].
 //! - [`format`]: dates, amounts, labels and the fields of partial updates.
 
@@ -29,10 +30,10 @@ pub mod toast;
 pub mod toolbar;
 
 pub use confirm::ConfirmDialog;
-pub use fields::{choices, field_error, SelectField, TextAreaField, TextField, ToggleChips};
+pub use fields::{choices, field_error, refusal, SelectField, TextField, ToggleChips};
 pub use form::{Dialog, Form, FormDialog, Opener};
 pub use list::{use_list, use_list_keeping, use_url_filter, Binding, NoFilter, Reload, UrlFilter};
-pub use page::{by_id, fact, CountCard, PageHeader};
+pub use page::{by_id, fact, gated_page, use_record, CountCard, PageHeader, RecordHeader};
 pub use states::{loaded, sub_list, EmptyState, ErrorState, Gate, Loading};
 pub use table::{Column, Empty, ListView};
 pub use toast::{use_toasts, ToastHost, Toasts};

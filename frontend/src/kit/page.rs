@@ -1,14 +1,34 @@
-//! The parts of a page's layout: its header, a record's facts, the page of one record,
-//! and the dashboard's count cards.
+//! The parts of a page: the title and permission gate of a page, its header, the page of
+//! one record (its address, fetch, header and facts), and the dashboard's count cards.
 
-use super::states::{EmptyState, Loading};
+use super::format::set_title;
+use super::list::Reload;
+use super::states::{EmptyState, Gate, Loading};
+use super::table::Empty;
 use crate::api::{ApiResult, Paged};
+use domain::identity::users::CurrentUser;
 use futures_util::future::{FutureExt, LocalBoxFuture};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::future::Future;
 use uuid::Uuid;
+
+/// A page behind a permission: sets the document's title, and shows `page` to the users
+/// `allowed` lets in; the others read `refused`.
+pub fn gated_page<V: IntoView + 'static>(
+    title: &'static str,
+    allowed: fn(&CurrentUser) -> bool,
+    refused: Empty,
+    page: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    set_title(title);
+    view! {
+        <Gate allowed title=refused.title message=refused.message>
+            {page()}
+        </Gate>
+    }
+}
 
 /// The page's heading, a line under it, and its actions (buttons, links) on the right.
 #[component]
@@ -26,6 +46,55 @@ pub fn PageHeader(
             {children.map(|actions| view! { <div class="header-actions">{actions()}</div> })}
         </header>
     }
+}
+
+/// A record's header: the way back to its list (`back`: address and label), its name, a
+/// line under it (`note`) and its actions.
+#[component]
+pub fn RecordHeader(
+    back: (&'static str, &'static str),
+    #[prop(into)] title: String,
+    #[prop(optional)] testid: Option<&'static str>,
+    note: AnyView,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <div>
+                <p class="breadcrumb">
+                    <A href=back.0>{back.1}</A>
+                </p>
+                <h1 data-testid=testid>{title}</h1>
+                <p class="muted">{note}</p>
+            </div>
+            <div class="header-actions">{children()}</div>
+        </header>
+    }
+}
+
+/// One record for its page: `fetch`ed again after each bump of the returned [`Reload`],
+/// and the document's title set to `title_of` it once it arrives.
+pub fn use_record<T, Fut>(
+    fetch: impl Fn() -> Fut + 'static,
+    title_of: fn(&T) -> String,
+) -> (LocalResource<ApiResult<T>>, Reload)
+where
+    T: Clone + 'static,
+    Fut: Future<Output = ApiResult<T>> + 'static,
+{
+    let reload = Reload::new();
+    let record = LocalResource::new(move || {
+        reload.track();
+        fetch()
+    });
+    Effect::new(move |_| {
+        record.with(|record| {
+            if let Some(Ok(record)) = record {
+                set_title(&title_of(record));
+            }
+        })
+    });
+    (record, reload)
 }
 
 /// One labelled value of a record's facts (`<dl class="facts">`); blank reads "—".

@@ -16,6 +16,13 @@ pub enum Column {
     Actions,
 }
 
+impl Column {
+    /// Plain columns, then the row buttons' when `actions`.
+    pub fn texts(labels: &[&'static str], actions: bool) -> Vec<Column> {
+        labels.iter().map(|label| Column::Text(label)).chain(actions.then_some(Column::Actions)).collect()
+    }
+}
+
 /// What a list says when it has no rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Empty {

@@ -1,12 +1,13 @@
 //! The staff dashboard, the client portal and the not-found page.
 
-use super::crm::cards::{CampaignsCard, ClientsCard, LeadStagesCard};
+use super::crm::cards::{active_clients, running_campaigns, LeadStagesCard};
 use crate::api;
 use crate::kit::format::set_title;
 use crate::kit::page::total;
 use crate::kit::{CountCard, EmptyState};
 use crate::session::use_session;
 use domain::identity::users::UserFilter;
+use domain::Permissions;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
@@ -20,6 +21,17 @@ fn Card(#[prop(into)] title: String, #[prop(into)] body: String) -> impl IntoVie
         </article>
     }
 }
+
+/// An area still to come: its title, what it will show, and who will see it.
+type Coming = (&'static str, &'static str, fn(&Permissions) -> bool);
+
+/// Areas still to come, each shown to those whose permissions will open it.
+const COMING: [Coming; 4] = [
+    ("Content", "Posts and assets awaiting review.", |p| p.can_manage_content),
+    ("Invoices", "Open and overdue invoices.", |p| p.can_manage_invoices),
+    ("Tickets", "Support requests that need an answer.", |p| p.can_manage_tickets),
+    ("Reports", "Performance across clients and campaigns.", |p| p.can_view_reports),
+];
 
 /// `/`: staff see the dashboard; client-portal roles go to their portal.
 #[component]
@@ -61,26 +73,28 @@ pub fn DashboardPage() -> impl IntoView {
                 />
             </Show>
             <Show when=move || flags().can_manage_clients>
-                <ClientsCard />
+                <CountCard title="Clients" count=active_clients unit="active clients" href="/clients" link="Open clients" />
             </Show>
             <Show when=move || flags().can_manage_campaigns>
-                <CampaignsCard />
+                <CountCard
+                    title="Campaigns"
+                    count=running_campaigns
+                    unit="running campaigns"
+                    href="/campaigns"
+                    link="Open campaigns"
+                />
             </Show>
             <Show when=move || flags().can_manage_leads>
                 <LeadStagesCard />
             </Show>
-            <Show when=move || flags().can_manage_content>
-                <Card title="Content" body="Posts and assets awaiting review." />
-            </Show>
-            <Show when=move || flags().can_manage_invoices>
-                <Card title="Invoices" body="Open and overdue invoices." />
-            </Show>
-            <Show when=move || flags().can_manage_tickets>
-                <Card title="Tickets" body="Support requests that need an answer." />
-            </Show>
-            <Show when=move || flags().can_view_reports>
-                <Card title="Reports" body="Performance across clients and campaigns." />
-            </Show>
+            {move || {
+                let flags = flags();
+                COMING
+                    .iter()
+                    .filter(|(_, _, shown)| shown(&flags))
+                    .map(|(title, body, _)| view! { <Card title=*title body=*body /> })
+                    .collect_view()
+            }}
         </section>
     }
 }

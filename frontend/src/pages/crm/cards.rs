@@ -1,34 +1,28 @@
-//! The dashboard's CRM cards: active clients, running campaigns, and the open leads with
-//! the count in each stage.
+//! The dashboard's CRM cards: the counts of active clients and running campaigns, and the
+//! open leads with the count in each stage.
 
 use super::shared::stage_class;
 use crate::api;
 use crate::kit::page::total;
-use crate::kit::{CountCard, Loading};
+use crate::kit::Loading;
 use domain::crm::campaigns::{CampaignFilter, CampaignStatus};
 use domain::crm::clients::{ClientFilter, ClientStatus};
 use domain::crm::leads::{LeadFilter, LeadStage};
 use domain::Problem;
-use futures_util::future::join_all;
+use futures_util::future::{join_all, LocalBoxFuture};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-#[component]
-pub fn ClientsCard() -> impl IntoView {
-    let count = || {
-        let filter = ClientFilter { status: Some(ClientStatus::Active), ..Default::default() };
-        total(api::crm::clients::list(&filter, api::page(1, 0)))
-    };
-    view! { <CountCard title="Clients" count unit="active clients" href="/clients" link="Open clients" /> }
+/// The number of active clients, for the dashboard's card.
+pub fn active_clients() -> LocalBoxFuture<'static, Option<i64>> {
+    let filter = ClientFilter { status: Some(ClientStatus::Active), ..Default::default() };
+    total(api::crm::clients::list(&filter, api::page(1, 0)))
 }
 
-#[component]
-pub fn CampaignsCard() -> impl IntoView {
-    let count = || {
-        let filter = CampaignFilter { status: Some(CampaignStatus::Active), ..Default::default() };
-        total(api::crm::campaigns::list(&filter, api::page(1, 0)))
-    };
-    view! { <CountCard title="Campaigns" count unit="running campaigns" href="/campaigns" link="Open campaigns" /> }
+/// The number of running campaigns, for the dashboard's card.
+pub fn running_campaigns() -> LocalBoxFuture<'static, Option<i64>> {
+    let filter = CampaignFilter { status: Some(CampaignStatus::Active), ..Default::default() };
+    total(api::crm::campaigns::list(&filter, api::page(1, 0)))
 }
 
 /// How many leads are in each stage.

@@ -1,17 +1,19 @@
-//! Pieces the CRM pages share: the permission gate of each part, the badges and options
+//! Pieces the CRM pages share: the pages of each part behind its permission, the badges and options
 //! of stages and statuses, the leads' list/pipeline switch, the client picker's options,
 //! and the contact and owner fields of the lead and client dialogs.
 
 use crate::api;
 use crate::kit::format::humanize;
-use crate::kit::{choices, Gate, SelectField, TextField};
+use crate::kit::{by_id, choices, gated_page, Empty, Gate, SelectField, TextField};
 use crate::pages::identity::people::{owner_options, Person};
 use domain::crm::campaigns::CampaignStatus;
 use domain::crm::clients::{ClientFilter, ClientSort, ClientStatus};
 use domain::crm::leads::LeadStage;
+use domain::identity::users::CurrentUser;
 use domain::Problem;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 /// The parts of the CRM, each behind its own permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,27 +23,57 @@ pub enum Part {
     Campaigns,
 }
 
-/// Shows `children` to holders of the part's permission; the others read which one it is.
-#[component]
-pub fn CrmGate(part: Part, children: ChildrenFn) -> impl IntoView {
-    let (allowed, title, message): (fn(&domain::identity::users::CurrentUser) -> bool, _, _) = match part {
-        Part::Leads => (
-            |u| u.permissions.can_manage_leads,
-            "You cannot see leads",
-            "Leads are open to holders of the canManageLeads permission.",
-        ),
-        Part::Clients => (
-            |u| u.permissions.can_manage_clients,
-            "You cannot see clients",
-            "Clients are open to holders of the canManageClients permission.",
-        ),
-        Part::Campaigns => (
-            |u| u.permissions.can_manage_campaigns,
-            "You cannot see campaigns",
-            "Campaigns are open to holders of the canManageCampaigns permission.",
-        ),
-    };
-    view! { <Gate allowed title message>{children()}</Gate> }
+impl Part {
+    /// Who may see the part, and what the others read.
+    fn permission(self) -> (fn(&CurrentUser) -> bool, Empty) {
+        match self {
+            Part::Leads => (
+                |u| u.permissions.can_manage_leads,
+                Empty {
+                    title: "You cannot see leads",
+                    message: "Leads are open to holders of the canManageLeads permission.",
+                },
+            ),
+            Part::Clients => (
+                |u| u.permissions.can_manage_clients,
+                Empty {
+                    title: "You cannot see clients",
+                    message: "Clients are open to holders of the canManageClients permission.",
+                },
+            ),
+            Part::Campaigns => (
+                |u| u.permissions.can_manage_campaigns,
+                Empty {
+                    title: "You cannot see campaigns",
+                    message: "Campaigns are open to holders of the canManageCampaigns permission.",
+                },
+            ),
+        }
+    }
+}
+
+/// A page of the part, titled `title`, for holders of its permission.
+pub fn crm_page<V: IntoView + 'static>(
+    part: Part,
+    title: &'static str,
+    page: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let (allowed, refused) = part.permission();
+    gated_page(title, allowed, refused, page)
+}
+
+/// The page of one `what` of the part at `/…/:id`, for holders of its permission.
+pub fn crm_record<V: IntoView + 'static>(
+    part: Part,
+    what: &'static str,
+    page: impl Fn(Uuid) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let (allowed, refused) = part.permission();
+    view! {
+        <Gate allowed title=refused.title message=refused.message>
+            {by_id(what, page.clone())}
+        </Gate>
+    }
 }
 
 pub fn stage_options() -> Vec<(String, String)> {
@@ -119,10 +151,15 @@ pub struct Contact {
     pub phone: RwSignal<String>,
 }
 
+/// A record's name, company, email and phone, as the fields show them.
+pub type ContactOf<'a> = (&'a str, &'a Option<String>, &'a Option<String>, &'a Option<String>);
+
 impl Contact {
-    pub fn new(name: Option<&str>, company: Option<&str>, email: Option<&str>, phone: Option<&str>) -> Self {
-        let text = |value: Option<&str>| RwSignal::new(value.unwrap_or_default().to_owned());
-        Contact { name: text(name), company: text(company), email: text(email), phone: text(phone) }
+    /// The fields of a record's contact (`None` for a new record: blank).
+    pub fn new(of: Option<ContactOf>) -> Self {
+        let (name, company, email, phone) = of.unwrap_or(("", &None, &None, &None));
+        let text = |value: &Option<String>| RwSignal::new(value.clone().unwrap_or_default());
+        Contact { name: RwSignal::new(name.to_owned()), company: text(company), email: text(email), phone: text(phone) }
     }
 }
 

@@ -1,9 +1,9 @@
 //! API keys (canManageSettings): create (the key is shown once), list, revoke.
 
 use crate::api;
-use crate::kit::format::{format_time, set_title};
+use crate::kit::format::format_time;
 use crate::kit::{
-    use_list, use_toasts, Column, ConfirmDialog, Empty, Form, Gate, ListView, NoFilter, Opener, PageHeader,
+    gated_page, use_list, use_toasts, Column, ConfirmDialog, Empty, Form, ListView, NoFilter, Opener, PageHeader,
     SelectField, TextField,
 };
 use domain::identity::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
@@ -13,16 +13,11 @@ const PAGE_SIZE: i64 = 20;
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
-    set_title("API keys");
-    view! {
-        <Gate
-            allowed=|u| u.permissions.can_manage_settings
-            title="You cannot manage API keys"
-            message="API keys are managed by holders of the canManageSettings permission."
-        >
-            <ApiKeysAdmin />
-        </Gate>
-    }
+    let refused = Empty {
+        title: "You cannot manage API keys",
+        message: "API keys are managed by holders of the canManageSettings permission.",
+    };
+    gated_page("API keys", |u| u.permissions.can_manage_settings, refused, || view! { <ApiKeysAdmin /> })
 }
 
 fn copy_to_clipboard(text: &str) -> bool {
@@ -154,15 +149,7 @@ fn ApiKeysAdmin() -> impl IntoView {
         <ListView
             list
             caption="API keys"
-            columns=vec![
-                Column::Text("Name"),
-                Column::Text("Key"),
-                Column::Text("Scopes"),
-                Column::Text("Created"),
-                Column::Text("Last used"),
-                Column::Text("Status"),
-                Column::Actions,
-            ]
+            columns=Column::texts(&["Name", "Key", "Scopes", "Created", "Last used", "Status"], true)
             row
             empty=Empty { title: "No API keys yet", message: "Create a key for each integration that calls the API." }
             loading="Loading API keys…"

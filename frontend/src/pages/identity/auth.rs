@@ -3,10 +3,10 @@
 
 use crate::api;
 use crate::kit::format::set_title;
-use crate::kit::{Form, TextField};
+use crate::kit::{refusal, Form, TextField};
 use crate::session::use_session;
 use domain::identity::auth::{ForgotPasswordRequest, LoginRequest, ResetPasswordRequest};
-use domain::{ErrorCode, FieldError, Problem};
+use domain::Problem;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -52,6 +52,52 @@ fn footer_link(href: &'static str, label: &'static str) -> impl IntoView {
         <p class="form-footer">
             <A href=href>{label}</A>
         </p>
+    }
+}
+
+/// An outcome shown in the card, and where to go from it.
+pub(super) fn notice(
+    success: bool,
+    message: impl IntoView + 'static,
+    href: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class=if success { "alert alert-success" } else { "alert alert-error" } role=if success { "status" } else { "alert" }>
+            {message}
+        </div>
+        {footer_link(href, label)}
+    }
+}
+
+/// A new password and its repetition (named `confirm`); [`mismatch`] refuses a difference.
+#[component]
+pub(super) fn NewPassword(
+    name: &'static str,
+    password: RwSignal<String>,
+    confirm: RwSignal<String>,
+    problem: RwSignal<Option<Problem>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label="New password"
+            name=name
+            value=password
+            problem
+            input_type="password"
+            autocomplete="new-password"
+            required=true
+            hint="At least 8 characters."
+        />
+        <TextField
+            label="Repeat the new password"
+            name="confirm"
+            value=confirm
+            problem
+            input_type="password"
+            autocomplete="new-password"
+            required=true
+        />
     }
 }
 
@@ -129,15 +175,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <AuthCard title="Reset your password">
             {move || match sent.get() {
-                Some(message) => {
-                    view! {
-                        <div class="alert alert-success" role="status">
-                            {message}
-                        </div>
-                        {footer_link("/login", "Back to sign in")}
-                    }
-                        .into_any()
-                }
+                Some(message) => notice(true, message, "/login", "Back to sign in").into_any(),
                 None => {
                     view! {
                         <form class="form" on:submit=submit novalidate>
@@ -165,11 +203,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 /// The problem of a repeated password that differs, shown at the repeat field.
 pub(super) fn mismatch(field: &str) -> Problem {
-    Problem::new(ErrorCode::ValidationError, "The passwords do not match").with_errors(vec![FieldError {
-        field: field.into(),
-        code: "match".into(),
-        message: "The passwords do not match".into(),
-    }])
+    refusal(field, "match", "The passwords do not match", "The passwords do not match")
 }
 
 #[component]
@@ -194,44 +228,15 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <AuthCard title="Choose a new password">
             {move || {
                 if token().is_none() {
-                    view! {
-                        <div class="alert alert-error" role="alert">
-                            "This reset link is incomplete. Request a new one."
-                        </div>
-                        {footer_link("/forgot-password", "Request a new link")}
-                    }
+                    notice(false, "This reset link is incomplete. Request a new one.", "/forgot-password", "Request a new link")
                         .into_any()
                 } else if done.get() {
-                    view! {
-                        <div class="alert alert-success" role="status">
-                            "Your password has been changed."
-                        </div>
-                        {footer_link("/login", "Sign in")}
-                    }
-                        .into_any()
+                    notice(true, "Your password has been changed.", "/login", "Sign in").into_any()
                 } else {
                     view! {
                         <form class="form" on:submit=submit novalidate>
                             <FormError form />
-                            <TextField
-                                label="New password"
-                                name="password"
-                                value=password
-                                problem=form.problem
-                                input_type="password"
-                                autocomplete="new-password"
-                                required=true
-                                hint="At least 8 characters."
-                            />
-                            <TextField
-                                label="Repeat the new password"
-                                name="confirm"
-                                value=confirm
-                                problem=form.problem
-                                input_type="password"
-                                autocomplete="new-password"
-                                required=true
-                            />
+                            <NewPassword name="password" password confirm problem=form.problem />
                             {submit_button(form, "Set password", "Set password")}
                         </form>
                     }

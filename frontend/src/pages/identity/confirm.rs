@@ -2,14 +2,13 @@
 //! new email address. Each sends the link's token once, on opening; the answer may come
 //! after the visitor has moved on, so it is written with `try_set`.
 
-use super::auth::AuthCard;
+use super::auth::{notice, AuthCard};
 use crate::api::{self, ApiResult};
 use crate::session::use_session;
 use domain::identity::auth::ConfirmTokenRequest;
 use domain::Problem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use std::future::Future;
 
@@ -33,16 +32,8 @@ fn Result(
 ) -> impl IntoView {
     move || match outcome.get() {
         Outcome::Waiting => view! { <p class="muted">"One moment…"</p> }.into_any(),
-        Outcome::Done => view! {
-            <div class="alert alert-success" role="status">{done}</div>
-            <p class="form-footer"><A href=next>{next_label}</A></p>
-        }
-        .into_any(),
-        Outcome::Failed(problem) => view! {
-            <div class="alert alert-error" role="alert">{problem.detail}</div>
-            <p class="form-footer"><A href="/login">"Sign in"</A></p>
-        }
-        .into_any(),
+        Outcome::Done => notice(true, done, next, next_label).into_any(),
+        Outcome::Failed(problem) => notice(false, problem.detail, "/login", "Sign in").into_any(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! My profile: name and email, and the password change.
 
-use super::auth::mismatch;
+use super::auth::{mismatch, NewPassword};
 use crate::api;
 use crate::kit::format::{non_empty, set_title};
 use crate::kit::{use_toasts, Form, TextField};
@@ -117,25 +117,7 @@ pub fn ProfilePage() -> impl IntoView {
                         autocomplete="current-password"
                         required=true
                     />
-                    <TextField
-                        label="New password"
-                        name="newPassword"
-                        value=new_password
-                        problem=password.problem
-                        input_type="password"
-                        autocomplete="new-password"
-                        required=true
-                        hint="At least 8 characters."
-                    />
-                    <TextField
-                        label="Repeat the new password"
-                        name="confirm"
-                        value=confirm
-                        problem=password.problem
-                        input_type="password"
-                        autocomplete="new-password"
-                        required=true
-                    />
+                    <NewPassword name="newPassword" password=new_password confirm problem=password.problem />
                     {save_button(password, "Change password")}
                 </form>
             </section>

@@ -2,9 +2,9 @@
 //! with the API's field errors, deactivate with confirmation, reactivate.
 
 use crate::api;
-use crate::kit::format::{changed, format_time, humanize, non_empty, set_title};
+use crate::kit::format::{changed, format_time, humanize, non_empty};
 use crate::kit::{
-    choices, use_list, use_toasts, Column, ConfirmDialog, Empty, FilterSelect, Form, FormDialog, Gate, ListView,
+    choices, gated_page, use_list, use_toasts, Column, ConfirmDialog, Empty, FilterSelect, Form, FormDialog, ListView,
     Opener, PageHeader, SearchBox, SelectField, TextField,
 };
 use domain::identity::users::{CreateUserRequest, UpdateUserRequest, User};
@@ -32,16 +32,9 @@ fn full_name(user: &User) -> String {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    set_title("Users");
-    view! {
-        <Gate
-            allowed=|u| u.permissions.can_manage_users
-            title="You cannot manage users"
-            message="Ask an administrator for the canManageUsers permission."
-        >
-            <UsersAdmin />
-        </Gate>
-    }
+    let refused =
+        Empty { title: "You cannot manage users", message: "Ask an administrator for the canManageUsers permission." };
+    gated_page("Users", |u| u.permissions.can_manage_users, refused, || view! { <UsersAdmin /> })
 }
 
 #[component]
@@ -131,15 +124,7 @@ fn UsersAdmin() -> impl IntoView {
         <ListView
             list
             caption="Users"
-            columns=vec![
-                Column::Text("Name"),
-                Column::Text("Username"),
-                Column::Text("Email"),
-                Column::Text("Role"),
-                Column::Text("Status"),
-                Column::Text("Last sign-in"),
-                Column::Actions,
-            ]
+            columns=Column::texts(&["Name", "Username", "Email", "Role", "Status", "Last sign-in"], true)
             row
             empty=Empty { title: "No users found", message: "Change the search or the role filter, or create a user." }
             loading="Loading users…"

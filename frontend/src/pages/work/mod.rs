@@ -1,6 +1,7 @@
 //! Work: tasks (spaces, board, list, drawer) and the calendar, which share the recurrence
 //! editor.
 
+mod access;
 mod calendar;
 mod recurrence;
 mod tasks;

@@ -2,9 +2,9 @@
 
 use super::dialog::CampaignDialog;
 use crate::api;
-use crate::kit::format::{format_amount, format_day, humanize, set_title};
-use crate::kit::{by_id, fact, loaded, use_toasts, ConfirmDialog, Opener, Reload};
-use crate::pages::crm::shared::{campaign_status_badge, CrmGate, Part};
+use crate::kit::format::{format_amount, format_day, humanize};
+use crate::kit::{fact, loaded, use_record, use_toasts, ConfirmDialog, Opener, RecordHeader};
+use crate::pages::crm::shared::{campaign_status_badge, crm_record, Part};
 use domain::crm::campaigns::Campaign;
 use domain::crm::clients::Client;
 use domain::Problem;
@@ -15,33 +15,21 @@ use uuid::Uuid;
 
 #[component]
 pub fn CampaignDetailPage() -> impl IntoView {
-    view! {
-        <CrmGate part=Part::Campaigns>
-            {by_id("campaign", |id| view! { <CampaignDetail id /> })}
-        </CrmGate>
-    }
+    crm_record(Part::Campaigns, "campaign", |id| view! { <CampaignDetail id /> })
 }
 
 #[component]
 fn CampaignDetail(id: Uuid) -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let reload = Reload::new();
     let editor = Opener::<Campaign>::new();
     let deleting = Opener::<Campaign>::new();
-    let campaign = LocalResource::new(move || {
-        reload.track();
-        async move {
-            let campaign = api::crm::campaigns::get(id).await?;
-            let client = api::crm::clients::get(campaign.client_id).await.ok();
-            Ok::<_, Problem>((campaign, client))
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok((campaign, _))) = campaign.get() {
-            set_title(&campaign.name);
-        }
-    });
+    let fetch = move || async move {
+        let campaign = api::crm::campaigns::get(id).await?;
+        let client = api::crm::clients::get(campaign.client_id).await.ok();
+        Ok::<_, Problem>((campaign, client))
+    };
+    let (campaign, reload) = use_record(fetch, |(c, _): &(Campaign, Option<Client>)| c.name.clone());
     let remove = Callback::new(move |_: Campaign| {
         let navigate = navigate.clone();
         toasts.act(
@@ -55,29 +43,25 @@ fn CampaignDetail(id: Uuid) -> impl IntoView {
         let for_edit = campaign.clone();
         let for_delete = campaign.clone();
         view! {
-            <header class="page-header">
-                <div>
-                    <p class="breadcrumb">
-                        <A href="/campaigns">"Campaigns"</A>
-                    </p>
-                    <h1>{campaign.name.clone()}</h1>
-                    <p class="muted">
-                        {campaign_status_badge(campaign.status)}
-                        " for "
-                        <A href=format!("/clients/{}", campaign.client_id)>
-                            {client.map(|c| c.name).unwrap_or_else(|| "its client".into())}
-                        </A>
-                    </p>
-                </div>
-                <div class="header-actions">
-                    <button class="button" on:click=move |_| editor.open(for_edit.clone())>
-                        "Edit"
-                    </button>
-                    <button class="button button-danger" on:click=move |_| deleting.open(for_delete.clone())>
-                        "Delete"
-                    </button>
-                </div>
-            </header>
+            <RecordHeader
+                back=("/campaigns", "Campaigns")
+                title=campaign.name.clone()
+                note=view! {
+                    {campaign_status_badge(campaign.status)}
+                    " for "
+                    <A href=format!("/clients/{}", campaign.client_id)>
+                        {client.map(|c| c.name).unwrap_or_else(|| "its client".into())}
+                    </A>
+                }
+                .into_any()
+            >
+                <button class="button" on:click=move |_| editor.open(for_edit.clone())>
+                    "Edit"
+                </button>
+                <button class="button button-danger" on:click=move |_| deleting.open(for_delete.clone())>
+                    "Delete"
+                </button>
+            </RecordHeader>
             <section class="panel">
                 <dl class="facts">
                     {fact("Type", humanize(&campaign.campaign_type))}

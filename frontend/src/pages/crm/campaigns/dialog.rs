@@ -2,11 +2,11 @@
 
 use crate::api;
 use crate::kit::format::{changed, day_start, day_value, humanize, non_empty};
-use crate::kit::{choices, Form, FormDialog, SelectField, TextAreaField, TextField};
+use crate::kit::{choices, refusal, Form, FormDialog, SelectField, TextField};
 use crate::pages::crm::shared::use_client_options;
 use chrono::{DateTime, Utc};
 use domain::crm::campaigns::{Campaign, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest};
-use domain::{ErrorCode, FieldError, Problem};
+use domain::Problem;
 use futures_util::future::Either;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -18,11 +18,7 @@ pub fn status_options() -> Vec<(String, String)> {
 /// The problem for a form the browser can already tell is incomplete, shown at the field
 /// like the API's own answers.
 fn missing_client() -> Problem {
-    Problem::new(ErrorCode::ValidationError, "Choose the client this campaign is for.").with_errors(vec![FieldError {
-        field: "clientId".into(),
-        code: "required".into(),
-        message: "choose a client".into(),
-    }])
+    refusal("clientId", "required", "Choose the client this campaign is for.", "choose a client")
 }
 
 /// Create (`campaign` = None, optionally for `client`) or edit a campaign.
@@ -117,8 +113,8 @@ pub fn CampaignDialog(
                 <TextField label="Budget" name="budget" value=budget problem input_type="number" />
                 <TextField label="Starts" name="startDate" value=start problem input_type="date" />
                 <TextField label="Ends" name="endDate" value=end problem input_type="date" />
-                <TextAreaField label="Description" name="description" value=description problem />
-                <TextAreaField label="Goals" name="goals" value=goals problem />
+                <TextField label="Description" name="description" value=description problem rows=3 />
+                <TextField label="Goals" name="goals" value=goals problem rows=3 />
             </div>
         </FormDialog>
     }

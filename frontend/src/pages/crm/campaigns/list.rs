@@ -3,9 +3,9 @@
 
 use super::dialog::{status_options, CampaignDialog};
 use crate::api;
-use crate::kit::format::{format_amount, format_day, humanize, set_title};
+use crate::kit::format::{format_amount, format_day, humanize};
 use crate::kit::{use_list, Column, Empty, FilterSelect, ListView, Opener, PageHeader};
-use crate::pages::crm::shared::{campaign_status_badge, use_client_options, CrmGate, Part};
+use crate::pages::crm::shared::{campaign_status_badge, crm_page, use_client_options, Part};
 use domain::crm::campaigns::Campaign;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,12 +14,7 @@ const PAGE_SIZE: i64 = 20;
 
 #[component]
 pub fn CampaignsPage() -> impl IntoView {
-    set_title("Campaigns");
-    view! {
-        <CrmGate part=Part::Campaigns>
-            <CampaignsList />
-        </CrmGate>
-    }
+    crm_page(Part::Campaigns, "Campaigns", || view! { <CampaignsList /> })
 }
 
 #[component]

@@ -4,23 +4,18 @@
 use super::dialog::ClientDialog;
 use super::panels::{ClientCampaigns, ClientDocuments, ClientHistory, ClientLeads};
 use crate::api;
-use crate::kit::format::{format_day, set_title};
-use crate::kit::{by_id, fact, loaded, use_toasts, ConfirmDialog, Opener, Reload};
-use crate::pages::crm::shared::{client_status_badge, CrmGate, Part};
+use crate::kit::format::format_day;
+use crate::kit::{fact, loaded, use_record, use_toasts, ConfirmDialog, Opener, RecordHeader};
+use crate::pages::crm::shared::{client_status_badge, crm_record, Part};
 use crate::pages::identity::people::{person_name, use_people};
 use crate::session::use_session;
 use domain::crm::clients::{Client, ClientStatus};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use uuid::Uuid;
 
 #[component]
 pub fn ClientDetailPage() -> impl IntoView {
-    view! {
-        <CrmGate part=Part::Clients>
-            {by_id("client", |id| view! { <ClientDetail id /> })}
-        </CrmGate>
-    }
+    crm_record(Part::Clients, "client", |id| view! { <ClientDetail id /> })
 }
 
 #[component]
@@ -29,18 +24,9 @@ fn ClientDetail(id: Uuid) -> impl IntoView {
     let session = use_session();
     let people = use_people();
     let flags = move || session.user.with(|u| u.as_ref().map(|u| u.permissions).unwrap_or_default());
-    let reload = Reload::new();
+    let (client, reload) = use_record(move || api::crm::clients::get(id), |c: &Client| c.name.clone());
     let editor = Opener::<Client>::new();
     let archiving = Opener::<Client>::new();
-    let client = LocalResource::new(move || {
-        reload.track();
-        api::crm::clients::get(id)
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(client)) = client.get() {
-            set_title(&client.name);
-        }
-    });
     let archive = Callback::new(move |_: Client| {
         toasts.act(api::crm::clients::archive(id), |_| "The client has been archived".into(), move |_| reload.bump())
     });
@@ -51,28 +37,24 @@ fn ClientDetail(id: Uuid) -> impl IntoView {
         let for_edit = client.clone();
         let for_archive = client.clone();
         view! {
-            <header class="page-header">
-                <div>
-                    <p class="breadcrumb">
-                        <A href="/clients">"Clients"</A>
-                    </p>
-                    <h1 data-testid="client-name">{client.name.clone()}</h1>
-                    <p class="muted">{client_status_badge(client.status)}</p>
-                </div>
-                <div class="header-actions">
-                    <button class="button" on:click=move |_| editor.open(for_edit.clone())>
-                        "Edit"
-                    </button>
-                    {(!archived)
-                        .then(|| {
-                            view! {
-                                <button class="button button-danger" on:click=move |_| archiving.open(for_archive.clone())>
-                                    "Archive"
-                                </button>
-                            }
-                        })}
-                </div>
-            </header>
+            <RecordHeader
+                back=("/clients", "Clients")
+                title=client.name.clone()
+                testid="client-name"
+                note=client_status_badge(client.status).into_any()
+            >
+                <button class="button" on:click=move |_| editor.open(for_edit.clone())>
+                    "Edit"
+                </button>
+                {(!archived)
+                    .then(|| {
+                        view! {
+                            <button class="button button-danger" on:click=move |_| archiving.open(for_archive.clone())>
+                                "Archive"
+                            </button>
+                        }
+                    })}
+            </RecordHeader>
             <div class="detail-grid">
                 <section class="panel">
                     <h2>"Details"</h2>

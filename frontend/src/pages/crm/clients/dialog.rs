@@ -2,7 +2,7 @@
 
 use crate::api;
 use crate::kit::format::{changed, non_empty};
-use crate::kit::{Form, FormDialog, SelectField, TextAreaField, TextField};
+use crate::kit::{Form, FormDialog, SelectField, TextField};
 use crate::pages::crm::shared::{client_status_options, Contact, ContactFields, OwnerField};
 use crate::pages::identity::people::Person;
 use domain::crm::clients::{Client, ClientStatus, CreateClientRequest, UpdateClientRequest};
@@ -18,12 +18,7 @@ pub fn ClientDialog(
     on_close: Callback<Option<Client>>,
 ) -> impl IntoView {
     let editing = client.is_some();
-    let contact = Contact::new(
-        client.as_ref().map(|c| c.name.as_str()),
-        client.as_ref().and_then(|c| c.company.as_deref()),
-        client.as_ref().and_then(|c| c.email.as_deref()),
-        client.as_ref().and_then(|c| c.phone.as_deref()),
-    );
+    let contact = Contact::new(client.as_ref().map(|c| (c.name.as_str(), &c.company, &c.email, &c.phone)));
     let text = |f: fn(&Client) -> Option<String>| RwSignal::new(client.as_ref().and_then(f).unwrap_or_default());
     let website = text(|c| c.website.clone());
     let status = RwSignal::new(client.as_ref().map_or(ClientStatus::Active, |c| c.status).as_str().to_owned());
@@ -86,7 +81,7 @@ pub fn ClientDialog(
                 <TextField label="Services" name="serviceTags" value=tags problem hint="Comma-separated, e.g. SEO, social" />
                 <TextField label="Display order" name="displayOrder" value=order problem input_type="number" />
                 <OwnerField value=assignee people problem />
-                <TextAreaField label="Notes" name="notes" value=notes problem />
+                <TextField label="Notes" name="notes" value=notes problem rows=3 />
             </div>
         </FormDialog>
     }

@@ -4,12 +4,12 @@
 
 use super::dialog::ClientDialog;
 use crate::api;
-use crate::kit::format::{format_day, set_title};
+use crate::kit::format::format_day;
 use crate::kit::{
     use_list, use_toasts, Column, ConfirmDialog, Empty, FilterCheck, FilterSelect, ListView, Opener, PageHeader,
     SearchBox,
 };
-use crate::pages::crm::shared::{client_status_badge, client_status_options, CrmGate, Part};
+use crate::pages::crm::shared::{client_status_badge, client_status_options, crm_page, Part};
 use crate::pages::identity::people::{person_name, use_people, Person};
 use domain::crm::clients::{Client, ClientStatus};
 use leptos::prelude::*;
@@ -19,12 +19,7 @@ const PAGE_SIZE: i64 = 20;
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
-    set_title("Clients");
-    view! {
-        <CrmGate part=Part::Clients>
-            <ClientsList />
-        </CrmGate>
-    }
+    crm_page(Part::Clients, "Clients", || view! { <ClientsList /> })
 }
 
 #[component]

@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::kit::format::{format_amount, format_day, format_time, non_empty};
-use crate::kit::{sub_list, use_toasts, ConfirmDialog, Form, Opener, Reload, TextAreaField, TextField};
+use crate::kit::{sub_list, use_toasts, ConfirmDialog, Form, Opener, Reload, TextField};
 use crate::pages::crm::campaigns::dialog::CampaignDialog;
 use crate::pages::crm::shared::{campaign_status_badge, stage_class};
 use domain::activity::{ActivityFilter, ActivityLog};
@@ -146,7 +146,7 @@ pub fn ClientDocuments(client: Uuid) -> impl IntoView {
                             hint="Where the file is stored, e.g. contracts/2026/msa.pdf"
                         />
                         <TextField label="File type" name="fileType" value=file_type problem=form.problem hint="e.g. application/pdf" />
-                        <TextAreaField label="Description" name="description" value=description problem=form.problem rows=2 />
+                        <TextField label="Description" name="description" value=description problem=form.problem rows=2 />
                     </div>
                     <div class="form-actions">
                         <button class="button button-primary" type="submit" disabled=move || form.busy.get()>
@@ -167,29 +167,35 @@ pub fn ClientDocuments(client: Uuid) -> impl IntoView {
     }
 }
 
+/// A panel of records related to the client (a [`sub_list`]), without actions of its own.
+fn related(testid: &'static str, title: &'static str, list: impl IntoView) -> impl IntoView {
+    view! {
+        <section class="panel" data-testid=testid>
+            <h2>{title}</h2>
+            {list}
+        </section>
+    }
+}
+
 #[component]
 pub fn ClientLeads(client: Uuid) -> impl IntoView {
     let leads = LocalResource::new(move || {
         let filter = LeadFilter { client_id: Some(client), ..Default::default() };
         api::crm::leads::list(&filter, api::page(50, 0))
     });
-    view! {
-        <section class="panel" data-testid="client-leads">
-            <h2>"Leads"</h2>
-            {sub_list(leads, "No leads are linked to this client.", |lead: Lead| {
-                view! {
-                    <li>
-                        <A href=format!("/leads/{}", lead.id)>{lead.name.clone()}</A>
-                        <span>
-                            <span class=stage_class(lead.stage)>{lead.stage.label()}</span>
-                            " "
-                            {lead.value.map(|v| format_amount(Some(v))).unwrap_or_default()}
-                        </span>
-                    </li>
-                }
-            })}
-        </section>
-    }
+    let list = sub_list(leads, "No leads are linked to this client.", |lead: Lead| {
+        view! {
+            <li>
+                <A href=format!("/leads/{}", lead.id)>{lead.name.clone()}</A>
+                <span>
+                    <span class=stage_class(lead.stage)>{lead.stage.label()}</span>
+                    " "
+                    {lead.value.map(|v| format_amount(Some(v))).unwrap_or_default()}
+                </span>
+            </li>
+        }
+    });
+    related("client-leads", "Leads", list)
 }
 
 /// The audit trail of the client (who changed what), for holders of canManageSettings.
@@ -204,19 +210,15 @@ pub fn ClientHistory(client: Uuid, reload: Reload) -> impl IntoView {
         };
         api::activity::list(&filter, api::page(20, 0))
     });
-    view! {
-        <section class="panel" data-testid="client-history">
-            <h2>"History"</h2>
-            {sub_list(history, "No changes recorded.", |entry: ActivityLog| {
-                view! {
-                    <li>
-                        <span>{entry.description.clone()}</span>
-                        <small class="muted">{format_time(Some(entry.created_at))}</small>
-                    </li>
-                }
-            })}
-        </section>
-    }
+    let list = sub_list(history, "No changes recorded.", |entry: ActivityLog| {
+        view! {
+            <li>
+                <span>{entry.description.clone()}</span>
+                <small class="muted">{format_time(Some(entry.created_at))}</small>
+            </li>
+        }
+    });
+    related("client-history", "History", list)
 }
 
 #[cfg(test)]

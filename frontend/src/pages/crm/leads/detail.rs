@@ -4,9 +4,9 @@
 use super::dialog::LeadDialog;
 use super::timeline::{LogActivity, Timeline};
 use crate::api;
-use crate::kit::format::{format_amount, format_day, humanize, set_title};
-use crate::kit::{by_id, fact, loaded, use_toasts, ConfirmDialog, Form, Opener, Reload};
-use crate::pages::crm::shared::{stage_class, stage_options, CrmGate, Part};
+use crate::kit::format::{format_amount, format_day, humanize};
+use crate::kit::{fact, loaded, use_record, use_toasts, ConfirmDialog, Form, Opener, RecordHeader, Reload};
+use crate::pages::crm::shared::{crm_record, stage_class, stage_options, Part};
 use crate::pages::identity::people::{person_name, use_people};
 use domain::crm::leads::{Lead, LeadStage, UpdateLeadRequest};
 use leptos::prelude::*;
@@ -17,11 +17,7 @@ use uuid::Uuid;
 
 #[component]
 pub fn LeadDetailPage() -> impl IntoView {
-    view! {
-        <CrmGate part=Part::Leads>
-            {by_id("lead", |id| view! { <LeadDetail id /> })}
-        </CrmGate>
-    }
+    crm_record(Part::Leads, "lead", |id| view! { <LeadDetail id /> })
 }
 
 #[component]
@@ -29,26 +25,17 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
     let people = use_people();
-    let reload = Reload::new();
+    let (lead, reload) = use_record(move || api::crm::leads::get(id), |l: &Lead| l.name.clone());
     let timeline_reload = Reload::new();
     let editor = Opener::<Lead>::new();
     let converting = Opener::<Lead>::new();
     let deleting = Opener::<Lead>::new();
     let convert_form = Form::new();
 
-    let lead = LocalResource::new(move || {
-        reload.track();
-        api::crm::leads::get(id)
-    });
     let activities = LocalResource::new(move || {
         reload.track();
         timeline_reload.track();
         api::crm::leads::activities(id, api::page(100, 0))
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(lead)) = lead.get() {
-            set_title(&lead.name);
-        }
     });
 
     // The select shows the choice at once; the lead is fetched again either way, so a
@@ -85,21 +72,18 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
         let for_edit = lead.clone();
         let for_actions = lead.clone();
         view! {
-            <header class="page-header">
-                <div>
-                    <p class="breadcrumb">
-                        <A href="/leads">"Leads"</A>
-                    </p>
-                    <h1>{lead.name.clone()}</h1>
-                    <p class="muted">
-                        <span class=stage_class(lead.stage) data-testid="lead-stage">
-                            {lead.stage.label()}
-                        </span>
-                        " "
-                        {lead.company.clone().unwrap_or_default()}
-                    </p>
-                </div>
-                <div class="header-actions">
+            <RecordHeader
+                back=("/leads", "Leads")
+                title=lead.name.clone()
+                note=view! {
+                    <span class=stage_class(lead.stage) data-testid="lead-stage">
+                        {lead.stage.label()}
+                    </span>
+                    " "
+                    {lead.company.clone().unwrap_or_default()}
+                }
+                .into_any()
+            >
                     <button class="button" on:click=move |_| editor.open(for_edit.clone())>
                         "Edit"
                     </button>
@@ -125,11 +109,10 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
                             .into_any()
                         }
                     }}
-                    <button class="button button-danger" on:click=move |_| deleting.open(for_actions.clone())>
-                        "Delete"
-                    </button>
-                </div>
-            </header>
+                <button class="button button-danger" on:click=move |_| deleting.open(for_actions.clone())>
+                    "Delete"
+                </button>
+            </RecordHeader>
             {converted
                 .map(|client| {
                     view! {

@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::kit::format::{changed, day_start, day_value, humanize, non_empty};
-use crate::kit::{choices, Form, FormDialog, SelectField, TextAreaField, TextField};
+use crate::kit::{choices, Form, FormDialog, SelectField, TextField};
 use crate::pages::crm::shared::{stage_options, Contact, ContactFields, OwnerField};
 use crate::pages::identity::people::Person;
 use domain::crm::leads::{CreateLeadRequest, Lead, LeadScore, LeadSource, LeadStage, UpdateLeadRequest};
@@ -57,12 +57,7 @@ impl Fields {
             RwSignal::new(lead.map_or(Some(default.to_owned()), f).unwrap_or_default())
         };
         Fields {
-            contact: Contact::new(
-                lead.map(|l| l.name.as_str()),
-                lead.and_then(|l| l.company.as_deref()),
-                lead.and_then(|l| l.email.as_deref()),
-                lead.and_then(|l| l.phone.as_deref()),
-            ),
+            contact: Contact::new(lead.map(|l| (l.name.as_str(), &l.company, &l.email, &l.phone))),
             job_title: text(|l| l.job_title.clone(), ""),
             website: text(|l| l.website.clone(), ""),
             stage: text(|l| Some(l.stage.as_str().to_owned()), LeadStage::Prospect.as_str()),
@@ -201,7 +196,7 @@ pub fn LeadDialog(
                 <TextField label="Value" name="value" value=fields.value problem=shown input_type="number" />
                 <TextField label="Next follow-up" name="nextFollowUpDate" value=fields.follow_up problem=shown input_type="date" />
                 <OwnerField value=fields.assignee people problem=shown />
-                <TextAreaField label="Notes" name="notes" value=fields.notes problem=shown />
+                <TextField label="Notes" name="notes" value=fields.notes problem=shown rows=3 />
             </div>
             // A duplicate waits for the existing lead's name; other conflicts say what the API said.
             {move || {

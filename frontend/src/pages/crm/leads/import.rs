@@ -4,9 +4,9 @@
 //! answers come after awaits, so each first checks that the dialog is still open.
 
 use crate::api;
-use crate::kit::{use_toasts, Dialog};
+use crate::kit::{refusal, use_toasts, Dialog};
 use domain::crm::lead_imports::{ImportMode, ImportParams, ImportStatus, LeadImport, LEAD_COLUMNS};
-use domain::{ErrorCode, FieldError, Problem};
+use domain::{ErrorCode, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -26,11 +26,7 @@ fn chosen_file(ev: &leptos::ev::Event) -> Option<(web_sys::Blob, String)> {
 }
 
 fn no_file() -> Problem {
-    Problem::new(ErrorCode::ValidationError, "Choose a CSV file to import.").with_errors(vec![FieldError {
-        field: "file".into(),
-        code: "required".into(),
-        message: "choose a CSV file".into(),
-    }])
+    refusal("file", "required", "Choose a CSV file to import.", "choose a CSV file")
 }
 
 /// "40 of 120 rows" and the bar's percentage.

@@ -4,11 +4,11 @@
 use super::dialog::{source_options, LeadDialog};
 use super::import::ImportDialog;
 use crate::api;
-use crate::kit::format::{format_amount, format_day, set_title};
+use crate::kit::format::{format_amount, format_day};
 use crate::kit::{
     use_list, Binding, Column, Empty, FilterInput, FilterSelect, ListView, Opener, PageHeader, SearchBox,
 };
-use crate::pages::crm::shared::{stage_class, stage_options, CrmGate, LeadViews, Part};
+use crate::pages::crm::shared::{crm_page, stage_class, stage_options, LeadViews, Part};
 use crate::pages::identity::people::{person_name, use_people, Person};
 use crate::session::use_session;
 use domain::crm::leads::Lead;
@@ -19,12 +19,7 @@ const PAGE_SIZE: i64 = 20;
 
 #[component]
 pub fn LeadsPage() -> impl IntoView {
-    set_title("Leads");
-    view! {
-        <CrmGate part=Part::Leads>
-            <LeadsList />
-        </CrmGate>
-    }
+    crm_page(Part::Leads, "Leads", || view! { <LeadsList /> })
 }
 
 #[component]

@@ -5,11 +5,11 @@
 //! board is written with `try_` after them.
 
 use crate::api::{self, Paged};
-use crate::kit::format::{format_amount, humanize, set_title};
+use crate::kit::format::{format_amount, humanize};
 use crate::kit::{
     use_toasts, use_url_filter, Binding, ErrorState, FilterCheck, Loading, PageHeader, Reload, SearchBox,
 };
-use crate::pages::crm::shared::{stage_class, CrmGate, LeadViews, Part};
+use crate::pages::crm::shared::{crm_page, stage_class, LeadViews, Part};
 use crate::session::use_session;
 use domain::crm::leads::{Lead, LeadFilter, LeadSort, LeadStage, UpdateLeadRequest};
 use domain::Problem;
@@ -50,12 +50,7 @@ fn move_card(columns: &mut [Column], id: Uuid, stage: LeadStage) -> Option<LeadS
 
 #[component]
 pub fn PipelinePage() -> impl IntoView {
-    set_title("Pipeline");
-    view! {
-        <CrmGate part=Part::Leads>
-            <Board />
-        </CrmGate>
-    }
+    crm_page(Part::Leads, "Pipeline", || view! { <Board /> })
 }
 
 #[component]

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiResult, Paged};
 use crate::kit::format::{format_time, humanize, non_empty};
-use crate::kit::{loaded, use_toasts, EmptyState, Form, SelectField, TextAreaField, TextField};
+use crate::kit::{loaded, use_toasts, EmptyState, Form, SelectField, TextField};
 use domain::crm::leads::{CreateLeadActivityRequest, LeadActivity, LeadActivityType, LoggedActivityType};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -107,7 +107,7 @@ pub fn LogActivity(lead: Uuid, on_logged: Callback<()>) -> impl IntoView {
             <div class="form-grid">
                 <SelectField label="Type" name="type" value=kind problem=form.problem options=logged_options() />
                 <TextField label="Subject" name="subject" value=subject problem=form.problem autocomplete="off" />
-                <TextAreaField label="What happened" name="description" value=description problem=form.problem rows=2 />
+                <TextField label="What happened" name="description" value=description problem=form.problem rows=2 />
             </div>
             <div class="form-actions">
                 <button class="button button-primary" type="submit" disabled=move || form.busy.get()>

@@ -6,8 +6,8 @@ use super::days::{day_start, local_day};
 use crate::api;
 use crate::kit::format::{differs, from_input, non_empty, to_input};
 use crate::kit::{
-    choices, field_error, use_toasts, ConfirmDialog, Dialog, ErrorState, Form, FormDialog, Loading, Opener,
-    SelectField, TextAreaField, TextField, ToggleChips,
+    choices, field_error, refusal, use_toasts, ConfirmDialog, Dialog, ErrorState, Form, FormDialog, Loading, Opener,
+    SelectField, TextField, ToggleChips,
 };
 use crate::pages::work::recurrence::{OccurrencePreview, RecurrenceEditor, RecurrenceFields};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -15,7 +15,7 @@ use domain::work::calendar::{
     Attendee, CalendarEvent, CreateCalendarEventRequest, EventType, Reminder, ReminderMethod,
     UpdateCalendarEventRequest,
 };
-use domain::{ErrorCode, FieldError, Problem};
+use domain::Problem;
 use futures_util::future::Either;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -76,11 +76,7 @@ fn split_emails(value: &str) -> Vec<String> {
 }
 
 fn missing_span() -> Problem {
-    Problem::new(ErrorCode::ValidationError, "Enter the start and the end").with_errors(vec![FieldError {
-        field: "start".into(),
-        code: "required".into(),
-        message: "enter a start and an end".into(),
-    }])
+    refusal("start", "required", "Enter the start and the end", "enter a start and an end")
 }
 
 #[component]
@@ -270,7 +266,7 @@ fn EventDialog(
                     hint="Email addresses, separated by commas."
                 />
             </div>
-            <TextAreaField label="Description" name="description" value=description problem rows=2 />
+            <TextField label="Description" name="description" value=description problem rows=2 />
             <fieldset class="recurrence">
                 <legend>"Reminders"</legend>
                 <ToggleChips choices=REMINDER_CHOICES.to_vec() chosen=reminders />

@@ -5,8 +5,8 @@
 use super::days::{covers, day_start, local_day, step, visible_days, Mode};
 use super::dialog::EventLoader;
 use crate::api;
-use crate::kit::format::set_title;
-use crate::kit::{loaded, Gate, Opener, Reload};
+use crate::kit::{gated_page, loaded, Empty, Opener, Reload};
+use crate::pages::work::access::staff;
 use chrono::{Datelike, Days, Local, NaiveDate};
 use domain::work::calendar::{CalendarEvent, CalendarWindow, EventOccurrence};
 use domain::work::tasks::Task;
@@ -16,16 +16,8 @@ use uuid::Uuid;
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
-    set_title("Calendar");
-    view! {
-        <Gate
-            allowed=|u| !u.user.role.is_client_portal()
-            title="The calendar is for staff"
-            message="Client accounts do not use it."
-        >
-            <Calendar />
-        </Gate>
-    }
+    let refused = Empty { title: "The calendar is for staff", message: "Client accounts do not use it." };
+    gated_page("Calendar", staff, refused, || view! { <Calendar /> })
 }
 
 #[component]

@@ -4,7 +4,7 @@
 use super::shared::{priority_label, status_label, use_tasks};
 use crate::api::{self, Paged};
 use crate::kit::format::short_time;
-use crate::kit::{field_error, loaded, use_toasts, ConfirmDialog, Form, Opener, Reload, TextAreaField};
+use crate::kit::{field_error, loaded, use_toasts, ConfirmDialog, Form, Opener, Reload, TextField};
 use crate::session::use_session;
 use domain::activity::{ActivityFilter, ActivityLog};
 use domain::work::tasks::{
@@ -338,7 +338,7 @@ fn Comments(task_id: Uuid) -> impl IntoView {
                 .into_any()
             })}
             <form class="form" on:submit=submit novalidate>
-                <TextAreaField label="Add a comment" name="comment" value=text problem=form.problem maxlength=5000 />
+                <TextField label="Add a comment" name="comment" value=text problem=form.problem maxlength=5000 rows=3 />
                 <div>
                     <button class="button button-primary button-small" type="submit" disabled=move || form.busy.get()>
                         "Comment"

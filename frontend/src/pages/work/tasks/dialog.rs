@@ -4,10 +4,10 @@
 use super::shared::{priority_label, status_label, use_tasks};
 use crate::api;
 use crate::kit::format::{differs, from_input, non_empty, to_input};
-use crate::kit::{choices, Form, FormDialog, SelectField, TextAreaField, TextField};
+use crate::kit::{choices, refusal, Form, FormDialog, SelectField, TextField};
 use crate::pages::work::recurrence::{OccurrencePreview, RecurrenceEditor, RecurrenceFields};
 use domain::work::tasks::{CreateTaskRequest, ScheduleFrom, Task, TaskPriority, TaskStatus, UpdateTaskRequest};
-use domain::{ErrorCode, FieldError, Problem};
+use domain::Problem;
 use futures_util::future::Either;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -19,11 +19,12 @@ pub fn parse_tags(value: &str) -> Vec<String> {
 
 /// The problem of a repeating task without a due date (its first occurrence), at the field.
 fn needs_due_date() -> Problem {
-    Problem::new(ErrorCode::ValidationError, "A repeating task needs a due date").with_errors(vec![FieldError {
-        field: "dueDate".into(),
-        code: "required".into(),
-        message: "a repeating task needs a due date: its first occurrence".into(),
-    }])
+    refusal(
+        "dueDate",
+        "required",
+        "A repeating task needs a due date",
+        "a repeating task needs a due date: its first occurrence",
+    )
 }
 
 #[component]
@@ -142,7 +143,7 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
     view! {
         <FormDialog title=heading testid="task-form" form submit name=|t: &Task| t.title.clone() editing on_close>
             <TextField label="Title" name="title" value=title problem required=true autocomplete="off" />
-            <TextAreaField label="Description" name="description" value=description problem />
+            <TextField label="Description" name="description" value=description problem rows=3 />
             <div class="form-grid">
                 <SelectField
                     label="Status"

@@ -101,14 +101,7 @@ pub fn TaskList() -> impl IntoView {
         <ListView
             list
             caption="Tasks"
-            columns=vec![
-                Column::Text("Title"),
-                Column::Text("Status"),
-                Column::Text("Priority"),
-                Column::Text("Assignee"),
-                Column::Text("Due"),
-                Column::Text("Space"),
-            ]
+            columns=Column::texts(&["Title", "Status", "Priority", "Assignee", "Due", "Space"], false)
             row
             empty=Empty { title: "No tasks found", message: "Change the filters, or create a task." }
             loading="Loading tasks…"

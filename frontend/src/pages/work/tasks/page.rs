@@ -4,9 +4,9 @@
 use super::shared::{TasksCtx, DRAWER};
 use super::{board, detail, dialog, list, spaces};
 use crate::api;
-use crate::kit::format::set_title;
-use crate::kit::{use_url_filter, Gate, Opener, Reload};
+use crate::kit::{gated_page, use_url_filter, Empty, Opener, Reload};
 use crate::pages::identity::people::use_people;
+use crate::pages::work::access::staff;
 use crate::session::use_session;
 use domain::work::tasks::{Task, TaskFilter};
 use leptos::prelude::*;
@@ -30,16 +30,8 @@ fn store_view(view: &str) {
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
-    set_title("Tasks");
-    view! {
-        <Gate
-            allowed=|u| !u.user.role.is_client_portal()
-            title="Tasks are for staff"
-            message="Client accounts do not use tasks."
-        >
-            <TasksWorkspace />
-        </Gate>
-    }
+    let refused = Empty { title: "Tasks are for staff", message: "Client accounts do not use tasks." };
+    gated_page("Tasks", staff, refused, || view! { <TasksWorkspace /> })
 }
 
 #[component]
