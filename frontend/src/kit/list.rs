@@ -10,6 +10,7 @@ use super::query::{self, Pairs};
 use crate::api::{self, ApiResult, Paged};
 use domain::pagination::PageParams;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use serde::de::DeserializeOwned;
@@ -43,6 +44,49 @@ impl Reload {
     pub fn bump(self) {
         self.0.try_update(|n| *n += 1);
     }
+
+    /// How many bumps so far (tracked), for a [`resource_on`] key.
+    pub fn count(self) -> u32 {
+        self.0.get()
+    }
+}
+
+/// What a request last answered, `None` until its first answer.
+pub type Fetched<T> = ReadSignal<Option<T>>;
+
+/// Fetches `fetch(key)` again whenever `key` changes or `reload` is bumped, and keeps the
+/// latest request's answer; an earlier request that answers later is dropped. An effect
+/// drives it rather than a `LocalResource` tracking the URL's memos: such a resource missed
+/// a change made while its previous request was in flight, and kept showing the rows of
+/// the URL before (seen in the browser with a slow answer).
+pub fn resource_on<K, T, Fut>(
+    reload: Reload,
+    key: impl Fn() -> K + Send + Sync + 'static,
+    fetch: impl Fn(K) -> Fut + 'static,
+) -> Fetched<T>
+where
+    K: Clone + PartialEq + Send + Sync + 'static,
+    T: Send + Sync + 'static,
+    Fut: Future<Output = T> + 'static,
+{
+    let key = Memo::new(move |_| key());
+    let (answer, set_answer) = signal(None::<T>);
+    let latest = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        reload.track();
+        let key = key.get();
+        let this = latest.get_value() + 1;
+        latest.set_value(this);
+        let request = untrack(|| fetch(key));
+        spawn_local(async move {
+            let value = request.await;
+            // The page may be gone, or a later request may have started meanwhile.
+            if latest.try_get_value() == Some(this) {
+                set_answer.try_set(Some(value));
+            }
+        });
+    });
+    answer
 }
 
 /// A form control bound to one value: what it shows and what a change does.
@@ -199,7 +243,7 @@ impl<F: UrlQuery> UrlFilter<F> {
 /// A paged list of `T` whose state is a [`UrlFilter`]: the rows of the current URL.
 pub struct List<F: 'static, T: 'static> {
     pub url: UrlFilter<F>,
-    pub rows: LocalResource<ApiResult<Paged<T>>>,
+    pub rows: Fetched<ApiResult<Paged<T>>>,
     pub limit: i64,
     reload: Reload,
 }
@@ -217,34 +261,41 @@ impl<F, T> Copy for List<F, T> {}
 pub fn use_list<F, T, Fut>(limit: i64, fetch: impl Fn(&F, PageParams) -> Fut + 'static) -> List<F, T>
 where
     F: UrlQuery,
-    T: 'static,
+    T: Send + Sync + 'static,
     Fut: Future<Output = ApiResult<Paged<T>>> + 'static,
 {
-    use_list_keeping(&[], limit, fetch)
+    use_scoped_list(&[], limit, || (), move |filter, _, page| fetch(filter, page))
 }
 
-/// [`use_list`] on a page whose query also holds the keys in `keep`.
-pub fn use_list_keeping<F, T, Fut>(
+/// [`use_list`] for a list that also depends on state outside the URL (`scope`, such as
+/// the selected task space; it fetches again when that changes too), on a page whose query
+/// also holds the keys in `keep` (the task drawer's `task`).
+pub fn use_scoped_list<F, S, T, Fut>(
     keep: &'static [&'static str],
     limit: i64,
-    fetch: impl Fn(&F, PageParams) -> Fut + 'static,
+    scope: impl Fn() -> S + Send + Sync + 'static,
+    fetch: impl Fn(&F, S, PageParams) -> Fut + 'static,
 ) -> List<F, T>
 where
     F: UrlQuery,
-    T: 'static,
+    S: Clone + PartialEq + Send + Sync + 'static,
+    T: Send + Sync + 'static,
     Fut: Future<Output = ApiResult<Paged<T>>> + 'static,
 {
     let url = use_url_filter::<F>(keep);
     let reload = Reload::new();
-    let rows = LocalResource::new(move || {
-        reload.track();
-        let offset = i64::from(url.page() - 1) * limit;
-        fetch(&url.filter(), api::page(limit, offset))
-    });
+    let rows = resource_on(
+        reload,
+        move || (url.pairs.get(), url.page.get(), scope()),
+        move |(pairs, page, scope)| {
+            let offset = i64::from(page - 1) * limit;
+            fetch(&query::parse_filter(&pairs), scope, api::page(limit, offset))
+        },
+    );
     List { url, rows, limit, reload }
 }
 
-impl<F: UrlQuery, T: Clone + 'static> List<F, T> {
+impl<F: UrlQuery, T: Clone + Send + Sync + 'static> List<F, T> {
     /// Fetches the current page again (after a write); safe after the page was left.
     pub fn reload(self) {
         self.reload.bump();

@@ -2,7 +2,8 @@
 //! and its endpoint calls.
 //!
 //! - [`list`]: [`use_list`] (a paged list whose search, filters, sort and page live in
-//!   the URL query) and [`use_url_filter`] (that state alone, for boards); [`Reload`].
+//!   the URL query), [`use_scoped_list`], [`use_url_filter`] (that state alone, for
+//!   boards); [`resource_on`] and [`Reload`] for everything else fetched.
 //! - [`table`]: [`ListView`], the panel with the loading, error, empty and table states
 //!   and the pager; [`Column`]s sort through the URL.
 //! - [`toolbar`]: [`SearchBox`], [`FilterSelect`], [`FilterInput`], [`FilterCheck`].
@@ -32,7 +33,7 @@ pub mod toolbar;
 pub use confirm::ConfirmDialog;
 pub use fields::{choices, field_error, refusal, SelectField, TextField, ToggleChips};
 pub use form::{Dialog, Form, FormDialog, Opener};
-pub use list::{use_list, use_list_keeping, use_url_filter, Binding, NoFilter, Reload, UrlFilter};
+pub use list::{resource_on, use_list, use_scoped_list, use_url_filter, Binding, NoFilter, Reload, UrlFilter};
 pub use page::{by_id, fact, gated_page, use_record, CountCard, PageHeader, RecordHeader};
 pub use states::{loaded, sub_list, EmptyState, ErrorState, Gate, Loading};
 pub use table::{Column, Empty, ListView};

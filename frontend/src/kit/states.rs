@@ -65,7 +65,7 @@ pub fn Gate(
 /// What a fetched value shows: a spinner until it arrives, its problem (with a retry when
 /// `retry` is given) if it failed, else `ready(value)`.
 pub fn loaded<T, V>(
-    resource: LocalResource<ApiResult<T>>,
+    resource: impl Get<Value = Option<ApiResult<T>>> + Send + Sync + 'static,
     loading: &'static str,
     retry: Option<Reload>,
     ready: impl Fn(T) -> V + Send + Sync + 'static,
@@ -87,7 +87,7 @@ where
 /// A panel's list of related records (`<ul class="sub-list">`, one `row` an item), or
 /// `empty` when there are none.
 pub fn sub_list<T, V>(
-    resource: LocalResource<ApiResult<Paged<T>>>,
+    resource: impl Get<Value = Option<ApiResult<Paged<T>>>> + Send + Sync + 'static,
     empty: &'static str,
     row: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView

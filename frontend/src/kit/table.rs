@@ -140,7 +140,7 @@ pub fn ListView<F, T, R, V>(
 ) -> impl IntoView
 where
     F: UrlQuery,
-    T: Clone + 'static,
+    T: Clone + Send + Sync + 'static,
     R: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {

@@ -5,7 +5,7 @@
 use super::days::{covers, day_start, local_day, step, visible_days, Mode};
 use super::dialog::EventLoader;
 use crate::api;
-use crate::kit::{gated_page, loaded, Empty, Opener, Reload};
+use crate::kit::{gated_page, loaded, resource_on, Empty, Opener, Reload};
 use crate::pages::work::access::staff;
 use chrono::{Datelike, Days, Local, NaiveDate};
 use domain::work::calendar::{CalendarEvent, CalendarWindow, EventOccurrence};
@@ -29,19 +29,19 @@ fn Calendar() -> impl IntoView {
     // `Err(day)`: a new event on that day; `Ok(id)`: editing that event.
     let editing = Opener::<Result<Uuid, NaiveDate>>::new();
     let window = Memo::new(move |_| visible_days(mode.get(), anchor.get()));
-    let range = move || {
-        let (first, last) = window.get();
-        CalendarWindow { from: day_start(first), to: day_start(last + Days::new(1)) }
+    let range = |(first, last): (NaiveDate, NaiveDate)| CalendarWindow {
+        from: day_start(first),
+        to: day_start(last + Days::new(1)),
     };
-    let events = LocalResource::new(move || {
-        reload.track();
-        api::work::calendar::events(&range())
-    });
-    let tasks = LocalResource::new(move || {
-        reload.track();
-        let request = api::work::calendar::tasks(&range(), api::page(200, 0));
-        async move { request.await.map(|p| p.items).unwrap_or_default() }
-    });
+    let events = resource_on(reload, move || window.get(), move |days| api::work::calendar::events(&range(days)));
+    let tasks = resource_on(
+        reload,
+        move || window.get(),
+        move |days| {
+            let request = api::work::calendar::tasks(&range(days), api::page(200, 0));
+            async move { request.await.map(|p| p.items).unwrap_or_default() }
+        },
+    );
 
     let title = move || {
         let (first, last) = window.get();

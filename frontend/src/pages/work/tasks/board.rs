@@ -5,7 +5,8 @@
 use super::shared::{is_overdue, priority_label, status_label, use_tasks, TasksCtx, BOARD_STATUSES};
 use crate::api;
 use crate::kit::format::short_time;
-use crate::kit::{use_toasts, EmptyState, ErrorState, Loading, Toasts};
+use crate::kit::query::{filter_pairs, parse_filter};
+use crate::kit::{resource_on, use_toasts, EmptyState, ErrorState, Loading, Toasts};
 use domain::work::tasks::{Task, TaskFilter, TaskSort, TaskStatus, UpdateTaskRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -61,12 +62,15 @@ pub fn Board() -> impl IntoView {
     let moves = RwSignal::new(HashMap::<Uuid, TaskStatus>::new());
     let dragging = RwSignal::new(None::<Uuid>);
     let over = RwSignal::new(None::<TaskStatus>);
-    let tasks = LocalResource::new(move || {
-        ctx.reload.track();
-        // Every status has its column: the list's status filter does not apply here.
-        let filter = TaskFilter { status: None, sort: Some(TaskSort::PriorityDesc), ..ctx.filter() };
-        api::work::tasks::list(&filter, api::page(BOARD_LIMIT, 0))
-    });
+    let tasks = resource_on(
+        ctx.reload,
+        move || (filter_pairs(&ctx.filters.filter()), ctx.space.get()),
+        |(pairs, space)| {
+            // Every status has its column: the list's status filter does not apply here.
+            let filter = TaskFilter { status: None, sort: Some(TaskSort::PriorityDesc), ..parse_filter(&pairs) };
+            api::work::tasks::list(&TasksCtx::in_space(filter, space), api::page(BOARD_LIMIT, 0))
+        },
+    );
     Effect::new(move |_| {
         if tasks.with(|t| t.is_some()) {
             moves.set(HashMap::new());

@@ -1,10 +1,10 @@
 //! The filter bar shared by board and list, and the list view: status filter, sort and
 //! pages of tasks (`X-Total-Count`), all in the URL.
 
-use super::shared::{is_overdue, priority_label, status_label, use_tasks, DRAWER};
+use super::shared::{is_overdue, priority_label, status_label, use_tasks, TasksCtx, DRAWER};
 use crate::api;
 use crate::kit::format::short_time;
-use crate::kit::{choices, use_list_keeping, Binding, Column, Empty, FilterCheck, FilterSelect, ListView, SearchBox};
+use crate::kit::{choices, use_scoped_list, Binding, Column, Empty, FilterCheck, FilterSelect, ListView, SearchBox};
 use domain::work::tasks::{Task, TaskFilter, TaskStatus};
 use leptos::prelude::*;
 
@@ -49,10 +49,14 @@ pub fn FilterBar() -> impl IntoView {
 #[component]
 pub fn TaskList() -> impl IntoView {
     let ctx = use_tasks();
-    let list = use_list_keeping(&[DRAWER], PAGE_SIZE, move |_: &TaskFilter, page| {
-        ctx.reload.track();
-        api::work::tasks::list(&ctx.filter(), page)
-    });
+    let list = use_scoped_list(
+        &[DRAWER],
+        PAGE_SIZE,
+        move || ctx.scope(),
+        |filter: &TaskFilter, (space, _), page| {
+            api::work::tasks::list(&TasksCtx::in_space(filter.clone(), space), page)
+        },
+    );
     let url = list.url;
     // The API sorts newest first when the URL names no order.
     let sort = Binding {

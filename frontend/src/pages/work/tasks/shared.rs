@@ -61,11 +61,15 @@ pub struct TasksCtx {
 }
 
 impl TasksCtx {
-    /// The tasks the board and the list show: the URL's filters in the selected space, with
-    /// `due` relative to the browser's time zone (so a shared link means the reader's today).
-    pub fn filter(&self) -> TaskFilter {
-        let filter = self.filters.filter();
-        TaskFilter { space_id: self.space.get(), tz: filter.due.map(|_| browser_timezone()), ..filter }
+    /// The tasks the board and the list show: `filter` (the URL's) in `space`, with `due`
+    /// relative to the browser's time zone (so a shared link means the reader's today).
+    pub fn in_space(filter: TaskFilter, space: Option<Uuid>) -> TaskFilter {
+        TaskFilter { space_id: space, tz: filter.due.map(|_| browser_timezone()), ..filter }
+    }
+
+    /// What the board and the list depend on besides the URL: the space and the writes.
+    pub fn scope(&self) -> (Option<Uuid>, u32) {
+        (self.space.get(), self.reload.count())
     }
 
     /// Filters by space (`None` = all tasks), from the list's first page.
