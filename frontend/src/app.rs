@@ -1,8 +1,10 @@
 //! The router, the app shell (header + role-aware sidebar) and the theme toggle.
 
-use crate::components::{use_toasts, Loading, ToastHost, Toasts};
+use crate::kit::{use_toasts, Loading, ToastHost, Toasts};
+use crate::pages::identity::people::display_name;
 use crate::session::{use_session, Session};
-use crate::{pages, routes};
+use crate::{api, pages, routes};
+use domain::Permissions;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -14,7 +16,7 @@ pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
     provide_context(Toasts::new());
-    spawn_local(session.load());
+    spawn_local(load_session(session));
     apply_theme(stored_theme());
 
     view! {
@@ -47,6 +49,17 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Loads the current user, refreshing the session once when the access cookie is gone.
+async fn load_session(session: Session) {
+    let user = match api::identity::auth::current_user().await {
+        Ok(Some(user)) => Some(user),
+        _ if api::has_session_cookie() => api::refresh_session().await.map(|s| s.user),
+        _ => None,
+    };
+    session.user.set(user);
+    session.loaded.set(true);
+}
+
 /// Everything behind sign-in: waits for the session, else sends the visitor to /login.
 #[component]
 fn Shell() -> impl IntoView {
@@ -68,6 +81,25 @@ fn Shell() -> impl IntoView {
     }
 }
 
+/// A sidebar link: its address, its label, and whether the user's permissions open it.
+type Section = (&'static str, &'static str, fn(&Permissions) -> bool);
+
+/// The sidebar's sections, each shown when the user's permissions open it (the pages check
+/// the same flags, and the API enforces them regardless).
+const STAFF: [Section; 8] = [
+    ("/", "Dashboard", |_| true),
+    ("/leads", "Leads", |p| p.can_manage_leads),
+    ("/clients", "Clients", |p| p.can_manage_clients),
+    ("/campaigns", "Campaigns", |p| p.can_manage_campaigns),
+    ("/tasks", "Tasks", |_| true),
+    ("/calendar", "Calendar", |_| true),
+    ("/users", "Users", |p| p.can_manage_users),
+    ("/api-keys", "API keys", |p| p.can_manage_settings),
+];
+
+/// Client-portal accounts see only their portal (and their profile).
+const PORTAL: [Section; 1] = [("/portal", "Client portal", |_| true)];
+
 #[component]
 fn Layout() -> impl IntoView {
     let session = use_session();
@@ -77,21 +109,13 @@ fn Layout() -> impl IntoView {
     let user = move || session.user.get();
     let flags = move || user().map(|u| u.permissions).unwrap_or_default();
     let portal = move || user().is_some_and(|u| u.user.role.is_client_portal());
-    let display_name = move || {
-        user()
-            .map(|u| match (&u.user.first_name, &u.user.last_name) {
-                (Some(f), Some(l)) => format!("{f} {l}"),
-                (Some(f), None) => f.clone(),
-                _ => u.user.username.clone(),
-            })
-            .unwrap_or_default()
-    };
+    let name = move || user().map(|u| display_name(&u.user)).unwrap_or_default();
     let role = move || user().map(|u| u.user.role.as_str().replace('_', " ")).unwrap_or_default();
 
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            if let Err(problem) = crate::api::request(gloo_net::http::Method::POST, "/api/logout", None).await {
+            if let Err(problem) = api::identity::auth::logout().await {
                 toasts.problem(&problem);
             }
             crate::session::set_user(None);
@@ -120,7 +144,7 @@ fn Layout() -> impl IntoView {
                 <div class="topbar-end">
                     <ThemeToggle />
                     <span class="user-chip" data-testid="user-chip">
-                        <span>{display_name}</span>
+                        <span>{name}</span>
                         <small>{role}</small>
                     </span>
                     <button class="button button-ghost" data-testid="logout" on:click=logout>
@@ -130,51 +154,15 @@ fn Layout() -> impl IntoView {
             </header>
             <nav class="sidebar" aria-label="Main" on:click=move |_| menu_open.set(false)>
                 <ul>
-                    <Show
-                        when=portal
-                        fallback=move || {
-                            view! {
-                                <li>
-                                    <A href="/">"Dashboard"</A>
-                                </li>
-                                <Show when=move || flags().can_manage_leads>
-                                    <li>
-                                        <A href="/leads">"Leads"</A>
-                                    </li>
-                                </Show>
-                                <Show when=move || flags().can_manage_clients>
-                                    <li>
-                                        <A href="/clients">"Clients"</A>
-                                    </li>
-                                </Show>
-                                <Show when=move || flags().can_manage_campaigns>
-                                    <li>
-                                        <A href="/campaigns">"Campaigns"</A>
-                                    </li>
-                                </Show>
-                                <li>
-                                    <A href="/tasks">"Tasks"</A>
-                                </li>
-                                <li>
-                                    <A href="/calendar">"Calendar"</A>
-                                </li>
-                                <Show when=move || flags().can_manage_users>
-                                    <li>
-                                        <A href="/users">"Users"</A>
-                                    </li>
-                                </Show>
-                                <Show when=move || flags().can_manage_settings>
-                                    <li>
-                                        <A href="/api-keys">"API keys"</A>
-                                    </li>
-                                </Show>
-                            }
-                        }
-                    >
-                        <li>
-                            <A href="/portal">"Client portal"</A>
-                        </li>
-                    </Show>
+                    {move || {
+                        let flags = flags();
+                        let sections: &[Section] = if portal() { &PORTAL } else { &STAFF };
+                        sections
+                            .iter()
+                            .filter(|(_, _, shown)| shown(&flags))
+                            .map(|(href, label, _)| view! { <li><A href=*href>{*label}</A></li> })
+                            .collect_view()
+                    }}
                     <li>
                         <A href="/profile">"My profile"</A>
                     </li>

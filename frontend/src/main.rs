@@ -7,7 +7,7 @@
 
 mod api;
 mod app;
-mod components;
+mod kit;
 mod pages;
 mod routes;
 mod session;

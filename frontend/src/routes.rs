@@ -1,40 +1,66 @@
-//! The pages that are not needed to sign in, each behind a `#[lazy_route]`: `cargo xtask
-//! build-spa` splits their code out of the main wasm into chunks that the browser fetches
-//! the first time one of their routes matches. The shell and the sign-in page stay in the
-//! main module, so the first download stays small however many pages the app grows.
+//! The pages that are not needed to sign in, loaded on demand one business area at a time:
+//! each area's pages are one `#[lazy]` function, which `cargo xtask build-spa` splits out of
+//! the main wasm into a module the browser fetches the first time one of its routes
+//! matches. The shell and the sign-in page stay in the main module, so the first download
+//! stays small however many pages the app grows; one module per area (rather than per
+//! page, as `#[lazy_route]` makes) keeps the number of files a first visit fetches small.
 
 use crate::pages;
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::LazyRoute;
 
-/// `Name => Page` declares the route type `Name` whose view is the component `pages::Page`.
-macro_rules! lazy_pages {
-    ($($route:ident => $page:ident),* $(,)?) => {$(
-        pub struct $route;
+/// `area!(name, preload_name, Enum { Route => Page, … })` declares, for each `Route`, the
+/// route type whose view is the component `pages::Page`, all of them in the split module
+/// `name`. `preload_name` is the function `#[lazy]` generates to fetch that module ahead.
+macro_rules! area {
+    ($area:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy)]
+        pub enum $pages {
+            $($route),*
+        }
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <pages::$page /> }.into_any()
+        #[leptos::lazy]
+        fn $area(page: $pages) -> AnyView {
+            match page {
+                $($pages::$route => view! { <pages::$page /> }.into_any()),*
             }
         }
-    )*};
+
+        $(
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $area($pages::$route).await
+                }
+
+                async fn preload() {
+                    // Only the wasm build is split.
+                    #[cfg(target_arch = "wasm32")]
+                    $preload().await;
+                }
+            }
+        )*
+    };
 }
 
-lazy_pages! {
+area!(shell_pages, __preload_shell_pages, ShellPages { Home => HomePage, Portal => PortalPage });
+
+area!(identity_pages, __preload_identity_pages, IdentityPages {
     ForgotPassword => ForgotPasswordPage,
     ResetPassword => ResetPasswordPage,
     ConfirmSignup => ConfirmSignupPage,
     ConfirmEmail => ConfirmEmailPage,
-    Home => HomePage,
     Users => UsersPage,
     ApiKeys => ApiKeysPage,
     Profile => ProfilePage,
-    Portal => PortalPage,
+});
+
+area!(crm_pages, __preload_crm_pages, CrmPages {
     Leads => LeadsPage,
     Pipeline => PipelinePage,
     LeadDetail => LeadDetailPage,
@@ -42,6 +68,6 @@ lazy_pages! {
     ClientDetail => ClientDetailPage,
     Campaigns => CampaignsPage,
     CampaignDetail => CampaignDetailPage,
-    Tasks => TasksPage,
-    Calendar => CalendarPage,
-}
+});
+
+area!(work_pages, __preload_work_pages, WorkPages { Tasks => TasksPage, Calendar => CalendarPage });

@@ -1,5 +1,6 @@
-//! The signed-in user, shared by the whole app (and by the API client, which ends the
-//! session when the server no longer accepts it).
+//! The signed-in user, shared by the whole app and by the API client, which renews it on a
+//! refresh and ends it when the server no longer accepts the session. Loading it is the
+//! shell's job (`app.rs`), so this module needs nothing from the API client.
 
 use domain::identity::users::CurrentUser;
 use leptos::prelude::*;
@@ -21,17 +22,6 @@ impl Session {
         let session = Session { loaded: RwSignal::new(false), user: RwSignal::new(None) };
         SESSION.with(|s| s.set(Some(session)));
         session
-    }
-
-    /// Loads the current user, refreshing the session once when the access cookie is gone.
-    pub async fn load(self) {
-        let user = match crate::api::get::<Option<CurrentUser>>("/api/user").await {
-            Ok(Some(user)) => Some(user),
-            _ if crate::api::has_session_cookie() => crate::api::refresh_session().await.map(|s| s.user),
-            _ => None,
-        };
-        self.user.set(user);
-        self.loaded.set(true);
     }
 }
 

@@ -1,9 +1,13 @@
 //! The staff dashboard, the client portal and the not-found page.
 
+use super::crm::cards::{active_clients, running_campaigns, LeadStagesCard};
 use crate::api;
-use crate::components::{EmptyState, Loading};
+use crate::kit::format::set_title;
+use crate::kit::page::total;
+use crate::kit::{CountCard, EmptyState};
 use crate::session::use_session;
-use domain::identity::users::User;
+use domain::identity::users::UserFilter;
+use domain::Permissions;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
@@ -17,6 +21,17 @@ fn Card(#[prop(into)] title: String, #[prop(into)] body: String) -> impl IntoVie
         </article>
     }
 }
+
+/// An area still to come: its title, what it will show, and who will see it.
+type Coming = (&'static str, &'static str, fn(&Permissions) -> bool);
+
+/// Areas still to come, each shown to those whose permissions will open it.
+const COMING: [Coming; 4] = [
+    ("Content", "Posts and assets awaiting review.", |p| p.can_manage_content),
+    ("Invoices", "Open and overdue invoices.", |p| p.can_manage_invoices),
+    ("Tickets", "Support requests that need an answer.", |p| p.can_manage_tickets),
+    ("Reports", "Performance across clients and campaigns.", |p| p.can_view_reports),
+];
 
 /// `/`: staff see the dashboard; client-portal roles go to their portal.
 #[component]
@@ -34,20 +49,12 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    super::set_title("Dashboard");
+    set_title("Dashboard");
     let session = use_session();
     let flags = move || session.user.get().map(|u| u.permissions).unwrap_or_default();
     let name = move || {
         session.user.get().map(|u| u.user.first_name.clone().unwrap_or(u.user.username.clone())).unwrap_or_default()
     };
-    // Admins see how many accounts exist (from X-Total-Count of a one-row page).
-    let users = LocalResource::new(move || async move {
-        if flags().can_manage_users {
-            api::get_page::<User>("/api/users?limit=1").await.ok().map(|p| p.total)
-        } else {
-            None
-        }
-    });
     view! {
         <header class="page-header">
             <div>
@@ -57,52 +64,44 @@ pub fn DashboardPage() -> impl IntoView {
         </header>
         <section class="cards" aria-label="Overview">
             <Show when=move || flags().can_manage_users>
-                <article class="card">
-                    <h2>"Users"</h2>
-                    <p class="metric">
-                        {move || match users.get() {
-                            None => view! { <Loading label="Counting…" /> }.into_any(),
-                            Some(Some(total)) => total.to_string().into_any(),
-                            Some(None) => "—".into_any(),
-                        }}
-                    </p>
-                    <A href="/users">"Manage users"</A>
-                </article>
+                // Admins see how many accounts exist.
+                <CountCard
+                    title="Users"
+                    count=|| total(api::identity::users::list(&UserFilter::default(), api::page(1, 0)))
+                    href="/users"
+                    link="Manage users"
+                />
             </Show>
             <Show when=move || flags().can_manage_clients>
-                <super::crm::CountCard title="Clients" path="/api/clients?limit=1&status=active" unit="active clients" href="/clients" link="Open clients" />
+                <CountCard title="Clients" count=active_clients unit="active clients" href="/clients" link="Open clients" />
             </Show>
             <Show when=move || flags().can_manage_campaigns>
-                <super::crm::CountCard
+                <CountCard
                     title="Campaigns"
-                    path="/api/campaigns?limit=1&status=active"
+                    count=running_campaigns
                     unit="running campaigns"
                     href="/campaigns"
                     link="Open campaigns"
                 />
             </Show>
             <Show when=move || flags().can_manage_leads>
-                <super::pipeline::LeadStagesCard />
+                <LeadStagesCard />
             </Show>
-            <Show when=move || flags().can_manage_content>
-                <Card title="Content" body="Posts and assets awaiting review." />
-            </Show>
-            <Show when=move || flags().can_manage_invoices>
-                <Card title="Invoices" body="Open and overdue invoices." />
-            </Show>
-            <Show when=move || flags().can_manage_tickets>
-                <Card title="Tickets" body="Support requests that need an answer." />
-            </Show>
-            <Show when=move || flags().can_view_reports>
-                <Card title="Reports" body="Performance across clients and campaigns." />
-            </Show>
+            {move || {
+                let flags = flags();
+                COMING
+                    .iter()
+                    .filter(|(_, _, shown)| shown(&flags))
+                    .map(|(title, body, _)| view! { <Card title=*title body=*body /> })
+                    .collect_view()
+            }}
         </section>
     }
 }
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    super::set_title("Client portal");
+    set_title("Client portal");
     let session = use_session();
     let user = move || session.user.get();
     let prospective = move || user().is_some_and(|u| u.user.role == domain::Role::ProspectiveClient);
@@ -148,7 +147,7 @@ pub fn PortalPage() -> impl IntoView {
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    super::set_title("Not found");
+    set_title("Not found");
     view! {
         <main class="auth-page">
             <div class="auth-card">

@@ -1,0 +1,10 @@
+//! Work: tasks (spaces, board, list, drawer) and the calendar, which share the recurrence
+//! editor.
+
+mod access;
+mod calendar;
+mod recurrence;
+mod tasks;
+
+pub use calendar::CalendarPage;
+pub use tasks::TasksPage;
