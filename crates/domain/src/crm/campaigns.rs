@@ -7,32 +7,14 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-crate::enums::string_enum!(CampaignStatus);
-crate::enums::text_column!(CampaignStatus);
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CampaignStatus {
-    Planning,
-    Active,
-    Paused,
-    Completed,
-    Cancelled,
+crate::enums::stored_enum! {
+    pub enum CampaignStatus: "snake_case" {
+        Planning,
+        Active,
+        Paused,
+        Completed,
+        Cancelled,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

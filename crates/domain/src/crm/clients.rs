@@ -7,30 +7,12 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
-crate::enums::string_enum!(ClientStatus);
-crate::enums::text_column!(ClientStatus);
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ClientStatus {
-    Active,
-    Inactive,
-    Archived,
+crate::enums::stored_enum! {
+    pub enum ClientStatus: "snake_case" {
+        Active,
+        Inactive,
+        Archived,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

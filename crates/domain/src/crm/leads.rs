@@ -8,34 +8,16 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
-crate::enums::string_enum!(LeadStage, LeadScore, LeadSource, LeadActivityType);
-crate::enums::text_column!(LeadStage, LeadScore, LeadSource, LeadActivityType);
-
-/// Pipeline stages: prospect → contacted → qualified → proposal → closed_won / closed_lost.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadStage {
-    Prospect,
-    Contacted,
-    Qualified,
-    Proposal,
-    ClosedWon,
-    ClosedLost,
+crate::enums::stored_enum! {
+    /// Pipeline stages: prospect → contacted → qualified → proposal → closed_won / closed_lost.
+    pub enum LeadStage: "snake_case" {
+        Prospect,
+        Contacted,
+        Qualified,
+        Proposal,
+        ClosedWon,
+        ClosedLost,
+    }
 }
 
 impl LeadStage {
@@ -51,83 +33,38 @@ impl LeadStage {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadScore {
-    Hot,
-    Warm,
-    Cold,
+crate::enums::stored_enum! {
+    pub enum LeadScore: "snake_case" {
+        Hot,
+        Warm,
+        Cold,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadSource {
-    Website,
-    Referral,
-    Social,
-    Manual,
-    Import,
-    Email,
-    Event,
-    Advertising,
-    Other,
+crate::enums::stored_enum! {
+    pub enum LeadSource: "snake_case" {
+        Website,
+        Referral,
+        Social,
+        Manual,
+        Import,
+        Email,
+        Event,
+        Advertising,
+        Other,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadActivityType {
-    Call,
-    Email,
-    Sms,
-    Meeting,
-    Note,
-    /// Recorded by the server when a lead's stage changes.
-    StageChange,
+crate::enums::stored_enum! {
+    pub enum LeadActivityType: "snake_case" {
+        Call,
+        Email,
+        Sms,
+        Meeting,
+        Note,
+        /// Recorded by the server when a lead's stage changes.
+        StageChange,
+    }
 }
 
 /// The activity types a user may log by hand (stage changes are recorded by the server).

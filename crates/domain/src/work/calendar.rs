@@ -9,9 +9,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-crate::enums::string_enum!(EventType, CalendarProviderName);
-crate::enums::text_column!(EventType, CalendarProviderName);
-
 /// Who may use the calendar: every staff-side role; client-portal roles may not.
 pub fn may_use_calendar(role: Role) -> bool {
     !role.is_client_portal()
@@ -23,33 +20,17 @@ pub const MAX_WINDOW_DAYS: i64 = 366;
 /// The longest reminder lead time: four weeks, in minutes.
 pub const MAX_REMINDER_MINUTES: i32 = 40_320;
 
-/// The original's event types.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EventType {
-    #[default]
-    Event,
-    Meeting,
-    Call,
-    Deadline,
-    Reminder,
+crate::enums::stored_enum! {
+    /// The original's event types.
+    #[derive(Hash, Default)]
+    pub enum EventType: "snake_case" {
+        #[default]
+        Event,
+        Meeting,
+        Call,
+        Deadline,
+        Reminder,
+    }
 }
 
 /// An attendee's answer (the iCalendar PARTSTAT values Google and Microsoft also use).
@@ -290,31 +271,12 @@ pub struct CalendarFeed {
     pub created_at: DateTime<Utc>,
 }
 
-/// The external calendars `POST /api/calendar/sync` imports from.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(
-    feature = "diesel",
-    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
-    diesel(sql_type = diesel::sql_types::Text)
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CalendarProviderName {
-    Google,
-    Microsoft,
+crate::enums::stored_enum! {
+    /// The external calendars `POST /api/calendar/sync` imports from.
+    pub enum CalendarProviderName: "snake_case" {
+        Google,
+        Microsoft,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

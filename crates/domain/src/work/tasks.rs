@@ -8,95 +8,45 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-crate::enums::string_enum!(TaskStatus, TaskPriority, ScheduleFrom);
-crate::enums::text_column!(TaskStatus, TaskPriority, ScheduleFrom);
-
 /// Who may use tasks: every staff-side role; client-portal roles (`client`,
 /// `prospective_client`) may not.
 pub fn may_use_tasks(role: Role) -> bool {
     !role.is_client_portal()
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TaskStatus {
-    #[default]
-    Todo,
-    InProgress,
-    Review,
-    Completed,
-    Archived,
+crate::enums::stored_enum! {
+    #[derive(Hash, Default)]
+    pub enum TaskStatus: "snake_case" {
+        #[default]
+        Todo,
+        InProgress,
+        Review,
+        Completed,
+        Archived,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TaskPriority {
-    Low,
-    #[default]
-    Normal,
-    High,
-    Urgent,
+crate::enums::stored_enum! {
+    #[derive(Hash, Default)]
+    pub enum TaskPriority: "snake_case" {
+        Low,
+        #[default]
+        Normal,
+        High,
+        Urgent,
+    }
 }
 
-/// What a recurring task's next due date is computed from.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ScheduleFrom {
-    /// The rule's next date after the current instance's due date.
-    #[default]
-    DueDate,
-    /// The rule restarted on the day the instance was completed.
-    CompletionDate,
+crate::enums::stored_enum! {
+    /// What a recurring task's next due date is computed from.
+    #[derive(Default)]
+    pub enum ScheduleFrom: "snake_case" {
+        /// The rule's next date after the current instance's due date.
+        #[default]
+        DueDate,
+        /// The rule restarted on the day the instance was completed.
+        CompletionDate,
+    }
 }
 
 /// One checklist entry.
