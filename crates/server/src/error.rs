@@ -143,6 +143,13 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+/// A scope rule's refusal to assign a record to someone else (`domain::visibility`).
+impl From<domain::visibility::OnlySelf> for AppError {
+    fn from(refusal: domain::visibility::OnlySelf) -> Self {
+        Self::forbidden(refusal.to_string())
+    }
+}
+
 impl From<validator::ValidationErrors> for AppError {
     fn from(errors: validator::ValidationErrors) -> Self {
         Self::validation(domain::validation::field_errors(&errors))

@@ -112,7 +112,7 @@ fn serve(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Se
             }))
             .default_service(web::to(fallback))
             .wrap(from_fn(audit::flush_stale))
-            .wrap(from_fn(rate_limit::rate_limit))
+            .wrap(from_fn(rate_limit::middleware::rate_limit))
             .wrap(cors(&state.config))
             .wrap(security_headers::security_headers())
             .wrap(metrics.clone())

@@ -365,6 +365,11 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// Why a lead is refused as a duplicate of `existing` (an id, or how it matched).
+pub fn duplicate_message(field: &str, existing: impl std::fmt::Display) -> String {
+    format!("A lead with this {field} already exists (lead {existing})")
+}
+
 /// The `stage_change` activity's subject for a move between stages.
 pub fn stage_change_text(from: LeadStage, to: LeadStage) -> String {
     format!("Stage changed from {} to {}", from.label(), to.label())

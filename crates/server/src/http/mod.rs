@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod audited;
+pub mod constraints;
+pub mod csv;
 pub mod input;
 pub mod pagination;
 pub mod responses;

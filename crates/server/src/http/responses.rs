@@ -16,12 +16,9 @@
 //! Security is declared once on the whole document (crate::openapi); public routes
 //! opt out with `security()`.
 
-use crate::auth::extract::RequiredPermission;
+use crate::auth::guard::{Holds, Rule, Session, Staff};
+use crate::auth::scope::Scoped;
 use crate::http::input::MAX_JSON_BYTES;
-use crate::routes::crm::clients::CrmRule;
-use domain::identity::permissions::{Access, PermissionOverrides};
-use domain::visibility::Caller;
-use domain::Role;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
@@ -59,63 +56,23 @@ impl IntoResponses for SignedInErrors {
     }
 }
 
+/// A guard (`auth::guard::Guard<R>`): not signed in, or refused by rule `R`.
+pub struct GuardErrors<R>(PhantomData<R>);
+
+impl<R: Rule> IntoResponses for GuardErrors<R> {
+    fn responses() -> Responses {
+        responses([("401", NOT_SIGNED_IN.to_owned()), ("403", R::refusal())])
+    }
+}
+
 /// `SignedIn`: a password session; API keys are refused.
-pub struct SessionErrors;
-
-impl IntoResponses for SessionErrors {
-    fn responses() -> Responses {
-        responses([
-            ("401", NOT_SIGNED_IN.to_owned()),
-            ("403", "`API_KEY_NOT_ALLOWED`: called with an API key".to_owned()),
-        ])
-    }
-}
-
+pub type SessionErrors = GuardErrors<Session>;
 /// `StaffOnly`: client-portal roles are refused.
-pub struct StaffErrors;
-
-impl IntoResponses for StaffErrors {
-    fn responses() -> Responses {
-        responses([("401", NOT_SIGNED_IN.to_owned()), ("403", "A client-portal account".to_owned())])
-    }
-}
-
+pub type StaffErrors = GuardErrors<Staff>;
 /// `Authorized<P>`: the caller must hold permission `P`.
-pub struct PermissionErrors<P>(PhantomData<P>);
-
-impl<P: RequiredPermission> IntoResponses for PermissionErrors<P> {
-    fn responses() -> Responses {
-        responses([("401", NOT_SIGNED_IN.to_owned()), ("403", format!("Lacks {}", P::PERMISSION.as_str()))])
-    }
-}
-
+pub type PermissionErrors<P> = GuardErrors<Holds<P>>;
 /// `Crm<R>`: the caller's scope under rule `R` (write rules refuse view-only scopes).
-pub struct CrmErrors<R>(PhantomData<R>);
-
-impl<R: CrmRule> IntoResponses for CrmErrors<R> {
-    fn responses() -> Responses {
-        let permission = R::PERMISSION.as_str();
-        let forbidden = if R::WRITE {
-            format!("Lacks {permission} with write access")
-        } else if portal_reads::<R>() {
-            format!("Lacks {permission} and is not a client-portal user linked to a client")
-        } else {
-            format!("Lacks {permission}")
-        };
-        responses([("401", NOT_SIGNED_IN.to_owned()), ("403", forbidden)])
-    }
-}
-
-/// Whether rule `R` lets a client-portal user linked to a client read: asked of the rule
-/// itself, so the description follows the rule.
-fn portal_reads<R: CrmRule>() -> bool {
-    let portal = Caller {
-        user_id: 0,
-        access: Access::new(Role::Client, PermissionOverrides::default()),
-        client_id: Some("00000000-0000-0000-0000-000000000000"),
-    };
-    R::rule(&portal).is_some()
-}
+pub type CrmErrors<R> = GuardErrors<Scoped<R>>;
 
 /// A record id in the path (`web::Path<Uuid>` or `<i32>`): malformed, or not found in
 /// the caller's scope.
@@ -164,8 +121,8 @@ impl IntoResponses for RateLimitErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::extract::perm;
-    use crate::routes::crm::clients::{CampaignsRead, ClientsWrite, LeadsRead};
+    use crate::auth::guard::perm;
+    use crate::auth::scope::{CampaignsRead, ClientsWrite, LeadsRead};
 
     fn description<T: IntoResponses>(status: &str) -> String {
         match T::responses().remove(status) {

@@ -11,16 +11,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::crm::leads::{
-    Lead, LeadActivity, LeadActivityType, LeadFilter, LeadScore, LeadSort, LeadSource, LeadStage,
+    CreateLeadRequest, Lead, LeadActivity, LeadActivityType, LeadFilter, LeadScore, LeadSort, LeadSource, LeadStage,
 };
 use domain::pagination::day_range;
 use domain::pagination::Page;
 use domain::visibility::Rows;
 use uuid::Uuid;
-
-/// Unique index names, to tell which field a duplicate is about.
-pub const EMAIL_KEY: &str = "leads_email_key";
-pub const PHONE_KEY: &str = "leads_phone_key";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = leads, check_for_backend(Pg))]
@@ -116,6 +112,44 @@ pub struct NewLead {
     pub industry: Option<String>,
     pub next_follow_up_date: Option<DateTime<Utc>>,
     pub notes: Option<String>,
+}
+
+impl NewLead {
+    /// The row a create request stores, with the defaults of an omitted stage (`prospect`),
+    /// score (`warm`), status (`new`) and source (`default_source`). `assigned_to_id` has
+    /// passed the caller's scope rule (`Visibility::assignee`).
+    pub fn from_request(
+        body: CreateLeadRequest,
+        assigned_to_id: Option<i32>,
+        created_by: i32,
+        default_source: LeadSource,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(NewLead {
+            client_id: body.client_id,
+            assigned_to_id,
+            created_by: Some(created_by),
+            name: body.name,
+            first_name: body.first_name,
+            last_name: body.last_name,
+            email: body.email,
+            phone: body.phone,
+            company: body.company,
+            job_title: body.job_title,
+            website: body.website,
+            stage: body.stage.unwrap_or(LeadStage::Prospect),
+            score: body.score.unwrap_or(LeadScore::Warm),
+            ai_score: body.ai_score,
+            status: body.status.unwrap_or_else(|| "new".to_owned()),
+            source: body.source.unwrap_or(default_source),
+            value: body.value,
+            tags: body.tags.unwrap_or_default(),
+            social_links: serde_json::to_value(body.social_links.unwrap_or_default())?,
+            location: body.location,
+            industry: body.industry,
+            next_follow_up_date: body.next_follow_up_date,
+            notes: body.notes,
+        })
+    }
 }
 
 /// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.

@@ -90,10 +90,6 @@ pub struct UserChanges {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// Unique index names, to tell which field a conflict is about.
-pub const USERNAME_KEY: &str = "users_username_key";
-pub const EMAIL_KEY: &str = "users_email_key";
-
 pub async fn find(conn: &mut AsyncPgConnection, id: i32) -> Result<Option<UserRow>, StorageError> {
     Ok(users::table.find(id).select(UserRow::as_select()).first(conn).await.optional()?)
 }

@@ -103,9 +103,6 @@ pub struct TaskTemplateChanges {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// The foreign key a request can break, to name the field.
-pub const SPACE_FKEY: &str = "task_templates_space_id_fkey";
-
 /// One page of templates by name, and the total.
 pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<TaskTemplateRow>, i64), StorageError> {
     let total: i64 = task_templates::table.count().get_result(conn).await?;

@@ -147,12 +147,6 @@ pub struct TaskChanges {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// Foreign keys a request can break, to tell which field names a missing record.
-pub const ASSIGNED_TO_FKEY: &str = "tasks_assigned_to_id_fkey";
-pub const SPACE_FKEY: &str = "tasks_space_id_fkey";
-pub const CLIENT_FKEY: &str = "tasks_client_id_fkey";
-pub const CAMPAIGN_FKEY: &str = "tasks_campaign_id_fkey";
-
 /// The task list's filters, resolved to concrete values by the handler.
 #[derive(Debug, Clone, Default)]
 pub struct TaskQuery {

@@ -2,11 +2,12 @@
 //! client-portal users may read their own client's campaigns. Records outside the
 //! caller's scope answer 404.
 
+use crate::auth::scope::{CampaignsRead, CampaignsWrite, Crm};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::AuditContext;
+use crate::http::constraints::{CAMPAIGNS, NO_SUCH_CLIENT};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::PaginationOptions;
-use crate::routes::crm::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
@@ -62,7 +63,7 @@ async fn list_campaigns(
     let mut list = PaginationOptions::<CampaignKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
     let mut conn = state.conn().await?;
     let (rows, total) =
-        storage::crm::campaigns::list(&mut conn, access.visibility.rows, &filter, list.page, list.take_after()).await?;
+        storage::crm::campaigns::list(&mut conn, access.scope.rows, &filter, list.page, list.take_after()).await?;
     Ok(list.paginated(rows, total).map(Campaign::from).respond(&req))
 }
 
@@ -84,7 +85,7 @@ async fn create_campaign(
     audit: AuditContext,
     ValidJson(body): ValidJson<CreateCampaignRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let new_campaign = NewCampaign {
         client_id: body.client_id,
         name: body.name,
@@ -102,10 +103,11 @@ async fn create_campaign(
         .transaction::<_, AppError, _>(async |conn| {
             // The client must exist within the caller's reach (campaign rows follow clients).
             if storage::crm::clients::find(conn, visibility.rows, new_campaign.client_id).await?.is_none() {
-                return Err(AppError::field("clientId", "exists", "No such client"));
+                return Err(NO_SUCH_CLIENT.problem());
             }
-            let campaign =
-                Campaign::from(storage::crm::campaigns::insert(conn, &new_campaign).await.map_err(reference_error)?);
+            let campaign = Campaign::from(
+                storage::crm::campaigns::insert(conn, &new_campaign).await.map_err(|e| CAMPAIGNS.problem(e))?,
+            );
             audit.by(actor).created(conn, &campaign).await?;
             Ok(campaign)
         })
@@ -128,7 +130,7 @@ async fn get_campaign(
     access: Crm<CampaignsRead>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
+    let visibility = access.scope;
     let mut conn = state.conn().await?;
     let campaign = visible_campaign(&mut conn, &visibility, *id).await?;
     Ok(HttpResponse::Ok().json(Campaign::from(campaign)))
@@ -153,7 +155,7 @@ async fn update_campaign(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateCampaignRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let changes = CampaignChanges {
         name: body.name,
         campaign_type: body.campaign_type,
@@ -203,13 +205,13 @@ async fn delete_campaign(
     audit: AuditContext,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let id = *id;
     let actor = principal.id();
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
-        storage::crm::campaigns::delete(conn, id).await.map_err(reference_error)?;
+        storage::crm::campaigns::delete(conn, id).await.map_err(|e| CAMPAIGNS.problem(e))?;
         audit.by(actor).deleted(conn, &before).await?;
         Ok(())
     })

@@ -3,15 +3,16 @@
 //! users may read their own client. Records outside the caller's scope answer 404.
 //! DELETE archives (status `archived` + `archivedAt`) and keeps the history.
 
+use crate::auth::scope::{ClientsRead, ClientsWrite, Crm};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::CLIENTS;
+use crate::http::csv::csv_download;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{Paginated, PaginationOptions};
-use crate::routes::crm::lead_imports::csv_download;
 use crate::state::AppState;
-use actix_web::dev::Payload;
-use actix_web::{delete, get, patch, post, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::crm::clients::{
@@ -20,10 +21,8 @@ use domain::crm::clients::{
 };
 use domain::crm::lead_imports::social_platforms;
 use domain::pagination::{CursorParams, PageParams};
-use domain::visibility::{client_visibility, Caller, Rows, Visibility};
-use domain::{Permission, Problem};
-use futures_util::future::LocalBoxFuture;
-use std::marker::PhantomData;
+use domain::visibility::Visibility;
+use domain::Problem;
 use storage::crm::clients::{ClientChanges, ClientKey, NewClient, NewDocument};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -39,139 +38,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_documents)
         .service(create_document)
         .service(delete_document);
-}
-
-pub(crate) fn caller(principal: &Principal) -> Caller<'_> {
-    Caller { user_id: principal.id(), access: principal.access, client_id: principal.user.client_id.as_deref() }
-}
-
-fn lacks(permission: Permission) -> AppError {
-    AppError::forbidden(format!("This action requires the {} permission", permission.as_str()))
-}
-
-/// The caller's visibility by `rule`, or 403 naming `permission`.
-pub(crate) fn readable(
-    principal: &Principal,
-    rule: fn(&Caller<'_>) -> Option<Visibility>,
-    permission: Permission,
-) -> AppResult<Visibility> {
-    rule(&caller(principal)).ok_or_else(|| lacks(permission))
-}
-
-/// As `readable`, and the caller may write (not view-only, not a portal user).
-pub(crate) fn writable(
-    principal: &Principal,
-    rule: fn(&Caller<'_>) -> Option<Visibility>,
-    permission: Permission,
-) -> AppResult<Visibility> {
-    let visibility = readable(principal, rule, permission)?;
-    if visibility.writable {
-        Ok(visibility)
-    } else {
-        Err(AppError::forbidden(format!(
-            "This action requires the {} permission with write access",
-            permission.as_str()
-        )))
-    }
-}
-
-/// A CRM guard: which scope rule, which permission it names, and whether it writes.
-pub(crate) trait CrmRule {
-    const PERMISSION: Permission;
-    const WRITE: bool;
-    fn rule(caller: &Caller<'_>) -> Option<Visibility>;
-}
-
-macro_rules! crm_rules {
-    ($($name:ident => ($rule:path, $permission:ident, $write:expr)),* $(,)?) => {$(
-        pub(crate) struct $name;
-        impl CrmRule for $name {
-            const PERMISSION: Permission = Permission::$permission;
-            const WRITE: bool = $write;
-            fn rule(caller: &Caller<'_>) -> Option<Visibility> {
-                $rule(caller)
-            }
-        }
-    )*};
-}
-
-crm_rules!(
-    ClientsRead => (client_visibility, ManageClients, false),
-    ClientsWrite => (client_visibility, ManageClients, true),
-    CampaignsRead => (domain::visibility::campaign_visibility, ManageCampaigns, false),
-    CampaignsWrite => (domain::visibility::campaign_visibility, ManageCampaigns, true),
-    LeadsRead => (domain::visibility::lead_visibility, ManageLeads, false),
-    LeadsWrite => (domain::visibility::lead_visibility, ManageLeads, true),
-);
-
-/// An authenticated caller and what rule `R` lets them see. As an extractor it runs
-/// before the body is parsed, so refusals are 401/403 whatever the body.
-pub(crate) struct Crm<R> {
-    pub principal: Principal,
-    pub visibility: Visibility,
-    _rule: PhantomData<R>,
-}
-
-impl<R: CrmRule + 'static> FromRequest for Crm<R> {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let principal = Principal::from_request(req, payload);
-        Box::pin(async move {
-            let principal = principal.await?;
-            let visibility = if R::WRITE {
-                writable(&principal, R::rule, R::PERMISSION)?
-            } else {
-                readable(&principal, R::rule, R::PERMISSION)?
-            };
-            Ok(Crm { principal, visibility, _rule: PhantomData })
-        })
-    }
-}
-
-/// Callers scoped to their assignments may only assign records to themselves.
-pub(crate) fn assignee(visibility: &Visibility, requested: Option<i32>) -> AppResult<Option<i32>> {
-    match visibility.rows {
-        Rows::AssignedTo(user) if requested.is_some_and(|id| id != user) => {
-            Err(AppError::forbidden("You can only assign records to yourself"))
-        }
-        Rows::AssignedTo(user) => Ok(Some(user)),
-        _ => Ok(requested),
-    }
-}
-
-/// A patch's `assignedToId` (absent, `null` or an id): callers scoped to their
-/// assignments may neither unassign nor hand records to someone else.
-pub(crate) fn reassign(visibility: &Visibility, requested: Option<Option<i32>>) -> AppResult<Option<Option<i32>>> {
-    match (visibility.rows, requested) {
-        (_, None) => Ok(None),
-        (Rows::AssignedTo(user), Some(Some(id))) if id == user => Ok(Some(Some(user))),
-        (Rows::AssignedTo(_), Some(_)) => Err(AppError::forbidden("You can only assign records to yourself")),
-        (_, requested) => Ok(requested),
-    }
-}
-
-/// Maps a foreign-key violation (an `assignedToId` or other reference that does not
-/// exist) to a 400 naming the field.
-pub(crate) fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(name) if name.contains("assigned_to_id") => AppError::field("assignedToId", "exists", "No such user"),
-        Some(name) if name.contains("client_id") => no_such_client(),
-        Some(_) => AppError::new(domain::ErrorCode::Conflict, "The record is still referenced by other records"),
-        None => error.into(),
-    }
-}
-
-pub(crate) fn no_such_client() -> AppError {
-    AppError::field("clientId", "exists", "No such client")
-}
-
-/// Social profile links as stored (a JSON object of platform → URL).
-pub(crate) fn social_json(
-    links: Option<std::collections::BTreeMap<String, String>>,
-) -> AppResult<Option<serde_json::Value>> {
-    links.map(|links| serde_json::to_value(links).map_err(AppError::internal)).transpose()
 }
 
 async fn visible_client(
@@ -208,7 +74,7 @@ async fn list_clients(
     let mut list = PaginationOptions::<ClientKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
     let mut conn = state.conn().await?;
     let (rows, total) =
-        storage::crm::clients::list(&mut conn, access.visibility.rows, &filter, list.page, list.take_after()).await?;
+        storage::crm::clients::list(&mut conn, access.scope.rows, &filter, list.page, list.take_after()).await?;
     Ok(list.paginated(rows, total).map(Client::from).respond(&req))
 }
 
@@ -231,7 +97,7 @@ async fn export_clients(
     ValidQuery(filter): ValidQuery<ClientFilter>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let clients: Vec<Client> = storage::crm::clients::list_all(&mut conn, access.visibility.rows, &filter)
+    let clients: Vec<Client> = storage::crm::clients::list_all(&mut conn, access.scope.rows, &filter)
         .await?
         .into_iter()
         .map(Client::from)
@@ -258,7 +124,7 @@ async fn create_client(
     audit: AuditContext,
     ValidJson(body): ValidJson<CreateClientRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let status = body.status.unwrap_or(ClientStatus::Active);
     let new_client = NewClient {
         name: body.name,
@@ -269,9 +135,9 @@ async fn create_client(
         logo_url: body.logo_url,
         service_tags: body.service_tags.unwrap_or_default(),
         status,
-        assigned_to_id: assignee(&visibility, body.assigned_to_id)?,
+        assigned_to_id: visibility.assignee(body.assigned_to_id)?,
         notes: body.notes,
-        social_links: social_json(body.social_links)?.unwrap_or_else(|| serde_json::json!({})),
+        social_links: serde_json::to_value(body.social_links.unwrap_or_default()).map_err(AppError::internal)?,
         display_order: body.display_order.unwrap_or(0),
         archived_at: (status == ClientStatus::Archived).then(Utc::now),
     };
@@ -279,7 +145,8 @@ async fn create_client(
     let mut conn = state.conn().await?;
     let client = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let client = Client::from(storage::crm::clients::insert(conn, &new_client).await.map_err(reference_error)?);
+            let client =
+                Client::from(storage::crm::clients::insert(conn, &new_client).await.map_err(|e| CLIENTS.problem(e))?);
             audit.by(actor).created(conn, &client).await?;
             Ok(client)
         })
@@ -302,7 +169,7 @@ async fn get_client(
     access: Crm<ClientsRead>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
+    let visibility = access.scope;
     let mut conn = state.conn().await?;
     let client = visible_client(&mut conn, &visibility, *id).await?;
     Ok(HttpResponse::Ok().json(Client::from(client)))
@@ -334,7 +201,8 @@ async fn change_client(
             Some(_) => changes.archived_at = Some(None),
         }
         let before = Client::from(current);
-        let updated = Client::from(storage::crm::clients::update(conn, id, &changes).await.map_err(reference_error)?);
+        let updated =
+            Client::from(storage::crm::clients::update(conn, id, &changes).await.map_err(|e| CLIENTS.problem(e))?);
         audit
             .by(actor)
             .record(
@@ -369,8 +237,8 @@ async fn update_client(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateClientRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
-    let assigned_to_id = reassign(&visibility, body.assigned_to_id)?;
+    let (principal, visibility) = (access.principal, access.scope);
+    let assigned_to_id = visibility.reassign(body.assigned_to_id)?;
     let changes = ClientChanges {
         name: body.name,
         email: body.email,
@@ -382,7 +250,7 @@ async fn update_client(
         status: body.status,
         assigned_to_id,
         notes: body.notes,
-        social_links: social_json(body.social_links)?,
+        social_links: body.social_links.map(serde_json::to_value).transpose().map_err(AppError::internal)?,
         display_order: body.display_order,
         ..Default::default()
     };
@@ -408,7 +276,7 @@ async fn archive_client(
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let changes = ClientChanges { status: Some(ClientStatus::Archived), ..Default::default() };
-    change_client(&state, &access.principal, access.visibility, &audit, *id, changes, "client.archive").await?;
+    change_client(&state, &access.principal, access.scope, &audit, *id, changes, "client.archive").await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -430,7 +298,7 @@ async fn list_documents(
     client_id: web::Path<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
+    let visibility = access.scope;
     let page = page.page();
     let mut conn = state.conn().await?;
     visible_client(&mut conn, &visibility, *client_id).await?;
@@ -457,7 +325,7 @@ async fn create_document(
     client_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateClientDocumentRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let client_id = *client_id;
     let actor = principal.id();
     let mut conn = state.conn().await?;
@@ -508,7 +376,7 @@ async fn delete_document(
     audit: AuditContext,
     path: web::Path<(Uuid, Uuid)>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let (client_id, document_id) = path.into_inner();
     let actor = principal.id();
     let mut conn = state.conn().await?;

@@ -5,15 +5,14 @@
 
 mod job;
 
+use crate::auth::scope::{Crm, LeadsRead, LeadsWrite};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::csv::csv_download;
 use crate::http::input::{CsvBody, ValidQuery};
-use crate::routes::crm::clients::{Crm, LeadsRead, LeadsWrite};
 use crate::routes::crm::leads::client_rows;
 use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::crm::lead_imports::{
     check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
@@ -28,21 +27,6 @@ use uuid::Uuid;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export_leads).service(import_leads).service(get_import);
-}
-
-/// `text/csv` download named after the day, e.g. `leads-2026-11-25.csv`.
-pub(crate) fn csv_download(name: &str, header: Vec<String>, rows: Vec<Vec<String>>) -> AppResult<HttpResponse> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(&header).map_err(AppError::internal)?;
-    for row in rows {
-        writer.write_record(&row).map_err(AppError::internal)?;
-    }
-    let body = writer.into_inner().map_err(AppError::internal)?;
-    let filename = format!("{name}-{}.csv", Utc::now().format("%Y-%m-%d"));
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
-        .body(body))
 }
 
 /// Every lead `GET /api/leads` would list with these filters and sort (no paging), as
@@ -64,7 +48,7 @@ async fn export_leads(
     ValidQuery(filter): ValidQuery<LeadFilter>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let leads: Vec<Lead> = storage::crm::leads::list_all(&mut conn, access.visibility.rows, &filter)
+    let leads: Vec<Lead> = storage::crm::leads::list_all(&mut conn, access.scope.rows, &filter)
         .await?
         .into_iter()
         .map(Lead::from)
@@ -174,7 +158,7 @@ async fn import_leads(
         .await?;
     drop(conn);
     let clients = client_rows(&access.principal);
-    let run = ImportRun { id: job.id, mode, actor, visibility: access.visibility, clients, audit, header, rows };
+    let run = ImportRun { id: job.id, mode, actor, visibility: access.scope, clients, audit, header, rows };
     spawn_import(state.into_inner(), run);
     Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/leads/imports/{}", job.id))).json(job))
 }

@@ -2,22 +2,21 @@
 //! `canManageLeads` narrowed by its scope: sales agents see and create only leads
 //! assigned to them. Records outside the caller's scope answer 404.
 
+use crate::auth::scope::{writable, Crm, LeadsRead, LeadsWrite};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::{LEADS, NO_SUCH_CLIENT};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CachedTotal, Paginated, PaginationOptions};
-use crate::routes::crm::clients::{
-    assignee, caller, no_such_client, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite,
-};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::crm::clients::{Client, ClientStatus};
 use domain::crm::leads::{
-    normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead, LeadActivity,
-    LeadActivityType, LeadFilter, LeadScore, LeadSource, LeadStage, UpdateLeadRequest,
+    duplicate_message, normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead,
+    LeadActivity, LeadActivityType, LeadFilter, LeadSource, LeadStage, UpdateLeadRequest,
 };
 use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::{client_visibility, Rows, Visibility};
@@ -61,7 +60,7 @@ async fn ensure_unique(
 /// The clients the caller may see, by the rule `GET /api/clients/{id}` applies; `None`
 /// when they may see none.
 pub(crate) fn client_rows(principal: &Principal) -> Option<Rows> {
-    client_visibility(&caller(principal)).map(|visibility| visibility.rows)
+    client_visibility(&principal.caller()).map(|visibility| visibility.rows)
 }
 
 /// A referenced client outside the caller's scope is answered exactly as a client that
@@ -69,21 +68,12 @@ pub(crate) fn client_rows(principal: &Principal) -> Option<Rows> {
 async fn ensure_visible_client(conn: &mut AsyncPgConnection, rows: Option<Rows>, id: Uuid) -> AppResult<()> {
     match rows {
         Some(rows) if storage::crm::clients::find(conn, rows, id).await?.is_some() => Ok(()),
-        _ => Err(no_such_client()),
+        _ => Err(NO_SUCH_CLIENT.problem()),
     }
 }
 
-pub(crate) fn duplicate(field: &str, existing: impl std::fmt::Display) -> AppError {
-    AppError::conflict(field, format!("A lead with this {field} already exists (lead {existing})"))
-}
-
-/// Unique-index races that slipped past `ensure_unique`, then references that do not exist.
-pub(crate) fn write_error(error: storage::StorageError) -> AppError {
-    match error.unique_violation() {
-        Some(storage::crm::leads::EMAIL_KEY) => duplicate("email", "with the same email"),
-        Some(storage::crm::leads::PHONE_KEY) => duplicate("phone", "with the same phone number"),
-        _ => reference_error(error),
-    }
+fn duplicate(field: &str, existing: Uuid) -> AppError {
+    AppError::conflict(field, duplicate_message(field, existing))
 }
 
 /// Lists the leads the caller may see. Deep pages: follow `X-Next-Cursor` with `cursor`
@@ -108,7 +98,7 @@ async fn list_leads(
     ValidQuery(page): ValidQuery<PageParams>,
     ValidQuery(cursor): ValidQuery<CursorParams>,
 ) -> AppResult<HttpResponse> {
-    let rows = access.visibility.rows;
+    let rows = access.scope.rows;
     let mut list = PaginationOptions::<LeadKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
     // Counting every match is what makes a list slow at a million leads (about 100 ms for
     // all of them, more for a common search term), while the page itself takes a few
@@ -141,10 +131,11 @@ async fn create_lead(
     audit: AuditContext,
     ValidJson(body): ValidJson<CreateLeadRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let actor = principal.id();
-    let assigned_to_id = assignee(&visibility, body.assigned_to_id)?;
-    let new_lead = new_lead(body, assigned_to_id, actor, LeadSource::Website)?;
+    let assigned_to_id = visibility.assignee(body.assigned_to_id)?;
+    let new_lead =
+        NewLead::from_request(body, assigned_to_id, actor, LeadSource::Website).map_err(AppError::internal)?;
     let clients = client_rows(&principal);
     let mut conn = state.conn().await?;
     let lead = conn
@@ -153,47 +144,12 @@ async fn create_lead(
                 ensure_visible_client(conn, clients, client).await?;
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
-            let lead = Lead::from(storage::crm::leads::insert(conn, &new_lead).await.map_err(write_error)?);
+            let lead = Lead::from(storage::crm::leads::insert(conn, &new_lead).await.map_err(|e| LEADS.problem(e))?);
             audit.by(actor).created(conn, &lead).await?;
             Ok(lead)
         })
         .await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/leads/{}", lead.id))).json(lead))
-}
-
-/// The row a create request stores, with the defaults of an omitted stage, score,
-/// status and source. `assigned_to_id` has passed the caller's scope rule (`assignee`).
-pub(crate) fn new_lead(
-    body: CreateLeadRequest,
-    assigned_to_id: Option<i32>,
-    actor: i32,
-    default_source: LeadSource,
-) -> AppResult<NewLead> {
-    Ok(NewLead {
-        client_id: body.client_id,
-        assigned_to_id,
-        created_by: Some(actor),
-        name: body.name,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        job_title: body.job_title,
-        website: body.website,
-        stage: body.stage.unwrap_or(LeadStage::Prospect),
-        score: body.score.unwrap_or(LeadScore::Warm),
-        ai_score: body.ai_score,
-        status: body.status.unwrap_or_else(|| "new".to_owned()),
-        source: body.source.unwrap_or(default_source),
-        value: body.value,
-        tags: body.tags.unwrap_or_default(),
-        social_links: social_json(body.social_links)?.unwrap_or_else(|| json!({})),
-        location: body.location,
-        industry: body.industry,
-        next_follow_up_date: body.next_follow_up_date,
-        notes: body.notes,
-    })
 }
 
 /// One lead the caller may see.
@@ -207,7 +163,7 @@ pub(crate) fn new_lead(
 )]
 #[get("/leads/{id}")]
 async fn get_lead(state: web::Data<AppState>, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
+    let visibility = access.scope;
     let mut conn = state.conn().await?;
     let lead = visible_lead(&mut conn, &visibility, *id).await?;
     Ok(HttpResponse::Ok().json(Lead::from(lead)))
@@ -246,10 +202,10 @@ async fn update_lead(
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateLeadRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let changes = LeadChanges {
         client_id: body.client_id,
-        assigned_to_id: reassign(&visibility, body.assigned_to_id)?,
+        assigned_to_id: visibility.reassign(body.assigned_to_id)?,
         name: body.name,
         first_name: body.first_name,
         last_name: body.last_name,
@@ -265,7 +221,7 @@ async fn update_lead(
         source: body.source,
         value: body.value,
         tags: body.tags,
-        social_links: social_json(body.social_links)?,
+        social_links: body.social_links.map(serde_json::to_value).transpose().map_err(AppError::internal)?,
         location: body.location,
         industry: body.industry,
         next_follow_up_date: body.next_follow_up_date,
@@ -290,7 +246,8 @@ async fn update_lead(
             ensure_unique(conn, email.as_deref(), phone.as_deref(), Some(id)).await?;
             let from = current.stage;
             let before = Lead::from(current);
-            let updated = Lead::from(storage::crm::leads::update(conn, id, &changes).await.map_err(write_error)?);
+            let updated =
+                Lead::from(storage::crm::leads::update(conn, id, &changes).await.map_err(|e| LEADS.problem(e))?);
             if updated.stage != from {
                 let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
                 storage::crm::leads::insert_activity(conn, &activity).await?;
@@ -319,13 +276,13 @@ async fn delete_lead(
     audit: AuditContext,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let id = *id;
     let actor = principal.id();
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let before = Lead::from(visible_lead(conn, &visibility, id).await?);
-        storage::crm::leads::delete(conn, id).await.map_err(reference_error)?;
+        storage::crm::leads::delete(conn, id).await.map_err(|e| LEADS.problem(e))?;
         audit.by(actor).deleted(conn, &before).await?;
         Ok(())
     })
@@ -351,7 +308,7 @@ async fn list_activities(
     lead_id: web::Path<Uuid>,
     ValidQuery(page): ValidQuery<PageParams>,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
+    let visibility = access.scope;
     let page = page.page();
     let mut conn = state.conn().await?;
     visible_lead(&mut conn, &visibility, *lead_id).await?;
@@ -378,7 +335,7 @@ async fn create_activity(
     lead_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateLeadActivityRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let lead_id = *lead_id;
     let actor = principal.id();
     let mut conn = state.conn().await?;
@@ -434,7 +391,7 @@ async fn convert_lead(
     audit: AuditContext,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     writable(&principal, client_visibility, Permission::ManageClients)?;
     let id = *id;
     let actor = principal.id();

@@ -5,6 +5,7 @@
 use crate::auth::{passwords, perm, Authorized, Principal};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::USERS;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::Paginated;
 use crate::state::AppState;
@@ -24,19 +25,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_user)
         .service(set_role)
         .service(deactivate_user);
-}
-
-/// Maps a unique-index violation on `users` to a 409 naming the field.
-pub(crate) fn unique_conflict(error: storage::StorageError) -> AppError {
-    match error.unique_violation() {
-        Some(storage::identity::users::USERNAME_KEY) => {
-            AppError::conflict("username", "This username is already taken")
-        }
-        Some(storage::identity::users::EMAIL_KEY) => {
-            AppError::conflict("email", "This email address is already in use")
-        }
-        _ => error.into(),
-    }
 }
 
 fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
@@ -108,7 +96,7 @@ async fn create_user(
     let mut conn = state.conn().await?;
     let user = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let user = storage::identity::users::insert(conn, &new_user).await.map_err(unique_conflict)?.to_user();
+            let user = storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?.to_user();
             audit
                 .by(actor)
                 .record(
@@ -223,7 +211,7 @@ async fn apply_update(
             if !has_changes(&changes) {
                 return Ok(current.to_user());
             }
-            let updated = storage::identity::users::update(conn, id, &changes).await.map_err(unique_conflict)?;
+            let updated = storage::identity::users::update(conn, id, &changes).await.map_err(|e| USERS.problem(e))?;
             let access_shrank =
                 !Access::new(new_role, new_overrides).covers(&Access::new(current.role, current.overrides()));
             if !new_active || changes.password.is_some() || access_shrank {

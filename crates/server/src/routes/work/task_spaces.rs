@@ -5,6 +5,7 @@
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::AuditContext;
+use crate::http::constraints::{NO_SUCH_PARENT_SPACE, TASK_SPACES};
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::Paginated;
 use crate::state::AppState;
@@ -21,20 +22,6 @@ use uuid::Uuid;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_spaces).service(create_space).service(update_space).service(delete_space).service(space_tasks);
-}
-
-const PARENT_FKEY: &str = "task_spaces_parent_space_id_fkey";
-
-fn no_such_parent() -> AppError {
-    AppError::field("parentSpaceId", "not_found", "no such task space")
-}
-
-fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(PARENT_FKEY) => no_such_parent(),
-        Some(_) => AppError::new(ErrorCode::Conflict, "The space still holds tasks or spaces"),
-        None => error.into(),
-    }
 }
 
 async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpaceRow> {
@@ -86,7 +73,10 @@ async fn create_space(
     let mut conn = state.conn().await?;
     let space = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let space = storage::work::task_spaces::insert(conn, &new_space).await.map_err(reference_error)?.to_space();
+            let space = storage::work::task_spaces::insert(conn, &new_space)
+                .await
+                .map_err(|e| TASK_SPACES.problem(e))?
+                .to_space();
             audit.by(actor).created(conn, &space).await?;
             Ok(space)
         })
@@ -124,7 +114,7 @@ async fn update_space(
             let current = find(conn, id).await?;
             if let Some(Some(parent)) = body.parent_space_id {
                 if storage::work::task_spaces::find(conn, parent).await?.is_none() {
-                    return Err(no_such_parent());
+                    return Err(NO_SUCH_PARENT_SPACE.problem());
                 }
                 if storage::work::task_spaces::is_ancestor_or_self(conn, id, parent).await? {
                     return Err(AppError::field(
@@ -150,8 +140,10 @@ async fn update_space(
             if unchanged {
                 return Ok(current.to_space());
             }
-            let space =
-                storage::work::task_spaces::update(conn, id, &changes).await.map_err(reference_error)?.to_space();
+            let space = storage::work::task_spaces::update(conn, id, &changes)
+                .await
+                .map_err(|e| TASK_SPACES.problem(e))?
+                .to_space();
             audit.by(actor).updated(conn, &current.to_space(), &space).await?;
             Ok(space)
         })
@@ -188,7 +180,7 @@ async fn delete_space(
                 format!("The space still holds {tasks} task(s) and {children} space(s); move or delete them first"),
             ));
         }
-        storage::work::task_spaces::delete(conn, id).await.map_err(reference_error)?;
+        storage::work::task_spaces::delete(conn, id).await.map_err(|e| TASK_SPACES.problem(e))?;
         audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;

@@ -5,6 +5,7 @@
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::AuditContext;
+use crate::http::constraints::TASK_TEMPLATES;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::Paginated;
 use crate::platform::cpu::CpuPool;
@@ -32,15 +33,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_template)
         .service(delete_template)
         .service(create_task_from_template);
-}
-
-fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(storage::work::task_templates::SPACE_FKEY) => {
-            AppError::field("spaceId", "not_found", "no such task space")
-        }
-        _ => error.into(),
-    }
 }
 
 /// The template's recurrence defaults, checked from today (tasks bring their due date), on
@@ -142,7 +134,7 @@ async fn create_template(
         .transaction::<_, AppError, _>(async |conn| {
             let template = storage::work::task_templates::insert(conn, &new_template)
                 .await
-                .map_err(reference_error)?
+                .map_err(|e| TASK_TEMPLATES.problem(e))?
                 .to_template();
             audit.by(actor).created(conn, &template).await?;
             Ok(template)
@@ -231,8 +223,10 @@ async fn update_template(
         .transaction::<_, AppError, _>(async |conn| {
             let current = find(conn, id).await?;
             let changes = changes_for(&state.cpu, &current, body).await?;
-            let template =
-                storage::work::task_templates::update(conn, id, &changes).await.map_err(reference_error)?.to_template();
+            let template = storage::work::task_templates::update(conn, id, &changes)
+                .await
+                .map_err(|e| TASK_TEMPLATES.problem(e))?
+                .to_template();
             audit.by(actor).updated(conn, &current.to_template(), &template).await?;
             Ok(template)
         })

@@ -6,6 +6,7 @@
 use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::TASKS;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{Paginated, PaginationOptions};
 use crate::platform::cpu::CpuPool;
@@ -36,17 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_task)
         .service(list_comments)
         .service(create_comment);
-}
-
-/// Maps a broken reference to a 400 naming the field.
-fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(storage::work::tasks::ASSIGNED_TO_FKEY) => AppError::field("assignedToId", "not_found", "no such user"),
-        Some(storage::work::tasks::SPACE_FKEY) => AppError::field("spaceId", "not_found", "no such task space"),
-        Some(storage::work::tasks::CLIENT_FKEY) => AppError::field("clientId", "not_found", "no such client"),
-        Some(storage::work::tasks::CAMPAIGN_FKEY) => AppError::field("campaignId", "not_found", "no such campaign"),
-        _ => error.into(),
-    }
 }
 
 pub(crate) fn schedule(from: ScheduleFrom) -> Schedule {
@@ -270,7 +260,7 @@ pub(crate) async fn insert_task(
     description: &str,
 ) -> AppResult<Task> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        let task = storage::work::tasks::insert(conn, &new_task).await.map_err(reference_error)?.to_task();
+        let task = storage::work::tasks::insert(conn, &new_task).await.map_err(|e| TASKS.problem(e))?.to_task();
         audit
             .by(actor)
             .record(
@@ -503,7 +493,7 @@ async fn update_task(
                 return Ok(current.to_task());
             }
             let completed = changes.status == Some(TaskStatus::Completed);
-            let updated = storage::work::tasks::update(conn, id, &changes).await.map_err(reference_error)?;
+            let updated = storage::work::tasks::update(conn, id, &changes).await.map_err(|e| TASKS.problem(e))?;
             let task = updated.to_task();
             audit
                 .by(actor)

@@ -3,15 +3,14 @@
 
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
-use crate::routes::crm::clients::assignee;
-use crate::routes::crm::leads::{duplicate, new_lead, write_error};
+use crate::http::constraints::LEADS;
 use crate::state::AppState;
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::crm::lead_imports::{
     lead_from_row, ImportMode, ImportRowError, ImportStatus, LeadImport, MAX_REPORTED_ERRORS,
 };
-use domain::crm::leads::{normalize_email, normalize_phone, LeadSource};
+use domain::crm::leads::{duplicate_message, normalize_email, normalize_phone, LeadSource};
 use domain::visibility::{Rows, Visibility};
 use domain::ErrorCode;
 use serde_json::json;
@@ -215,14 +214,18 @@ async fn check_batch(
                 continue;
             }
         };
-        let assigned = match assignee(&run.visibility, body.assigned_to_id) {
+        let assigned = match run.visibility.assignee(body.assigned_to_id) {
             Ok(assigned) => assigned,
             Err(refusal) => {
-                errors.push(ImportRowError { row, field: Some("assignedToId".to_owned()), message: refusal.detail });
+                errors.push(ImportRowError {
+                    row,
+                    field: Some("assignedToId".to_owned()),
+                    message: refusal.to_string(),
+                });
                 continue;
             }
         };
-        let lead = new_lead(body, assigned, run.actor, LeadSource::Import)?;
+        let lead = NewLead::from_request(body, assigned, run.actor, LeadSource::Import).map_err(AppError::internal)?;
         let email = lead.email.as_deref().map(normalize_email);
         let phone = lead.phone.as_deref().and_then(normalize_phone);
         candidates.push(Candidate { row, lead, email, phone });
@@ -253,7 +256,7 @@ async fn check_batch(
         ] {
             let Some(key) = key else { continue };
             if let Some(existing) = stored.get(key) {
-                row_errors.push(error(field, duplicate(field, existing).detail));
+                row_errors.push(error(field, duplicate_message(field, existing)));
             } else if let Some(earlier) = earlier.get(key) {
                 row_errors.push(error(field, format!("Row {earlier} of this file has the same {field}")));
             }
@@ -287,7 +290,7 @@ async fn insert_batch(
     first_row: i64,
     leads: &[NewLead],
 ) -> AppResult<()> {
-    let ids = storage::crm::leads::insert_many(conn, leads).await.map_err(write_error)?;
+    let ids = storage::crm::leads::insert_many(conn, leads).await.map_err(|e| LEADS.problem(e))?;
     if ids.is_empty() {
         return Ok(());
     }

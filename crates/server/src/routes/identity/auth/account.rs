@@ -3,11 +3,12 @@
 //! signed in: an API key cannot change its owner's email or password.
 
 use super::{current, issue_session, session_response};
+use crate::auth::guard::{Rule, Session};
 use crate::auth::{emails, passwords, tokens, Principal, SignedIn};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::USERS;
 use crate::http::input::ValidJson;
-use crate::routes::identity::users::unique_conflict;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{patch, post, web, HttpResponse};
@@ -108,7 +109,7 @@ pub(super) async fn update_profile(
 ) -> AppResult<HttpResponse> {
     let email = email_update(&principal.user, body.email)?;
     if let EmailUpdate::Pending(_) = email {
-        principal.require_signed_in()?;
+        Session::admit(&principal)?;
         check_current_password(&principal.user, body.current_password.as_deref()).await?;
     }
     let changes = UserChanges {
@@ -126,7 +127,7 @@ pub(super) async fn update_profile(
     let user = conn
         .transaction::<_, AppError, _>(async |conn| {
             let user =
-                storage::identity::users::update(conn, principal.id(), &changes).await.map_err(unique_conflict)?;
+                storage::identity::users::update(conn, principal.id(), &changes).await.map_err(|e| USERS.problem(e))?;
             audit
                 .by(principal.id())
                 .record(
@@ -179,7 +180,7 @@ pub(super) async fn confirm_email(
         let before =
             storage::identity::users::find(conn, user_id).await?.filter(|u| u.is_active).ok_or_else(invalid)?;
         let changes = UserChanges { email: Some(Some(new_email)), ..Default::default() };
-        let user = storage::identity::users::update(conn, user_id, &changes).await.map_err(unique_conflict)?;
+        let user = storage::identity::users::update(conn, user_id, &changes).await.map_err(|e| USERS.problem(e))?;
         // Links mailed to the old address, and other pending changes, must not outlive it.
         storage::identity::password_resets::retire_for_user(conn, user_id).await?;
         storage::identity::email_changes::retire_for_user(conn, user_id).await?;
@@ -216,7 +217,7 @@ pub(super) async fn confirm_email(
 #[post("/user/password")]
 pub(super) async fn change_password(
     state: web::Data<AppState>,
-    SignedIn { principal }: SignedIn,
+    SignedIn { principal, .. }: SignedIn,
     audit: AuditContext,
     ValidJson(body): ValidJson<ChangePasswordRequest>,
 ) -> AppResult<HttpResponse> {

@@ -7,8 +7,8 @@ use super::{issue_session, session_response};
 use crate::auth::{emails, passwords, tokens};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::USERS;
 use crate::http::input::ValidJson;
-use crate::routes::identity::users::unique_conflict;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
@@ -128,7 +128,7 @@ pub(super) async fn confirm_registration(
                 creator_id: None,
                 custom_permissions: serde_json::json!({}),
             };
-            let user = storage::identity::users::insert(conn, &new_user).await.map_err(unique_conflict)?;
+            let user = storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?;
             audit
                 .by(user.id)
                 .record(
