@@ -20,6 +20,7 @@ mod recurrence_limits;
 mod signup;
 mod spa;
 mod stored_enums;
+mod stored_json;
 mod task_spaces;
 mod task_templates;
 mod tasks;

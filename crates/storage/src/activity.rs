@@ -2,48 +2,11 @@
 
 use crate::schema::activity_logs;
 use crate::StorageError;
-use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::activity::{ActivityFilter, ActivityLog};
 use domain::pagination::Page;
-use uuid::Uuid;
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = activity_logs, check_for_backend(Pg))]
-pub struct ActivityRow {
-    pub id: Uuid,
-    pub user_id: Option<i32>,
-    pub activity_type: String,
-    pub description: String,
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub metadata: Option<serde_json::Value>,
-    pub request_id: Option<String>,
-    pub ip: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<ActivityRow> for ActivityLog {
-    fn from(row: ActivityRow) -> Self {
-        ActivityLog {
-            id: row.id,
-            user_id: row.user_id,
-            activity_type: row.activity_type,
-            description: row.description,
-            entity_type: row.entity_type,
-            entity_id: row.entity_id,
-            before: row.before,
-            after: row.after,
-            request_id: row.request_id,
-            ip: row.ip,
-            created_at: row.created_at,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default, Insertable)]
 #[diesel(table_name = activity_logs)]
@@ -84,10 +47,10 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &ActivityFilter,
     page: Page,
-) -> Result<(Vec<ActivityRow>, i64), StorageError> {
+) -> Result<(Vec<ActivityLog>, i64), StorageError> {
     let total: i64 = filtered(filter).count().get_result(conn).await?;
     let rows = filtered(filter)
-        .select(ActivityRow::as_select())
+        .select(ActivityLog::as_select())
         .order((activity_logs::created_at.desc(), activity_logs::id.desc()))
         .limit(page.limit)
         .offset(page.offset)

@@ -20,6 +20,7 @@ crate::enums::stored_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::campaigns, check_for_backend(diesel::pg::Pg)))]
 pub struct Campaign {
     pub id: Uuid,
     pub client_id: Uuid,
@@ -42,6 +43,7 @@ pub struct Campaign {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[validate(schema(function = "create_dates_in_order", skip_on_field_errors = false))]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::campaigns))]
 pub struct CreateCampaignRequest {
     pub client_id: Uuid,
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
@@ -72,6 +74,7 @@ pub struct CreateCampaignRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[validate(schema(function = "update_dates_in_order", skip_on_field_errors = false))]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::campaigns))]
 pub struct UpdateCampaignRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]

@@ -62,6 +62,7 @@ pub struct ImportRowError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::lead_imports, check_for_backend(diesel::pg::Pg)))]
 pub struct LeadImport {
     pub id: Uuid,
     pub mode: ImportMode,
@@ -74,6 +75,7 @@ pub struct LeadImport {
     pub skipped_rows: i64,
     pub error_count: i64,
     /// The first 500 row errors, in row order.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<ImportRowError>>))]
     pub errors: Vec<ImportRowError>,
     /// The user who started the import.
     pub created_by: Option<i32>,

@@ -94,6 +94,7 @@ impl From<LoggedActivityType> for LeadActivityType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::leads, check_for_backend(diesel::pg::Pg)))]
 pub struct Lead {
     pub id: Uuid,
     pub client_id: Option<Uuid>,
@@ -114,6 +115,7 @@ pub struct Lead {
     pub source: LeadSource,
     pub value: Option<i32>,
     pub tags: Vec<String>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<BTreeMap<String, String>>))]
     pub social_links: BTreeMap<String, String>,
     pub location: Option<String>,
     pub industry: Option<String>,
@@ -195,6 +197,7 @@ pub struct CreateLeadRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::leads))]
 pub struct UpdateLeadRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
@@ -255,6 +258,8 @@ pub struct UpdateLeadRequest {
     pub tags: Option<Vec<String>>,
     /// Platform → profile: an http(s) URL or a handle (`@acme`).
     #[validate(custom(function = "crate::validation::social_links"))]
+    // Storage writes it as `Json` (a map is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_update))]
     pub social_links: Option<BTreeMap<String, String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 200))]
@@ -327,6 +332,7 @@ pub struct LeadFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::lead_activities, check_for_backend(diesel::pg::Pg)))]
 pub struct LeadActivity {
     pub id: Uuid,
     pub lead_id: Uuid,

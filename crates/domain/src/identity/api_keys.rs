@@ -24,6 +24,7 @@ impl ApiKeyScope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::api_keys, check_for_backend(diesel::pg::Pg)))]
 pub struct ApiKey {
     pub id: uuid::Uuid,
     pub user_id: i32,

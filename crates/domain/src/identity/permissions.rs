@@ -93,8 +93,14 @@ pub enum Scope {
 
 /// Per-user overrides of the role's flags: `true` grants (with `All` scope), `false`
 /// revokes, absent keeps the role's default.
+// Stored as the JSONB object it is in the API.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Jsonb)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PermissionOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +122,9 @@ pub struct PermissionOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_manage_settings: Option<bool>,
 }
+
+#[cfg(feature = "diesel")]
+crate::json_column::jsonb_column!(PermissionOverrides);
 
 impl PermissionOverrides {
     pub fn get(&self, permission: Permission) -> Option<bool> {

@@ -11,6 +11,7 @@ use validator::Validate;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::users, check_for_backend(diesel::pg::Pg)))]
 pub struct User {
     pub id: i32,
     pub username: String,

@@ -64,6 +64,7 @@ pub struct ChecklistItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::tasks, check_for_backend(diesel::pg::Pg)))]
 pub struct Task {
     pub id: Uuid,
     pub title: String,
@@ -78,6 +79,7 @@ pub struct Task {
     pub start_date: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub archived_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<ChecklistItem>>))]
     pub checklist: Vec<ChecklistItem>,
     pub tags: Vec<String>,
     pub estimated_hours: i32,
@@ -265,6 +267,7 @@ pub struct TaskFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::task_spaces, check_for_backend(diesel::pg::Pg)))]
 pub struct TaskSpace {
     pub id: Uuid,
     pub name: String,
@@ -272,6 +275,7 @@ pub struct TaskSpace {
     pub color: String,
     /// The parent space; `null` at the top of the tree.
     pub parent_space_id: Option<Uuid>,
+    #[cfg_attr(feature = "diesel", diesel(column_name = order_))]
     pub order: i32,
     pub created_by: i32,
     pub created_at: DateTime<Utc>,
@@ -290,6 +294,7 @@ fn hex_color(value: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::task_spaces))]
 pub struct CreateTaskSpaceRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -305,12 +310,14 @@ pub struct CreateTaskSpaceRequest {
     pub parent_space_id: Option<Uuid>,
     #[validate(range(min = 0, max = 100000))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
+    #[cfg_attr(feature = "diesel", diesel(column_name = order_))]
     pub order: Option<i32>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::task_spaces))]
 pub struct UpdateTaskSpaceRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -327,12 +334,14 @@ pub struct UpdateTaskSpaceRequest {
     pub parent_space_id: Option<Option<Uuid>>,
     #[validate(range(min = 0, max = 100000))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
+    #[cfg_attr(feature = "diesel", diesel(column_name = order_))]
     pub order: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::task_comments, check_for_backend(diesel::pg::Pg)))]
 pub struct TaskComment {
     pub id: Uuid,
     pub task_id: Uuid,
@@ -344,6 +353,7 @@ pub struct TaskComment {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::task_comments))]
 pub struct CreateTaskCommentRequest {
     #[validate(length(min = 1, max = 5000), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 5000, pattern = r"\S"))]
@@ -385,6 +395,7 @@ pub struct RecurrencePreview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::task_templates, check_for_backend(diesel::pg::Pg)))]
 pub struct TaskTemplate {
     pub id: Uuid,
     /// The template's own name, as listed.
@@ -406,6 +417,7 @@ pub struct TaskTemplate {
     pub recurrence_timezone: String,
     pub schedule_from: ScheduleFrom,
     pub tags: Vec<String>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<ChecklistItem>>))]
     pub checklist: Vec<ChecklistItem>,
     pub created_by: Option<i32>,
     pub created_at: DateTime<Utc>,

@@ -86,7 +86,7 @@ fn principal(user: Arc<UserRow>, method: AuthMethod) -> Result<Principal, AppErr
     if !user.is_active {
         return Err(AppError::unauthenticated("This account has been deactivated"));
     }
-    let access = Access::new(user.role, user.overrides());
+    let access = Access::new(user.role, user.custom_permissions);
     Ok(Principal { user, access, method })
 }
 

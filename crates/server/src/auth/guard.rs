@@ -98,7 +98,7 @@ pub trait RequiredPermission: 'static {
 
 /// Marker types for `Authorized<P>`, one per permission flag.
 pub mod perm {
-    use super::RequiredPermission;
+    use crate::auth::guard::RequiredPermission;
     use domain::Permission;
 
     macro_rules! markers {

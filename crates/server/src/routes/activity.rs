@@ -34,7 +34,6 @@ async fn list_activity_logs(
 ) -> AppResult<HttpResponse> {
     let page = page.page();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::activity::list(&mut conn, &filter, page).await?;
-    let logs: Vec<ActivityLog> = rows.into_iter().map(ActivityLog::from).collect();
+    let (logs, total) = storage::activity::list(&mut conn, &filter, page).await?;
     Ok(Paginated::offset(logs, page, total).respond(&req))
 }

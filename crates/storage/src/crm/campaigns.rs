@@ -7,76 +7,11 @@ use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use domain::crm::campaigns::{Campaign, CampaignFilter, CampaignSort, CampaignStatus};
+use domain::crm::campaigns::{Campaign, CampaignFilter, CampaignSort, CreateCampaignRequest, UpdateCampaignRequest};
 use domain::pagination::day_range;
 use domain::pagination::Page;
 use domain::visibility::Rows;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = campaigns, check_for_backend(Pg))]
-pub struct CampaignRow {
-    pub id: Uuid,
-    pub client_id: Uuid,
-    pub name: String,
-    pub campaign_type: String,
-    pub status: CampaignStatus,
-    pub start_date: Option<DateTime<Utc>>,
-    pub end_date: Option<DateTime<Utc>>,
-    pub budget: Option<i32>,
-    pub description: Option<String>,
-    pub goals: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<CampaignRow> for Campaign {
-    fn from(row: CampaignRow) -> Self {
-        Campaign {
-            id: row.id,
-            client_id: row.client_id,
-            name: row.name,
-            campaign_type: row.campaign_type,
-            status: row.status,
-            start_date: row.start_date,
-            end_date: row.end_date,
-            budget: row.budget,
-            description: row.description,
-            goals: row.goals,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = campaigns)]
-pub struct NewCampaign {
-    pub client_id: Uuid,
-    pub name: String,
-    pub campaign_type: String,
-    pub status: CampaignStatus,
-    pub start_date: Option<DateTime<Utc>>,
-    pub end_date: Option<DateTime<Utc>>,
-    pub budget: Option<i32>,
-    pub description: Option<String>,
-    pub goals: Option<String>,
-}
-
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = campaigns)]
-pub struct CampaignChanges {
-    pub name: Option<String>,
-    pub campaign_type: Option<String>,
-    pub status: Option<CampaignStatus>,
-    pub start_date: Option<Option<DateTime<Utc>>>,
-    pub end_date: Option<Option<DateTime<Utc>>>,
-    pub budget: Option<Option<i32>>,
-    pub description: Option<Option<String>>,
-    pub goals: Option<Option<String>>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
 
 fn scoped(rows: Rows) -> campaigns::BoxedQuery<'static, Pg> {
     let query = campaigns::table.into_boxed();
@@ -109,7 +44,7 @@ fn filtered(rows: Rows, filter: &CampaignFilter) -> campaigns::BoxedQuery<'stati
 
 sort_keys! {
     /// A campaign's position in a list sort, as a cursor carries it.
-    pub enum CampaignKey for CampaignRow, CampaignSort in campaigns {
+    pub enum CampaignKey for Campaign, CampaignSort in campaigns {
         CreatedAt(DateTime<Utc>) => [created_at asc],
         CreatedAtDesc(DateTime<Utc>) => [created_at desc],
         Name(String) => [name asc],
@@ -128,22 +63,22 @@ pub async fn list(
     filter: &CampaignFilter,
     page: Page,
     after: Option<(CampaignKey, Uuid)>,
-) -> Result<(Vec<CampaignRow>, i64), StorageError> {
+) -> Result<(Vec<Campaign>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
     let query = CampaignKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
-    let found = query.select(CampaignRow::as_select()).load(conn).await?;
+    let found = query.select(Campaign::as_select()).load(conn).await?;
     Ok((found, total))
 }
 
 /// The campaign when the caller may see it.
-pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<CampaignRow>, StorageError> {
-    Ok(scoped(rows).filter(campaigns::id.eq(id)).select(CampaignRow::as_select()).first(conn).await.optional()?)
+pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<Campaign>, StorageError> {
+    Ok(scoped(rows).filter(campaigns::id.eq(id)).select(Campaign::as_select()).first(conn).await.optional()?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, campaign: &NewCampaign) -> Result<CampaignRow, StorageError> {
+pub async fn insert(conn: &mut AsyncPgConnection, campaign: &CreateCampaignRequest) -> Result<Campaign, StorageError> {
     Ok(diesel::insert_into(campaigns::table)
         .values(campaign)
-        .returning(CampaignRow::as_returning())
+        .returning(Campaign::as_returning())
         .get_result(conn)
         .await?)
 }
@@ -151,13 +86,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, campaign: &NewCampaign) -> Res
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    changes: &CampaignChanges,
-) -> Result<CampaignRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
+    changes: &UpdateCampaignRequest,
+) -> Result<Campaign, StorageError> {
     Ok(diesel::update(campaigns::table.find(id))
-        .set(&changes)
-        .returning(CampaignRow::as_returning())
+        .set((changes, campaigns::updated_at.eq(Utc::now())))
+        .returning(Campaign::as_returning())
         .get_result(conn)
         .await?)
 }

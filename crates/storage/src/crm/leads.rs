@@ -12,80 +12,16 @@ use diesel::sql_types::{Bool, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::crm::leads::{
     CreateLeadRequest, Lead, LeadActivity, LeadActivityType, LeadFilter, LeadScore, LeadSort, LeadSource, LeadStage,
+    UpdateLeadRequest,
 };
+use domain::json_column::Json;
 use domain::pagination::day_range;
 use domain::pagination::Page;
 use domain::visibility::Rows;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = leads, check_for_backend(Pg))]
-pub struct LeadRow {
-    pub id: Uuid,
-    pub client_id: Option<Uuid>,
-    pub assigned_to_id: Option<i32>,
-    pub created_by: Option<i32>,
-    pub name: String,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub company: Option<String>,
-    pub job_title: Option<String>,
-    pub website: Option<String>,
-    pub stage: LeadStage,
-    pub score: LeadScore,
-    pub ai_score: Option<i32>,
-    pub status: String,
-    pub source: LeadSource,
-    pub value: Option<i32>,
-    pub tags: Vec<String>,
-    pub social_links: serde_json::Value,
-    pub location: Option<String>,
-    pub industry: Option<String>,
-    pub next_follow_up_date: Option<DateTime<Utc>>,
-    pub notes: Option<String>,
-    pub converted_client_id: Option<Uuid>,
-    pub converted_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<LeadRow> for Lead {
-    fn from(row: LeadRow) -> Self {
-        Lead {
-            id: row.id,
-            client_id: row.client_id,
-            assigned_to_id: row.assigned_to_id,
-            created_by: row.created_by,
-            stage: row.stage,
-            score: row.score,
-            source: row.source,
-            social_links: serde_json::from_value(row.social_links).unwrap_or_default(),
-            name: row.name,
-            first_name: row.first_name,
-            last_name: row.last_name,
-            email: row.email,
-            phone: row.phone,
-            company: row.company,
-            job_title: row.job_title,
-            website: row.website,
-            ai_score: row.ai_score,
-            status: row.status,
-            value: row.value,
-            tags: row.tags,
-            location: row.location,
-            industry: row.industry,
-            next_follow_up_date: row.next_follow_up_date,
-            notes: row.notes,
-            converted_client_id: row.converted_client_id,
-            converted_at: row.converted_at,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        }
-    }
-}
-
+/// A lead as a create request stores it (`from_request`), or as the import does.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = leads)]
 pub struct NewLead {
@@ -107,7 +43,7 @@ pub struct NewLead {
     pub source: LeadSource,
     pub value: Option<i32>,
     pub tags: Vec<String>,
-    pub social_links: serde_json::Value,
+    pub social_links: Json<BTreeMap<String, String>>,
     pub location: Option<String>,
     pub industry: Option<String>,
     pub next_follow_up_date: Option<DateTime<Utc>>,
@@ -123,8 +59,8 @@ impl NewLead {
         assigned_to_id: Option<i32>,
         created_by: i32,
         default_source: LeadSource,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(NewLead {
+    ) -> Self {
+        NewLead {
             client_id: body.client_id,
             assigned_to_id,
             created_by: Some(created_by),
@@ -143,44 +79,13 @@ impl NewLead {
             source: body.source.unwrap_or(default_source),
             value: body.value,
             tags: body.tags.unwrap_or_default(),
-            social_links: serde_json::to_value(body.social_links.unwrap_or_default())?,
+            social_links: Json(body.social_links.unwrap_or_default()),
             location: body.location,
             industry: body.industry,
             next_follow_up_date: body.next_follow_up_date,
             notes: body.notes,
-        })
+        }
     }
-}
-
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = leads)]
-pub struct LeadChanges {
-    pub client_id: Option<Option<Uuid>>,
-    pub assigned_to_id: Option<Option<i32>>,
-    pub name: Option<String>,
-    pub first_name: Option<Option<String>>,
-    pub last_name: Option<Option<String>>,
-    pub email: Option<Option<String>>,
-    pub phone: Option<Option<String>>,
-    pub company: Option<Option<String>>,
-    pub job_title: Option<Option<String>>,
-    pub website: Option<Option<String>>,
-    pub stage: Option<LeadStage>,
-    pub score: Option<LeadScore>,
-    pub ai_score: Option<Option<i32>>,
-    pub status: Option<String>,
-    pub source: Option<LeadSource>,
-    pub value: Option<Option<i32>>,
-    pub tags: Option<Vec<String>>,
-    pub social_links: Option<serde_json::Value>,
-    pub location: Option<Option<String>>,
-    pub industry: Option<Option<String>>,
-    pub next_follow_up_date: Option<Option<DateTime<Utc>>>,
-    pub notes: Option<Option<String>>,
-    pub converted_client_id: Option<Option<Uuid>>,
-    pub converted_at: Option<Option<DateTime<Utc>>>,
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
 fn scoped(rows: Rows) -> leads::BoxedQuery<'static, Pg> {
@@ -234,7 +139,7 @@ fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
 
 sort_keys! {
     /// A lead's position in a list sort, as a cursor carries it.
-    pub enum LeadKey for LeadRow, LeadSort in leads {
+    pub enum LeadKey for Lead, LeadSort in leads {
         CreatedAt(DateTime<Utc>) => [created_at asc],
         CreatedAtDesc(DateTime<Utc>) => [created_at desc],
         Name(String) => [name asc],
@@ -263,10 +168,10 @@ pub async fn list(
     page: Page,
     after: Option<(LeadKey, Uuid)>,
     known_total: Option<i64>,
-) -> Result<(Vec<LeadRow>, i64), StorageError> {
+) -> Result<(Vec<Lead>, i64), StorageError> {
     let keyset = after.is_some();
     let query = LeadKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
-    let found: Vec<LeadRow> = query.select(LeadRow::as_select()).load(conn).await?;
+    let found: Vec<Lead> = query.select(Lead::as_select()).load(conn).await?;
     let from_page = if keyset { None } else { page.total_if_last(found.len()) };
     let total = match from_page.or(known_total) {
         Some(total) => total,
@@ -280,26 +185,22 @@ pub async fn list_all(
     conn: &mut AsyncPgConnection,
     rows: Rows,
     filter: &LeadFilter,
-) -> Result<Vec<LeadRow>, StorageError> {
-    Ok(sorted(rows, filter).select(LeadRow::as_select()).load(conn).await?)
+) -> Result<Vec<Lead>, StorageError> {
+    Ok(sorted(rows, filter).select(Lead::as_select()).load(conn).await?)
 }
 
 /// The lead when the caller may see it.
-pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<LeadRow>, StorageError> {
-    Ok(scoped(rows).filter(leads::id.eq(id)).select(LeadRow::as_select()).first(conn).await.optional()?)
+pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<Lead>, StorageError> {
+    Ok(scoped(rows).filter(leads::id.eq(id)).select(Lead::as_select()).first(conn).await.optional()?)
 }
 
 /// As `find`, row-locked for an update in the same transaction.
-pub async fn find_for_update(
-    conn: &mut AsyncPgConnection,
-    rows: Rows,
-    id: Uuid,
-) -> Result<Option<LeadRow>, StorageError> {
+pub async fn find_for_update(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<Lead>, StorageError> {
     // Boxed (scoped) queries cannot lock: check visibility, then lock the row by id.
     if find(conn, rows, id).await?.is_none() {
         return Ok(None);
     }
-    Ok(leads::table.find(id).select(LeadRow::as_select()).for_update().first(conn).await.optional()?)
+    Ok(leads::table.find(id).select(Lead::as_select()).for_update().first(conn).await.optional()?)
 }
 
 diesel::define_sql_function!(fn regexp_replace(x: Nullable<Text>, pattern: Text, replacement: Text, flags: Text) -> Nullable<Text>);
@@ -378,47 +279,44 @@ pub async fn insert_many(conn: &mut AsyncPgConnection, new_leads: &[NewLead]) ->
     Ok(diesel::insert_into(leads::table).values(new_leads).returning(leads::id).get_results(conn).await?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, lead: &NewLead) -> Result<LeadRow, StorageError> {
-    Ok(diesel::insert_into(leads::table).values(lead).returning(LeadRow::as_returning()).get_result(conn).await?)
+pub async fn insert(conn: &mut AsyncPgConnection, lead: &NewLead) -> Result<Lead, StorageError> {
+    Ok(diesel::insert_into(leads::table).values(lead).returning(Lead::as_returning()).get_result(conn).await?)
 }
 
-pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &LeadChanges) -> Result<LeadRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(leads::table.find(id)).set(&changes).returning(LeadRow::as_returning()).get_result(conn).await?)
+pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &UpdateLeadRequest) -> Result<Lead, StorageError> {
+    let social_links = changes.social_links.clone().map(|links| leads::social_links.eq(Json(links)));
+    Ok(diesel::update(leads::table.find(id))
+        .set((changes, social_links, leads::updated_at.eq(Utc::now())))
+        .returning(Lead::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Marks a lead converted into `client` (stage `closed_won`); `link_client` also makes
+/// the client the lead's own.
+pub async fn convert(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    client: Uuid,
+    link_client: bool,
+) -> Result<Lead, StorageError> {
+    let now = Utc::now();
+    Ok(diesel::update(leads::table.find(id))
+        .set((
+            leads::converted_client_id.eq(client),
+            leads::converted_at.eq(now),
+            link_client.then(|| leads::client_id.eq(client)),
+            leads::stage.eq(LeadStage::ClosedWon),
+            leads::updated_at.eq(now),
+        ))
+        .returning(Lead::as_returning())
+        .get_result(conn)
+        .await?)
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
     diesel::delete(leads::table.find(id)).execute(conn).await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = lead_activities, check_for_backend(Pg))]
-pub struct ActivityRow {
-    pub id: Uuid,
-    pub lead_id: Uuid,
-    pub user_id: Option<i32>,
-    pub activity_type: LeadActivityType,
-    pub subject: Option<String>,
-    pub description: Option<String>,
-    pub metadata: Option<serde_json::Value>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<ActivityRow> for LeadActivity {
-    fn from(row: ActivityRow) -> Self {
-        LeadActivity {
-            id: row.id,
-            lead_id: row.lead_id,
-            user_id: row.user_id,
-            activity_type: row.activity_type,
-            subject: row.subject,
-            description: row.description,
-            metadata: row.metadata,
-            created_at: row.created_at,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -435,10 +333,10 @@ pub struct NewLeadActivity {
 pub async fn insert_activity(
     conn: &mut AsyncPgConnection,
     activity: &NewLeadActivity,
-) -> Result<ActivityRow, StorageError> {
+) -> Result<LeadActivity, StorageError> {
     Ok(diesel::insert_into(lead_activities::table)
         .values(activity)
-        .returning(ActivityRow::as_returning())
+        .returning(LeadActivity::as_returning())
         .get_result(conn)
         .await?)
 }
@@ -448,12 +346,12 @@ pub async fn list_activities(
     conn: &mut AsyncPgConnection,
     lead_id: Uuid,
     page: Page,
-) -> Result<(Vec<ActivityRow>, i64), StorageError> {
+) -> Result<(Vec<LeadActivity>, i64), StorageError> {
     let total: i64 =
         lead_activities::table.filter(lead_activities::lead_id.eq(lead_id)).count().get_result(conn).await?;
     let found = lead_activities::table
         .filter(lead_activities::lead_id.eq(lead_id))
-        .select(ActivityRow::as_select())
+        .select(LeadActivity::as_select())
         .order((lead_activities::created_at.desc(), lead_activities::id.desc()))
         .limit(page.limit)
         .offset(page.offset)

@@ -3,7 +3,7 @@
 use crate::schema::users;
 use crate::sql::{lower, lower_nullable};
 use crate::{like_contains, StorageError};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -12,49 +12,24 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::identity::users::{User, UserFilter};
 use domain::pagination::Page;
 use domain::{PermissionOverrides, Role};
+use std::ops::Deref;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// An account as storage reads it: the `User` the API shows (which it reads as, through
+/// `Deref`) and the password hash the API never shows.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(Pg))]
 pub struct UserRow {
-    pub id: i32,
-    pub username: String,
+    #[diesel(embed)]
+    pub user: User,
+    /// An argon2id hash.
     pub password: String,
-    pub email: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub role: Role,
-    pub client_id: Option<String>,
-    pub creator_id: Option<String>,
-    pub custom_permissions: serde_json::Value,
-    pub profile_image_url: Option<String>,
-    pub is_active: bool,
-    pub last_login_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
-impl UserRow {
-    pub fn overrides(&self) -> PermissionOverrides {
-        serde_json::from_value(self.custom_permissions.clone()).unwrap_or_default()
-    }
+impl Deref for UserRow {
+    type Target = User;
 
-    pub fn to_user(&self) -> User {
-        User {
-            id: self.id,
-            username: self.username.clone(),
-            email: self.email.clone(),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            role: self.role,
-            client_id: self.client_id.clone(),
-            creator_id: self.creator_id.clone(),
-            custom_permissions: self.overrides(),
-            profile_image_url: self.profile_image_url.clone(),
-            is_active: self.is_active,
-            last_login_at: self.last_login_at,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
+    fn deref(&self) -> &User {
+        &self.user
     }
 }
 
@@ -69,11 +44,12 @@ pub struct NewUser {
     pub role: Role,
     pub client_id: Option<String>,
     pub creator_id: Option<String>,
-    pub custom_permissions: serde_json::Value,
+    pub custom_permissions: PermissionOverrides,
 }
 
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL (the
+/// default changes nothing).
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = users)]
 pub struct UserChanges {
     pub username: Option<String>,
@@ -84,10 +60,9 @@ pub struct UserChanges {
     pub role: Option<Role>,
     pub client_id: Option<Option<String>>,
     pub creator_id: Option<Option<String>>,
-    pub custom_permissions: Option<serde_json::Value>,
+    pub custom_permissions: Option<PermissionOverrides>,
     pub profile_image_url: Option<Option<String>>,
     pub is_active: Option<bool>,
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: i32) -> Result<Option<UserRow>, StorageError> {
@@ -152,10 +127,10 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &UserFilter,
     page: Page,
-) -> Result<(Vec<UserRow>, i64), StorageError> {
+) -> Result<(Vec<User>, i64), StorageError> {
     let total: i64 = filtered(filter).count().get_result(conn).await?;
     let rows = filtered(filter)
-        .select(UserRow::as_select())
+        .select(User::as_select())
         .order((users::created_at.desc(), users::id.desc()))
         .limit(page.limit)
         .offset(page.offset)
@@ -177,9 +152,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, user: &NewUser) -> Result<User
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, id: i32, changes: &UserChanges) -> Result<UserRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(users::table.find(id)).set(&changes).returning(UserRow::as_returning()).get_result(conn).await?)
+    Ok(diesel::update(users::table.find(id))
+        .set((changes, users::updated_at.eq(Utc::now())))
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+        .await?)
 }
 
 pub async fn record_login(conn: &mut AsyncPgConnection, id: i32) -> Result<UserRow, StorageError> {

@@ -2,63 +2,13 @@
 
 use crate::schema::task_templates;
 use crate::StorageError;
-use chrono::{DateTime, Utc};
-use diesel::pg::Pg;
+use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use domain::json_column::Json;
 use domain::pagination::Page;
 use domain::work::tasks::{ChecklistItem, ScheduleFrom, TaskPriority, TaskStatus, TaskTemplate};
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = task_templates, check_for_backend(Pg))]
-pub struct TaskTemplateRow {
-    pub id: Uuid,
-    pub name: String,
-    pub description: Option<String>,
-    pub title: String,
-    pub task_description: Option<String>,
-    pub status: TaskStatus,
-    pub priority: TaskPriority,
-    pub due_date_offset: Option<i32>,
-    pub estimated_hours: i32,
-    pub space_id: Option<Uuid>,
-    pub is_recurring: bool,
-    pub recurrence_rule: Option<String>,
-    pub recurrence_timezone: String,
-    pub schedule_from: ScheduleFrom,
-    pub tags: Vec<String>,
-    pub checklist: serde_json::Value,
-    pub created_by: Option<i32>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl TaskTemplateRow {
-    pub fn to_template(&self) -> TaskTemplate {
-        TaskTemplate {
-            id: self.id,
-            name: self.name.clone(),
-            description: self.description.clone(),
-            title: self.title.clone(),
-            task_description: self.task_description.clone(),
-            status: self.status,
-            priority: self.priority,
-            due_date_offset: self.due_date_offset,
-            estimated_hours: self.estimated_hours,
-            space_id: self.space_id,
-            is_recurring: self.is_recurring,
-            recurrence_rule: self.recurrence_rule.clone(),
-            recurrence_timezone: self.recurrence_timezone.clone(),
-            schedule_from: self.schedule_from,
-            tags: self.tags.clone(),
-            checklist: serde_json::from_value::<Vec<ChecklistItem>>(self.checklist.clone()).unwrap_or_default(),
-            created_by: self.created_by,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = task_templates)]
@@ -77,7 +27,7 @@ pub struct NewTaskTemplate {
     pub recurrence_timezone: String,
     pub schedule_from: ScheduleFrom,
     pub tags: Vec<String>,
-    pub checklist: serde_json::Value,
+    pub checklist: Json<Vec<ChecklistItem>>,
     pub created_by: Option<i32>,
 }
 
@@ -99,15 +49,14 @@ pub struct TaskTemplateChanges {
     pub recurrence_timezone: Option<String>,
     pub schedule_from: Option<ScheduleFrom>,
     pub tags: Option<Vec<String>>,
-    pub checklist: Option<serde_json::Value>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub checklist: Option<Json<Vec<ChecklistItem>>>,
 }
 
 /// One page of templates by name, and the total.
-pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<TaskTemplateRow>, i64), StorageError> {
+pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<TaskTemplate>, i64), StorageError> {
     let total: i64 = task_templates::table.count().get_result(conn).await?;
     let rows = task_templates::table
-        .select(TaskTemplateRow::as_select())
+        .select(TaskTemplate::as_select())
         .order((task_templates::name.asc(), task_templates::id.asc()))
         .limit(page.limit)
         .offset(page.offset)
@@ -116,14 +65,14 @@ pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<TaskT
     Ok((rows, total))
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskTemplateRow>, StorageError> {
-    Ok(task_templates::table.find(id).select(TaskTemplateRow::as_select()).first(conn).await.optional()?)
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskTemplate>, StorageError> {
+    Ok(task_templates::table.find(id).select(TaskTemplate::as_select()).first(conn).await.optional()?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, template: &NewTaskTemplate) -> Result<TaskTemplateRow, StorageError> {
+pub async fn insert(conn: &mut AsyncPgConnection, template: &NewTaskTemplate) -> Result<TaskTemplate, StorageError> {
     Ok(diesel::insert_into(task_templates::table)
         .values(template)
-        .returning(TaskTemplateRow::as_returning())
+        .returning(TaskTemplate::as_returning())
         .get_result(conn)
         .await?)
 }
@@ -132,12 +81,10 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     changes: &TaskTemplateChanges,
-) -> Result<TaskTemplateRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
+) -> Result<TaskTemplate, StorageError> {
     Ok(diesel::update(task_templates::table.find(id))
-        .set(&changes)
-        .returning(TaskTemplateRow::as_returning())
+        .set((changes, task_templates::updated_at.eq(Utc::now())))
+        .returning(TaskTemplate::as_returning())
         .get_result(conn)
         .await?)
 }

@@ -10,79 +10,19 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use domain::json_column::Json;
 use domain::pagination::Page;
 use domain::work::tasks::{ChecklistItem, ScheduleFrom, Task, TaskPriority, TaskSort, TaskStatus};
 use uuid::Uuid;
 
+/// A task with the column only the server reads: where its recurrence is evaluated from.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tasks, check_for_backend(Pg))]
 pub struct TaskRow {
-    pub id: Uuid,
-    pub campaign_id: Option<Uuid>,
-    pub client_id: Option<Uuid>,
-    pub assigned_to_id: Option<i32>,
-    pub space_id: Option<Uuid>,
-    pub title: String,
-    pub description: Option<String>,
-    pub status: TaskStatus,
-    pub priority: TaskPriority,
-    pub due_date: Option<DateTime<Utc>>,
-    pub completed_at: Option<DateTime<Utc>>,
-    pub archived_at: Option<DateTime<Utc>>,
-    pub checklist: serde_json::Value,
-    pub estimated_hours: i32,
-    pub tags: Vec<String>,
-    pub task_progress: i32,
-    pub start_date: Option<DateTime<Utc>>,
-    pub blocks_completion: bool,
-    pub is_recurring: bool,
-    pub recurrence_rule: Option<String>,
-    pub recurrence_timezone: String,
+    #[diesel(embed)]
+    pub task: Task,
+    /// The due date of the series' first instance (or of its last rule change).
     pub recurrence_start: Option<DateTime<Utc>>,
-    pub schedule_from: ScheduleFrom,
-    pub series_id: Option<Uuid>,
-    pub instance_date: Option<NaiveDate>,
-    pub created_by: Option<i32>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl TaskRow {
-    pub fn checklist(&self) -> Vec<ChecklistItem> {
-        serde_json::from_value(self.checklist.clone()).unwrap_or_default()
-    }
-
-    pub fn to_task(&self) -> Task {
-        Task {
-            id: self.id,
-            title: self.title.clone(),
-            description: self.description.clone(),
-            status: self.status,
-            priority: self.priority,
-            assigned_to_id: self.assigned_to_id,
-            space_id: self.space_id,
-            client_id: self.client_id,
-            campaign_id: self.campaign_id,
-            due_date: self.due_date,
-            start_date: self.start_date,
-            completed_at: self.completed_at,
-            archived_at: self.archived_at,
-            checklist: self.checklist(),
-            tags: self.tags.clone(),
-            estimated_hours: self.estimated_hours,
-            task_progress: self.task_progress,
-            blocks_completion: self.blocks_completion,
-            is_recurring: self.is_recurring,
-            recurrence_rule: self.recurrence_rule.clone(),
-            recurrence_timezone: self.recurrence_timezone.clone(),
-            schedule_from: self.schedule_from,
-            series_id: self.series_id,
-            instance_date: self.instance_date,
-            created_by: self.created_by,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -100,7 +40,7 @@ pub struct NewTask {
     pub due_date: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub archived_at: Option<DateTime<Utc>>,
-    pub checklist: serde_json::Value,
+    pub checklist: Json<Vec<ChecklistItem>>,
     pub estimated_hours: i32,
     pub tags: Vec<String>,
     pub task_progress: i32,
@@ -116,8 +56,9 @@ pub struct NewTask {
     pub created_by: Option<i32>,
 }
 
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL (the
+/// default changes nothing).
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = tasks)]
 pub struct TaskChanges {
     pub campaign_id: Option<Option<Uuid>>,
@@ -131,7 +72,7 @@ pub struct TaskChanges {
     pub due_date: Option<Option<DateTime<Utc>>>,
     pub completed_at: Option<Option<DateTime<Utc>>>,
     pub archived_at: Option<Option<DateTime<Utc>>>,
-    pub checklist: Option<serde_json::Value>,
+    pub checklist: Option<Json<Vec<ChecklistItem>>>,
     pub estimated_hours: Option<i32>,
     pub tags: Option<Vec<String>>,
     pub task_progress: Option<i32>,
@@ -144,7 +85,6 @@ pub struct TaskChanges {
     pub schedule_from: Option<ScheduleFrom>,
     pub series_id: Option<Option<Uuid>>,
     pub instance_date: Option<Option<NaiveDate>>,
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// The task list's filters, resolved to concrete values by the handler.
@@ -216,9 +156,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     query: &TaskQuery,
     page: Page,
-) -> Result<(Vec<TaskRow>, i64), StorageError> {
+) -> Result<(Vec<Task>, i64), StorageError> {
     let total: i64 = filtered(query).count().get_result(conn).await?;
-    let rows = sorted(query).select(TaskRow::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
+    let rows = sorted(query).select(Task::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
     Ok((rows, total))
 }
 
@@ -235,7 +175,7 @@ fn priority_rank(priority: TaskPriority) -> i32 {
 sort_keys! {
     /// A task's position in a list sort, as a cursor carries it. Priority sorts carry
     /// the priority rank, then the due date that orders equal priorities.
-    pub enum TaskKey for TaskRow, TaskSort in tasks {
+    pub enum TaskKey for Task, TaskSort in tasks {
         DueDate(Option<DateTime<Utc>>) => [due_date asc_nulls_last],
         DueDateDesc(Option<DateTime<Utc>>) => [due_date desc_nulls_last],
         Priority((i32, Option<DateTime<Utc>>)) =>
@@ -249,7 +189,7 @@ sort_keys! {
     }
 }
 
-fn priority_key(row: &TaskRow) -> (i32, Option<DateTime<Utc>>) {
+fn priority_key(row: &Task) -> (i32, Option<DateTime<Utc>>) {
     (priority_rank(row.priority), row.due_date)
 }
 
@@ -298,9 +238,9 @@ pub async fn list_after(
     query: &TaskQuery,
     page: Page,
     after: Option<(TaskKey, Uuid)>,
-) -> Result<(Vec<TaskRow>, i64), StorageError> {
+) -> Result<(Vec<Task>, i64), StorageError> {
     let total: i64 = filtered(query).count().get_result(conn).await?;
-    let rows = TaskKey::page(query.sort, filtered(query), page, after).select(TaskRow::as_select()).load(conn).await?;
+    let rows = TaskKey::page(query.sort, filtered(query), page, after).select(Task::as_select()).load(conn).await?;
     Ok((rows, total))
 }
 
@@ -308,27 +248,29 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskR
     Ok(tasks::table.find(id).select(TaskRow::as_select()).first(conn).await.optional()?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<TaskRow, StorageError> {
-    Ok(diesel::insert_into(tasks::table).values(task).returning(TaskRow::as_returning()).get_result(conn).await?)
+pub async fn insert(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<Task, StorageError> {
+    Ok(diesel::insert_into(tasks::table).values(task).returning(Task::as_returning()).get_result(conn).await?)
 }
 
 /// Inserts a recurring task's next instance unless its `(series_id, instance_date)`
 /// already exists; `None` when it did (a repeated or concurrent completion).
-pub async fn insert_instance(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<Option<TaskRow>, StorageError> {
+pub async fn insert_instance(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<Option<Task>, StorageError> {
     Ok(diesel::insert_into(tasks::table)
         .values(task)
         .on_conflict((tasks::series_id, tasks::instance_date))
         .do_nothing()
-        .returning(TaskRow::as_returning())
+        .returning(Task::as_returning())
         .get_result(conn)
         .await
         .optional()?)
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &TaskChanges) -> Result<TaskRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(tasks::table.find(id)).set(&changes).returning(TaskRow::as_returning()).get_result(conn).await?)
+    Ok(diesel::update(tasks::table.find(id))
+        .set((changes, tasks::updated_at.eq(Utc::now())))
+        .returning(TaskRow::as_returning())
+        .get_result(conn)
+        .await?)
 }
 
 /// Deletes a task (its comments go with it); `false` when there was none.

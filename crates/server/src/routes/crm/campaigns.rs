@@ -11,13 +11,11 @@ use crate::http::pagination::PaginationOptions;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::AsyncConnection;
-use domain::crm::campaigns::{
-    dates_in_order, Campaign, CampaignFilter, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest,
-};
+use domain::crm::campaigns::{dates_in_order, Campaign, CampaignFilter, CreateCampaignRequest, UpdateCampaignRequest};
 use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::Visibility;
 use domain::Problem;
-use storage::crm::campaigns::{CampaignChanges, CampaignKey, NewCampaign};
+use storage::crm::campaigns::CampaignKey;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -33,7 +31,7 @@ async fn visible_campaign(
     conn: &mut storage::AsyncPgConnection,
     visibility: &Visibility,
     id: Uuid,
-) -> AppResult<storage::crm::campaigns::CampaignRow> {
+) -> AppResult<Campaign> {
     storage::crm::campaigns::find(conn, visibility.rows, id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Campaign {id}")))
@@ -64,7 +62,7 @@ async fn list_campaigns(
     let mut conn = state.conn().await?;
     let (rows, total) =
         storage::crm::campaigns::list(&mut conn, access.scope.rows, &filter, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).map(Campaign::from).respond(&req))
+    Ok(list.paginated(rows, total).respond(&req))
 }
 
 /// Creates a campaign for a client (status `planning` unless given); `endDate` may not be
@@ -86,28 +84,15 @@ async fn create_campaign(
     ValidJson(body): ValidJson<CreateCampaignRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
-    let new_campaign = NewCampaign {
-        client_id: body.client_id,
-        name: body.name,
-        campaign_type: body.campaign_type,
-        status: body.status.unwrap_or(CampaignStatus::Planning),
-        start_date: body.start_date,
-        end_date: body.end_date,
-        budget: body.budget,
-        description: body.description,
-        goals: body.goals,
-    };
     let actor = principal.id();
     let mut conn = state.conn().await?;
     let campaign = conn
         .transaction::<_, AppError, _>(async |conn| {
             // The client must exist within the caller's reach (campaign rows follow clients).
-            if storage::crm::clients::find(conn, visibility.rows, new_campaign.client_id).await?.is_none() {
+            if storage::crm::clients::find(conn, visibility.rows, body.client_id).await?.is_none() {
                 return Err(NO_SUCH_CLIENT.problem());
             }
-            let campaign = Campaign::from(
-                storage::crm::campaigns::insert(conn, &new_campaign).await.map_err(|e| CAMPAIGNS.problem(e))?,
-            );
+            let campaign = storage::crm::campaigns::insert(conn, &body).await.map_err(|e| CAMPAIGNS.problem(e))?;
             audit.by(actor).created(conn, &campaign).await?;
             Ok(campaign)
         })
@@ -133,7 +118,7 @@ async fn get_campaign(
     let visibility = access.scope;
     let mut conn = state.conn().await?;
     let campaign = visible_campaign(&mut conn, &visibility, *id).await?;
-    Ok(HttpResponse::Ok().json(Campaign::from(campaign)))
+    Ok(HttpResponse::Ok().json(campaign))
 }
 
 /// Updates a campaign; absent fields stay as they are, `null` clears optional ones. The
@@ -156,31 +141,20 @@ async fn update_campaign(
     ValidJson(body): ValidJson<UpdateCampaignRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
-    let changes = CampaignChanges {
-        name: body.name,
-        campaign_type: body.campaign_type,
-        status: body.status,
-        start_date: body.start_date,
-        end_date: body.end_date,
-        budget: body.budget,
-        description: body.description,
-        goals: body.goals,
-        updated_at: None,
-    };
     let id = *id;
     let actor = principal.id();
     let mut conn = state.conn().await?;
     let campaign = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
-            let start = changes.start_date.unwrap_or(before.start_date);
-            let end = changes.end_date.unwrap_or(before.end_date);
+            let before = visible_campaign(conn, &visibility, id).await?;
+            let start = body.start_date.unwrap_or(before.start_date);
+            let end = body.end_date.unwrap_or(before.end_date);
             dates_in_order(start, end).map_err(|error| {
                 let mut errors = validator::ValidationErrors::new();
                 errors.add("end_date", error);
                 AppError::from(errors)
             })?;
-            let updated = Campaign::from(storage::crm::campaigns::update(conn, id, &changes).await?);
+            let updated = storage::crm::campaigns::update(conn, id, &body).await?;
             audit.by(actor).updated(conn, &before, &updated).await?;
             Ok(updated)
         })
@@ -210,7 +184,7 @@ async fn delete_campaign(
     let actor = principal.id();
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
+        let before = visible_campaign(conn, &visibility, id).await?;
         storage::crm::campaigns::delete(conn, id).await.map_err(|e| CAMPAIGNS.problem(e))?;
         audit.by(actor).deleted(conn, &before).await?;
         Ok(())

@@ -23,7 +23,7 @@ use domain::crm::lead_imports::social_platforms;
 use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::Visibility;
 use domain::Problem;
-use storage::crm::clients::{ClientChanges, ClientKey, NewClient, NewDocument};
+use storage::crm::clients::ClientKey;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -40,11 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_document);
 }
 
-async fn visible_client(
-    conn: &mut storage::AsyncPgConnection,
-    visibility: &Visibility,
-    id: Uuid,
-) -> AppResult<storage::crm::clients::ClientRow> {
+async fn visible_client(conn: &mut storage::AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<Client> {
     storage::crm::clients::find(conn, visibility.rows, id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Client {id}")))
@@ -75,7 +71,7 @@ async fn list_clients(
     let mut conn = state.conn().await?;
     let (rows, total) =
         storage::crm::clients::list(&mut conn, access.scope.rows, &filter, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).map(Client::from).respond(&req))
+    Ok(list.paginated(rows, total).respond(&req))
 }
 
 /// Every client `GET /api/clients` would list with these filters and sort (no paging),
@@ -97,11 +93,7 @@ async fn export_clients(
     ValidQuery(filter): ValidQuery<ClientFilter>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let clients: Vec<Client> = storage::crm::clients::list_all(&mut conn, access.scope.rows, &filter)
-        .await?
-        .into_iter()
-        .map(Client::from)
-        .collect();
+    let clients = storage::crm::clients::list_all(&mut conn, access.scope.rows, &filter).await?;
     let platforms = social_platforms(clients.iter().map(|client| &client.social_links));
     let rows = clients.iter().map(|client| client_cells(client, &platforms)).collect();
     csv_download("clients", client_header(&platforms), rows)
@@ -122,31 +114,17 @@ async fn create_client(
     state: web::Data<AppState>,
     access: Crm<ClientsWrite>,
     audit: AuditContext,
-    ValidJson(body): ValidJson<CreateClientRequest>,
+    ValidJson(mut body): ValidJson<CreateClientRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
-    let status = body.status.unwrap_or(ClientStatus::Active);
-    let new_client = NewClient {
-        name: body.name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        website: body.website,
-        logo_url: body.logo_url,
-        service_tags: body.service_tags.unwrap_or_default(),
-        status,
-        assigned_to_id: visibility.assignee(body.assigned_to_id)?,
-        notes: body.notes,
-        social_links: serde_json::to_value(body.social_links.unwrap_or_default()).map_err(AppError::internal)?,
-        display_order: body.display_order.unwrap_or(0),
-        archived_at: (status == ClientStatus::Archived).then(Utc::now),
-    };
+    body.assigned_to_id = visibility.assignee(body.assigned_to_id)?;
+    let archived_at = (body.status == Some(ClientStatus::Archived)).then(Utc::now);
     let actor = principal.id();
     let mut conn = state.conn().await?;
     let client = conn
         .transaction::<_, AppError, _>(async |conn| {
             let client =
-                Client::from(storage::crm::clients::insert(conn, &new_client).await.map_err(|e| CLIENTS.problem(e))?);
+                storage::crm::clients::insert(conn, &body, archived_at).await.map_err(|e| CLIENTS.problem(e))?;
             audit.by(actor).created(conn, &client).await?;
             Ok(client)
         })
@@ -172,7 +150,7 @@ async fn get_client(
     let visibility = access.scope;
     let mut conn = state.conn().await?;
     let client = visible_client(&mut conn, &visibility, *id).await?;
-    Ok(HttpResponse::Ok().json(Client::from(client)))
+    Ok(HttpResponse::Ok().json(client))
 }
 
 /// Applies `changes` to a visible client in one transaction with its audit row.
@@ -182,7 +160,7 @@ async fn change_client(
     visibility: Visibility,
     audit: &AuditContext,
     id: Uuid,
-    changes: ClientChanges,
+    changes: UpdateClientRequest,
     activity_type: &str,
 ) -> AppResult<Client> {
     let actor = principal.id();
@@ -191,18 +169,15 @@ async fn change_client(
         let current = storage::crm::clients::find_for_update(conn, visibility.rows, id)
             .await?
             .ok_or_else(|| AppError::not_found(format!("Client {id}")))?;
-        let mut changes = changes;
         // Archiving stamps `archivedAt` once; any other status clears it.
-        match changes.status {
-            Some(ClientStatus::Archived) if current.archived_at.is_none() => {
-                changes.archived_at = Some(Some(Utc::now()))
-            }
-            Some(ClientStatus::Archived) | None => {}
-            Some(_) => changes.archived_at = Some(None),
-        }
-        let before = Client::from(current);
+        let archived_at = match changes.status {
+            Some(ClientStatus::Archived) if current.archived_at.is_none() => Some(Some(Utc::now())),
+            Some(ClientStatus::Archived) | None => None,
+            Some(_) => Some(None),
+        };
         let updated =
-            Client::from(storage::crm::clients::update(conn, id, &changes).await.map_err(|e| CLIENTS.problem(e))?);
+            storage::crm::clients::update(conn, id, &changes, archived_at).await.map_err(|e| CLIENTS.problem(e))?;
+        let before = current;
         audit
             .by(actor)
             .record(
@@ -235,26 +210,11 @@ async fn update_client(
     access: Crm<ClientsWrite>,
     audit: AuditContext,
     id: web::Path<Uuid>,
-    ValidJson(body): ValidJson<UpdateClientRequest>,
+    ValidJson(mut body): ValidJson<UpdateClientRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
-    let assigned_to_id = visibility.reassign(body.assigned_to_id)?;
-    let changes = ClientChanges {
-        name: body.name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        website: body.website,
-        logo_url: body.logo_url,
-        service_tags: body.service_tags,
-        status: body.status,
-        assigned_to_id,
-        notes: body.notes,
-        social_links: body.social_links.map(serde_json::to_value).transpose().map_err(AppError::internal)?,
-        display_order: body.display_order,
-        ..Default::default()
-    };
-    let client = change_client(&state, &principal, visibility, &audit, *id, changes, "client.update").await?;
+    body.assigned_to_id = visibility.reassign(body.assigned_to_id)?;
+    let client = change_client(&state, &principal, visibility, &audit, *id, body, "client.update").await?;
     Ok(HttpResponse::Ok().json(client))
 }
 
@@ -275,7 +235,7 @@ async fn archive_client(
     audit: AuditContext,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let changes = ClientChanges { status: Some(ClientStatus::Archived), ..Default::default() };
+    let changes = UpdateClientRequest { status: Some(ClientStatus::Archived), ..Default::default() };
     change_client(&state, &access.principal, access.scope, &audit, *id, changes, "client.archive").await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -302,8 +262,7 @@ async fn list_documents(
     let page = page.page();
     let mut conn = state.conn().await?;
     visible_client(&mut conn, &visibility, *client_id).await?;
-    let (rows, total) = storage::crm::clients::list_documents(&mut conn, *client_id, page).await?;
-    let documents: Vec<ClientDocument> = rows.into_iter().map(ClientDocument::from).collect();
+    let (documents, total) = storage::crm::clients::list_documents(&mut conn, *client_id, page).await?;
     Ok(Paginated::offset(documents, page, total).respond(&req))
 }
 
@@ -332,16 +291,7 @@ async fn create_document(
     let document = conn
         .transaction::<_, AppError, _>(async |conn| {
             let client = visible_client(conn, &visibility, client_id).await?;
-            let new_document = NewDocument {
-                client_id,
-                name: body.name,
-                description: body.description,
-                object_path: body.object_path,
-                file_type: body.file_type,
-                file_size: body.file_size,
-                uploaded_by: Some(actor),
-            };
-            let document = ClientDocument::from(storage::crm::clients::insert_document(conn, &new_document).await?);
+            let document = storage::crm::clients::insert_document(conn, client_id, actor, &body).await?;
             audit
                 .by(actor)
                 .record(
@@ -384,7 +334,6 @@ async fn delete_document(
         visible_client(conn, &visibility, client_id).await?;
         let document = storage::crm::clients::delete_document(conn, client_id, document_id)
             .await?
-            .map(ClientDocument::from)
             .ok_or_else(|| AppError::not_found(format!("Document {document_id}")))?;
         audit
             .by(actor)

@@ -17,7 +17,7 @@ use diesel_async::AsyncConnection;
 use domain::crm::lead_imports::{
     check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
 };
-use domain::crm::leads::{Lead, LeadFilter};
+use domain::crm::leads::LeadFilter;
 use domain::{ErrorCode, FieldError, Problem, Role};
 use job::{spawn_import, ImportRun};
 use serde_json::json;
@@ -48,11 +48,7 @@ async fn export_leads(
     ValidQuery(filter): ValidQuery<LeadFilter>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let leads: Vec<Lead> = storage::crm::leads::list_all(&mut conn, access.scope.rows, &filter)
-        .await?
-        .into_iter()
-        .map(Lead::from)
-        .collect();
+    let leads = storage::crm::leads::list_all(&mut conn, access.scope.rows, &filter).await?;
     let platforms = social_platforms(leads.iter().map(|lead| &lead.social_links));
     let rows = leads.iter().map(|lead| lead_cells(lead, &platforms)).collect();
     csv_download("leads", lead_header(&platforms), rows)
@@ -140,7 +136,7 @@ async fn import_leads(
     let mut conn = state.conn().await?;
     let job = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let job = LeadImport::from(storage::crm::lead_imports::insert(conn, &job).await?);
+            let job = storage::crm::lead_imports::insert(conn, &job).await?;
             audit
                 .by(actor)
                 .record(

@@ -11,9 +11,8 @@ use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CachedTotal, Paginated, PaginationOptions};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use diesel_async::AsyncConnection;
-use domain::crm::clients::{Client, ClientStatus};
+use domain::crm::clients::{Client, ClientStatus, CreateClientRequest};
 use domain::crm::leads::{
     duplicate_message, normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead,
     LeadActivity, LeadActivityType, LeadFilter, LeadSource, LeadStage, UpdateLeadRequest,
@@ -22,8 +21,7 @@ use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::{client_visibility, Rows, Visibility};
 use domain::{Permission, Problem};
 use serde_json::json;
-use storage::crm::clients::NewClient;
-use storage::crm::leads::{LeadChanges, LeadKey, LeadRow, NewLead, NewLeadActivity};
+use storage::crm::leads::{LeadKey, NewLead, NewLeadActivity};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -39,7 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(convert_lead);
 }
 
-async fn visible_lead(conn: &mut AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<LeadRow> {
+async fn visible_lead(conn: &mut AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<Lead> {
     storage::crm::leads::find(conn, visibility.rows, id).await?.ok_or_else(|| AppError::not_found(format!("Lead {id}")))
 }
 
@@ -108,7 +106,7 @@ async fn list_leads(
     let (found, counted) =
         storage::crm::leads::list(&mut conn, rows, &filter, list.page, list.take_after(), total.known).await?;
     let total = total.store(counted).await;
-    Ok(list.paginated(found, total).map(Lead::from).respond(&req))
+    Ok(list.paginated(found, total).respond(&req))
 }
 
 /// Creates a lead. Another lead with the same email (any case) or phone number (same
@@ -134,8 +132,7 @@ async fn create_lead(
     let (principal, visibility) = (access.principal, access.scope);
     let actor = principal.id();
     let assigned_to_id = visibility.assignee(body.assigned_to_id)?;
-    let new_lead =
-        NewLead::from_request(body, assigned_to_id, actor, LeadSource::Website).map_err(AppError::internal)?;
+    let new_lead = NewLead::from_request(body, assigned_to_id, actor, LeadSource::Website);
     let clients = client_rows(&principal);
     let mut conn = state.conn().await?;
     let lead = conn
@@ -144,7 +141,7 @@ async fn create_lead(
                 ensure_visible_client(conn, clients, client).await?;
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
-            let lead = Lead::from(storage::crm::leads::insert(conn, &new_lead).await.map_err(|e| LEADS.problem(e))?);
+            let lead = storage::crm::leads::insert(conn, &new_lead).await.map_err(|e| LEADS.problem(e))?;
             audit.by(actor).created(conn, &lead).await?;
             Ok(lead)
         })
@@ -166,7 +163,7 @@ async fn get_lead(state: web::Data<AppState>, access: Crm<LeadsRead>, id: web::P
     let visibility = access.scope;
     let mut conn = state.conn().await?;
     let lead = visible_lead(&mut conn, &visibility, *id).await?;
-    Ok(HttpResponse::Ok().json(Lead::from(lead)))
+    Ok(HttpResponse::Ok().json(lead))
 }
 
 fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, subject: String) -> NewLeadActivity {
@@ -200,34 +197,10 @@ async fn update_lead(
     access: Crm<LeadsWrite>,
     audit: AuditContext,
     id: web::Path<Uuid>,
-    ValidJson(body): ValidJson<UpdateLeadRequest>,
+    ValidJson(mut changes): ValidJson<UpdateLeadRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
-    let changes = LeadChanges {
-        client_id: body.client_id,
-        assigned_to_id: visibility.reassign(body.assigned_to_id)?,
-        name: body.name,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        job_title: body.job_title,
-        website: body.website,
-        stage: body.stage,
-        score: body.score,
-        ai_score: body.ai_score,
-        status: body.status,
-        source: body.source,
-        value: body.value,
-        tags: body.tags,
-        social_links: body.social_links.map(serde_json::to_value).transpose().map_err(AppError::internal)?,
-        location: body.location,
-        industry: body.industry,
-        next_follow_up_date: body.next_follow_up_date,
-        notes: body.notes,
-        ..Default::default()
-    };
+    changes.assigned_to_id = visibility.reassign(changes.assigned_to_id)?;
     let id = *id;
     let actor = principal.id();
     let clients = client_rows(&principal);
@@ -245,9 +218,8 @@ async fn update_lead(
             let phone = changes.phone.clone().flatten();
             ensure_unique(conn, email.as_deref(), phone.as_deref(), Some(id)).await?;
             let from = current.stage;
-            let before = Lead::from(current);
-            let updated =
-                Lead::from(storage::crm::leads::update(conn, id, &changes).await.map_err(|e| LEADS.problem(e))?);
+            let before = current;
+            let updated = storage::crm::leads::update(conn, id, &changes).await.map_err(|e| LEADS.problem(e))?;
             if updated.stage != from {
                 let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
                 storage::crm::leads::insert_activity(conn, &activity).await?;
@@ -281,7 +253,7 @@ async fn delete_lead(
     let actor = principal.id();
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let before = Lead::from(visible_lead(conn, &visibility, id).await?);
+        let before = visible_lead(conn, &visibility, id).await?;
         storage::crm::leads::delete(conn, id).await.map_err(|e| LEADS.problem(e))?;
         audit.by(actor).deleted(conn, &before).await?;
         Ok(())
@@ -312,8 +284,7 @@ async fn list_activities(
     let page = page.page();
     let mut conn = state.conn().await?;
     visible_lead(&mut conn, &visibility, *lead_id).await?;
-    let (rows, total) = storage::crm::leads::list_activities(&mut conn, *lead_id, page).await?;
-    let activities: Vec<LeadActivity> = rows.into_iter().map(LeadActivity::from).collect();
+    let (activities, total) = storage::crm::leads::list_activities(&mut conn, *lead_id, page).await?;
     Ok(Paginated::offset(activities, page, total).respond(&req))
 }
 
@@ -351,7 +322,7 @@ async fn create_activity(
                 description: body.description,
                 metadata: None,
             };
-            let activity = LeadActivity::from(storage::crm::leads::insert_activity(conn, &new_activity).await?);
+            let activity = storage::crm::leads::insert_activity(conn, &new_activity).await?;
             audit
                 .by(actor)
                 .record(
@@ -403,35 +374,27 @@ async fn convert_lead(
                 .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
             if let Some(existing) = lead.converted_client_id {
                 if let Some(client) = storage::crm::clients::find(conn, Rows::All, existing).await? {
-                    return Ok((Client::from(client), false));
+                    return Ok((client, false));
                 }
             }
-            let new_client = NewClient {
+            let new_client = CreateClientRequest {
                 name: lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.name.clone()),
                 email: lead.email.clone(),
                 phone: lead.phone.clone(),
                 company: lead.company.clone(),
                 website: lead.website.clone(),
                 logo_url: None,
-                service_tags: lead.tags.clone(),
-                status: ClientStatus::Active,
+                service_tags: Some(lead.tags.clone()),
+                status: Some(ClientStatus::Active),
                 assigned_to_id: lead.assigned_to_id,
                 notes: lead.notes.clone(),
-                social_links: lead.social_links.clone(),
-                display_order: 0,
-                archived_at: None,
+                social_links: Some(lead.social_links.clone()),
+                display_order: Some(0),
             };
-            let client = Client::from(storage::crm::clients::insert(conn, &new_client).await?);
+            let client = storage::crm::clients::insert(conn, &new_client, None).await?;
             let from = lead.stage;
-            let changes = LeadChanges {
-                converted_client_id: Some(Some(client.id)),
-                converted_at: Some(Some(Utc::now())),
-                client_id: lead.client_id.is_none().then_some(Some(client.id)),
-                stage: Some(LeadStage::ClosedWon),
-                ..Default::default()
-            };
-            let before = Lead::from(lead);
-            let updated = Lead::from(storage::crm::leads::update(conn, id, &changes).await?);
+            let updated = storage::crm::leads::convert(conn, id, client.id, lead.client_id.is_none()).await?;
+            let before = lead;
             let mut activity =
                 stage_activity(id, actor, from, LeadStage::ClosedWon, format!("Converted to client {}", client.name));
             activity.metadata =

@@ -12,7 +12,7 @@ use diesel_async::AsyncConnection;
 use domain::identity::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
 use domain::pagination::PageParams;
 use domain::Problem;
-use storage::identity::api_keys::{ApiKeyRow, NewApiKey};
+use storage::identity::api_keys::NewApiKey;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -39,8 +39,7 @@ async fn list_api_keys(
 ) -> AppResult<HttpResponse> {
     let page = page.page();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::identity::api_keys::list(&mut conn, page).await?;
-    let keys: Vec<ApiKey> = rows.iter().map(ApiKeyRow::to_api_key).collect();
+    let (keys, total) = storage::identity::api_keys::list(&mut conn, page).await?;
     Ok(Paginated::offset(keys, page, total).respond(&req))
 }
 
@@ -77,7 +76,7 @@ async fn create_api_key(
     let mut conn = state.conn().await?;
     let api_key = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let api_key = storage::identity::api_keys::insert(conn, &new_key).await?.to_api_key();
+            let api_key = storage::identity::api_keys::insert(conn, &new_key).await?.key.clone();
             audit.by(auth.principal.id()).created(conn, &api_key).await?;
             Ok(api_key)
         })
@@ -116,11 +115,11 @@ async fn revoke_api_key(
                 conn,
                 Entry::new(
                     "api_key.revoke",
-                    Subject::of(&revoked.to_api_key()),
+                    Subject::of(&revoked.key.clone()),
                     format!("Revoked API key {} ({})", revoked.name, revoked.key_prefix),
                 )
-                .before(&existing.to_api_key())
-                .after(&revoked.to_api_key()),
+                .before(&existing.key.clone())
+                .after(&revoked.key.clone()),
             )
             .await?;
         Ok(())

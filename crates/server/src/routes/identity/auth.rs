@@ -39,8 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 pub fn current(user: &UserRow) -> CurrentUser {
-    let access = Access::new(user.role, user.overrides());
-    CurrentUser { user: user.to_user(), permissions: access.flags() }
+    let access = Access::new(user.role, user.custom_permissions);
+    CurrentUser { user: user.user.clone(), permissions: access.flags() }
 }
 
 /// A session issued inside a transaction; turned into a response (with cookies) after.

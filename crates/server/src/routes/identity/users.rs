@@ -15,7 +15,7 @@ use domain::identity::permissions::Access;
 use domain::identity::users::{CreateUserRequest, SetRoleRequest, UpdateUserRequest, User, UserFilter};
 use domain::pagination::PageParams;
 use domain::{ErrorCode, Problem, Role};
-use storage::identity::users::{NewUser, UserChanges, UserRow};
+use storage::identity::users::{NewUser, UserChanges};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -55,8 +55,7 @@ async fn list_users(
 ) -> AppResult<HttpResponse> {
     let page = page.page();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::identity::users::list(&mut conn, &filter, page).await?;
-    let users: Vec<User> = rows.iter().map(UserRow::to_user).collect();
+    let (users, total) = storage::identity::users::list(&mut conn, &filter, page).await?;
     Ok(Paginated::offset(users, page, total).respond(&req))
 }
 
@@ -90,13 +89,14 @@ async fn create_user(
         role,
         client_id: body.client_id,
         creator_id: body.creator_id,
-        custom_permissions: serde_json::to_value(overrides).map_err(AppError::internal)?,
+        custom_permissions: overrides,
     };
     let actor = auth.principal.id();
     let mut conn = state.conn().await?;
     let user = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let user = storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?.to_user();
+            let user =
+                storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?.user.clone();
             audit
                 .by(actor)
                 .record(
@@ -134,21 +134,7 @@ async fn get_user(
     let user = storage::identity::users::find(&mut conn, *id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("User {id}")))?;
-    Ok(HttpResponse::Ok().json(user.to_user()))
-}
-
-fn has_changes(changes: &UserChanges) -> bool {
-    changes.username.is_some()
-        || changes.password.is_some()
-        || changes.email.is_some()
-        || changes.first_name.is_some()
-        || changes.last_name.is_some()
-        || changes.role.is_some()
-        || changes.client_id.is_some()
-        || changes.creator_id.is_some()
-        || changes.custom_permissions.is_some()
-        || changes.profile_image_url.is_some()
-        || changes.is_active.is_some()
+    Ok(HttpResponse::Ok().json(user.user.clone()))
 }
 
 /// Applies a validated patch to user `id` in one transaction: permission and last-admin
@@ -172,15 +158,15 @@ async fn apply_update(
                 .await?
                 .ok_or_else(|| AppError::not_found(format!("User {id}")))?;
             let new_role = patch.role.unwrap_or(current.role);
-            let new_overrides = patch.custom_permissions.unwrap_or(current.overrides());
+            let new_overrides = patch.custom_permissions.unwrap_or(current.custom_permissions);
             let new_active = patch.is_active.unwrap_or(current.is_active);
-            ensure_can_grant(actor, &Access::new(current.role, current.overrides()))?;
+            ensure_can_grant(actor, &Access::new(current.role, current.custom_permissions))?;
             ensure_can_grant(actor, &Access::new(new_role, new_overrides))?;
 
             // Revoking a flag from a full admin counts as demotion too: on the last admin it
             // could never be undone, since nobody would hold that flag to grant it back.
             let full = Access::new(Role::Admin, Default::default());
-            let narrowed = Access::new(current.role, current.overrides()).covers(&full)
+            let narrowed = Access::new(current.role, current.custom_permissions).covers(&full)
                 && !Access::new(new_role, new_overrides).covers(&full);
             let loses_admin = current.role == Role::Admin
                 && current.is_active
@@ -201,19 +187,16 @@ async fn apply_update(
                 role: patch.role,
                 client_id: patch.client_id,
                 creator_id: patch.creator_id,
-                custom_permissions: match patch.custom_permissions {
-                    Some(overrides) => Some(serde_json::to_value(overrides).map_err(AppError::internal)?),
-                    None => None,
-                },
+                custom_permissions: patch.custom_permissions,
                 is_active: patch.is_active,
                 ..Default::default()
             };
-            if !has_changes(&changes) {
-                return Ok(current.to_user());
+            if changes == UserChanges::default() {
+                return Ok(current.user.clone());
             }
             let updated = storage::identity::users::update(conn, id, &changes).await.map_err(|e| USERS.problem(e))?;
             let access_shrank =
-                !Access::new(new_role, new_overrides).covers(&Access::new(current.role, current.overrides()));
+                !Access::new(new_role, new_overrides).covers(&Access::new(current.role, current.custom_permissions));
             if !new_active || changes.password.is_some() || access_shrank {
                 storage::identity::refresh_tokens::revoke_all_for_user(conn, id).await?;
             }
@@ -223,14 +206,14 @@ async fn apply_update(
                     conn,
                     Entry::new(
                         activity_type,
-                        Subject::of(&updated.to_user()),
+                        Subject::of(&updated.user.clone()),
                         format!("Updated user {}", updated.username),
                     )
-                    .before(&current.to_user())
-                    .after(&updated.to_user()),
+                    .before(&current.user.clone())
+                    .after(&updated.user.clone()),
                 )
                 .await?;
-            Ok(updated.to_user())
+            Ok(updated.user.clone())
         })
         .await?;
     Ok(user)

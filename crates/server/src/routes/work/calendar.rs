@@ -13,16 +13,17 @@ use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
+use domain::json_column::Json;
 use domain::pagination::PageParams;
 use domain::work::calendar::{
-    check_span, Attendee, CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence, Reminder,
+    check_span, Attendee, CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence,
     UpdateCalendarEventRequest,
 };
 use domain::work::recurrence::{self, Schedule};
 use domain::work::tasks::{Task, TaskSort};
 use domain::{Problem, Role};
 use storage::work::calendar::{CalendarEventChanges, CalendarEventRow, NewCalendarEvent};
-use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::work::tasks::TaskQuery;
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -48,7 +49,7 @@ fn viewer(caller: &Principal) -> Option<i32> {
     (!is_admin(caller)).then(|| caller.id())
 }
 
-fn may_see(caller: &Principal, event: &CalendarEventRow) -> bool {
+fn may_see(caller: &Principal, event: &CalendarEvent) -> bool {
     is_admin(caller) || event.created_by == caller.id() || event.attended_by(caller.id())
 }
 
@@ -94,10 +95,6 @@ impl RecurrenceDef {
     }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> AppResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(AppError::internal)
-}
-
 /// Attendee user ids must name users.
 async fn check_attendees(conn: &mut AsyncPgConnection, attendees: &[Attendee]) -> AppResult<()> {
     let ids: Vec<i32> = attendees.iter().filter_map(|a| a.user_id).collect();
@@ -124,15 +121,15 @@ async fn occurrences(
 }
 
 fn expand(
-    singles: &[CalendarEventRow],
-    series: &[CalendarEventRow],
+    singles: &[CalendarEvent],
+    series: &[CalendarEvent],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<EventOccurrence>> {
     let mut out: Vec<EventOccurrence> = singles.iter().map(|event| event.occurrence(event.start)).collect();
     for series in series {
         let Some(rule) = series.recurrence_rule.as_deref() else { continue };
-        let duration = series.end_ - series.start;
+        let duration = series.end - series.start;
         // One more than the cap, so an overflowing window is told apart from a full one.
         let room = (MAX_OCCURRENCES + 1).saturating_sub(out.len());
         let starts =
@@ -205,7 +202,6 @@ async fn create_event(
     }
     .check(&state.cpu)
     .await?;
-    let attendees = body.attendees.unwrap_or_default();
     let actor = auth.principal.id();
     let new_event = NewCalendarEvent {
         title: body.title,
@@ -215,8 +211,8 @@ async fn create_event(
         all_day: body.all_day.unwrap_or(false),
         location: body.location,
         event_type: body.event_type.unwrap_or_default(),
-        attendees: json(&attendees)?,
-        reminders: json(&body.reminders.unwrap_or_default())?,
+        attendees: Json(body.attendees.unwrap_or_default()),
+        reminders: Json(body.reminders.unwrap_or_default()),
         meet_link: body.meet_link,
         is_recurring,
         recurrence_rule: body.recurrence_rule,
@@ -230,8 +226,8 @@ async fn create_event(
     let mut conn = state.conn().await?;
     let event = conn
         .transaction::<_, AppError, _>(async |conn| {
-            check_attendees(conn, &attendees).await?;
-            let event = storage::work::calendar::insert(conn, &new_event).await?.to_event();
+            check_attendees(conn, &new_event.attendees.0).await?;
+            let event = storage::work::calendar::insert(conn, &new_event).await?;
             audit.by(actor).created(conn, &event).await?;
             Ok(event)
         })
@@ -243,14 +239,14 @@ async fn create_event(
 async fn find_visible(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) -> AppResult<CalendarEventRow> {
     storage::work::calendar::find(conn, id)
         .await?
-        .filter(|event| may_see(caller, event))
+        .filter(|row| may_see(caller, &row.event))
         .ok_or_else(|| AppError::not_found(format!("Calendar event {id}")))
 }
 
 /// An event the caller may change: its creator or an admin (attendees get 403).
 async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) -> AppResult<CalendarEventRow> {
     let event = find_visible(conn, caller, id).await?;
-    if is_admin(caller) || event.created_by == caller.id() {
+    if is_admin(caller) || event.event.created_by == caller.id() {
         Ok(event)
     } else {
         Err(AppError::forbidden("Only the event's creator or an admin may change it"))
@@ -270,7 +266,7 @@ async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) ->
 async fn get_event(state: web::Data<AppState>, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let event = find_visible(&mut conn, &auth.principal, *id).await?;
-    Ok(HttpResponse::Ok().json(event.to_event()))
+    Ok(HttpResponse::Ok().json(event.event))
 }
 
 /// The changes a patch makes to `current`, with the span and recurrence re-checked.
@@ -279,8 +275,10 @@ async fn changes_for(
     current: &CalendarEventRow,
     patch: UpdateCalendarEventRequest,
 ) -> AppResult<CalendarEventChanges> {
+    let ends_at_now = current.recurrence_ends_at;
+    let current = &current.event;
     let start = patch.start.unwrap_or(current.start);
-    let end = patch.end.unwrap_or(current.end_);
+    let end = patch.end.unwrap_or(current.end);
     let rule = match &patch.recurrence_rule {
         Some(rule) => rule.clone(),
         None => current.recurrence_rule.clone(),
@@ -300,49 +298,14 @@ async fn changes_for(
         all_day: patch.all_day,
         location: patch.location,
         event_type: patch.event_type,
-        attendees: patch.attendees.as_ref().map(json).transpose()?,
-        reminders: patch.reminders.as_ref().map(json::<Vec<Reminder>>).transpose()?,
+        attendees: patch.attendees.map(Json),
+        reminders: patch.reminders.map(Json),
         meet_link: patch.meet_link,
         is_recurring: (is_recurring != current.is_recurring).then_some(is_recurring),
         recurrence_rule: patch.recurrence_rule,
         recurrence_timezone: patch.recurrence_timezone,
-        recurrence_ends_at: (ends_at != current.recurrence_ends_at).then_some(ends_at),
-        updated_at: None,
+        recurrence_ends_at: (ends_at != ends_at_now).then_some(ends_at),
     })
-}
-
-fn has_changes(changes: &CalendarEventChanges) -> bool {
-    let CalendarEventChanges {
-        title,
-        description,
-        start,
-        end_,
-        all_day,
-        location,
-        event_type,
-        attendees,
-        reminders,
-        meet_link,
-        is_recurring,
-        recurrence_rule,
-        recurrence_timezone,
-        recurrence_ends_at,
-        updated_at: _,
-    } = changes;
-    title.is_some()
-        || description.is_some()
-        || start.is_some()
-        || end_.is_some()
-        || all_day.is_some()
-        || location.is_some()
-        || event_type.is_some()
-        || attendees.is_some()
-        || reminders.is_some()
-        || meet_link.is_some()
-        || is_recurring.is_some()
-        || recurrence_rule.is_some()
-        || recurrence_timezone.is_some()
-        || recurrence_ends_at.is_some()
 }
 
 /// Updates an event; absent fields stay, `null` clears optional ones. Setting a
@@ -376,11 +339,11 @@ async fn update_event(
                 check_attendees(conn, attendees).await?;
             }
             let changes = changes_for(&state.cpu, &current, body).await?;
-            if !has_changes(&changes) {
-                return Ok(current.to_event());
+            if changes == CalendarEventChanges::default() {
+                return Ok(current.event);
             }
-            let event = storage::work::calendar::update(conn, id, &changes).await?.to_event();
-            audit.by(caller.id()).updated(conn, &current.to_event(), &event).await?;
+            let event = storage::work::calendar::update(conn, id, &changes).await?;
+            audit.by(caller.id()).updated(conn, &current.event, &event).await?;
             Ok(event)
         })
         .await?;
@@ -408,7 +371,7 @@ async fn delete_event(
     let caller = auth.principal;
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find_own(conn, &caller, id).await?.to_event();
+        let current = find_own(conn, &caller, id).await?.event;
         storage::work::calendar::delete(conn, id).await?;
         audit.by(caller.id()).deleted(conn, &current).await
     })
@@ -440,7 +403,6 @@ async fn list_due_tasks(
     let filter =
         TaskQuery { due_from: Some(query.from), due_to: Some(query.to), sort: TaskSort::DueDate, ..Default::default() };
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::work::tasks::list(&mut conn, &filter, page).await?;
-    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
+    let (tasks, total) = storage::work::tasks::list(&mut conn, &filter, page).await?;
     Ok(Paginated::offset(tasks, page, total).respond(&req))
 }

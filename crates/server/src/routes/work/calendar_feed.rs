@@ -14,8 +14,8 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use domain::pagination::Page;
-use domain::work::calendar::{CalendarFeed, ReminderMethod, ResponseStatus};
-use domain::work::tasks::{TaskPriority, TaskSort, TaskStatus};
+use domain::work::calendar::{CalendarEvent, CalendarFeed, ReminderMethod, ResponseStatus};
+use domain::work::tasks::{Task, TaskPriority, TaskSort, TaskStatus};
 use domain::Problem;
 use icalendar::{
     Alarm, Attendee, Calendar, CalendarDateTime, Component, DatePerhapsTime, Event, EventLike, PartStat, Todo,
@@ -23,8 +23,7 @@ use icalendar::{
 };
 use std::collections::HashMap;
 use std::sync::Arc;
-use storage::work::calendar::CalendarEventRow;
-use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::work::tasks::TaskQuery;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -153,7 +152,7 @@ async fn load_feed(state: &AppState, token_hash: &str) -> AppResult<Option<Arc<S
     let events = storage::work::calendar::all_visible(&mut conn, owner, MAX_FEED_ITEMS).await?;
     let query = TaskQuery { assigned_to_id: Some(owner), dated: true, sort: TaskSort::DueDate, ..Default::default() };
     let (tasks, _) = storage::work::tasks::list(&mut conn, &query, Page { limit: MAX_FEED_ITEMS, offset: 0 }).await?;
-    let mut user_ids: Vec<i32> = events.iter().flat_map(|e| e.attendees()).filter_map(|a| a.user_id).collect();
+    let mut user_ids: Vec<i32> = events.iter().flat_map(|e| &e.attendees).filter_map(|a| a.user_id).collect();
     user_ids.sort_unstable();
     user_ids.dedup();
     let emails: HashMap<i32, String> =
@@ -173,7 +172,7 @@ fn partstat(status: ResponseStatus) -> PartStat {
 /// Recurring events start in their own zone (`DTSTART;TZID=…`), so calendar apps repeat
 /// them at the same local time across DST changes, as the API does; all-day events are
 /// dates; everything else is UTC.
-fn when(event: &CalendarEventRow, at: chrono::DateTime<Utc>) -> DatePerhapsTime {
+fn when(event: &CalendarEvent, at: chrono::DateTime<Utc>) -> DatePerhapsTime {
     let zone = domain::work::recurrence::parse_timezone(&event.recurrence_timezone).ok();
     match zone {
         Some(tz) if event.all_day => DatePerhapsTime::Date(at.with_timezone(&tz).date_naive()),
@@ -185,7 +184,7 @@ fn when(event: &CalendarEventRow, at: chrono::DateTime<Utc>) -> DatePerhapsTime 
     }
 }
 
-fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
+fn vevent(event: &CalendarEvent, emails: &HashMap<i32, String>) -> Event {
     let mut vevent = Event::new();
     vevent
         .uid(&format!("{}@marketingos", event.id))
@@ -194,7 +193,7 @@ fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
         .created(event.created_at)
         .summary(&event.title)
         .starts(when(event, event.start))
-        .ends(when(event, event.end_))
+        .ends(when(event, event.end))
         .categories([event.event_type.as_str().to_ascii_uppercase()]);
     if let Some(description) = &event.description {
         vevent.description(description);
@@ -209,13 +208,13 @@ fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
         let rule = rule.trim();
         vevent.add_property("RRULE", rule.strip_prefix("RRULE:").unwrap_or(rule));
     }
-    for attendee in event.attendees() {
+    for attendee in &event.attendees {
         let email = attendee.email.clone().or_else(|| attendee.user_id.and_then(|id| emails.get(&id).cloned()));
         if let Some(email) = email {
             vevent.attendee(Attendee::new(format!("mailto:{email}")).partstat(partstat(attendee.response_status)));
         }
     }
-    for reminder in event.reminders() {
+    for reminder in &event.reminders {
         let how = match reminder.method {
             ReminderMethod::Popup => "Reminder",
             ReminderMethod::Email => "Email reminder",
@@ -226,7 +225,7 @@ fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
     vevent.done()
 }
 
-fn vtodo(task: &TaskRow) -> Todo {
+fn vtodo(task: &Task) -> Todo {
     let mut todo = Todo::new();
     todo.uid(&format!("task-{}@marketingos", task.id))
         .timestamp(task.updated_at)
@@ -257,7 +256,7 @@ fn vtodo(task: &TaskRow) -> Todo {
     todo.done()
 }
 
-fn render(events: &[CalendarEventRow], tasks: &[TaskRow], emails: &HashMap<i32, String>) -> Calendar {
+fn render(events: &[CalendarEvent], tasks: &[Task], emails: &HashMap<i32, String>) -> Calendar {
     let mut calendar = Calendar::new();
     calendar.name("MarketingOS");
     for event in events {

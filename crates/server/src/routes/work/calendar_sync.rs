@@ -12,8 +12,9 @@ use crate::platform::circuit_breaker::CircuitError;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::AsyncConnection;
+use domain::json_column::Json;
 use domain::work::calendar::{CalendarProviderName, CalendarSyncReport, EventType, ProviderSyncResult, SyncOutcome};
-use storage::work::calendar::{External, NewCalendarEvent};
+use storage::work::calendar::{CalendarEventRow, External, NewCalendarEvent};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -38,8 +39,8 @@ fn new_event(remote: &RemoteEvent, provider: External, owner: i32) -> NewCalenda
         all_day: remote.all_day,
         location: remote.location.as_ref().map(|l| l.chars().take(500).collect()),
         event_type: EventType::Event,
-        attendees: serde_json::json!([]),
-        reminders: serde_json::json!([]),
+        attendees: Json(Vec::new()),
+        reminders: Json(Vec::new()),
         meet_link: None,
         is_recurring: false,
         recurrence_rule: None,
@@ -74,19 +75,19 @@ async fn import(
                 let existing = storage::work::calendar::find_external(conn, external, &remote.external_id).await?;
                 match (existing, remote.cancelled) {
                     (Some(local), true) => {
-                        storage::work::calendar::delete(conn, local.id).await?;
+                        storage::work::calendar::delete(conn, local.event.id).await?;
                         deleted += 1;
                     }
                     (None, true) => {}
-                    (Some(local), false) => {
+                    (Some(CalendarEventRow { event: local, origin, .. }), false) => {
                         let mut fields = new_event(remote, external, local.created_by);
                         // Only the provider's id for this provider is known here.
                         fields.google_event_id = local.google_event_id.clone().or(fields.google_event_id);
                         fields.microsoft_event_id = local.microsoft_event_id.clone().or(fields.microsoft_event_id);
-                        fields.attendees = local.attendees.clone();
-                        fields.reminders = local.reminders.clone();
+                        fields.attendees = Json(local.attendees.clone());
+                        fields.reminders = Json(local.reminders.clone());
                         fields.event_type = local.event_type;
-                        fields.origin = local.origin.clone();
+                        fields.origin = origin;
                         storage::work::calendar::replace(conn, local.id, &fields).await?;
                         updated += 1;
                     }
@@ -162,7 +163,7 @@ async fn sync_provider<P: CalendarProvider>(
             description: local.description.clone(),
             location: local.location.clone(),
             start: local.start,
-            end: local.end_,
+            end: local.end,
             recurrence_rule: local.recurrence_rule.clone().filter(|_| local.is_recurring),
         };
         match circuit.call(provider.push(&outgoing)).await {

@@ -14,8 +14,7 @@ use diesel_async::AsyncConnection;
 use domain::pagination::PageParams;
 use domain::work::tasks::{CreateTaskSpaceRequest, Task, TaskSpace, UpdateTaskSpaceRequest};
 use domain::{ErrorCode, Problem};
-use storage::work::task_spaces::{NewTaskSpace, TaskSpaceChanges, TaskSpaceRow};
-use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::work::tasks::TaskQuery;
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -24,7 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_spaces).service(create_space).service(update_space).service(delete_space).service(space_tasks);
 }
 
-async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpaceRow> {
+async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpace> {
     storage::work::task_spaces::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("Task space {id}")))
 }
 
@@ -39,8 +38,7 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpaceRow>
 #[get("/task-spaces")]
 async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let spaces: Vec<TaskSpace> =
-        storage::work::task_spaces::list(&mut conn).await?.iter().map(TaskSpaceRow::to_space).collect();
+    let spaces = storage::work::task_spaces::list(&mut conn).await?;
     Ok(HttpResponse::Ok().json(spaces))
 }
 
@@ -62,21 +60,11 @@ async fn create_space(
     ValidJson(body): ValidJson<CreateTaskSpaceRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let new_space = NewTaskSpace {
-        name: body.name,
-        icon: body.icon,
-        color: body.color,
-        parent_space_id: body.parent_space_id,
-        order_: body.order,
-        created_by: actor,
-    };
     let mut conn = state.conn().await?;
     let space = conn
         .transaction::<_, AppError, _>(async |conn| {
-            let space = storage::work::task_spaces::insert(conn, &new_space)
-                .await
-                .map_err(|e| TASK_SPACES.problem(e))?
-                .to_space();
+            let space =
+                storage::work::task_spaces::insert(conn, actor, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
             audit.by(actor).created(conn, &space).await?;
             Ok(space)
         })
@@ -124,27 +112,12 @@ async fn update_space(
                     ));
                 }
             }
-            let changes = TaskSpaceChanges {
-                name: body.name,
-                icon: body.icon,
-                color: body.color,
-                parent_space_id: body.parent_space_id,
-                order_: body.order,
-                updated_at: None,
-            };
-            let unchanged = changes.name.is_none()
-                && changes.icon.is_none()
-                && changes.color.is_none()
-                && changes.parent_space_id.is_none()
-                && changes.order_.is_none();
-            if unchanged {
-                return Ok(current.to_space());
+            if body == UpdateTaskSpaceRequest::default() {
+                return Ok(current);
             }
-            let space = storage::work::task_spaces::update(conn, id, &changes)
-                .await
-                .map_err(|e| TASK_SPACES.problem(e))?
-                .to_space();
-            audit.by(actor).updated(conn, &current.to_space(), &space).await?;
+            let space =
+                storage::work::task_spaces::update(conn, id, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
+            audit.by(actor).updated(conn, &current, &space).await?;
             Ok(space)
         })
         .await?;
@@ -172,7 +145,7 @@ async fn delete_space(
     let id = *id;
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find(conn, id).await?.to_space();
+        let current = find(conn, id).await?;
         let (children, tasks) = storage::work::task_spaces::contents(conn, id).await?;
         if children > 0 || tasks > 0 {
             return Err(AppError::new(
@@ -209,7 +182,6 @@ async fn space_tasks(
     let mut conn = state.conn().await?;
     find(&mut conn, *id).await?;
     let query = TaskQuery { space_id: Some(*id), ..Default::default() };
-    let (rows, total) = storage::work::tasks::list(&mut conn, &query, page).await?;
-    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
+    let (tasks, total) = storage::work::tasks::list(&mut conn, &query, page).await?;
     Ok(Paginated::offset(tasks, page, total).respond(&req))
 }

@@ -14,6 +14,7 @@ use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
+use domain::json_column::Json;
 use domain::pagination::PageParams;
 use domain::work::recurrence;
 use domain::work::tasks::{
@@ -21,7 +22,7 @@ use domain::work::tasks::{
     UpdateTaskTemplateRequest,
 };
 use domain::Problem;
-use storage::work::task_templates::{NewTaskTemplate, TaskTemplateChanges, TaskTemplateRow};
+use storage::work::task_templates::{NewTaskTemplate, TaskTemplateChanges};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -55,11 +56,7 @@ async fn check_recurrence(
         .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
 }
 
-fn checklist_json<T: serde::Serialize>(items: &T) -> AppResult<serde_json::Value> {
-    serde_json::to_value(items).map_err(AppError::internal)
-}
-
-async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplateRow> {
+async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplate> {
     storage::work::task_templates::find(conn, id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Task template {id}")))
@@ -84,8 +81,7 @@ async fn list_templates(
 ) -> AppResult<HttpResponse> {
     let page = page.page();
     let mut conn = state.conn().await?;
-    let (rows, total) = storage::work::task_templates::list(&mut conn, page).await?;
-    let templates: Vec<TaskTemplate> = rows.iter().map(TaskTemplateRow::to_template).collect();
+    let (templates, total) = storage::work::task_templates::list(&mut conn, page).await?;
     Ok(Paginated::offset(templates, page, total).respond(&req))
 }
 
@@ -126,7 +122,7 @@ async fn create_template(
         recurrence_timezone: timezone,
         schedule_from,
         tags: body.tags.unwrap_or_default(),
-        checklist: checklist_json(&body.checklist.unwrap_or_default())?,
+        checklist: Json(body.checklist.unwrap_or_default()),
         created_by: Some(actor),
     };
     let mut conn = state.conn().await?;
@@ -134,8 +130,7 @@ async fn create_template(
         .transaction::<_, AppError, _>(async |conn| {
             let template = storage::work::task_templates::insert(conn, &new_template)
                 .await
-                .map_err(|e| TASK_TEMPLATES.problem(e))?
-                .to_template();
+                .map_err(|e| TASK_TEMPLATES.problem(e))?;
             audit.by(actor).created(conn, &template).await?;
             Ok(template)
         })
@@ -157,12 +152,12 @@ async fn create_template(
 #[get("/tasks/templates/{templateId}")]
 async fn get_template(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(find(&mut conn, *id).await?.to_template()))
+    Ok(HttpResponse::Ok().json(find(&mut conn, *id).await?))
 }
 
 async fn changes_for(
     cpu: &CpuPool,
-    current: &TaskTemplateRow,
+    current: &TaskTemplate,
     patch: UpdateTaskTemplateRequest,
 ) -> AppResult<TaskTemplateChanges> {
     let rule = match &patch.recurrence_rule {
@@ -191,8 +186,7 @@ async fn changes_for(
         recurrence_timezone: patch.recurrence_timezone,
         schedule_from: patch.schedule_from,
         tags: patch.tags,
-        checklist: patch.checklist.as_ref().map(checklist_json).transpose()?,
-        updated_at: None,
+        checklist: patch.checklist.map(Json),
     })
 }
 
@@ -225,9 +219,8 @@ async fn update_template(
             let changes = changes_for(&state.cpu, &current, body).await?;
             let template = storage::work::task_templates::update(conn, id, &changes)
                 .await
-                .map_err(|e| TASK_TEMPLATES.problem(e))?
-                .to_template();
-            audit.by(actor).updated(conn, &current.to_template(), &template).await?;
+                .map_err(|e| TASK_TEMPLATES.problem(e))?;
+            audit.by(actor).updated(conn, &current, &template).await?;
             Ok(template)
         })
         .await?;
@@ -253,7 +246,7 @@ async fn delete_template(
     let id = *id;
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find(conn, id).await?.to_template();
+        let current = find(conn, id).await?;
         storage::work::task_templates::delete(conn, id).await?;
         audit.by(auth.principal.id()).deleted(conn, &current).await
     })
@@ -313,7 +306,7 @@ async fn create_task_from_template(
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
     let mut conn = state.conn().await?;
-    let template = find(&mut conn, *id).await?.to_template();
+    let template = find(&mut conn, *id).await?;
     let new_task = new_task(&state.cpu, actor, task_request(&template, body)).await?;
     let description = format!("Created from template {}: task", template.name);
     let task = insert_task(&mut conn, &audit, actor, new_task, &description).await?;

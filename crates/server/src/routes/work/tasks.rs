@@ -14,6 +14,7 @@ use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
+use domain::json_column::Json;
 use domain::pagination::{CursorParams, PageParams};
 use domain::work::recurrence::{self, Schedule};
 use domain::work::tasks::{
@@ -21,7 +22,6 @@ use domain::work::tasks::{
     ScheduleFrom, Task, TaskComment, TaskFilter, TaskStatus, UpdateTaskRequest,
 };
 use domain::Problem;
-use storage::work::task_comments::NewTaskComment;
 use storage::work::tasks::{NewTask, TaskChanges, TaskKey, TaskQuery, TaskRow};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -85,10 +85,6 @@ fn local_date(at: DateTime<Utc>, timezone: &str) -> AppResult<chrono::NaiveDate>
     recurrence::local_date(at, timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))
 }
 
-fn checklist_json(items: &[ChecklistItem]) -> AppResult<serde_json::Value> {
-    serde_json::to_value(items).map_err(AppError::internal)
-}
-
 /// Lists tasks. `mine`, `spaceId`, `status`, `assignedToId`, `due` (in the `tz` time
 /// zone) and `q` combine; `sort` orders the page.
 #[utoipa::path(
@@ -115,7 +111,7 @@ async fn list_tasks(
     let mut list = PaginationOptions::<TaskKey>::new(&req, &page, &cursor, query.sort)?;
     let mut conn = state.conn().await?;
     let (rows, total) = storage::work::tasks::list_after(&mut conn, &query, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).map(|row| row.to_task()).respond(&req))
+    Ok(list.paginated(rows, total).respond(&req))
 }
 
 fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
@@ -233,7 +229,7 @@ pub(crate) async fn new_task(cpu: &CpuPool, actor: i32, body: CreateTaskRequest)
         due_date: body.due_date,
         completed_at: (status == TaskStatus::Completed).then_some(now),
         archived_at: (status == TaskStatus::Archived).then_some(now),
-        checklist: checklist_json(&body.checklist.unwrap_or_default())?,
+        checklist: Json(body.checklist.unwrap_or_default()),
         estimated_hours: body.estimated_hours.unwrap_or(0),
         tags: body.tags.unwrap_or_default(),
         task_progress: body.task_progress.unwrap_or(0),
@@ -260,7 +256,7 @@ pub(crate) async fn insert_task(
     description: &str,
 ) -> AppResult<Task> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        let task = storage::work::tasks::insert(conn, &new_task).await.map_err(|e| TASKS.problem(e))?.to_task();
+        let task = storage::work::tasks::insert(conn, &new_task).await.map_err(|e| TASKS.problem(e))?;
         audit
             .by(actor)
             .record(
@@ -286,7 +282,7 @@ pub(crate) async fn insert_task(
 async fn get_task(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let task = find(&mut conn, *id).await?;
-    Ok(HttpResponse::Ok().json(task.to_task()))
+    Ok(HttpResponse::Ok().json(task.task))
 }
 
 async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskRow> {
@@ -301,6 +297,7 @@ async fn changes_for(
     patch: UpdateTaskRequest,
     now: DateTime<Utc>,
 ) -> AppResult<TaskChanges> {
+    let current = &current.task;
     let status = patch.status.unwrap_or(current.status);
     let was = current.status;
     let rule = match &patch.recurrence_rule {
@@ -323,7 +320,7 @@ async fn changes_for(
         status: patch.status.filter(|s| *s != was),
         priority: patch.priority,
         due_date: patch.due_date,
-        checklist: patch.checklist.as_deref().map(checklist_json).transpose()?,
+        checklist: patch.checklist.map(Json),
         estimated_hours: patch.estimated_hours,
         tags: patch.tags,
         task_progress: patch.task_progress,
@@ -357,66 +354,14 @@ async fn changes_for(
     Ok(changes)
 }
 
-fn has_changes(changes: &TaskChanges) -> bool {
-    let TaskChanges {
-        campaign_id,
-        client_id,
-        assigned_to_id,
-        space_id,
-        title,
-        description,
-        status,
-        priority,
-        due_date,
-        completed_at,
-        archived_at,
-        checklist,
-        estimated_hours,
-        tags,
-        task_progress,
-        start_date,
-        blocks_completion,
-        is_recurring,
-        recurrence_rule,
-        recurrence_timezone,
-        recurrence_start,
-        schedule_from,
-        series_id,
-        instance_date,
-        updated_at: _,
-    } = changes;
-    campaign_id.is_some()
-        || client_id.is_some()
-        || assigned_to_id.is_some()
-        || space_id.is_some()
-        || title.is_some()
-        || description.is_some()
-        || status.is_some()
-        || priority.is_some()
-        || due_date.is_some()
-        || completed_at.is_some()
-        || archived_at.is_some()
-        || checklist.is_some()
-        || estimated_hours.is_some()
-        || tags.is_some()
-        || task_progress.is_some()
-        || start_date.is_some()
-        || blocks_completion.is_some()
-        || is_recurring.is_some()
-        || recurrence_rule.is_some()
-        || recurrence_timezone.is_some()
-        || recurrence_start.is_some()
-        || schedule_from.is_some()
-        || series_id.is_some()
-        || instance_date.is_some()
-}
-
 /// The instance after `done` (just completed), or `None` when the series has ended.
 async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc>) -> AppResult<Option<NewTask>> {
+    let start = done.recurrence_start;
+    let done = &done.task;
     let (Some(rule), Some(due), Some(series)) = (done.recurrence_rule.clone(), done.due_date, done.series_id) else {
         return Ok(None);
     };
-    let start = done.recurrence_start.unwrap_or(due);
+    let start = start.unwrap_or(due);
     let timezone = done.recurrence_timezone.clone();
     let schedule_from = schedule(done.schedule_from);
     let next = cpu
@@ -428,7 +373,7 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
         .map_err(|m| AppError::internal(anyhow::anyhow!("stored recurrence rule failed: {m}")))?;
     let Some(next) = next else { return Ok(None) };
     let checklist: Vec<ChecklistItem> =
-        done.checklist().into_iter().map(|item| ChecklistItem { completed: false, ..item }).collect();
+        done.checklist.iter().map(|item| ChecklistItem { completed: false, ..item.clone() }).collect();
     Ok(Some(NewTask {
         id: Uuid::new_v4(),
         campaign_id: done.campaign_id,
@@ -442,7 +387,7 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
         due_date: Some(next),
         completed_at: None,
         archived_at: None,
-        checklist: checklist_json(&checklist)?,
+        checklist: Json(checklist),
         estimated_hours: done.estimated_hours,
         tags: done.tags.clone(),
         task_progress: 0,
@@ -489,12 +434,12 @@ async fn update_task(
             let current = find(conn, id).await?;
             let now = Utc::now();
             let changes = changes_for(&state.cpu, &current, body, now).await?;
-            if !has_changes(&changes) {
-                return Ok(current.to_task());
+            if changes == TaskChanges::default() {
+                return Ok(current.task);
             }
             let completed = changes.status == Some(TaskStatus::Completed);
             let updated = storage::work::tasks::update(conn, id, &changes).await.map_err(|e| TASKS.problem(e))?;
-            let task = updated.to_task();
+            let task = updated.task.clone();
             audit
                 .by(actor)
                 .record(
@@ -504,14 +449,13 @@ async fn update_task(
                         Subject::of(&task),
                         format!("Updated task {}", task.title),
                     )
-                    .before(&current.to_task())
+                    .before(&current.task)
                     .after(&task),
                 )
                 .await?;
-            if completed && updated.is_recurring {
-                if let Some(next) = next_instance(&state.cpu, &updated, updated.completed_at.unwrap_or(now)).await? {
+            if completed && task.is_recurring {
+                if let Some(next) = next_instance(&state.cpu, &updated, task.completed_at.unwrap_or(now)).await? {
                     if let Some(created) = storage::work::tasks::insert_instance(conn, &next).await? {
-                        let created = created.to_task();
                         audit
                             .by(actor)
                             .record(
@@ -556,7 +500,7 @@ async fn delete_task(
     let id = *id;
     let mut conn = state.conn().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find(conn, id).await?.to_task();
+        let current = find(conn, id).await?.task;
         storage::work::tasks::delete(conn, id).await?;
         audit.by(auth.principal.id()).deleted(conn, &current).await
     })
@@ -585,8 +529,7 @@ async fn list_comments(
     let page = page.page();
     let mut conn = state.conn().await?;
     find(&mut conn, *task_id).await?;
-    let (rows, total) = storage::work::task_comments::list(&mut conn, *task_id, page).await?;
-    let comments: Vec<TaskComment> = rows.into_iter().map(TaskComment::from).collect();
+    let (comments, total) = storage::work::task_comments::list(&mut conn, *task_id, page).await?;
     Ok(Paginated::offset(comments, page, total).respond(&req))
 }
 
@@ -614,8 +557,7 @@ async fn create_comment(
     let comment = conn
         .transaction::<_, AppError, _>(async |conn| {
             find(conn, task_id).await?;
-            let new_comment = NewTaskComment { task_id, user_id: actor, comment: body.comment };
-            let comment = TaskComment::from(storage::work::task_comments::insert(conn, &new_comment).await?);
+            let comment = storage::work::task_comments::insert(conn, task_id, actor, &body).await?;
             audit
                 .by(actor)
                 .record(

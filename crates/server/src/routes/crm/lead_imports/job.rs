@@ -11,6 +11,7 @@ use domain::crm::lead_imports::{
     lead_from_row, ImportMode, ImportRowError, ImportStatus, LeadImport, MAX_REPORTED_ERRORS,
 };
 use domain::crm::leads::{duplicate_message, normalize_email, normalize_phone, LeadSource};
+use domain::json_column::Json;
 use domain::visibility::{Rows, Visibility};
 use domain::ErrorCode;
 use serde_json::json;
@@ -66,7 +67,7 @@ pub(super) async fn current(
     id: Uuid,
 ) -> AppResult<Option<LeadImport>> {
     let live = slots(state).live().get(&id).cloned();
-    let Some(mut job) = storage::crm::lead_imports::find(conn, id).await?.map(LeadImport::from) else {
+    let Some(mut job) = storage::crm::lead_imports::find(conn, id).await? else {
         return Ok(None);
     };
     if let (ImportStatus::Running, Some(live)) = (job.status, live) {
@@ -74,7 +75,7 @@ pub(super) async fn current(
         job.imported_rows = live.imported_rows;
         job.skipped_rows = live.skipped_rows;
         job.error_count = live.error_count;
-        job.errors = serde_json::from_value(live.errors).unwrap_or_default();
+        job.errors = live.errors.0;
     }
     Ok(Some(job))
 }
@@ -141,7 +142,7 @@ async fn mark_failed(state: &Arc<AppState>, id: Uuid) -> AppResult<()> {
         imported_rows: job.imported_rows,
         skipped_rows: job.skipped_rows,
         error_count: job.error_count + 1,
-        errors: serde_json::to_value(&errors).map_err(AppError::internal)?,
+        errors: Json(errors),
         finished_at: Some(Utc::now()),
     };
     storage::crm::lead_imports::set_progress(&mut conn, id, &progress).await?;
@@ -172,7 +173,7 @@ impl Tally {
             imported_rows: self.imported,
             skipped_rows: self.skipped,
             error_count: self.error_count,
-            errors: serde_json::to_value(&self.errors).unwrap_or_else(|_| json!([])),
+            errors: Json(self.errors.clone()),
             finished_at: status.is_finished().then(Utc::now),
         }
     }
@@ -225,7 +226,7 @@ async fn check_batch(
                 continue;
             }
         };
-        let lead = NewLead::from_request(body, assigned, run.actor, LeadSource::Import).map_err(AppError::internal)?;
+        let lead = NewLead::from_request(body, assigned, run.actor, LeadSource::Import);
         let email = lead.email.as_deref().map(normalize_email);
         let phone = lead.phone.as_deref().and_then(normalize_phone);
         candidates.push(Candidate { row, lead, email, phone });

@@ -122,7 +122,7 @@ pub(super) async fn update_profile(
         profile_image_url: body.profile_image_url,
         ..Default::default()
     };
-    let before = principal.user.to_user();
+    let before = principal.user.user.clone();
     let mut conn = state.conn().await?;
     let user = conn
         .transaction::<_, AppError, _>(async |conn| {
@@ -138,7 +138,7 @@ pub(super) async fn update_profile(
                         format!("{} updated their profile", user.username),
                     )
                     .before(&before)
-                    .after(&user.to_user()),
+                    .after(&user.user.clone()),
                 )
                 .await?;
             if let EmailUpdate::Pending(new_email) = &email {
@@ -193,8 +193,8 @@ pub(super) async fn confirm_email(
                     Subject::user(user_id),
                     format!("{} confirmed their new email address", user.username),
                 )
-                .before(&before.to_user())
-                .after(&user.to_user()),
+                .before(&before.user.clone())
+                .after(&user.user.clone()),
             )
             .await?;
         Ok(())

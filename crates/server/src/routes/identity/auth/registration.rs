@@ -126,7 +126,7 @@ pub(super) async fn confirm_registration(
                 role: Role::ProspectiveClient,
                 client_id: None,
                 creator_id: None,
-                custom_permissions: serde_json::json!({}),
+                custom_permissions: Default::default(),
             };
             let user = storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?;
             audit
@@ -134,7 +134,7 @@ pub(super) async fn confirm_registration(
                 .record(
                     conn,
                     Entry::new("user.register", Subject::bare("user", user.id), format!("{} signed up", user.username))
-                        .after(&user.to_user()),
+                        .after(&user.user.clone()),
                 )
                 .await?;
             issue_session(&state, conn, &user, Uuid::new_v4()).await
