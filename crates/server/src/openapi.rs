@@ -21,9 +21,12 @@ use utoipa_actix_web::AppExt;
             and `offset`, and return `X-Total-Count` and `Link` headers.",
         license(name = "MIT", identifier = "MIT")
     ),
+    // Also the items of lists that no other operation answers with: a list's 200
+    // (`http::responses::ListPage<T>`) refers to `T` but does not register it.
     components(schemas(domain::Problem, domain::FieldError, domain::ErrorCode, domain::Role, domain::Permission,
         domain::work::tasks::TaskStatus, domain::work::tasks::DueFilter, domain::work::tasks::TaskSort,
-        domain::crm::clients::ClientSort, domain::crm::campaigns::CampaignSort, domain::crm::leads::LeadSort)),
+        domain::crm::clients::ClientSort, domain::crm::campaigns::CampaignSort, domain::crm::leads::LeadSort,
+        domain::activity::ActivityLog)),
     modifiers(&SecuritySchemes),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(
@@ -69,4 +72,32 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 pub fn to_json(doc: &utoipa::openapi::OpenApi) -> String {
     doc.to_pretty_json().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `$ref` names a schema of the document (a list item nobody registered would not).
+    #[test]
+    fn every_schema_reference_resolves() {
+        let document = serde_json::to_value(super::document()).unwrap();
+        let schemas = document["components"]["schemas"].as_object().unwrap();
+        fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+            match value {
+                serde_json::Value::Object(members) => {
+                    if let Some(serde_json::Value::String(target)) = members.get("$ref") {
+                        out.push(target);
+                    }
+                    members.values().for_each(|member| refs(member, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|item| refs(item, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        refs(&document, &mut found);
+        for target in found {
+            let name = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+            assert!(schemas.contains_key(name), "{target} is not in components.schemas");
+        }
+    }
 }

@@ -19,10 +19,13 @@
 use crate::auth::guard::{Holds, Rule, Session, Staff};
 use crate::auth::scope::Scoped;
 use crate::http::input::MAX_JSON_BYTES;
+use crate::http::pagination::{NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
-use utoipa::IntoResponses;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::{ContentBuilder, KnownFormat, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{IntoResponses, ToSchema};
 
 type Responses = BTreeMap<String, RefOr<Response>>;
 
@@ -107,6 +110,67 @@ impl IntoResponses for JsonBodyErrors {
             ("415", "The body is not sent as application/json".to_owned()),
         ])
     }
+}
+
+/// A public route that takes an emailed token (`ConfirmTokenRequest`, a reset): an
+/// invalid body, a token that is unknown, used or expired, too many attempts.
+pub struct TokenErrors;
+
+impl IntoResponses for TokenErrors {
+    fn responses() -> Responses {
+        let mut responses = JsonBodyErrors::responses();
+        responses.extend(RateLimitErrors::responses());
+        responses
+            .extend(self::responses([("400", "Invalid input, or the token is unknown, used or expired".to_owned())]));
+        responses
+    }
+}
+
+/// The 200 of a list answered by `Paginated::offset`: one page of `T` as a JSON array,
+/// with `X-Total-Count` and `Link` (first/prev/next/last). List it with `QueryErrors`.
+pub struct ListPage<T>(PhantomData<T>);
+
+impl<T: ToSchema> IntoResponses for ListPage<T> {
+    fn responses() -> Responses {
+        BTreeMap::from([("200".to_owned(), page_of::<T>("RFC 8288 first/prev/next/last links", false))])
+    }
+}
+
+/// The 200 of a keyset list (`PaginationOptions`): as `ListPage<T>`, with `X-Next-Cursor`;
+/// and its 400, which also covers the cursor (so it replaces `QueryErrors`).
+pub struct CursorListPage<T>(PhantomData<T>);
+
+impl<T: ToSchema> IntoResponses for CursorListPage<T> {
+    fn responses() -> Responses {
+        let links = "RFC 8288 first/prev/next/last links (after a cursor: first and next)";
+        let mut responses = BTreeMap::from([("200".to_owned(), page_of::<T>(links, true))]);
+        responses.extend(self::responses([(
+            "400",
+            "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)".to_owned(),
+        )]));
+        responses
+    }
+}
+
+fn page_of<T: ToSchema>(links: &str, cursor: bool) -> RefOr<Response> {
+    let header = |schema: ObjectBuilder, description: &str| {
+        HeaderBuilder::new().schema(schema).description(Some(description)).build()
+    };
+    let text = || ObjectBuilder::new().schema_type(SchemaType::Type(Type::String));
+    let count = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Integer))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
+    let items = ArrayBuilder::new().items(Ref::from_schema_name(T::name()));
+    let mut response = ResponseBuilder::new()
+        .description(format!("One page of {}", T::name()))
+        .content("application/json", ContentBuilder::new().schema(Some(items)).build())
+        .header(TOTAL_COUNT_HEADER, header(count, "Rows matching the filter"))
+        .header("Link", header(text(), links));
+    if cursor {
+        response =
+            response.header(NEXT_CURSOR_HEADER, header(text(), "When more rows follow: the `cursor` of the next page"));
+    }
+    response.build().into()
 }
 
 /// The strict limiter on credential routes (`platform::rate_limit::is_credential_route`).

@@ -19,8 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "activity",
     params(ActivityFilter, PageParams),
     responses(
-        (status = 200, description = "One page of audit rows", body = Vec<ActivityLog>,
-         headers(("X-Total-Count" = i64, description = "Rows matching the filter"), ("Link" = String, description = "RFC 8288 page links"))),
+        crate::http::responses::ListPage<ActivityLog>,
         crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::QueryErrors,
     )
 )]

@@ -42,11 +42,7 @@ async fn visible_campaign(
     tag = "campaigns",
     params(CampaignFilter, PageParams, CursorParams),
     responses(
-        (status = 200, description = "One page of campaigns", body = Vec<Campaign>,
-         headers(("X-Total-Count" = i64, description = "Campaigns matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
-        crate::http::responses::CrmErrors<CampaignsRead>, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::CursorListPage<Campaign>, crate::http::responses::CrmErrors<CampaignsRead>,
     )
 )]
 #[get("/campaigns")]

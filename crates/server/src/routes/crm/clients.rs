@@ -51,11 +51,7 @@ async fn visible_client(conn: &mut storage::AsyncPgConnection, visibility: &Visi
     tag = "clients",
     params(ClientFilter, PageParams, CursorParams),
     responses(
-        (status = 200, description = "One page of clients", body = Vec<Client>,
-         headers(("X-Total-Count" = i64, description = "Clients matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::CursorListPage<Client>, crate::http::responses::CrmErrors<ClientsRead>,
     )
 )]
 #[get("/clients")]
@@ -245,8 +241,7 @@ async fn archive_client(
     tag = "clients",
     params(("clientId" = Uuid, Path, description = "Client id"), PageParams),
     responses(
-        (status = 200, description = "One page of documents", body = Vec<ClientDocument>,
-         headers(("X-Total-Count" = i64, description = "The client's documents"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::ListPage<ClientDocument>,
         crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
     )
 )]

@@ -80,11 +80,7 @@ fn duplicate(field: &str, existing: Uuid) -> AppError {
     tag = "leads",
     params(LeadFilter, PageParams, CursorParams),
     responses(
-        (status = 200, description = "One page of leads", body = Vec<Lead>,
-         headers(("X-Total-Count" = i64, description = "Leads matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more leads follow: the `cursor` of the next page"))),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::CursorListPage<Lead>, crate::http::responses::CrmErrors<LeadsRead>,
     )
 )]
 #[get("/leads")]
@@ -267,8 +263,7 @@ async fn delete_lead(
     tag = "leads",
     params(("leadId" = Uuid, Path, description = "Lead id"), PageParams),
     responses(
-        (status = 200, description = "One page of activities", body = Vec<LeadActivity>,
-         headers(("X-Total-Count" = i64, description = "The lead's activities"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::ListPage<LeadActivity>,
         crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
     )
 )]

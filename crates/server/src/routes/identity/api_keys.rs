@@ -25,8 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "api-keys",
     params(PageParams),
     responses(
-        (status = 200, description = "One page of keys", body = Vec<ApiKey>,
-         headers(("X-Total-Count" = i64, description = "Number of keys"), ("Link" = String, description = "RFC 8288 page links"))),
+        crate::http::responses::ListPage<ApiKey>,
         crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::QueryErrors,
     )
 )]

@@ -40,8 +40,7 @@ fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
     tag = "users",
     params(UserFilter, PageParams),
     responses(
-        (status = 200, description = "One page of users", body = Vec<User>,
-         headers(("X-Total-Count" = i64, description = "Users matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::ListPage<User>,
         crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::QueryErrors,
     )
 )]

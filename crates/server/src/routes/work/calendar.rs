@@ -384,8 +384,7 @@ async fn delete_event(
     tag = "calendar",
     params(CalendarWindow, PageParams),
     responses(
-        (status = 200, description = "One page of tasks due in the window", body = Vec<Task>,
-         headers(("X-Total-Count" = i64, description = "Tasks due in the window"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::ListPage<Task>,
         crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
         (status = 400, description = "A missing, inverted or too wide window, or invalid paging", body = Problem, content_type = "application/problem+json"),
     )

@@ -165,8 +165,7 @@ async fn delete_space(
     tag = "task-spaces",
     params(("id" = Uuid, Path, description = "Task space id"), PageParams),
     responses(
-        (status = 200, description = "One page of the space's tasks", body = Vec<Task>,
-         headers(("X-Total-Count" = i64, description = "Tasks in the space"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::ListPage<Task>,
         crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
     )
 )]

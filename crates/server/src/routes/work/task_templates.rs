@@ -67,8 +67,7 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplate>
     tag = "tasks",
     params(PageParams),
     responses(
-        (status = 200, description = "One page of templates", body = Vec<TaskTemplate>,
-         headers(("X-Total-Count" = i64, description = "All templates"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::ListPage<TaskTemplate>,
         crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
     )
 )]

@@ -91,11 +91,7 @@ fn local_date(at: DateTime<Utc>, timezone: &str) -> AppResult<chrono::NaiveDate>
     tag = "tasks",
     params(TaskFilter, PageParams, CursorParams),
     responses(
-        (status = 200, description = "One page of tasks", body = Vec<Task>,
-         headers(("X-Total-Count" = i64, description = "Tasks matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more tasks follow: the `cursor` of the next page"))),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::CursorListPage<Task>, crate::http::responses::StaffErrors,
     )
 )]
 #[get("/tasks")]
@@ -513,8 +509,7 @@ async fn delete_task(
     tag = "tasks",
     params(("taskId" = Uuid, Path, description = "Task id"), PageParams),
     responses(
-        (status = 200, description = "One page of comments", body = Vec<TaskComment>,
-         headers(("X-Total-Count" = i64, description = "Comments on the task"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
+        crate::http::responses::ListPage<TaskComment>,
         crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
     )
 )]

@@ -159,8 +159,7 @@ pub(super) async fn update_profile(
     request_body = ConfirmTokenRequest,
     responses(
         (status = 200, description = "Email changed", body = MessageResponse),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
-        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::TokenErrors,
         (status = 409, description = "The address belongs to another account", body = Problem, content_type = "application/problem+json"),
     ),
     security()

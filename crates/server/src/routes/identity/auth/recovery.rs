@@ -8,7 +8,7 @@ use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::auth::{ForgotPasswordRequest, MessageResponse, ResetPasswordRequest};
-use domain::{ErrorCode, Problem};
+use domain::ErrorCode;
 use storage::identity::users::UserChanges;
 
 /// Emails a single-use reset link when the address belongs to an active account. The
@@ -72,8 +72,7 @@ async fn send_reset_link(state: &AppState, audit: &AuditContext, email: &str) ->
     request_body = ResetPasswordRequest,
     responses(
         (status = 200, description = "Password changed", body = MessageResponse),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
-        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::TokenErrors,
     ),
     security()
 )]

@@ -95,8 +95,7 @@ async fn start_signup(state: &AppState, audit: &AuditContext, body: RegisterRequ
     request_body = ConfirmTokenRequest,
     responses(
         (status = 201, description = "Account created and signed in; session cookies are set", body = AuthSession),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
-        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        crate::http::responses::TokenErrors,
         (status = 409, description = "Username or email taken since the sign-up", body = Problem, content_type = "application/problem+json"),
     ),
     security()
