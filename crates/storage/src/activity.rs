@@ -1,5 +1,6 @@
 //! Queries on `activity_logs`, the audit trail.
 
+use crate::crud;
 use crate::schema::activity_logs;
 use crate::StorageError;
 use diesel::pg::Pg;
@@ -48,13 +49,11 @@ pub async fn list(
     filter: &ActivityFilter,
     page: Page,
 ) -> Result<(Vec<ActivityLog>, i64), StorageError> {
-    let total: i64 = filtered(filter).count().get_result(conn).await?;
-    let rows = filtered(filter)
-        .select(ActivityLog::as_select())
-        .order((activity_logs::created_at.desc(), activity_logs::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+    crud::offset_page!(
+        conn,
+        page,
+        filtered(filter),
+        ActivityLog,
+        (activity_logs::created_at.desc(), activity_logs::id.desc())
+    )
 }

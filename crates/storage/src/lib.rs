@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod crm;
+mod crud;
 pub mod error;
 pub mod identity;
 pub mod keyset;

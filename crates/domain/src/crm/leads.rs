@@ -130,6 +130,7 @@ pub struct Lead {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::leads))]
 pub struct CreateLeadRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
@@ -179,6 +180,8 @@ pub struct CreateLeadRequest {
     pub tags: Option<Vec<String>>,
     /// Platform → profile: an http(s) URL or a handle (`@acme`).
     #[validate(custom(function = "crate::validation::social_links"))]
+    // Storage writes it as `Json` (a map is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_insertion))]
     pub social_links: Option<BTreeMap<String, String>>,
     #[validate(length(max = 200))]
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]

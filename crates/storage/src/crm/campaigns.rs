@@ -1,5 +1,6 @@
 //! Queries on `campaigns`, narrowed by the caller's `Rows`.
 
+use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{campaigns, clients};
 use crate::StorageError;
@@ -75,27 +76,8 @@ pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<
     Ok(scoped(rows).filter(campaigns::id.eq(id)).select(Campaign::as_select()).first(conn).await.optional()?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, campaign: &CreateCampaignRequest) -> Result<Campaign, StorageError> {
-    Ok(diesel::insert_into(campaigns::table)
-        .values(campaign)
-        .returning(Campaign::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(campaigns -> Campaign, campaign: &CreateCampaignRequest);
 
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    changes: &UpdateCampaignRequest,
-) -> Result<Campaign, StorageError> {
-    Ok(diesel::update(campaigns::table.find(id))
-        .set((changes, campaigns::updated_at.eq(Utc::now())))
-        .returning(Campaign::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(campaigns -> Campaign, changes: &UpdateCampaignRequest);
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
-    diesel::delete(campaigns::table.find(id)).execute(conn).await?;
-    Ok(())
-}
+crud::delete_by_id!(campaigns);

@@ -1,5 +1,6 @@
 //! Queries on `clients` and `client_documents`, narrowed by the caller's `Rows`.
 
+use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{client_documents, clients};
 use crate::{like_contains, StorageError};
@@ -164,32 +165,22 @@ pub async fn list_documents(
     client_id: Uuid,
     page: Page,
 ) -> Result<(Vec<ClientDocument>, i64), StorageError> {
-    let total: i64 =
-        client_documents::table.filter(client_documents::client_id.eq(client_id)).count().get_result(conn).await?;
-    let found = client_documents::table
-        .filter(client_documents::client_id.eq(client_id))
-        .select(ClientDocument::as_select())
-        .order((client_documents::created_at.desc(), client_documents::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((found, total))
+    let documents = || client_documents::table.filter(client_documents::client_id.eq(client_id));
+    crud::offset_page!(
+        conn,
+        page,
+        documents(),
+        ClientDocument,
+        (client_documents::created_at.desc(), client_documents::id.desc())
+    )
 }
 
-/// Records a document of `client_id` uploaded by `uploaded_by`.
-pub async fn insert_document(
-    conn: &mut AsyncPgConnection,
-    client_id: Uuid,
-    uploaded_by: i32,
-    document: &CreateClientDocumentRequest,
-) -> Result<ClientDocument, StorageError> {
-    Ok(diesel::insert_into(client_documents::table)
-        .values((document, client_documents::client_id.eq(client_id), client_documents::uploaded_by.eq(uploaded_by)))
-        .returning(ClientDocument::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(
+    fn insert_document,
+    client_documents -> ClientDocument,
+    (client_id: Uuid, uploaded_by: i32, document: &CreateClientDocumentRequest)
+        => (document, client_documents::client_id.eq(client_id), client_documents::uploaded_by.eq(uploaded_by))
+);
 
 /// Deletes a client's document; `None` when the client has no such document.
 pub async fn delete_document(

@@ -1,5 +1,6 @@
 //! Queries on `lead_imports`, the CSV lead import jobs.
 
+use crate::crud;
 use crate::schema::lead_imports;
 use crate::StorageError;
 use chrono::{DateTime, Utc};
@@ -30,17 +31,9 @@ pub struct ImportProgress {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, job: &NewLeadImport) -> Result<LeadImport, StorageError> {
-    Ok(diesel::insert_into(lead_imports::table)
-        .values(job)
-        .returning(LeadImport::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(lead_imports -> LeadImport, job: &NewLeadImport);
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<LeadImport>, StorageError> {
-    Ok(lead_imports::table.find(id).select(LeadImport::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(lead_imports -> LeadImport);
 
 pub async fn set_progress(
     conn: &mut AsyncPgConnection,

@@ -1,5 +1,6 @@
 //! Queries on `leads` and `lead_activities`, narrowed by the caller's `Rows`.
 
+use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{lead_activities, leads};
 use crate::sql::lower_nullable;
@@ -11,8 +12,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::crm::leads::{
-    CreateLeadRequest, Lead, LeadActivity, LeadActivityType, LeadFilter, LeadScore, LeadSort, LeadSource, LeadStage,
-    UpdateLeadRequest,
+    CreateLeadRequest, Lead, LeadActivity, LeadActivityType, LeadFilter, LeadSort, LeadStage, UpdateLeadRequest,
 };
 use domain::json_column::Json;
 use domain::pagination::day_range;
@@ -20,73 +20,6 @@ use domain::pagination::Page;
 use domain::visibility::Rows;
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// A lead as a create request stores it (`from_request`), or as the import does.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = leads)]
-pub struct NewLead {
-    pub client_id: Option<Uuid>,
-    pub assigned_to_id: Option<i32>,
-    pub created_by: Option<i32>,
-    pub name: String,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub company: Option<String>,
-    pub job_title: Option<String>,
-    pub website: Option<String>,
-    pub stage: LeadStage,
-    pub score: LeadScore,
-    pub ai_score: Option<i32>,
-    pub status: String,
-    pub source: LeadSource,
-    pub value: Option<i32>,
-    pub tags: Vec<String>,
-    pub social_links: Json<BTreeMap<String, String>>,
-    pub location: Option<String>,
-    pub industry: Option<String>,
-    pub next_follow_up_date: Option<DateTime<Utc>>,
-    pub notes: Option<String>,
-}
-
-impl NewLead {
-    /// The row a create request stores, with the defaults of an omitted stage (`prospect`),
-    /// score (`warm`), status (`new`) and source (`default_source`). `assigned_to_id` has
-    /// passed the caller's scope rule (`Visibility::assignee`).
-    pub fn from_request(
-        body: CreateLeadRequest,
-        assigned_to_id: Option<i32>,
-        created_by: i32,
-        default_source: LeadSource,
-    ) -> Self {
-        NewLead {
-            client_id: body.client_id,
-            assigned_to_id,
-            created_by: Some(created_by),
-            name: body.name,
-            first_name: body.first_name,
-            last_name: body.last_name,
-            email: body.email,
-            phone: body.phone,
-            company: body.company,
-            job_title: body.job_title,
-            website: body.website,
-            stage: body.stage.unwrap_or(LeadStage::Prospect),
-            score: body.score.unwrap_or(LeadScore::Warm),
-            ai_score: body.ai_score,
-            status: body.status.unwrap_or_else(|| "new".to_owned()),
-            source: body.source.unwrap_or(default_source),
-            value: body.value,
-            tags: body.tags.unwrap_or_default(),
-            social_links: Json(body.social_links.unwrap_or_default()),
-            location: body.location,
-            industry: body.industry,
-            next_follow_up_date: body.next_follow_up_date,
-            notes: body.notes,
-        }
-    }
-}
 
 fn scoped(rows: Rows) -> leads::BoxedQuery<'static, Pg> {
     let query = leads::table.into_boxed();
@@ -272,15 +205,31 @@ pub async fn ids_by_phone(
 }
 
 /// Inserts many leads in one statement; returns their ids in insertion order.
-pub async fn insert_many(conn: &mut AsyncPgConnection, new_leads: &[NewLead]) -> Result<Vec<Uuid>, StorageError> {
+pub async fn insert_many(
+    conn: &mut AsyncPgConnection,
+    created_by: i32,
+    new_leads: &[CreateLeadRequest],
+) -> Result<Vec<Uuid>, StorageError> {
     if new_leads.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(diesel::insert_into(leads::table).values(new_leads).returning(leads::id).get_results(conn).await?)
+    let rows: Vec<_> =
+        new_leads.iter().map(|lead| (lead, leads::created_by.eq(created_by), social_links(lead))).collect();
+    Ok(diesel::insert_into(leads::table).values(rows).returning(leads::id).get_results(conn).await?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, lead: &NewLead) -> Result<Lead, StorageError> {
-    Ok(diesel::insert_into(leads::table).values(lead).returning(Lead::as_returning()).get_result(conn).await?)
+// A create request is the row: the table's defaults fill what it leaves out (stage
+// `prospect`, score `warm`, status `new`, source `website`, no tags or social links).
+crud::insert!(
+    leads -> Lead,
+    (created_by: i32, lead: &CreateLeadRequest) => (lead, leads::created_by.eq(created_by), social_links(lead))
+);
+
+/// A request's social links, as JSON (absent: the column's default, none).
+fn social_links(
+    lead: &CreateLeadRequest,
+) -> Option<diesel::dsl::Eq<leads::social_links, Json<BTreeMap<String, String>>>> {
+    lead.social_links.clone().map(|links| leads::social_links.eq(Json(links)))
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &UpdateLeadRequest) -> Result<Lead, StorageError> {
@@ -314,10 +263,7 @@ pub async fn convert(
         .await?)
 }
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
-    diesel::delete(leads::table.find(id)).execute(conn).await?;
-    Ok(())
-}
+crud::delete_by_id!(leads);
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = lead_activities)]
@@ -330,16 +276,7 @@ pub struct NewLeadActivity {
     pub metadata: Option<serde_json::Value>,
 }
 
-pub async fn insert_activity(
-    conn: &mut AsyncPgConnection,
-    activity: &NewLeadActivity,
-) -> Result<LeadActivity, StorageError> {
-    Ok(diesel::insert_into(lead_activities::table)
-        .values(activity)
-        .returning(LeadActivity::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(fn insert_activity, lead_activities -> LeadActivity, activity: &NewLeadActivity);
 
 /// One page of a lead's activities, newest first, and their total.
 pub async fn list_activities(
@@ -347,15 +284,12 @@ pub async fn list_activities(
     lead_id: Uuid,
     page: Page,
 ) -> Result<(Vec<LeadActivity>, i64), StorageError> {
-    let total: i64 =
-        lead_activities::table.filter(lead_activities::lead_id.eq(lead_id)).count().get_result(conn).await?;
-    let found = lead_activities::table
-        .filter(lead_activities::lead_id.eq(lead_id))
-        .select(LeadActivity::as_select())
-        .order((lead_activities::created_at.desc(), lead_activities::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((found, total))
+    let activities = || lead_activities::table.filter(lead_activities::lead_id.eq(lead_id));
+    crud::offset_page!(
+        conn,
+        page,
+        activities(),
+        LeadActivity,
+        (lead_activities::created_at.desc(), lead_activities::id.desc())
+    )
 }

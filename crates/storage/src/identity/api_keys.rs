@@ -1,5 +1,6 @@
 //! Queries on `api_keys`.
 
+use crate::crud;
 use crate::schema::api_keys;
 use crate::StorageError;
 use chrono::{DateTime, Utc};
@@ -41,13 +42,9 @@ pub struct NewApiKey {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, key: &NewApiKey) -> Result<ApiKeyRow, StorageError> {
-    Ok(diesel::insert_into(api_keys::table).values(key).returning(ApiKeyRow::as_returning()).get_result(conn).await?)
-}
+crud::insert!(api_keys -> ApiKeyRow, key: &NewApiKey);
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<ApiKeyRow>, StorageError> {
-    Ok(api_keys::table.find(id).select(ApiKeyRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(api_keys -> ApiKeyRow);
 
 pub async fn find_by_prefix(conn: &mut AsyncPgConnection, prefix: &str) -> Result<Option<ApiKeyRow>, StorageError> {
     Ok(api_keys::table
@@ -60,15 +57,7 @@ pub async fn find_by_prefix(conn: &mut AsyncPgConnection, prefix: &str) -> Resul
 
 /// One page of keys, newest first, and the total.
 pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<ApiKey>, i64), StorageError> {
-    let total: i64 = api_keys::table.count().get_result(conn).await?;
-    let rows = api_keys::table
-        .select(ApiKey::as_select())
-        .order((api_keys::created_at.desc(), api_keys::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+    crud::offset_page!(conn, page, api_keys::table, ApiKey, (api_keys::created_at.desc(), api_keys::id.desc()))
 }
 
 pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<ApiKeyRow>, StorageError> {

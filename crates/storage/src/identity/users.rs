@@ -1,5 +1,6 @@
 //! Queries on `users`.
 
+use crate::crud;
 use crate::schema::users;
 use crate::sql::{lower, lower_nullable};
 use crate::{like_contains, StorageError};
@@ -65,9 +66,7 @@ pub struct UserChanges {
     pub is_active: Option<bool>,
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: i32) -> Result<Option<UserRow>, StorageError> {
-    Ok(users::table.find(id).select(UserRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(users -> UserRow, i32);
 
 /// Finds an account by username or email, ignoring case.
 pub async fn find_by_login(conn: &mut AsyncPgConnection, login: &str) -> Result<Option<UserRow>, StorageError> {
@@ -128,15 +127,7 @@ pub async fn list(
     filter: &UserFilter,
     page: Page,
 ) -> Result<(Vec<User>, i64), StorageError> {
-    let total: i64 = filtered(filter).count().get_result(conn).await?;
-    let rows = filtered(filter)
-        .select(User::as_select())
-        .order((users::created_at.desc(), users::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+    crud::offset_page!(conn, page, filtered(filter), User, (users::created_at.desc(), users::id.desc()))
 }
 
 /// Which of these user ids exist.
@@ -147,17 +138,9 @@ pub async fn existing_ids(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<V
     Ok(users::table.filter(users::id.eq_any(ids)).select(users::id).load(conn).await?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, user: &NewUser) -> Result<UserRow, StorageError> {
-    Ok(diesel::insert_into(users::table).values(user).returning(UserRow::as_returning()).get_result(conn).await?)
-}
+crud::insert!(users -> UserRow, user: &NewUser);
 
-pub async fn update(conn: &mut AsyncPgConnection, id: i32, changes: &UserChanges) -> Result<UserRow, StorageError> {
-    Ok(diesel::update(users::table.find(id))
-        .set((changes, users::updated_at.eq(Utc::now())))
-        .returning(UserRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(users -> UserRow, changes: &UserChanges, i32);
 
 pub async fn record_login(conn: &mut AsyncPgConnection, id: i32) -> Result<UserRow, StorageError> {
     Ok(diesel::update(users::table.find(id))

@@ -1,6 +1,7 @@
 //! Queries on `calendar_events` (window reads, visibility, idempotent imports by external
 //! id), `calendar_feed_tokens` and `calendar_sync_state`.
 
+use crate::crud;
 use crate::schema::{calendar_events, calendar_feed_tokens, calendar_sync_state};
 use crate::StorageError;
 use chrono::{DateTime, Utc};
@@ -130,33 +131,13 @@ pub async fn all_visible(
         .await?)
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<CalendarEventRow>, StorageError> {
-    Ok(calendar_events::table.find(id).select(CalendarEventRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(calendar_events -> CalendarEventRow);
 
-pub async fn insert(conn: &mut AsyncPgConnection, event: &NewCalendarEvent) -> Result<CalendarEvent, StorageError> {
-    Ok(diesel::insert_into(calendar_events::table)
-        .values(event)
-        .returning(CalendarEvent::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(calendar_events -> CalendarEvent, event: &NewCalendarEvent);
 
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    changes: &CalendarEventChanges,
-) -> Result<CalendarEvent, StorageError> {
-    Ok(diesel::update(calendar_events::table.find(id))
-        .set((changes, calendar_events::updated_at.eq(Utc::now())))
-        .returning(CalendarEvent::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(calendar_events -> CalendarEvent, changes: &CalendarEventChanges);
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
-    Ok(diesel::delete(calendar_events::table.find(id)).execute(conn).await? > 0)
-}
+crud::delete_by_id!(calendar_events);
 
 /// The ICS feed token's owner, by the token's hash.
 pub async fn feed_token_owner(conn: &mut AsyncPgConnection, token_hash: &str) -> Result<Option<i32>, StorageError> {

@@ -1,8 +1,8 @@
 //! Queries on `task_spaces`, the tree of folders tasks are filed in.
 
+use crate::crud;
 use crate::schema::{task_spaces, tasks};
 use crate::StorageError;
-use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::work::tasks::{CreateTaskSpaceRequest, TaskSpace, UpdateTaskSpaceRequest};
@@ -17,38 +17,16 @@ pub async fn list(conn: &mut AsyncPgConnection) -> Result<Vec<TaskSpace>, Storag
         .await?)
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskSpace>, StorageError> {
-    Ok(task_spaces::table.find(id).select(TaskSpace::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(task_spaces -> TaskSpace);
 
-/// Inserts a space `created_by` made.
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    created_by: i32,
-    space: &CreateTaskSpaceRequest,
-) -> Result<TaskSpace, StorageError> {
-    Ok(diesel::insert_into(task_spaces::table)
-        .values((space, task_spaces::created_by.eq(created_by)))
-        .returning(TaskSpace::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(
+    task_spaces -> TaskSpace,
+    (created_by: i32, space: &CreateTaskSpaceRequest) => (space, task_spaces::created_by.eq(created_by))
+);
 
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    changes: &UpdateTaskSpaceRequest,
-) -> Result<TaskSpace, StorageError> {
-    Ok(diesel::update(task_spaces::table.find(id))
-        .set((changes, task_spaces::updated_at.eq(Utc::now())))
-        .returning(TaskSpace::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(task_spaces -> TaskSpace, changes: &UpdateTaskSpaceRequest);
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
-    Ok(diesel::delete(task_spaces::table.find(id)).execute(conn).await? > 0)
-}
+crud::delete_by_id!(task_spaces);
 
 /// Serialises changes to the tree's shape for the rest of the transaction, so two
 /// concurrent moves cannot together form a cycle that neither sees alone.

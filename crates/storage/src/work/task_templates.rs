@@ -1,8 +1,8 @@
 //! Queries on `task_templates`.
 
+use crate::crud;
 use crate::schema::task_templates;
 use crate::StorageError;
-use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::json_column::Json;
@@ -54,41 +54,19 @@ pub struct TaskTemplateChanges {
 
 /// One page of templates by name, and the total.
 pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<TaskTemplate>, i64), StorageError> {
-    let total: i64 = task_templates::table.count().get_result(conn).await?;
-    let rows = task_templates::table
-        .select(TaskTemplate::as_select())
-        .order((task_templates::name.asc(), task_templates::id.asc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+    crud::offset_page!(
+        conn,
+        page,
+        task_templates::table,
+        TaskTemplate,
+        (task_templates::name.asc(), task_templates::id.asc())
+    )
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskTemplate>, StorageError> {
-    Ok(task_templates::table.find(id).select(TaskTemplate::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(task_templates -> TaskTemplate);
 
-pub async fn insert(conn: &mut AsyncPgConnection, template: &NewTaskTemplate) -> Result<TaskTemplate, StorageError> {
-    Ok(diesel::insert_into(task_templates::table)
-        .values(template)
-        .returning(TaskTemplate::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(task_templates -> TaskTemplate, template: &NewTaskTemplate);
 
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    changes: &TaskTemplateChanges,
-) -> Result<TaskTemplate, StorageError> {
-    Ok(diesel::update(task_templates::table.find(id))
-        .set((changes, task_templates::updated_at.eq(Utc::now())))
-        .returning(TaskTemplate::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(task_templates -> TaskTemplate, changes: &TaskTemplateChanges);
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
-    Ok(diesel::delete(task_templates::table.find(id)).execute(conn).await? > 0)
-}
+crud::delete_by_id!(task_templates);

@@ -1,6 +1,7 @@
 //! Queries on `tasks`, including the idempotent creation of a recurring task's next
 //! instance.
 
+use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::tasks;
 use crate::{like_contains, StorageError};
@@ -244,13 +245,9 @@ pub async fn list_after(
     Ok((rows, total))
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskRow>, StorageError> {
-    Ok(tasks::table.find(id).select(TaskRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(tasks -> TaskRow);
 
-pub async fn insert(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<Task, StorageError> {
-    Ok(diesel::insert_into(tasks::table).values(task).returning(Task::as_returning()).get_result(conn).await?)
-}
+crud::insert!(tasks -> Task, task: &NewTask);
 
 /// Inserts a recurring task's next instance unless its `(series_id, instance_date)`
 /// already exists; `None` when it did (a repeated or concurrent completion).
@@ -265,18 +262,9 @@ pub async fn insert_instance(conn: &mut AsyncPgConnection, task: &NewTask) -> Re
         .optional()?)
 }
 
-pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &TaskChanges) -> Result<TaskRow, StorageError> {
-    Ok(diesel::update(tasks::table.find(id))
-        .set((changes, tasks::updated_at.eq(Utc::now())))
-        .returning(TaskRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(tasks -> TaskRow, changes: &TaskChanges);
 
-/// Deletes a task (its comments go with it); `false` when there was none.
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
-    Ok(diesel::delete(tasks::table.find(id)).execute(conn).await? > 0)
-}
+crud::delete_by_id!(tasks);
 
 pub async fn count_in_space(conn: &mut AsyncPgConnection, space_id: Uuid) -> Result<i64, StorageError> {
     Ok(tasks::table.filter(tasks::space_id.eq(space_id)).count().get_result(conn).await?)

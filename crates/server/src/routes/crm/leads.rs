@@ -15,13 +15,13 @@ use diesel_async::AsyncConnection;
 use domain::crm::clients::{Client, ClientStatus, CreateClientRequest};
 use domain::crm::leads::{
     duplicate_message, normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead,
-    LeadActivity, LeadActivityType, LeadFilter, LeadSource, LeadStage, UpdateLeadRequest,
+    LeadActivity, LeadActivityType, LeadFilter, LeadStage, UpdateLeadRequest,
 };
 use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::{client_visibility, Rows, Visibility};
 use domain::{Permission, Problem};
 use serde_json::json;
-use storage::crm::leads::{LeadKey, NewLead, NewLeadActivity};
+use storage::crm::leads::{LeadKey, NewLeadActivity};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -123,12 +123,11 @@ async fn create_lead(
     state: web::Data<AppState>,
     access: Crm<LeadsWrite>,
     audit: AuditContext,
-    ValidJson(body): ValidJson<CreateLeadRequest>,
+    ValidJson(mut new_lead): ValidJson<CreateLeadRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     let actor = principal.id();
-    let assigned_to_id = visibility.assignee(body.assigned_to_id)?;
-    let new_lead = NewLead::from_request(body, assigned_to_id, actor, LeadSource::Website);
+    new_lead.assigned_to_id = visibility.assignee(new_lead.assigned_to_id)?;
     let clients = client_rows(&principal);
     let mut conn = state.conn().await?;
     let lead = conn
@@ -137,7 +136,7 @@ async fn create_lead(
                 ensure_visible_client(conn, clients, client).await?;
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
-            let lead = storage::crm::leads::insert(conn, &new_lead).await.map_err(|e| LEADS.problem(e))?;
+            let lead = storage::crm::leads::insert(conn, actor, &new_lead).await.map_err(|e| LEADS.problem(e))?;
             audit.by(actor).created(conn, &lead).await?;
             Ok(lead)
         })

@@ -10,7 +10,7 @@ use diesel_async::AsyncConnection;
 use domain::crm::lead_imports::{
     lead_from_row, ImportMode, ImportRowError, ImportStatus, LeadImport, MAX_REPORTED_ERRORS,
 };
-use domain::crm::leads::{duplicate_message, normalize_email, normalize_phone, LeadSource};
+use domain::crm::leads::{duplicate_message, normalize_email, normalize_phone, CreateLeadRequest, LeadSource};
 use domain::json_column::Json;
 use domain::visibility::{Rows, Visibility};
 use domain::ErrorCode;
@@ -18,7 +18,6 @@ use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use storage::crm::lead_imports::ImportProgress;
-use storage::crm::leads::NewLead;
 use storage::AsyncPgConnection;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -189,7 +188,7 @@ struct Seen {
 /// A row that parsed and passed the scope rule, waiting for the checks against the database.
 struct Candidate {
     row: i64,
-    lead: NewLead,
+    lead: CreateLeadRequest,
     email: Option<String>,
     phone: Option<String>,
 }
@@ -201,21 +200,21 @@ async fn check_batch(
     first_row: i64,
     batch: &[Vec<String>],
     seen: &mut Seen,
-) -> AppResult<(Vec<NewLead>, Vec<ImportRowError>)> {
+) -> AppResult<(Vec<CreateLeadRequest>, Vec<ImportRowError>)> {
     let header: Vec<&str> = run.header.iter().map(String::as_str).collect();
     let mut errors = Vec::new();
     let mut candidates = Vec::new();
     for (offset, cells) in batch.iter().enumerate() {
         let row = first_row + offset as i64;
         let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let body = match lead_from_row(row, &header, &cells) {
+        let mut lead = match lead_from_row(row, &header, &cells) {
             Ok(body) => body,
             Err(row_errors) => {
                 errors.extend(row_errors);
                 continue;
             }
         };
-        let assigned = match run.visibility.assignee(body.assigned_to_id) {
+        lead.assigned_to_id = match run.visibility.assignee(lead.assigned_to_id) {
             Ok(assigned) => assigned,
             Err(refusal) => {
                 errors.push(ImportRowError {
@@ -226,7 +225,7 @@ async fn check_batch(
                 continue;
             }
         };
-        let lead = NewLead::from_request(body, assigned, run.actor, LeadSource::Import);
+        lead.source = lead.source.or(Some(LeadSource::Import));
         let email = lead.email.as_deref().map(normalize_email);
         let phone = lead.phone.as_deref().and_then(normalize_phone);
         candidates.push(Candidate { row, lead, email, phone });
@@ -289,9 +288,9 @@ async fn insert_batch(
     conn: &mut AsyncPgConnection,
     run: &ImportRun,
     first_row: i64,
-    leads: &[NewLead],
+    leads: &[CreateLeadRequest],
 ) -> AppResult<()> {
-    let ids = storage::crm::leads::insert_many(conn, leads).await.map_err(|e| LEADS.problem(e))?;
+    let ids = storage::crm::leads::insert_many(conn, run.actor, leads).await.map_err(|e| LEADS.problem(e))?;
     if ids.is_empty() {
         return Ok(());
     }
