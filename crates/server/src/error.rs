@@ -23,6 +23,17 @@ pub struct AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// `found(…)` on a lookup: its record, or 404 naming what was not found.
+pub trait Found<T> {
+    fn found(self, what: impl fmt::Display) -> AppResult<T>;
+}
+
+impl<T> Found<T> for Option<T> {
+    fn found(self, what: impl fmt::Display) -> AppResult<T> {
+        self.ok_or_else(|| AppError::not_found(what))
+    }
+}
+
 impl AppError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self { code, detail: detail.into(), errors: Vec::new(), retry_after_secs: None, request_id: None, source: None }

@@ -30,6 +30,13 @@ pub struct Guard<R: Rule> {
     pub scope: R::Scope,
 }
 
+impl<R: Rule> Guard<R> {
+    /// The caller's user id: who the audit rows of their writes name.
+    pub fn actor(&self) -> i32 {
+        self.principal.id()
+    }
+}
+
 impl<R: Rule> FromRequest for Guard<R> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;

@@ -5,6 +5,8 @@ pub mod audit;
 pub mod audited;
 pub mod constraints;
 pub mod csv;
+pub mod ctx;
 pub mod input;
 pub mod pagination;
+pub mod respond;
 pub mod responses;

@@ -5,14 +5,18 @@
 
 use crate::auth::scope::{ClientsRead, ClientsWrite, Crm};
 use crate::auth::Principal;
+use crate::error::Found;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::constraints::CLIENTS;
 use crate::http::csv::csv_download;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{Paginated, PaginationOptions};
+use crate::http::pagination::{CursorPaging, Paging};
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{CrmErrors, CursorListPage, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors};
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::crm::clients::{
@@ -51,23 +55,21 @@ async fn visible_client(conn: &mut storage::AsyncPgConnection, visibility: &Visi
     tag = "clients",
     params(ClientFilter, PageParams, CursorParams),
     responses(
-        crate::http::responses::CursorListPage<Client>, crate::http::responses::CrmErrors<ClientsRead>,
+        CursorListPage<Client>, CrmErrors<ClientsRead>,
     )
 )]
 #[get("/clients")]
 async fn list_clients(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsRead>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<ClientFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
-    ValidQuery(cursor): ValidQuery<CursorParams>,
+    paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
-    let mut list = PaginationOptions::<ClientKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
-    let mut conn = state.conn().await?;
+    let mut list = paging.options::<ClientKey>(filter.sort.unwrap_or_default())?;
+    let mut conn = ctx.conn().await?;
     let (rows, total) =
         storage::crm::clients::list(&mut conn, access.scope.rows, &filter, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).respond(&req))
+    Ok(list.respond(rows, total))
 }
 
 /// Every client `GET /api/clients` would list with these filters and sort (no paging),
@@ -79,16 +81,16 @@ async fn list_clients(
     responses(
         (status = 200, description = "The matching clients as CSV", content_type = "text/csv", body = String,
          headers(("Content-Disposition" = String, description = "attachment; filename=\"clients-<date>.csv\""))),
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::QueryErrors,
+        CrmErrors<ClientsRead>, QueryErrors,
     )
 )]
 #[get("/clients/export")]
 async fn export_clients(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsRead>,
     ValidQuery(filter): ValidQuery<ClientFilter>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     let clients = storage::crm::clients::list_all(&mut conn, access.scope.rows, &filter).await?;
     let platforms = social_platforms(clients.iter().map(|client| &client.social_links));
     let rows = clients.iter().map(|client| client_cells(client, &platforms)).collect();
@@ -101,31 +103,29 @@ async fn export_clients(
     request_body = CreateClientRequest,
     responses(
         (status = 201, description = "Created", body = Client, headers(("Location" = String, description = "The new client's URL"))),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::JsonBodyErrors,
+        CrmErrors<ClientsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/clients")]
 async fn create_client(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
     ValidJson(mut body): ValidJson<CreateClientRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     body.assigned_to_id = visibility.assignee(body.assigned_to_id)?;
     let archived_at = (body.status == Some(ClientStatus::Archived)).then(Utc::now);
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let client = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let client = ctx
+        .transaction(async |conn| {
             let client =
                 storage::crm::clients::insert(conn, &body, archived_at).await.map_err(|e| CLIENTS.problem(e))?;
-            audit.by(actor).created(conn, &client).await?;
+            ctx.audit.by(actor).created(conn, &client).await?;
             Ok(client)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/clients/{}", client.id))).json(client))
+    Ok(created(format!("/api/clients/{}", client.id), &client))
 }
 
 /// One client the caller may see.
@@ -134,17 +134,13 @@ async fn create_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The client", body = Client),
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::PathIdErrors,
+        CrmErrors<ClientsRead>, PathIdErrors,
     )
 )]
 #[get("/clients/{id}")]
-async fn get_client(
-    state: web::Data<AppState>,
-    access: Crm<ClientsRead>,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn get_client(ctx: Ctx, access: Crm<ClientsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let visibility = access.scope;
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     let client = visible_client(&mut conn, &visibility, *id).await?;
     Ok(HttpResponse::Ok().json(client))
 }
@@ -195,22 +191,21 @@ async fn change_client(
     request_body = UpdateClientRequest,
     responses(
         (status = 200, description = "The updated client", body = Client),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        CrmErrors<ClientsWrite>, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageClients with write access, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/clients/{id}")]
 async fn update_client(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(mut body): ValidJson<UpdateClientRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     body.assigned_to_id = visibility.reassign(body.assigned_to_id)?;
-    let client = change_client(&state, &principal, visibility, &audit, *id, body, "client.update").await?;
+    let client = change_client(&ctx, &principal, visibility, &ctx.audit, *id, body, "client.update").await?;
     Ok(HttpResponse::Ok().json(client))
 }
 
@@ -221,19 +216,14 @@ async fn update_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 204, description = "Archived"),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors,
+        CrmErrors<ClientsWrite>, PathIdErrors,
     )
 )]
 #[delete("/clients/{id}")]
-async fn archive_client(
-    state: web::Data<AppState>,
-    access: Crm<ClientsWrite>,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn archive_client(ctx: Ctx, access: Crm<ClientsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let changes = UpdateClientRequest { status: Some(ClientStatus::Archived), ..Default::default() };
-    change_client(&state, &access.principal, access.scope, &audit, *id, changes, "client.archive").await?;
-    Ok(HttpResponse::NoContent().finish())
+    change_client(&ctx, &access.principal, access.scope, &ctx.audit, *id, changes, "client.archive").await?;
+    Ok(no_content())
 }
 
 /// A client's documents, newest first.
@@ -241,24 +231,22 @@ async fn archive_client(
     tag = "clients",
     params(("clientId" = Uuid, Path, description = "Client id"), PageParams),
     responses(
-        crate::http::responses::ListPage<ClientDocument>,
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+        ListPage<ClientDocument>,
+        CrmErrors<ClientsRead>, PathIdErrors, QueryErrors,
     )
 )]
 #[get("/clients/{clientId}/documents")]
 async fn list_documents(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsRead>,
-    req: HttpRequest,
     client_id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
     let visibility = access.scope;
-    let page = page.page();
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     visible_client(&mut conn, &visibility, *client_id).await?;
-    let (documents, total) = storage::crm::clients::list_documents(&mut conn, *client_id, page).await?;
-    Ok(Paginated::offset(documents, page, total).respond(&req))
+    let (documents, total) = storage::crm::clients::list_documents(&mut conn, *client_id, paging.page()).await?;
+    Ok(paging.respond(documents, total))
 }
 
 /// Records a document's metadata for a client (the file itself is stored elsewhere).
@@ -268,26 +256,24 @@ async fn list_documents(
     request_body = CreateClientDocumentRequest,
     responses(
         (status = 201, description = "Created", body = ClientDocument),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        CrmErrors<ClientsWrite>, PathIdErrors, JsonBodyErrors,
     )
 )]
 #[post("/clients/{clientId}/documents")]
 async fn create_document(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
     client_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateClientDocumentRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     let client_id = *client_id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let document = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let document = ctx
+        .transaction(async |conn| {
             let client = visible_client(conn, &visibility, client_id).await?;
             let document = storage::crm::clients::insert_document(conn, client_id, actor, &body).await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -311,26 +297,24 @@ async fn create_document(
     params(("clientId" = Uuid, Path, description = "Client id"), ("documentId" = Uuid, Path, description = "Document id")),
     responses(
         (status = 204, description = "Deleted"),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors,
+        CrmErrors<ClientsWrite>, PathIdErrors,
     )
 )]
 #[delete("/clients/{clientId}/documents/{documentId}")]
 async fn delete_document(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
     path: web::Path<(Uuid, Uuid)>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     let (client_id, document_id) = path.into_inner();
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         visible_client(conn, &visibility, client_id).await?;
         let document = storage::crm::clients::delete_document(conn, client_id, document_id)
             .await?
-            .ok_or_else(|| AppError::not_found(format!("Document {document_id}")))?;
-        audit
+            .found(format_args!("Document {document_id}"))?;
+        ctx.audit
             .by(actor)
             .record(
                 conn,
@@ -345,5 +329,5 @@ async fn delete_document(
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }

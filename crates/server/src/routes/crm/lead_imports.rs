@@ -6,14 +6,15 @@
 mod job;
 
 use crate::auth::scope::{Crm, LeadsRead, LeadsWrite};
+use crate::error::Found;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::audit::{Entry, Subject};
 use crate::http::csv::csv_download;
+use crate::http::ctx::Ctx;
 use crate::http::input::{CsvBody, ValidQuery};
+use crate::http::responses::{CrmErrors, PathIdErrors, QueryErrors};
 use crate::routes::crm::leads::client_rows;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use diesel_async::AsyncConnection;
 use domain::crm::lead_imports::{
     check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
 };
@@ -38,16 +39,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "The matching leads as CSV", content_type = "text/csv", body = String,
          headers(("Content-Disposition" = String, description = "attachment; filename=\"leads-<date>.csv\""))),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::QueryErrors,
+        CrmErrors<LeadsRead>, QueryErrors,
     )
 )]
 #[get("/leads/export")]
 async fn export_leads(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsRead>,
     ValidQuery(filter): ValidQuery<LeadFilter>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     let leads = storage::crm::leads::list_all(&mut conn, access.scope.rows, &filter).await?;
     let platforms = social_platforms(leads.iter().map(|lead| &lead.social_links));
     let rows = leads.iter().map(|lead| lead_cells(lead, &platforms)).collect();
@@ -115,7 +116,7 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     responses(
         (status = 202, description = "Accepted; the job runs in the background", body = LeadImport,
          headers(("Location" = String, description = "The job's URL"))),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::QueryErrors,
+        CrmErrors<LeadsWrite>, QueryErrors,
         (status = 400, description = "Not UTF-8, not valid CSV (e.g. a quote never closed; `detail` names the line), unknown or missing columns, no data rows, or an invalid mode", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than 10 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as text/csv, or in a charset other than UTF-8", body = Problem, content_type = "application/problem+json"),
@@ -123,9 +124,8 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
 )]
 #[post("/leads/import")]
 async fn import_leads(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
     ValidQuery(params): ValidQuery<ImportParams>,
     CsvBody(text): CsvBody,
 ) -> AppResult<HttpResponse> {
@@ -133,11 +133,10 @@ async fn import_leads(
     let actor = access.principal.id();
     let mode = params.mode();
     let job = NewLeadImport { created_by: Some(actor), mode, total_rows: rows.len() as i64 };
-    let mut conn = state.conn().await?;
-    let job = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let job = ctx
+        .transaction(async |conn| {
             let job = storage::crm::lead_imports::insert(conn, &job).await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -152,10 +151,18 @@ async fn import_leads(
             Ok(job)
         })
         .await?;
-    drop(conn);
     let clients = client_rows(&access.principal);
-    let run = ImportRun { id: job.id, mode, actor, visibility: access.scope, clients, audit, header, rows };
-    spawn_import(state.into_inner(), run);
+    let run = ImportRun {
+        id: job.id,
+        mode,
+        actor,
+        visibility: access.scope,
+        clients,
+        audit: ctx.audit.clone(),
+        header,
+        rows,
+    };
+    spawn_import(ctx.state.clone().into_inner(), run);
     Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/leads/imports/{}", job.id))).json(job))
 }
 
@@ -165,20 +172,16 @@ async fn import_leads(
     params(("importId" = Uuid, Path, description = "Import job id")),
     responses(
         (status = 200, description = "The job and its progress", body = LeadImport),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors,
+        CrmErrors<LeadsRead>, PathIdErrors,
     )
 )]
 #[get("/leads/imports/{importId}")]
-async fn get_import(
-    state: web::Data<AppState>,
-    access: Crm<LeadsRead>,
-    import_id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn get_import(ctx: Ctx, access: Crm<LeadsRead>, import_id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let principal = access.principal;
-    let mut conn = state.conn().await?;
-    let job = job::current(&state.into_inner(), &mut conn, *import_id)
+    let mut conn = ctx.conn().await?;
+    let job = job::current(&ctx.state.clone().into_inner(), &mut conn, *import_id)
         .await?
         .filter(|job| job.created_by == Some(principal.id()) || principal.access.role == Role::Admin)
-        .ok_or_else(|| AppError::not_found(format!("Import {import_id}")))?;
+        .found(format_args!("Import {import_id}"))?;
     Ok(HttpResponse::Ok().json(job))
 }

@@ -4,14 +4,17 @@
 
 use crate::auth::scope::{writable, Crm, LeadsRead, LeadsWrite};
 use crate::auth::Principal;
+use crate::error::Found;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::audit::{Entry, Subject};
 use crate::http::constraints::{LEADS, NO_SUCH_CLIENT};
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{CachedTotal, Paginated, PaginationOptions};
+use crate::http::pagination::{CachedTotal, CursorPaging, Paging};
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{CrmErrors, CursorListPage, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors};
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use diesel_async::AsyncConnection;
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::crm::clients::{Client, ClientStatus, CreateClientRequest};
 use domain::crm::leads::{
     duplicate_message, normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead,
@@ -80,29 +83,27 @@ fn duplicate(field: &str, existing: Uuid) -> AppError {
     tag = "leads",
     params(LeadFilter, PageParams, CursorParams),
     responses(
-        crate::http::responses::CursorListPage<Lead>, crate::http::responses::CrmErrors<LeadsRead>,
+        CursorListPage<Lead>, CrmErrors<LeadsRead>,
     )
 )]
 #[get("/leads")]
 async fn list_leads(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsRead>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<LeadFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
-    ValidQuery(cursor): ValidQuery<CursorParams>,
+    paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
     let rows = access.scope.rows;
-    let mut list = PaginationOptions::<LeadKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
+    let mut list = paging.options::<LeadKey>(filter.sort.unwrap_or_default())?;
     // Counting every match is what makes a list slow at a million leads (about 100 ms for
     // all of them, more for a common search term), while the page itself takes a few
     // milliseconds: totals are cached per scope and filter until the next lead write.
-    let total = CachedTotal::lookup(&state.lead_totals, rows, &LeadFilter { sort: None, ..filter.clone() }).await?;
-    let mut conn = state.conn().await?;
+    let total = CachedTotal::lookup(&ctx.lead_totals, rows, &LeadFilter { sort: None, ..filter.clone() }).await?;
+    let mut conn = ctx.conn().await?;
     let (found, counted) =
         storage::crm::leads::list(&mut conn, rows, &filter, list.page, list.take_after(), total.known).await?;
     let total = total.store(counted).await;
-    Ok(list.paginated(found, total).respond(&req))
+    Ok(list.respond(found, total))
 }
 
 /// Creates a lead. Another lead with the same email (any case) or phone number (same
@@ -112,7 +113,7 @@ async fn list_leads(
     request_body = CreateLeadRequest,
     responses(
         (status = 201, description = "Created", body = Lead, headers(("Location" = String, description = "The new lead's URL"))),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::JsonBodyErrors,
+        CrmErrors<LeadsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A lead with this email or phone number exists", body = Problem, content_type = "application/problem+json"),
@@ -120,28 +121,26 @@ async fn list_leads(
 )]
 #[post("/leads")]
 async fn create_lead(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
     ValidJson(mut new_lead): ValidJson<CreateLeadRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     let actor = principal.id();
     new_lead.assigned_to_id = visibility.assignee(new_lead.assigned_to_id)?;
     let clients = client_rows(&principal);
-    let mut conn = state.conn().await?;
-    let lead = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let lead = ctx
+        .transaction(async |conn| {
             if let Some(client) = new_lead.client_id {
                 ensure_visible_client(conn, clients, client).await?;
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
             let lead = storage::crm::leads::insert(conn, actor, &new_lead).await.map_err(|e| LEADS.problem(e))?;
-            audit.by(actor).created(conn, &lead).await?;
+            ctx.audit.by(actor).created(conn, &lead).await?;
             Ok(lead)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/leads/{}", lead.id))).json(lead))
+    Ok(created(format!("/api/leads/{}", lead.id), &lead))
 }
 
 /// One lead the caller may see.
@@ -150,7 +149,7 @@ async fn create_lead(
     params(("id" = Uuid, Path, description = "Lead id")),
     responses(
         (status = 200, description = "The lead", body = Lead),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors,
+        CrmErrors<LeadsRead>, PathIdErrors,
     )
 )]
 #[get("/leads/{id}")]
@@ -180,7 +179,7 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
     request_body = UpdateLeadRequest,
     responses(
         (status = 200, description = "The updated lead", body = Lead),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        CrmErrors<LeadsWrite>, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or reassigns while limited to own assignments", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another lead has this email or phone number", body = Problem, content_type = "application/problem+json"),
@@ -188,9 +187,8 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
 )]
 #[patch("/leads/{id}")]
 async fn update_lead(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(mut changes): ValidJson<UpdateLeadRequest>,
 ) -> AppResult<HttpResponse> {
@@ -199,12 +197,11 @@ async fn update_lead(
     let id = *id;
     let actor = principal.id();
     let clients = client_rows(&principal);
-    let mut conn = state.conn().await?;
-    let lead = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let lead = ctx
+        .transaction(async |conn| {
             let current = storage::crm::leads::find_for_update(conn, visibility.rows, id)
                 .await?
-                .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
+                .found(format_args!("Lead {id}"))?;
             // Re-sending the lead's own client is no new reference.
             if let Some(Some(client)) = changes.client_id.filter(|client| *client != current.client_id) {
                 ensure_visible_client(conn, clients, client).await?;
@@ -219,7 +216,7 @@ async fn update_lead(
                 let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
                 storage::crm::leads::insert_activity(conn, &activity).await?;
             }
-            audit.by(actor).updated(conn, &before, &updated).await?;
+            ctx.audit.by(actor).updated(conn, &before, &updated).await?;
             Ok(updated)
         })
         .await?;
@@ -232,29 +229,23 @@ async fn update_lead(
     params(("id" = Uuid, Path, description = "Lead id")),
     responses(
         (status = 204, description = "Deleted"),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors,
+        CrmErrors<LeadsWrite>, PathIdErrors,
         (status = 409, description = "Other records still refer to the lead", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/leads/{id}")]
-async fn delete_lead(
-    state: web::Data<AppState>,
-    access: Crm<LeadsWrite>,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_lead(ctx: Ctx, access: Crm<LeadsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     let id = *id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         let before = visible_lead(conn, &visibility, id).await?;
         storage::crm::leads::delete(conn, id).await.map_err(|e| LEADS.problem(e))?;
-        audit.by(actor).deleted(conn, &before).await?;
+        ctx.audit.by(actor).deleted(conn, &before).await?;
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// A lead's activity timeline, newest first.
@@ -262,24 +253,22 @@ async fn delete_lead(
     tag = "leads",
     params(("leadId" = Uuid, Path, description = "Lead id"), PageParams),
     responses(
-        crate::http::responses::ListPage<LeadActivity>,
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+        ListPage<LeadActivity>,
+        CrmErrors<LeadsRead>, PathIdErrors, QueryErrors,
     )
 )]
 #[get("/leads/{leadId}/activities")]
 async fn list_activities(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsRead>,
-    req: HttpRequest,
     lead_id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
     let visibility = access.scope;
-    let page = page.page();
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     visible_lead(&mut conn, &visibility, *lead_id).await?;
-    let (activities, total) = storage::crm::leads::list_activities(&mut conn, *lead_id, page).await?;
-    Ok(Paginated::offset(activities, page, total).respond(&req))
+    let (activities, total) = storage::crm::leads::list_activities(&mut conn, *lead_id, paging.page()).await?;
+    Ok(paging.respond(activities, total))
 }
 
 /// Logs a call, email, SMS, meeting or note on a lead.
@@ -289,23 +278,21 @@ async fn list_activities(
     request_body = CreateLeadActivityRequest,
     responses(
         (status = 201, description = "Logged", body = LeadActivity),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        CrmErrors<LeadsWrite>, PathIdErrors, JsonBodyErrors,
     )
 )]
 #[post("/leads/{leadId}/activities")]
 async fn create_activity(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
     lead_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateLeadActivityRequest>,
 ) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     let lead_id = *lead_id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let activity = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let activity = ctx
+        .transaction(async |conn| {
             let lead = visible_lead(conn, &visibility, lead_id).await?;
             let kind = LeadActivityType::from(body.activity_type);
             let new_activity = NewLeadActivity {
@@ -317,7 +304,7 @@ async fn create_activity(
                 metadata: None,
             };
             let activity = storage::crm::leads::insert_activity(conn, &new_activity).await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -345,27 +332,21 @@ async fn create_activity(
     responses(
         (status = 201, description = "Converted; the new client", body = Client, headers(("Location" = String, description = "The client's URL"))),
         (status = 200, description = "Already converted; the client it became", body = Client),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors,
+        CrmErrors<LeadsWrite>, PathIdErrors,
         (status = 403, description = "Lacks canManageLeads or canManageClients with write access", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/leads/{id}/convert")]
-async fn convert_lead(
-    state: web::Data<AppState>,
-    access: Crm<LeadsWrite>,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn convert_lead(ctx: Ctx, access: Crm<LeadsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (principal, visibility) = (access.principal, access.scope);
     writable(&principal, client_visibility, Permission::ManageClients)?;
     let id = *id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let (client, created) = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let (client, is_new) = ctx
+        .transaction(async |conn| {
             let lead = storage::crm::leads::find_for_update(conn, visibility.rows, id)
                 .await?
-                .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
+                .found(format_args!("Lead {id}"))?;
             if let Some(existing) = lead.converted_client_id {
                 if let Some(client) = storage::crm::clients::find(conn, Rows::All, existing).await? {
                     return Ok((client, false));
@@ -394,7 +375,7 @@ async fn convert_lead(
             activity.metadata =
                 Some(json!({"from": from.as_str(), "to": LeadStage::ClosedWon.as_str(), "clientId": client.id}));
             storage::crm::leads::insert_activity(conn, &activity).await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -406,7 +387,7 @@ async fn convert_lead(
                     .after(&client),
                 )
                 .await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -422,8 +403,8 @@ async fn convert_lead(
             Ok((client, true))
         })
         .await?;
-    if created {
-        Ok(HttpResponse::Created().insert_header(("Location", format!("/api/clients/{}", client.id))).json(client))
+    if is_new {
+        Ok(created(format!("/api/clients/{}", client.id), &client))
     } else {
         Ok(HttpResponse::Ok().json(client))
     }

@@ -2,13 +2,15 @@
 //! permissions, narrowed by scope.
 
 use crate::auth::{api_keys, perm, Authorized, SignedIn};
-use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
-use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
-use crate::state::AppState;
-use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use diesel_async::AsyncConnection;
+use crate::error::AppResult;
+use crate::error::Found;
+use crate::http::audit::{Entry, Subject};
+use crate::http::ctx::Ctx;
+use crate::http::input::ValidJson;
+use crate::http::pagination::Paging;
+use crate::http::respond::no_content;
+use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, SessionErrors};
+use actix_web::{delete, get, post, web, HttpResponse};
 use domain::identity::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
 use domain::pagination::PageParams;
 use domain::Problem;
@@ -25,21 +27,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "api-keys",
     params(PageParams),
     responses(
-        crate::http::responses::ListPage<ApiKey>,
-        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::QueryErrors,
+        ListPage<ApiKey>,
+        PermissionErrors<perm::ManageSettings>, QueryErrors,
     )
 )]
 #[get("/api-keys")]
-async fn list_api_keys(
-    state: web::Data<AppState>,
-    _auth: Authorized<perm::ManageSettings>,
-    req: HttpRequest,
-    ValidQuery(page): ValidQuery<PageParams>,
-) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
-    let (keys, total) = storage::identity::api_keys::list(&mut conn, page).await?;
-    Ok(Paginated::offset(keys, page, total).respond(&req))
+async fn list_api_keys(ctx: Ctx, _auth: Authorized<perm::ManageSettings>, paging: Paging) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    let (keys, total) = storage::identity::api_keys::list(&mut conn, paging.page()).await?;
+    Ok(paging.respond(keys, total))
 }
 
 /// Creates a key owned by the caller. The response is the only time the key is shown.
@@ -49,16 +45,15 @@ async fn list_api_keys(
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "Created; store `key` now", body = CreatedApiKey),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::SessionErrors, crate::http::responses::JsonBodyErrors,
+        PermissionErrors<perm::ManageSettings>, SessionErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageSettings, or `API_KEY_NOT_ALLOWED`: called with an API key", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api-keys")]
 async fn create_api_key(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageSettings>,
     _signed_in: SignedIn,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateApiKeyRequest>,
 ) -> AppResult<HttpResponse> {
     let generated = api_keys::generate();
@@ -72,11 +67,10 @@ async fn create_api_key(
         scopes: scopes.clone(),
         expires_at: body.expires_at,
     };
-    let mut conn = state.conn().await?;
-    let api_key = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let api_key = ctx
+        .transaction(async |conn| {
             let api_key = storage::identity::api_keys::insert(conn, &new_key).await?.key.clone();
-            audit.by(auth.principal.id()).created(conn, &api_key).await?;
+            ctx.audit.by(auth.principal.id()).created(conn, &api_key).await?;
             Ok(api_key)
         })
         .await?;
@@ -89,26 +83,22 @@ async fn create_api_key(
     params(("id" = Uuid, Path, description = "API key id")),
     responses(
         (status = 204, description = "Revoked"),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::PathIdErrors,
+        PermissionErrors<perm::ManageSettings>, PathIdErrors,
     )
 )]
 #[delete("/api-keys/{id}")]
 async fn revoke_api_key(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageSettings>,
-    audit: AuditContext,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let existing = storage::identity::api_keys::find(conn, id)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("API key {id}")))?;
+    ctx.transaction(async |conn| {
+        let existing = storage::identity::api_keys::find(conn, id).await?.found(format_args!("API key {id}"))?;
         let Some(revoked) = storage::identity::api_keys::revoke(conn, id).await? else {
             return Ok(());
         };
-        audit
+        ctx.audit
             .by(auth.principal.id())
             .record(
                 conn,
@@ -124,5 +114,5 @@ async fn revoke_api_key(
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }

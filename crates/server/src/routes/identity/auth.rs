@@ -8,8 +8,10 @@ mod registration;
 use crate::auth::cookies::{cleared_cookies, session_cookies, REFRESH_COOKIE};
 use crate::auth::{passwords, tokens, OptionalPrincipal};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::audit::{Entry, Subject};
+use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
+use crate::http::responses::{JsonBodyErrors, RateLimitErrors};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -88,19 +90,15 @@ fn session_response(state: &AppState, status: StatusCode, issued: IssuedSession)
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; session cookies are set", body = AuthSession),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
+        JsonBodyErrors, RateLimitErrors,
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Account deactivated", body = Problem, content_type = "application/problem+json"),
     ),
     security()
 )]
 #[post("/login")]
-async fn login(
-    state: web::Data<AppState>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<LoginRequest>,
-) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn login(ctx: Ctx, ValidJson(body): ValidJson<LoginRequest>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     let user = storage::identity::users::find_by_login(&mut conn, &body.username).await?;
     let verified = passwords::verify(&body.password, user.as_ref().map(|u| u.password.as_str())).await?;
     let user = match user {
@@ -114,14 +112,14 @@ async fn login(
         .transaction::<_, AppError, _>(async |conn| {
             let user = storage::identity::users::record_login(conn, user.id).await?;
             // The cached account still has the previous lastLoginAt.
-            audit
+            ctx.audit
                 .by(user.id)
                 .record(conn, Entry::new("auth.login", Subject::user(user.id), format!("{} signed in", user.username)))
                 .await?;
-            issue_session(&state, conn, &user, Uuid::new_v4()).await
+            issue_session(&ctx, conn, &user, Uuid::new_v4()).await
         })
         .await?;
-    Ok(session_response(&state, StatusCode::OK, issued))
+    Ok(session_response(&ctx, StatusCode::OK, issued))
 }
 
 fn refresh_token_from(req: &HttpRequest, body: Option<&RefreshRequest>) -> Option<String> {
@@ -190,7 +188,7 @@ async fn current_user(principal: OptionalPrincipal) -> HttpResponse {
     request_body(content = Option<RefreshRequest>, description = "Optional; browsers send the refresh cookie instead"),
     responses(
         (status = 200, description = "A new session; cookies are replaced", body = AuthSession),
-        crate::http::responses::RateLimitErrors,
+        RateLimitErrors,
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Refresh token missing, expired, revoked or reused", body = Problem, content_type = "application/problem+json"),
     ),

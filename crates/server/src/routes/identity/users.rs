@@ -3,13 +3,17 @@
 //! admin can be neither demoted nor deactivated.
 
 use crate::auth::{passwords, perm, Authorized, Principal};
+use crate::error::Found;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::constraints::USERS;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors};
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::permissions::Access;
 use domain::identity::users::{CreateUserRequest, SetRoleRequest, UpdateUserRequest, User, UserFilter};
@@ -40,22 +44,20 @@ fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
     tag = "users",
     params(UserFilter, PageParams),
     responses(
-        crate::http::responses::ListPage<User>,
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::QueryErrors,
+        ListPage<User>,
+        PermissionErrors<perm::ManageUsers>, QueryErrors,
     )
 )]
 #[get("/users")]
 async fn list_users(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: Authorized<perm::ManageUsers>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<UserFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
-    let (users, total) = storage::identity::users::list(&mut conn, &filter, page).await?;
-    Ok(Paginated::offset(users, page, total).respond(&req))
+    let mut conn = ctx.conn().await?;
+    let (users, total) = storage::identity::users::list(&mut conn, &filter, paging.page()).await?;
+    Ok(paging.respond(users, total))
 }
 
 /// Creates a user (default role `staff`).
@@ -64,16 +66,15 @@ async fn list_users(
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created", body = User, headers(("Location" = String, description = "The new user's URL"))),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::JsonBodyErrors,
+        PermissionErrors<perm::ManageUsers>, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users")]
 async fn create_user(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
     let role = body.role.unwrap_or(Role::Staff);
@@ -91,12 +92,11 @@ async fn create_user(
         custom_permissions: overrides,
     };
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let user = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let user = ctx
+        .transaction(async |conn| {
             let user =
                 storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?.user.clone();
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -111,7 +111,7 @@ async fn create_user(
             Ok(user)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/users/{}", user.id))).json(user))
+    Ok(created(format!("/api/users/{}", user.id), &user))
 }
 
 /// One user.
@@ -120,19 +120,13 @@ async fn create_user(
     params(("id" = i32, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = User),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
+        PermissionErrors<perm::ManageUsers>, PathIdErrors,
     )
 )]
 #[get("/users/{id}")]
-async fn get_user(
-    state: web::Data<AppState>,
-    _auth: Authorized<perm::ManageUsers>,
-    id: web::Path<i32>,
-) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
-    let user = storage::identity::users::find(&mut conn, *id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("User {id}")))?;
+async fn get_user(ctx: Ctx, _auth: Authorized<perm::ManageUsers>, id: web::Path<i32>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    let user = storage::identity::users::find(&mut conn, *id).await?.found(format_args!("User {id}"))?;
     Ok(HttpResponse::Ok().json(user.user.clone()))
 }
 
@@ -225,20 +219,19 @@ async fn apply_update(
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "The updated user", body = User),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        PermissionErrors<perm::ManageUsers>, PathIdErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username/email taken, or the last admin would be lost", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}")]
 async fn update_user(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
     id: web::Path<i32>,
     ValidJson(body): ValidJson<UpdateUserRequest>,
 ) -> AppResult<HttpResponse> {
-    let user = apply_update(&state, &auth.principal, &audit, *id, body, "user.update").await?;
+    let user = apply_update(&ctx, &auth.principal, &ctx.audit, *id, body, "user.update").await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -249,21 +242,20 @@ async fn update_user(
     request_body = SetRoleRequest,
     responses(
         (status = 200, description = "The updated user", body = User),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        PermissionErrors<perm::ManageUsers>, PathIdErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}/role")]
 async fn set_role(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
     id: web::Path<i32>,
     ValidJson(body): ValidJson<SetRoleRequest>,
 ) -> AppResult<HttpResponse> {
     let patch = UpdateUserRequest { role: Some(body.role), ..Default::default() };
-    let user = apply_update(&state, &auth.principal, &audit, *id, patch, "user.role_change").await?;
+    let user = apply_update(&ctx, &auth.principal, &ctx.audit, *id, patch, "user.role_change").await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -274,19 +266,14 @@ async fn set_role(
     params(("id" = i32, Path, description = "User id")),
     responses(
         (status = 204, description = "Deactivated"),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
+        PermissionErrors<perm::ManageUsers>, PathIdErrors,
         (status = 403, description = "Lacks canManageUsers, or the user holds more than the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/users/{id}")]
-async fn deactivate_user(
-    state: web::Data<AppState>,
-    auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
-    id: web::Path<i32>,
-) -> AppResult<HttpResponse> {
+async fn deactivate_user(ctx: Ctx, auth: Authorized<perm::ManageUsers>, id: web::Path<i32>) -> AppResult<HttpResponse> {
     let patch = UpdateUserRequest { is_active: Some(false), ..Default::default() };
-    apply_update(&state, &auth.principal, &audit, *id, patch, "user.deactivate").await?;
-    Ok(HttpResponse::NoContent().finish())
+    apply_update(&ctx, &auth.principal, &ctx.audit, *id, patch, "user.deactivate").await?;
+    Ok(no_content())
 }

@@ -5,14 +5,15 @@
 
 use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::AuditContext;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
 use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
 use domain::json_column::Json;
 use domain::pagination::PageParams;
 use domain::work::calendar::{
@@ -157,19 +158,19 @@ fn expand(
     params(CalendarWindow),
     responses(
         (status = 200, description = "The occurrences in the window", body = Vec<EventOccurrence>),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        StaffErrors, QueryErrors,
         (status = 400, description = "A missing, inverted or too wide window", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/calendar/events")]
 async fn list_events(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
     ValidQuery(query): ValidQuery<CalendarWindow>,
 ) -> AppResult<HttpResponse> {
     window(&query)?;
-    let mut conn = state.conn().await?;
-    let list = occurrences(&mut conn, &state.cpu, &auth.principal, query.from, query.to).await?;
+    let mut conn = ctx.conn().await?;
+    let list = occurrences(&mut conn, &ctx.cpu, &auth.principal, query.from, query.to).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -180,15 +181,14 @@ async fn list_events(
     request_body = CreateCalendarEventRequest,
     responses(
         (status = 201, description = "Created", body = CalendarEvent, headers(("Location" = String, description = "The new event's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/calendar/events")]
 async fn create_event(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateCalendarEventRequest>,
 ) -> AppResult<HttpResponse> {
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
@@ -200,7 +200,7 @@ async fn create_event(
         start: body.start,
         end: body.end,
     }
-    .check(&state.cpu)
+    .check(&ctx.cpu)
     .await?;
     let actor = auth.principal.id();
     let new_event = NewCalendarEvent {
@@ -223,16 +223,15 @@ async fn create_event(
         microsoft_event_id: None,
         created_by: actor,
     };
-    let mut conn = state.conn().await?;
-    let event = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let event = ctx
+        .transaction(async |conn| {
             check_attendees(conn, &new_event.attendees.0).await?;
             let event = storage::work::calendar::insert(conn, &new_event).await?;
-            audit.by(actor).created(conn, &event).await?;
+            ctx.audit.by(actor).created(conn, &event).await?;
             Ok(event)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/calendar/events/{}", event.id))).json(event))
+    Ok(created(format!("/api/calendar/events/{}", event.id), &event))
 }
 
 /// An event the caller may see: 404 otherwise, so ids of others' events do not leak.
@@ -259,7 +258,7 @@ async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) ->
     params(("eventId" = Uuid, Path, description = "Event id")),
     responses(
         (status = 200, description = "The event", body = CalendarEvent),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        StaffErrors, PathIdErrors,
     )
 )]
 #[get("/calendar/events/{eventId}")]
@@ -316,34 +315,32 @@ async fn changes_for(
     request_body = UpdateCalendarEventRequest,
     responses(
         (status = 200, description = "The updated event", body = CalendarEvent),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/calendar/events/{eventId}")]
 async fn update_event(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateCalendarEventRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let caller = auth.principal;
-    let mut conn = state.conn().await?;
-    let event = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let event = ctx
+        .transaction(async |conn| {
             let current = find_own(conn, &caller, id).await?;
             if let Some(attendees) = &body.attendees {
                 check_attendees(conn, attendees).await?;
             }
-            let changes = changes_for(&state.cpu, &current, body).await?;
+            let changes = changes_for(&ctx.cpu, &current, body).await?;
             if changes == CalendarEventChanges::default() {
                 return Ok(current.event);
             }
             let event = storage::work::calendar::update(conn, id, &changes).await?;
-            audit.by(caller.id()).updated(conn, &current.event, &event).await?;
+            ctx.audit.by(caller.id()).updated(conn, &current.event, &event).await?;
             Ok(event)
         })
         .await?;
@@ -356,27 +353,21 @@ async fn update_event(
     params(("eventId" = Uuid, Path, description = "Event id")),
     responses(
         (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        StaffErrors, PathIdErrors,
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/calendar/events/{eventId}")]
-async fn delete_event(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_event(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
     let caller = auth.principal;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         let current = find_own(conn, &caller, id).await?.event;
         storage::work::calendar::delete(conn, id).await?;
-        audit.by(caller.id()).deleted(conn, &current).await
+        ctx.audit.by(caller.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// Tasks due in `[from, to)` (at most 366 days), earliest first, for the calendar view.
@@ -384,24 +375,22 @@ async fn delete_event(
     tag = "calendar",
     params(CalendarWindow, PageParams),
     responses(
-        crate::http::responses::ListPage<Task>,
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        ListPage<Task>,
+        StaffErrors, QueryErrors,
         (status = 400, description = "A missing, inverted or too wide window, or invalid paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/calendar/tasks")]
 async fn list_due_tasks(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: StaffOnly,
-    req: HttpRequest,
     ValidQuery(query): ValidQuery<CalendarWindow>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
     window(&query)?;
-    let page = page.page();
     let filter =
         TaskQuery { due_from: Some(query.from), due_to: Some(query.to), sort: TaskSort::DueDate, ..Default::default() };
-    let mut conn = state.conn().await?;
-    let (tasks, total) = storage::work::tasks::list(&mut conn, &filter, page).await?;
-    Ok(Paginated::offset(tasks, page, total).respond(&req))
+    let mut conn = ctx.conn().await?;
+    let (tasks, total) = storage::work::tasks::list(&mut conn, &filter, paging.page()).await?;
+    Ok(paging.respond(tasks, total))
 }

@@ -7,12 +7,14 @@
 use crate::auth::tokens;
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Stale, Subject};
+use crate::http::audit::{Entry, Stale, Subject};
+use crate::http::ctx::Ctx;
+use crate::http::respond::no_content;
+use crate::http::responses::StaffErrors;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{Duration, Utc};
-use diesel_async::AsyncConnection;
 use domain::pagination::Page;
 use domain::work::calendar::{CalendarEvent, CalendarFeed, ReminderMethod, ResponseStatus};
 use domain::work::tasks::{Task, TaskPriority, TaskSort, TaskStatus};
@@ -39,23 +41,18 @@ const MAX_FEED_ITEMS: i64 = 2000;
     tag = "calendar",
     responses(
         (status = 201, description = "The new feed URL", body = CalendarFeed),
-        crate::http::responses::StaffErrors,
+        StaffErrors,
     )
 )]
 #[post("/calendar/feed-token")]
-async fn rotate_feed_token(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-) -> AppResult<HttpResponse> {
+async fn rotate_feed_token(ctx: Ctx, auth: StaffOnly) -> AppResult<HttpResponse> {
     let user = auth.principal.id();
     let token = tokens::random_token();
     let hash = tokens::sha256_hex(&token);
-    let mut conn = state.conn().await?;
-    let created_at = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let created_at = ctx
+        .transaction(async |conn| {
             let created_at = storage::work::calendar::set_feed_token(conn, user, &hash).await?;
-            audit
+            ctx.audit
                 .by(user)
                 .record(
                     conn,
@@ -69,7 +66,7 @@ async fn rotate_feed_token(
             Ok(created_at)
         })
         .await?;
-    let url = state
+    let url = ctx
         .config
         .public_url
         .join(&format!("api/calendar/feed/{token}"))
@@ -82,23 +79,18 @@ async fn rotate_feed_token(
     tag = "calendar",
     responses(
         (status = 204, description = "Revoked"),
-        crate::http::responses::StaffErrors,
+        StaffErrors,
         (status = 404, description = "The caller has no feed token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/calendar/feed-token")]
-async fn revoke_feed_token(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-) -> AppResult<HttpResponse> {
+async fn revoke_feed_token(ctx: Ctx, auth: StaffOnly) -> AppResult<HttpResponse> {
     let user = auth.principal.id();
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         if !storage::work::calendar::delete_feed_token(conn, user).await? {
             return Err(AppError::not_found("A calendar feed token"));
         }
-        audit
+        ctx.audit
             .by(user)
             .record(
                 conn,
@@ -111,7 +103,7 @@ async fn revoke_feed_token(
             .await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// The feed: the token owner's events (created or attending) and the tasks assigned to

@@ -8,9 +8,11 @@ use crate::auth::{perm, Authorized};
 use crate::calendar_sync::{CalendarProvider, Google, Microsoft, OutgoingEvent, RemoteEvent};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::ctx::Ctx;
+use crate::http::responses::PermissionErrors;
 use crate::platform::circuit_breaker::CircuitError;
 use crate::state::AppState;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::json_column::Json;
 use domain::work::calendar::{CalendarProviderName, CalendarSyncReport, EventType, ProviderSyncResult, SyncOutcome};
@@ -191,23 +193,19 @@ fn skipped(provider: CalendarProviderName, variable: &str) -> ProviderSyncResult
     tag = "calendar",
     responses(
         (status = 200, description = "What happened per provider", body = CalendarSyncReport),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>,
+        PermissionErrors<perm::ManageSettings>,
     )
 )]
 #[post("/calendar/sync")]
-async fn sync(
-    state: web::Data<AppState>,
-    auth: Authorized<perm::ManageSettings>,
-    audit: AuditContext,
-) -> AppResult<HttpResponse> {
+async fn sync(ctx: Ctx, auth: Authorized<perm::ManageSettings>) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let integrations = &state.config.integrations;
+    let integrations = &ctx.config.integrations;
     let google = match integrations.google_calendar.clone().map(Google::new) {
         None => skipped(CalendarProviderName::Google, "GOOGLE_CALENDAR_ACCESS_TOKEN"),
         Some(Err(error)) => result(CalendarProviderName::Google, SyncOutcome::Failed, Some(error.to_string())),
         Some(Ok(google)) => {
             let names = (CalendarProviderName::Google, External::Google, "google_calendar");
-            sync_provider(&state, &audit, actor, &google, names).await?
+            sync_provider(&ctx, &ctx.audit, actor, &google, names).await?
         }
     };
     let microsoft = match integrations.microsoft_calendar.clone().map(Microsoft::new) {
@@ -215,9 +213,9 @@ async fn sync(
         Some(Err(error)) => result(CalendarProviderName::Microsoft, SyncOutcome::Failed, Some(error.to_string())),
         Some(Ok(microsoft)) => {
             let names = (CalendarProviderName::Microsoft, External::Microsoft, "microsoft_calendar");
-            sync_provider(&state, &audit, actor, &microsoft, names).await?
+            sync_provider(&ctx, &ctx.audit, actor, &microsoft, names).await?
         }
     };
-    state.forget_calendar_feeds();
+    ctx.forget_calendar_feeds();
     Ok(HttpResponse::Ok().json(CalendarSyncReport { providers: vec![google, microsoft] }))
 }

@@ -4,13 +4,14 @@
 
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::AuditContext;
 use crate::http::constraints::{NO_SUCH_PARENT_SPACE, TASK_SPACES};
-use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
+use crate::http::ctx::Ctx;
+use crate::http::input::ValidJson;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use diesel_async::AsyncConnection;
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::pagination::PageParams;
 use domain::work::tasks::{CreateTaskSpaceRequest, Task, TaskSpace, UpdateTaskSpaceRequest};
 use domain::{ErrorCode, Problem};
@@ -32,7 +33,7 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpace> {
     tag = "task-spaces",
     responses(
         (status = 200, description = "All task spaces", body = Vec<TaskSpace>),
-        crate::http::responses::StaffErrors,
+        StaffErrors,
     )
 )]
 #[get("/task-spaces")]
@@ -48,28 +49,26 @@ async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<
     request_body = CreateTaskSpaceRequest,
     responses(
         (status = 201, description = "Created", body = TaskSpace, headers(("Location" = String, description = "The new space's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input or an unknown parent", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/task-spaces")]
 async fn create_space(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateTaskSpaceRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let space = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let space = ctx
+        .transaction(async |conn| {
             let space =
                 storage::work::task_spaces::insert(conn, actor, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
-            audit.by(actor).created(conn, &space).await?;
+            ctx.audit.by(actor).created(conn, &space).await?;
             Ok(space)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/task-spaces/{}", space.id))).json(space))
+    Ok(created(format!("/api/task-spaces/{}", space.id), &space))
 }
 
 /// Renames, recolours, reorders or moves a space (`parentSpaceId`, `null` for the top).
@@ -79,23 +78,21 @@ async fn create_space(
     request_body = UpdateTaskSpaceRequest,
     responses(
         (status = 200, description = "The updated space", body = TaskSpace),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown parent, or a move under itself", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/task-spaces/{id}")]
 async fn update_space(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateTaskSpaceRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let space = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let space = ctx
+        .transaction(async |conn| {
             if body.parent_space_id.is_some() {
                 storage::work::task_spaces::lock_tree(conn).await?;
             }
@@ -117,7 +114,7 @@ async fn update_space(
             }
             let space =
                 storage::work::task_spaces::update(conn, id, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
-            audit.by(actor).updated(conn, &current, &space).await?;
+            ctx.audit.by(actor).updated(conn, &current, &space).await?;
             Ok(space)
         })
         .await?;
@@ -131,20 +128,14 @@ async fn update_space(
     params(("id" = Uuid, Path, description = "Task space id")),
     responses(
         (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        StaffErrors, PathIdErrors,
         (status = 409, description = "The space still holds tasks or child spaces", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/task-spaces/{id}")]
-async fn delete_space(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_space(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         let current = find(conn, id).await?;
         let (children, tasks) = storage::work::task_spaces::contents(conn, id).await?;
         if children > 0 || tasks > 0 {
@@ -154,10 +145,10 @@ async fn delete_space(
             ));
         }
         storage::work::task_spaces::delete(conn, id).await.map_err(|e| TASK_SPACES.problem(e))?;
-        audit.by(auth.principal.id()).deleted(conn, &current).await
+        ctx.audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// The tasks filed directly in a space, newest first.
@@ -165,22 +156,15 @@ async fn delete_space(
     tag = "task-spaces",
     params(("id" = Uuid, Path, description = "Task space id"), PageParams),
     responses(
-        crate::http::responses::ListPage<Task>,
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+        ListPage<Task>,
+        StaffErrors, PathIdErrors, QueryErrors,
     )
 )]
 #[get("/task-spaces/{id}/tasks")]
-async fn space_tasks(
-    state: web::Data<AppState>,
-    _auth: StaffOnly,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
-) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
+async fn space_tasks(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>, paging: Paging) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     find(&mut conn, *id).await?;
     let query = TaskQuery { space_id: Some(*id), ..Default::default() };
-    let (tasks, total) = storage::work::tasks::list(&mut conn, &query, page).await?;
-    Ok(Paginated::offset(tasks, page, total).respond(&req))
+    let (tasks, total) = storage::work::tasks::list(&mut conn, &query, paging.page()).await?;
+    Ok(paging.respond(tasks, total))
 }

@@ -4,16 +4,17 @@
 
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::AuditContext;
 use crate::http::constraints::TASK_TEMPLATES;
-use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
+use crate::http::ctx::Ctx;
+use crate::http::input::ValidJson;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
 use crate::platform::cpu::CpuPool;
 use crate::routes::work::tasks::{insert_task, new_task, schedule};
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
-use diesel_async::AsyncConnection;
 use domain::json_column::Json;
 use domain::pagination::PageParams;
 use domain::work::recurrence;
@@ -67,21 +68,15 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplate>
     tag = "tasks",
     params(PageParams),
     responses(
-        crate::http::responses::ListPage<TaskTemplate>,
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        ListPage<TaskTemplate>,
+        StaffErrors, QueryErrors,
     )
 )]
 #[get("/tasks/templates")]
-async fn list_templates(
-    state: web::Data<AppState>,
-    _auth: StaffOnly,
-    req: HttpRequest,
-    ValidQuery(page): ValidQuery<PageParams>,
-) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
-    let (templates, total) = storage::work::task_templates::list(&mut conn, page).await?;
-    Ok(Paginated::offset(templates, page, total).respond(&req))
+async fn list_templates(ctx: Ctx, _auth: StaffOnly, paging: Paging) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    let (templates, total) = storage::work::task_templates::list(&mut conn, paging.page()).await?;
+    Ok(paging.respond(templates, total))
 }
 
 /// Creates a template.
@@ -90,21 +85,20 @@ async fn list_templates(
     request_body = CreateTaskTemplateRequest,
     responses(
         (status = 201, description = "Created", body = TaskTemplate, headers(("Location" = String, description = "The new template's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tasks/templates")]
 async fn create_template(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateTaskTemplateRequest>,
 ) -> AppResult<HttpResponse> {
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     let schedule_from = body.schedule_from.unwrap_or_default();
     let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
-    check_recurrence(&state.cpu, is_recurring, body.recurrence_rule.clone(), timezone.clone(), schedule_from).await?;
+    check_recurrence(&ctx.cpu, is_recurring, body.recurrence_rule.clone(), timezone.clone(), schedule_from).await?;
     let actor = auth.principal.id();
     let new_template = NewTaskTemplate {
         name: body.name,
@@ -124,19 +118,16 @@ async fn create_template(
         checklist: Json(body.checklist.unwrap_or_default()),
         created_by: Some(actor),
     };
-    let mut conn = state.conn().await?;
-    let template = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let template = ctx
+        .transaction(async |conn| {
             let template = storage::work::task_templates::insert(conn, &new_template)
                 .await
                 .map_err(|e| TASK_TEMPLATES.problem(e))?;
-            audit.by(actor).created(conn, &template).await?;
+            ctx.audit.by(actor).created(conn, &template).await?;
             Ok(template)
         })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/tasks/templates/{}", template.id)))
-        .json(template))
+    Ok(created(format!("/api/tasks/templates/{}", template.id), &template))
 }
 
 /// One template.
@@ -145,7 +136,7 @@ async fn create_template(
     params(("templateId" = Uuid, Path, description = "Template id")),
     responses(
         (status = 200, description = "The template", body = TaskTemplate),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        StaffErrors, PathIdErrors,
     )
 )]
 #[get("/tasks/templates/{templateId}")]
@@ -197,29 +188,27 @@ async fn changes_for(
     request_body = UpdateTaskTemplateRequest,
     responses(
         (status = 200, description = "The updated template", body = TaskTemplate),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/tasks/templates/{templateId}")]
 async fn update_template(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateTaskTemplateRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let template = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let template = ctx
+        .transaction(async |conn| {
             let current = find(conn, id).await?;
-            let changes = changes_for(&state.cpu, &current, body).await?;
+            let changes = changes_for(&ctx.cpu, &current, body).await?;
             let template = storage::work::task_templates::update(conn, id, &changes)
                 .await
                 .map_err(|e| TASK_TEMPLATES.problem(e))?;
-            audit.by(actor).updated(conn, &current, &template).await?;
+            ctx.audit.by(actor).updated(conn, &current, &template).await?;
             Ok(template)
         })
         .await?;
@@ -232,25 +221,19 @@ async fn update_template(
     params(("templateId" = Uuid, Path, description = "Template id")),
     responses(
         (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        StaffErrors, PathIdErrors,
     )
 )]
 #[delete("/tasks/templates/{templateId}")]
-async fn delete_template(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_template(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         let current = find(conn, id).await?;
         storage::work::task_templates::delete(conn, id).await?;
-        audit.by(auth.principal.id()).deleted(conn, &current).await
+        ctx.audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// The create request a template stands for, with the caller's additions.
@@ -291,23 +274,22 @@ fn task_request(template: &TaskTemplate, body: CreateTaskFromTemplateRequest) ->
     request_body = CreateTaskFromTemplateRequest,
     responses(
         (status = 201, description = "The created task", body = Task, headers(("Location" = String, description = "The new task's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee, space, client or campaign, or a recurring template without a due date", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tasks/templates/{templateId}/tasks")]
 async fn create_task_from_template(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateTaskFromTemplateRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     let template = find(&mut conn, *id).await?;
-    let new_task = new_task(&state.cpu, actor, task_request(&template, body)).await?;
+    let new_task = new_task(&ctx.cpu, actor, task_request(&template, body)).await?;
     let description = format!("Created from template {}: task", template.name);
-    let task = insert_task(&mut conn, &audit, actor, new_task, &description).await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+    let task = insert_task(&mut conn, &ctx.audit, actor, new_task, &description).await?;
+    Ok(created(format!("/api/tasks/{}", task.id), &task))
 }

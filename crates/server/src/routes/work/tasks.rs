@@ -7,11 +7,14 @@ use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::constraints::TASKS;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{Paginated, PaginationOptions};
+use crate::http::pagination::{CursorPaging, Paging};
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{CursorListPage, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
 use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use domain::json_column::Json;
@@ -91,23 +94,21 @@ fn local_date(at: DateTime<Utc>, timezone: &str) -> AppResult<chrono::NaiveDate>
     tag = "tasks",
     params(TaskFilter, PageParams, CursorParams),
     responses(
-        crate::http::responses::CursorListPage<Task>, crate::http::responses::StaffErrors,
+        CursorListPage<Task>, StaffErrors,
     )
 )]
 #[get("/tasks")]
 async fn list_tasks(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<TaskFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
-    ValidQuery(cursor): ValidQuery<CursorParams>,
+    paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
     let query = task_query(&auth.principal, &filter)?;
-    let mut list = PaginationOptions::<TaskKey>::new(&req, &page, &cursor, query.sort)?;
-    let mut conn = state.conn().await?;
+    let mut list = paging.options::<TaskKey>(query.sort)?;
+    let mut conn = ctx.conn().await?;
     let (rows, total) = storage::work::tasks::list_after(&mut conn, &query, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).respond(&req))
+    Ok(list.respond(rows, total))
 }
 
 fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
@@ -141,20 +142,20 @@ fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
     params(RecurrencePreviewQuery),
     responses(
         (status = 200, description = "The occurrences, earliest first", body = RecurrencePreview),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        StaffErrors, QueryErrors,
         (status = 400, description = "An invalid rule, time zone, start or count; the field is named", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/tasks/recurrence-preview")]
 async fn recurrence_preview(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: StaffOnly,
     ValidQuery(query): ValidQuery<RecurrencePreviewQuery>,
 ) -> AppResult<HttpResponse> {
     let timezone = query.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     recurrence::parse_timezone(&timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
     let count = query.count.unwrap_or(5) as usize;
-    let occurrences = state
+    let occurrences = ctx
         .cpu
         .run(move || {
             recurrence::validate(&query.recurrence_rule, &timezone, query.start, Schedule::DueDate)?;
@@ -172,22 +173,21 @@ async fn recurrence_preview(
     request_body = CreateTaskRequest,
     responses(
         (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The new task's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tasks")]
 async fn create_task(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateTaskRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let new_task = new_task(&state.cpu, actor, body).await?;
-    let mut conn = state.conn().await?;
-    let task = insert_task(&mut conn, &audit, actor, new_task, "Created task").await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+    let new_task = new_task(&ctx.cpu, actor, body).await?;
+    let mut conn = ctx.conn().await?;
+    let task = insert_task(&mut conn, &ctx.audit, actor, new_task, "Created task").await?;
+    Ok(created(format!("/api/tasks/{}", task.id), &task))
 }
 
 /// The row a create request stores, with its recurrence checked.
@@ -271,7 +271,7 @@ pub(crate) async fn insert_task(
     params(("id" = Uuid, Path, description = "Task id")),
     responses(
         (status = 200, description = "The task", body = Task),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        StaffErrors, PathIdErrors,
     )
 )]
 #[get("/tasks/{id}")]
@@ -410,33 +410,31 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
     request_body = UpdateTaskRequest,
     responses(
         (status = 200, description = "The updated task", body = Task),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/tasks/{id}")]
 async fn update_task(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateTaskRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let task = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let task = ctx
+        .transaction(async |conn| {
             let current = find(conn, id).await?;
             let now = Utc::now();
-            let changes = changes_for(&state.cpu, &current, body, now).await?;
+            let changes = changes_for(&ctx.cpu, &current, body, now).await?;
             if changes == TaskChanges::default() {
                 return Ok(current.task);
             }
             let completed = changes.status == Some(TaskStatus::Completed);
             let updated = storage::work::tasks::update(conn, id, &changes).await.map_err(|e| TASKS.problem(e))?;
             let task = updated.task.clone();
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -450,9 +448,9 @@ async fn update_task(
                 )
                 .await?;
             if completed && task.is_recurring {
-                if let Some(next) = next_instance(&state.cpu, &updated, task.completed_at.unwrap_or(now)).await? {
+                if let Some(next) = next_instance(&ctx.cpu, &updated, task.completed_at.unwrap_or(now)).await? {
                     if let Some(created) = storage::work::tasks::insert_instance(conn, &next).await? {
-                        audit
+                        ctx.audit
                             .by(actor)
                             .record(
                                 conn,
@@ -483,25 +481,19 @@ async fn update_task(
     params(("id" = Uuid, Path, description = "Task id")),
     responses(
         (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        StaffErrors, PathIdErrors,
     )
 )]
 #[delete("/tasks/{id}")]
-async fn delete_task(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_task(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         let current = find(conn, id).await?.task;
         storage::work::tasks::delete(conn, id).await?;
-        audit.by(auth.principal.id()).deleted(conn, &current).await
+        ctx.audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// A task's comments, oldest first.
@@ -509,23 +501,21 @@ async fn delete_task(
     tag = "tasks",
     params(("taskId" = Uuid, Path, description = "Task id"), PageParams),
     responses(
-        crate::http::responses::ListPage<TaskComment>,
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
+        ListPage<TaskComment>,
+        StaffErrors, PathIdErrors, QueryErrors,
     )
 )]
 #[get("/tasks/{taskId}/comments")]
 async fn list_comments(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: StaffOnly,
-    req: HttpRequest,
     task_id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     find(&mut conn, *task_id).await?;
-    let (comments, total) = storage::work::task_comments::list(&mut conn, *task_id, page).await?;
-    Ok(Paginated::offset(comments, page, total).respond(&req))
+    let (comments, total) = storage::work::task_comments::list(&mut conn, *task_id, paging.page()).await?;
+    Ok(paging.respond(comments, total))
 }
 
 /// Comments on a task as the caller.
@@ -535,25 +525,23 @@ async fn list_comments(
     request_body = CreateTaskCommentRequest,
     responses(
         (status = 201, description = "Created", body = TaskComment),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
     )
 )]
 #[post("/tasks/{taskId}/comments")]
 async fn create_comment(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     task_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateTaskCommentRequest>,
 ) -> AppResult<HttpResponse> {
     let task_id = *task_id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let comment = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let comment = ctx
+        .transaction(async |conn| {
             find(conn, task_id).await?;
             let comment = storage::work::task_comments::insert(conn, task_id, actor, &body).await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
