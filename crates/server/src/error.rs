@@ -24,11 +24,11 @@ pub struct AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 /// `found(…)` on a lookup: its record, or 404 naming what was not found.
-pub trait Found<T> {
+pub trait OrNotFound<T> {
     fn found(self, what: impl fmt::Display) -> AppResult<T>;
 }
 
-impl<T> Found<T> for Option<T> {
+impl<T> OrNotFound<T> for Option<T> {
     fn found(self, what: impl fmt::Display) -> AppResult<T> {
         self.ok_or_else(|| AppError::not_found(what))
     }

@@ -21,12 +21,14 @@ use utoipa_actix_web::AppExt;
             and `offset`, and return `X-Total-Count` and `Link` headers.",
         license(name = "MIT", identifier = "MIT")
     ),
-    // Also the items of lists that no other operation answers with: a list's 200
-    // (`http::responses::ListPage<T>`) refers to `T` but does not register it.
+    // Also the records only the response families (`http::responses::Found<T>`,
+    // `ListPage<T>`, …) answer with: they refer to `T` but cannot register it; a test
+    // below finds any that is missing.
     components(schemas(domain::Problem, domain::FieldError, domain::ErrorCode, domain::Role, domain::Permission,
         domain::work::tasks::TaskStatus, domain::work::tasks::DueFilter, domain::work::tasks::TaskSort,
         domain::crm::clients::ClientSort, domain::crm::campaigns::CampaignSort, domain::crm::leads::LeadSort,
-        domain::activity::ActivityLog)),
+        domain::activity::ActivityLog, domain::crm::campaigns::Campaign, domain::crm::leads::Lead,
+        domain::work::calendar::CalendarEvent, domain::work::tasks::TaskTemplate)),
     modifiers(&SecuritySchemes),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(

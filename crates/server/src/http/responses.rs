@@ -126,6 +126,62 @@ impl IntoResponses for TokenErrors {
     }
 }
 
+/// A JSON response with `T`'s schema.
+fn record<T: ToSchema>(description: String) -> ResponseBuilder {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name(T::name()))).build())
+}
+
+/// 200 with one record (a GET).
+pub struct Found<T>(PhantomData<T>);
+
+impl<T: ToSchema> IntoResponses for Found<T> {
+    fn responses() -> Responses {
+        BTreeMap::from([("200".to_owned(), record::<T>(format!("The {}", T::name())).build().into())])
+    }
+}
+
+/// 200 with the record as a write left it (a PATCH).
+pub struct Updated<T>(PhantomData<T>);
+
+impl<T: ToSchema> IntoResponses for Updated<T> {
+    fn responses() -> Responses {
+        BTreeMap::from([("200".to_owned(), record::<T>(format!("The updated {}", T::name())).build().into())])
+    }
+}
+
+/// 201 with the new record and its URL in `Location` (`http::respond::created`).
+pub struct Created<T>(PhantomData<T>);
+
+impl<T: ToSchema> IntoResponses for Created<T> {
+    fn responses() -> Responses {
+        let location = HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)))
+            .description(Some("The new record's URL"))
+            .build();
+        let response = record::<T>("Created".to_owned()).header("Location", location).build();
+        BTreeMap::from([("201".to_owned(), response.into())])
+    }
+}
+
+/// 204 of a DELETE.
+pub struct Deleted;
+
+impl IntoResponses for Deleted {
+    fn responses() -> Responses {
+        BTreeMap::from([("204".to_owned(), ResponseBuilder::new().description("Deleted").build().into())])
+    }
+}
+
+/// The `{id}` in a record's path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RecordId {
+    /// The record's id.
+    pub id: uuid::Uuid,
+}
+
 /// The 200 of a list answered by `Paginated::offset`: one page of `T` as a JSON array,
 /// with `X-Total-Count` and `Link` (first/prev/next/last). List it with `QueryErrors`.
 pub struct ListPage<T>(PhantomData<T>);

@@ -19,10 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "activity",
     params(ActivityFilter, PageParams),
-    responses(
-        ListPage<ActivityLog>,
-        PermissionErrors<perm::ManageSettings>, QueryErrors,
-    )
+    responses(ListPage<ActivityLog>, PermissionErrors<perm::ManageSettings>, QueryErrors)
 )]
 #[get("/activity-logs")]
 async fn list_activity_logs(

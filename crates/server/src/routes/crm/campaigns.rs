@@ -3,13 +3,15 @@
 //! caller's scope answer 404.
 
 use crate::auth::scope::{CampaignsRead, CampaignsWrite, Crm};
-use crate::error::{AppError, AppResult, Found};
+use crate::error::{AppError, AppResult, OrNotFound};
 use crate::http::constraints::{CAMPAIGNS, NO_SUCH_CLIENT};
 use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::CursorPaging;
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{CrmErrors, CursorListPage, JsonBodyErrors, PathIdErrors};
+use crate::http::responses::{
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, PathIdErrors, RecordId, Updated,
+};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::crm::campaigns::{dates_in_order, Campaign, CampaignFilter, CreateCampaignRequest, UpdateCampaignRequest};
 use domain::pagination::{CursorParams, PageParams};
@@ -36,9 +38,7 @@ async fn visible_campaign(conn: &mut AsyncPgConnection, visibility: &Visibility,
 #[utoipa::path(
     tag = "campaigns",
     params(CampaignFilter, PageParams, CursorParams),
-    responses(
-        CursorListPage<Campaign>, CrmErrors<CampaignsRead>,
-    )
+    responses(CursorListPage<Campaign>, CrmErrors<CampaignsRead>)
 )]
 #[get("/campaigns")]
 async fn list_campaigns(
@@ -60,7 +60,7 @@ async fn list_campaigns(
     tag = "campaigns",
     request_body = CreateCampaignRequest,
     responses(
-        (status = 201, description = "Created", body = Campaign, headers(("Location" = String, description = "The new campaign's URL"))),
+        Created<Campaign>,
         CrmErrors<CampaignsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such client", body = Problem, content_type = "application/problem+json"),
     )
@@ -88,11 +88,8 @@ async fn create_campaign(
 /// One campaign the caller may see.
 #[utoipa::path(
     tag = "campaigns",
-    params(("id" = Uuid, Path, description = "Campaign id")),
-    responses(
-        (status = 200, description = "The campaign", body = Campaign),
-        CrmErrors<CampaignsRead>, PathIdErrors,
-    )
+    params(RecordId),
+    responses(Found<Campaign>, CrmErrors<CampaignsRead>, PathIdErrors)
 )]
 #[get("/campaigns/{id}")]
 async fn get_campaign(ctx: Ctx, access: Crm<CampaignsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -104,12 +101,9 @@ async fn get_campaign(ctx: Ctx, access: Crm<CampaignsRead>, id: web::Path<Uuid>)
 /// resulting `endDate` may not be before the resulting `startDate` (400 on `endDate`).
 #[utoipa::path(
     tag = "campaigns",
-    params(("id" = Uuid, Path, description = "Campaign id")),
+    params(RecordId),
     request_body = UpdateCampaignRequest,
-    responses(
-        (status = 200, description = "The updated campaign", body = Campaign),
-        CrmErrors<CampaignsWrite>, PathIdErrors, JsonBodyErrors,
-    )
+    responses(Updated<Campaign>, CrmErrors<CampaignsWrite>, PathIdErrors, JsonBodyErrors)
 )]
 #[patch("/campaigns/{id}")]
 async fn update_campaign(
@@ -140,9 +134,9 @@ async fn update_campaign(
 /// Deletes a campaign.
 #[utoipa::path(
     tag = "campaigns",
-    params(("id" = Uuid, Path, description = "Campaign id")),
+    params(RecordId),
     responses(
-        (status = 204, description = "Deleted"),
+        Deleted,
         CrmErrors<CampaignsWrite>, PathIdErrors,
         (status = 409, description = "Other records still refer to the campaign", body = Problem, content_type = "application/problem+json"),
     )

@@ -5,7 +5,7 @@
 
 use crate::auth::scope::{ClientsRead, ClientsWrite, Crm};
 use crate::auth::Principal;
-use crate::error::Found;
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::constraints::CLIENTS;
@@ -14,7 +14,10 @@ use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CursorPaging, Paging};
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{CrmErrors, CursorListPage, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors};
+use crate::http::responses::{
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId,
+    Updated,
+};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
@@ -54,9 +57,7 @@ async fn visible_client(conn: &mut storage::AsyncPgConnection, visibility: &Visi
 #[utoipa::path(
     tag = "clients",
     params(ClientFilter, PageParams, CursorParams),
-    responses(
-        CursorListPage<Client>, CrmErrors<ClientsRead>,
-    )
+    responses(CursorListPage<Client>, CrmErrors<ClientsRead>)
 )]
 #[get("/clients")]
 async fn list_clients(
@@ -102,7 +103,7 @@ async fn export_clients(
     tag = "clients",
     request_body = CreateClientRequest,
     responses(
-        (status = 201, description = "Created", body = Client, headers(("Location" = String, description = "The new client's URL"))),
+        Created<Client>,
         CrmErrors<ClientsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
     )
@@ -131,11 +132,8 @@ async fn create_client(
 /// One client the caller may see.
 #[utoipa::path(
     tag = "clients",
-    params(("id" = Uuid, Path, description = "Client id")),
-    responses(
-        (status = 200, description = "The client", body = Client),
-        CrmErrors<ClientsRead>, PathIdErrors,
-    )
+    params(RecordId),
+    responses(Found<Client>, CrmErrors<ClientsRead>, PathIdErrors)
 )]
 #[get("/clients/{id}")]
 async fn get_client(ctx: Ctx, access: Crm<ClientsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -187,10 +185,10 @@ async fn change_client(
 /// Updates a client; absent fields stay as they are, `null` clears optional ones.
 #[utoipa::path(
     tag = "clients",
-    params(("id" = Uuid, Path, description = "Client id")),
+    params(RecordId),
     request_body = UpdateClientRequest,
     responses(
-        (status = 200, description = "The updated client", body = Client),
+        Updated<Client>,
         CrmErrors<ClientsWrite>, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageClients with write access, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
@@ -213,11 +211,8 @@ async fn update_client(
 /// history stay (list with `includeArchived=true`; un-archive with PATCH `status`).
 #[utoipa::path(
     tag = "clients",
-    params(("id" = Uuid, Path, description = "Client id")),
-    responses(
-        (status = 204, description = "Archived"),
-        CrmErrors<ClientsWrite>, PathIdErrors,
-    )
+    params(RecordId),
+    responses((status = 204, description = "Archived"), CrmErrors<ClientsWrite>, PathIdErrors)
 )]
 #[delete("/clients/{id}")]
 async fn archive_client(ctx: Ctx, access: Crm<ClientsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -230,10 +225,7 @@ async fn archive_client(ctx: Ctx, access: Crm<ClientsWrite>, id: web::Path<Uuid>
 #[utoipa::path(
     tag = "clients",
     params(("clientId" = Uuid, Path, description = "Client id"), PageParams),
-    responses(
-        ListPage<ClientDocument>,
-        CrmErrors<ClientsRead>, PathIdErrors, QueryErrors,
-    )
+    responses(ListPage<ClientDocument>, CrmErrors<ClientsRead>, PathIdErrors, QueryErrors)
 )]
 #[get("/clients/{clientId}/documents")]
 async fn list_documents(
@@ -295,10 +287,7 @@ async fn create_document(
 #[utoipa::path(
     tag = "clients",
     params(("clientId" = Uuid, Path, description = "Client id"), ("documentId" = Uuid, Path, description = "Document id")),
-    responses(
-        (status = 204, description = "Deleted"),
-        CrmErrors<ClientsWrite>, PathIdErrors,
-    )
+    responses(Deleted, CrmErrors<ClientsWrite>, PathIdErrors)
 )]
 #[delete("/clients/{clientId}/documents/{documentId}")]
 async fn delete_document(

@@ -6,7 +6,7 @@
 mod job;
 
 use crate::auth::scope::{Crm, LeadsRead, LeadsWrite};
-use crate::error::Found;
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{Entry, Subject};
 use crate::http::csv::csv_download;

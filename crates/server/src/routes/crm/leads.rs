@@ -4,7 +4,7 @@
 
 use crate::auth::scope::{writable, Crm, LeadsRead, LeadsWrite};
 use crate::auth::Principal;
-use crate::error::Found;
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{Entry, Subject};
 use crate::http::constraints::{LEADS, NO_SUCH_CLIENT};
@@ -12,7 +12,10 @@ use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CachedTotal, CursorPaging, Paging};
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{CrmErrors, CursorListPage, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors};
+use crate::http::responses::{
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId,
+    Updated,
+};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::crm::clients::{Client, ClientStatus, CreateClientRequest};
@@ -82,9 +85,7 @@ fn duplicate(field: &str, existing: Uuid) -> AppError {
 #[utoipa::path(
     tag = "leads",
     params(LeadFilter, PageParams, CursorParams),
-    responses(
-        CursorListPage<Lead>, CrmErrors<LeadsRead>,
-    )
+    responses(CursorListPage<Lead>, CrmErrors<LeadsRead>)
 )]
 #[get("/leads")]
 async fn list_leads(
@@ -112,7 +113,7 @@ async fn list_leads(
     tag = "leads",
     request_body = CreateLeadRequest,
     responses(
-        (status = 201, description = "Created", body = Lead, headers(("Location" = String, description = "The new lead's URL"))),
+        Created<Lead>,
         CrmErrors<LeadsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
@@ -146,11 +147,8 @@ async fn create_lead(
 /// One lead the caller may see.
 #[utoipa::path(
     tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
-    responses(
-        (status = 200, description = "The lead", body = Lead),
-        CrmErrors<LeadsRead>, PathIdErrors,
-    )
+    params(RecordId),
+    responses(Found<Lead>, CrmErrors<LeadsRead>, PathIdErrors)
 )]
 #[get("/leads/{id}")]
 async fn get_lead(state: web::Data<AppState>, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -175,10 +173,10 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
 /// `stage` records a `stage_change` activity in the same transaction.
 #[utoipa::path(
     tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
+    params(RecordId),
     request_body = UpdateLeadRequest,
     responses(
-        (status = 200, description = "The updated lead", body = Lead),
+        Updated<Lead>,
         CrmErrors<LeadsWrite>, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or reassigns while limited to own assignments", body = Problem, content_type = "application/problem+json"),
@@ -226,9 +224,9 @@ async fn update_lead(
 /// Deletes a lead and its activities.
 #[utoipa::path(
     tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
+    params(RecordId),
     responses(
-        (status = 204, description = "Deleted"),
+        Deleted,
         CrmErrors<LeadsWrite>, PathIdErrors,
         (status = 409, description = "Other records still refer to the lead", body = Problem, content_type = "application/problem+json"),
     )
@@ -252,10 +250,7 @@ async fn delete_lead(ctx: Ctx, access: Crm<LeadsWrite>, id: web::Path<Uuid>) -> 
 #[utoipa::path(
     tag = "leads",
     params(("leadId" = Uuid, Path, description = "Lead id"), PageParams),
-    responses(
-        ListPage<LeadActivity>,
-        CrmErrors<LeadsRead>, PathIdErrors, QueryErrors,
-    )
+    responses(ListPage<LeadActivity>, CrmErrors<LeadsRead>, PathIdErrors, QueryErrors)
 )]
 #[get("/leads/{leadId}/activities")]
 async fn list_activities(
@@ -328,7 +323,7 @@ async fn create_activity(
 /// client with 200.
 #[utoipa::path(
     tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
+    params(RecordId),
     responses(
         (status = 201, description = "Converted; the new client", body = Client, headers(("Location" = String, description = "The client's URL"))),
         (status = 200, description = "Already converted; the client it became", body = Client),

@@ -3,13 +3,15 @@
 
 use crate::auth::{api_keys, perm, Authorized, SignedIn};
 use crate::error::AppResult;
-use crate::error::Found;
+use crate::error::OrNotFound;
 use crate::http::audit::{Entry, Subject};
 use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
 use crate::http::pagination::Paging;
 use crate::http::respond::no_content;
-use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, SessionErrors};
+use crate::http::responses::{
+    JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, RecordId, SessionErrors,
+};
 use actix_web::{delete, get, post, web, HttpResponse};
 use domain::identity::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
 use domain::pagination::PageParams;
@@ -26,10 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "api-keys",
     params(PageParams),
-    responses(
-        ListPage<ApiKey>,
-        PermissionErrors<perm::ManageSettings>, QueryErrors,
-    )
+    responses(ListPage<ApiKey>, PermissionErrors<perm::ManageSettings>, QueryErrors)
 )]
 #[get("/api-keys")]
 async fn list_api_keys(ctx: Ctx, _auth: Authorized<perm::ManageSettings>, paging: Paging) -> AppResult<HttpResponse> {
@@ -80,11 +79,8 @@ async fn create_api_key(
 /// Revokes a key at once; revoking a revoked key is a no-op.
 #[utoipa::path(
     tag = "api-keys",
-    params(("id" = Uuid, Path, description = "API key id")),
-    responses(
-        (status = 204, description = "Revoked"),
-        PermissionErrors<perm::ManageSettings>, PathIdErrors,
-    )
+    params(RecordId),
+    responses((status = 204, description = "Revoked"), PermissionErrors<perm::ManageSettings>, PathIdErrors)
 )]
 #[delete("/api-keys/{id}")]
 async fn revoke_api_key(

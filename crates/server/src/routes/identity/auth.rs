@@ -171,9 +171,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) 
 /// The signed-in user with effective permissions, or `null` when signed out.
 #[utoipa::path(
     tag = "auth",
-    responses(
-        (status = 200, description = "The current user, or null", body = Option<CurrentUser>),
-    ),
+    responses((status = 200, description = "The current user, or null", body = Option<CurrentUser>)),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
 )]
 #[get("/user")]

@@ -3,7 +3,7 @@
 //! admin can be neither demoted nor deactivated.
 
 use crate::auth::{passwords, perm, Authorized, Principal};
-use crate::error::Found;
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::constraints::USERS;
@@ -11,7 +11,9 @@ use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::Paging;
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors};
+use crate::http::responses::{
+    Created, Found, JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, Updated,
+};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use diesel_async::AsyncConnection;
@@ -43,10 +45,7 @@ fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
 #[utoipa::path(
     tag = "users",
     params(UserFilter, PageParams),
-    responses(
-        ListPage<User>,
-        PermissionErrors<perm::ManageUsers>, QueryErrors,
-    )
+    responses(ListPage<User>, PermissionErrors<perm::ManageUsers>, QueryErrors)
 )]
 #[get("/users")]
 async fn list_users(
@@ -65,7 +64,7 @@ async fn list_users(
     tag = "users",
     request_body = CreateUserRequest,
     responses(
-        (status = 201, description = "Created", body = User, headers(("Location" = String, description = "The new user's URL"))),
+        Created<User>,
         PermissionErrors<perm::ManageUsers>, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
@@ -118,10 +117,7 @@ async fn create_user(
 #[utoipa::path(
     tag = "users",
     params(("id" = i32, Path, description = "User id")),
-    responses(
-        (status = 200, description = "The user", body = User),
-        PermissionErrors<perm::ManageUsers>, PathIdErrors,
-    )
+    responses(Found<User>, PermissionErrors<perm::ManageUsers>, PathIdErrors)
 )]
 #[get("/users/{id}")]
 async fn get_user(ctx: Ctx, _auth: Authorized<perm::ManageUsers>, id: web::Path<i32>) -> AppResult<HttpResponse> {
@@ -218,7 +214,7 @@ async fn apply_update(
     params(("id" = i32, Path, description = "User id")),
     request_body = UpdateUserRequest,
     responses(
-        (status = 200, description = "The updated user", body = User),
+        Updated<User>,
         PermissionErrors<perm::ManageUsers>, PathIdErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username/email taken, or the last admin would be lost", body = Problem, content_type = "application/problem+json"),
@@ -241,7 +237,7 @@ async fn update_user(
     params(("id" = i32, Path, description = "User id")),
     request_body = SetRoleRequest,
     responses(
-        (status = 200, description = "The updated user", body = User),
+        Updated<User>,
         PermissionErrors<perm::ManageUsers>, PathIdErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),

@@ -9,7 +9,9 @@ use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::Paging;
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
+use crate::http::responses::{
+    Created, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
+};
 use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
@@ -180,7 +182,7 @@ async fn list_events(
     tag = "calendar",
     request_body = CreateCalendarEventRequest,
     responses(
-        (status = 201, description = "Created", body = CalendarEvent, headers(("Location" = String, description = "The new event's URL"))),
+        Created<CalendarEvent>,
         StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
@@ -256,10 +258,7 @@ async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) ->
 #[utoipa::path(
     tag = "calendar",
     params(("eventId" = Uuid, Path, description = "Event id")),
-    responses(
-        (status = 200, description = "The event", body = CalendarEvent),
-        StaffErrors, PathIdErrors,
-    )
+    responses(Found<CalendarEvent>, StaffErrors, PathIdErrors)
 )]
 #[get("/calendar/events/{eventId}")]
 async fn get_event(state: web::Data<AppState>, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -314,7 +313,7 @@ async fn changes_for(
     params(("eventId" = Uuid, Path, description = "Event id")),
     request_body = UpdateCalendarEventRequest,
     responses(
-        (status = 200, description = "The updated event", body = CalendarEvent),
+        Updated<CalendarEvent>,
         StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
@@ -352,7 +351,7 @@ async fn update_event(
     tag = "calendar",
     params(("eventId" = Uuid, Path, description = "Event id")),
     responses(
-        (status = 204, description = "Deleted"),
+        Deleted,
         StaffErrors, PathIdErrors,
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
     )

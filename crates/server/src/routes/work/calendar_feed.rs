@@ -39,10 +39,7 @@ const MAX_FEED_ITEMS: i64 = 2000;
 /// returns the feed URL. The URL is shown only here: store it in the calendar app.
 #[utoipa::path(
     tag = "calendar",
-    responses(
-        (status = 201, description = "The new feed URL", body = CalendarFeed),
-        StaffErrors,
-    )
+    responses((status = 201, description = "The new feed URL", body = CalendarFeed), StaffErrors)
 )]
 #[post("/calendar/feed-token")]
 async fn rotate_feed_token(ctx: Ctx, auth: StaffOnly) -> AppResult<HttpResponse> {

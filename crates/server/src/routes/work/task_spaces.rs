@@ -9,7 +9,9 @@ use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
 use crate::http::pagination::Paging;
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
+use crate::http::responses::{
+    Created, Deleted, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId, StaffErrors, Updated,
+};
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::pagination::PageParams;
@@ -31,10 +33,7 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpace> {
 /// Every space, flat, in display order (`order`, then name); `parentSpaceId` gives the tree.
 #[utoipa::path(
     tag = "task-spaces",
-    responses(
-        (status = 200, description = "All task spaces", body = Vec<TaskSpace>),
-        StaffErrors,
-    )
+    responses((status = 200, description = "All task spaces", body = Vec<TaskSpace>), StaffErrors)
 )]
 #[get("/task-spaces")]
 async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<HttpResponse> {
@@ -48,7 +47,7 @@ async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<
     tag = "task-spaces",
     request_body = CreateTaskSpaceRequest,
     responses(
-        (status = 201, description = "Created", body = TaskSpace, headers(("Location" = String, description = "The new space's URL"))),
+        Created<TaskSpace>,
         StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input or an unknown parent", body = Problem, content_type = "application/problem+json"),
     )
@@ -74,10 +73,10 @@ async fn create_space(
 /// Renames, recolours, reorders or moves a space (`parentSpaceId`, `null` for the top).
 #[utoipa::path(
     tag = "task-spaces",
-    params(("id" = Uuid, Path, description = "Task space id")),
+    params(RecordId),
     request_body = UpdateTaskSpaceRequest,
     responses(
-        (status = 200, description = "The updated space", body = TaskSpace),
+        Updated<TaskSpace>,
         StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown parent, or a move under itself", body = Problem, content_type = "application/problem+json"),
     )
@@ -125,9 +124,9 @@ async fn update_space(
 /// with 409: move or delete them first.
 #[utoipa::path(
     tag = "task-spaces",
-    params(("id" = Uuid, Path, description = "Task space id")),
+    params(RecordId),
     responses(
-        (status = 204, description = "Deleted"),
+        Deleted,
         StaffErrors, PathIdErrors,
         (status = 409, description = "The space still holds tasks or child spaces", body = Problem, content_type = "application/problem+json"),
     )
@@ -155,10 +154,7 @@ async fn delete_space(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResu
 #[utoipa::path(
     tag = "task-spaces",
     params(("id" = Uuid, Path, description = "Task space id"), PageParams),
-    responses(
-        ListPage<Task>,
-        StaffErrors, PathIdErrors, QueryErrors,
-    )
+    responses(ListPage<Task>, StaffErrors, PathIdErrors, QueryErrors)
 )]
 #[get("/task-spaces/{id}/tasks")]
 async fn space_tasks(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>, paging: Paging) -> AppResult<HttpResponse> {

@@ -9,7 +9,9 @@ use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
 use crate::http::pagination::Paging;
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
+use crate::http::responses::{
+    Created, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
+};
 use crate::platform::cpu::CpuPool;
 use crate::routes::work::tasks::{insert_task, new_task, schedule};
 use crate::state::AppState;
@@ -67,10 +69,7 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplate>
 #[utoipa::path(
     tag = "tasks",
     params(PageParams),
-    responses(
-        ListPage<TaskTemplate>,
-        StaffErrors, QueryErrors,
-    )
+    responses(ListPage<TaskTemplate>, StaffErrors, QueryErrors)
 )]
 #[get("/tasks/templates")]
 async fn list_templates(ctx: Ctx, _auth: StaffOnly, paging: Paging) -> AppResult<HttpResponse> {
@@ -84,7 +83,7 @@ async fn list_templates(ctx: Ctx, _auth: StaffOnly, paging: Paging) -> AppResult
     tag = "tasks",
     request_body = CreateTaskTemplateRequest,
     responses(
-        (status = 201, description = "Created", body = TaskTemplate, headers(("Location" = String, description = "The new template's URL"))),
+        Created<TaskTemplate>,
         StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
@@ -134,10 +133,7 @@ async fn create_template(
 #[utoipa::path(
     tag = "tasks",
     params(("templateId" = Uuid, Path, description = "Template id")),
-    responses(
-        (status = 200, description = "The template", body = TaskTemplate),
-        StaffErrors, PathIdErrors,
-    )
+    responses(Found<TaskTemplate>, StaffErrors, PathIdErrors)
 )]
 #[get("/tasks/templates/{templateId}")]
 async fn get_template(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -187,7 +183,7 @@ async fn changes_for(
     params(("templateId" = Uuid, Path, description = "Template id")),
     request_body = UpdateTaskTemplateRequest,
     responses(
-        (status = 200, description = "The updated template", body = TaskTemplate),
+        Updated<TaskTemplate>,
         StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
@@ -219,10 +215,7 @@ async fn update_template(
 #[utoipa::path(
     tag = "tasks",
     params(("templateId" = Uuid, Path, description = "Template id")),
-    responses(
-        (status = 204, description = "Deleted"),
-        StaffErrors, PathIdErrors,
-    )
+    responses(Deleted, StaffErrors, PathIdErrors)
 )]
 #[delete("/tasks/templates/{templateId}")]
 async fn delete_template(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {

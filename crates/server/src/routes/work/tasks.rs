@@ -11,7 +11,10 @@ use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CursorPaging, Paging};
 use crate::http::respond::{created, no_content};
-use crate::http::responses::{CursorListPage, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors};
+use crate::http::responses::{
+    Created, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId,
+    StaffErrors, Updated,
+};
 use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
@@ -93,9 +96,7 @@ fn local_date(at: DateTime<Utc>, timezone: &str) -> AppResult<chrono::NaiveDate>
 #[utoipa::path(
     tag = "tasks",
     params(TaskFilter, PageParams, CursorParams),
-    responses(
-        CursorListPage<Task>, StaffErrors,
-    )
+    responses(CursorListPage<Task>, StaffErrors)
 )]
 #[get("/tasks")]
 async fn list_tasks(
@@ -172,7 +173,7 @@ async fn recurrence_preview(
     tag = "tasks",
     request_body = CreateTaskRequest,
     responses(
-        (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The new task's URL"))),
+        Created<Task>,
         StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
     )
@@ -268,11 +269,8 @@ pub(crate) async fn insert_task(
 /// One task.
 #[utoipa::path(
     tag = "tasks",
-    params(("id" = Uuid, Path, description = "Task id")),
-    responses(
-        (status = 200, description = "The task", body = Task),
-        StaffErrors, PathIdErrors,
-    )
+    params(RecordId),
+    responses(Found<Task>, StaffErrors, PathIdErrors)
 )]
 #[get("/tasks/{id}")]
 async fn get_task(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -406,10 +404,10 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
 /// once per instance date however often or concurrently the task is completed.
 #[utoipa::path(
     tag = "tasks",
-    params(("id" = Uuid, Path, description = "Task id")),
+    params(RecordId),
     request_body = UpdateTaskRequest,
     responses(
-        (status = 200, description = "The updated task", body = Task),
+        Updated<Task>,
         StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
     )
@@ -476,14 +474,7 @@ async fn update_task(
 }
 
 /// Deletes a task and its comments.
-#[utoipa::path(
-    tag = "tasks",
-    params(("id" = Uuid, Path, description = "Task id")),
-    responses(
-        (status = 204, description = "Deleted"),
-        StaffErrors, PathIdErrors,
-    )
-)]
+#[utoipa::path(tag = "tasks", params(RecordId), responses(Deleted, StaffErrors, PathIdErrors,))]
 #[delete("/tasks/{id}")]
 async fn delete_task(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
@@ -500,10 +491,7 @@ async fn delete_task(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResul
 #[utoipa::path(
     tag = "tasks",
     params(("taskId" = Uuid, Path, description = "Task id"), PageParams),
-    responses(
-        ListPage<TaskComment>,
-        StaffErrors, PathIdErrors, QueryErrors,
-    )
+    responses(ListPage<TaskComment>, StaffErrors, PathIdErrors, QueryErrors)
 )]
 #[get("/tasks/{taskId}/comments")]
 async fn list_comments(
@@ -523,10 +511,7 @@ async fn list_comments(
     tag = "tasks",
     params(("taskId" = Uuid, Path, description = "Task id")),
     request_body = CreateTaskCommentRequest,
-    responses(
-        (status = 201, description = "Created", body = TaskComment),
-        StaffErrors, PathIdErrors, JsonBodyErrors,
-    )
+    responses((status = 201, description = "Created", body = TaskComment), StaffErrors, PathIdErrors, JsonBodyErrors)
 )]
 #[post("/tasks/{taskId}/comments")]
 async fn create_comment(

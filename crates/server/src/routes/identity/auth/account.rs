@@ -10,7 +10,7 @@ use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::constraints::USERS;
 use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
-use crate::http::responses::{JsonBodyErrors, SessionErrors, SignedInErrors, TokenErrors};
+use crate::http::responses::{JsonBodyErrors, SessionErrors, SignedInErrors, TokenErrors, Updated};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{patch, post, HttpResponse};
@@ -93,7 +93,7 @@ async fn request_email_change(
     tag = "auth",
     request_body = UpdateProfileRequest,
     responses(
-        (status = 200, description = "The updated user", body = CurrentUser),
+        Updated<CurrentUser>,
         (status = 202, description = "Saved; the new email waits for its confirmation link", body = CurrentUser),
         SignedInErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or `currentPassword` missing (`required`) or wrong (`mismatch`) for an email change", body = Problem, content_type = "application/problem+json"),

@@ -19,10 +19,7 @@ use storage::identity::users::UserChanges;
 #[utoipa::path(
     tag = "auth",
     request_body = ForgotPasswordRequest,
-    responses(
-        (status = 202, description = "Accepted", body = MessageResponse),
-        JsonBodyErrors, RateLimitErrors,
-    ),
+    responses((status = 202, description = "Accepted", body = MessageResponse), JsonBodyErrors, RateLimitErrors),
     security()
 )]
 #[post("/auth/forgot-password")]
@@ -71,10 +68,7 @@ async fn send_reset_link(state: &AppState, audit: &AuditContext, email: &str) ->
 #[utoipa::path(
     tag = "auth",
     request_body = ResetPasswordRequest,
-    responses(
-        (status = 200, description = "Password changed", body = MessageResponse),
-        TokenErrors,
-    ),
+    responses((status = 200, description = "Password changed", body = MessageResponse), TokenErrors),
     security()
 )]
 #[post("/auth/reset-password")]
