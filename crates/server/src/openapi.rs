@@ -102,4 +102,21 @@ mod tests {
             assert!(schemas.contains_key(name), "{target} is not in components.schemas");
         }
     }
+
+    /// A parameter is declared once per operation (utoipa adds path parameters from the
+    /// handler's `web::Path` itself; declaring one again as a type duplicates it, which
+    /// SDK generators refuse).
+    #[test]
+    fn parameters_are_unique_per_operation() {
+        let document = serde_json::to_value(super::document()).unwrap();
+        for (path, operations) in document["paths"].as_object().unwrap() {
+            for (method, operation) in operations.as_object().unwrap() {
+                let mut seen = std::collections::BTreeSet::new();
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let key = (parameter["name"].to_string(), parameter["in"].to_string());
+                    assert!(seen.insert(key), "{method} {path} declares {} twice", parameter["name"]);
+                }
+            }
+        }
+    }
 }

@@ -174,14 +174,6 @@ impl IntoResponses for Deleted {
     }
 }
 
-/// The `{id}` in a record's path.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct RecordId {
-    /// The record's id.
-    pub id: uuid::Uuid,
-}
-
 /// The 200 of a list answered by `Paginated::offset`: one page of `T` as a JSON array,
 /// with `X-Total-Count` and `Link` (first/prev/next/last). List it with `QueryErrors`.
 pub struct ListPage<T>(PhantomData<T>);

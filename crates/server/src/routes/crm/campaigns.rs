@@ -10,7 +10,7 @@ use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::CursorPaging;
 use crate::http::respond::{created, no_content};
 use crate::http::responses::{
-    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, PathIdErrors, RecordId, Updated,
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, PathIdErrors, Updated,
 };
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::crm::campaigns::{dates_in_order, Campaign, CampaignFilter, CreateCampaignRequest, UpdateCampaignRequest};
@@ -88,7 +88,6 @@ async fn create_campaign(
 /// One campaign the caller may see.
 #[utoipa::path(
     tag = "campaigns",
-    params(RecordId),
     responses(Found<Campaign>, CrmErrors<CampaignsRead>, PathIdErrors)
 )]
 #[get("/campaigns/{id}")]
@@ -101,7 +100,6 @@ async fn get_campaign(ctx: Ctx, access: Crm<CampaignsRead>, id: web::Path<Uuid>)
 /// resulting `endDate` may not be before the resulting `startDate` (400 on `endDate`).
 #[utoipa::path(
     tag = "campaigns",
-    params(RecordId),
     request_body = UpdateCampaignRequest,
     responses(Updated<Campaign>, CrmErrors<CampaignsWrite>, PathIdErrors, JsonBodyErrors)
 )]
@@ -134,7 +132,6 @@ async fn update_campaign(
 /// Deletes a campaign.
 #[utoipa::path(
     tag = "campaigns",
-    params(RecordId),
     responses(
         Deleted,
         CrmErrors<CampaignsWrite>, PathIdErrors,

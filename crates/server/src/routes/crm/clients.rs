@@ -15,8 +15,7 @@ use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CursorPaging, Paging};
 use crate::http::respond::{created, no_content};
 use crate::http::responses::{
-    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId,
-    Updated,
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, Updated,
 };
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
@@ -132,7 +131,6 @@ async fn create_client(
 /// One client the caller may see.
 #[utoipa::path(
     tag = "clients",
-    params(RecordId),
     responses(Found<Client>, CrmErrors<ClientsRead>, PathIdErrors)
 )]
 #[get("/clients/{id}")]
@@ -185,7 +183,6 @@ async fn change_client(
 /// Updates a client; absent fields stay as they are, `null` clears optional ones.
 #[utoipa::path(
     tag = "clients",
-    params(RecordId),
     request_body = UpdateClientRequest,
     responses(
         Updated<Client>,
@@ -211,7 +208,6 @@ async fn update_client(
 /// history stay (list with `includeArchived=true`; un-archive with PATCH `status`).
 #[utoipa::path(
     tag = "clients",
-    params(RecordId),
     responses((status = 204, description = "Archived"), CrmErrors<ClientsWrite>, PathIdErrors)
 )]
 #[delete("/clients/{id}")]

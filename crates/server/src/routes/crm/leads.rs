@@ -13,8 +13,7 @@ use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CachedTotal, CursorPaging, Paging};
 use crate::http::respond::{created, no_content};
 use crate::http::responses::{
-    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId,
-    Updated,
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, Updated,
 };
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
@@ -147,7 +146,6 @@ async fn create_lead(
 /// One lead the caller may see.
 #[utoipa::path(
     tag = "leads",
-    params(RecordId),
     responses(Found<Lead>, CrmErrors<LeadsRead>, PathIdErrors)
 )]
 #[get("/leads/{id}")]
@@ -173,7 +171,6 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
 /// `stage` records a `stage_change` activity in the same transaction.
 #[utoipa::path(
     tag = "leads",
-    params(RecordId),
     request_body = UpdateLeadRequest,
     responses(
         Updated<Lead>,
@@ -224,7 +221,6 @@ async fn update_lead(
 /// Deletes a lead and its activities.
 #[utoipa::path(
     tag = "leads",
-    params(RecordId),
     responses(
         Deleted,
         CrmErrors<LeadsWrite>, PathIdErrors,
@@ -323,7 +319,6 @@ async fn create_activity(
 /// client with 200.
 #[utoipa::path(
     tag = "leads",
-    params(RecordId),
     responses(
         (status = 201, description = "Converted; the new client", body = Client, headers(("Location" = String, description = "The client's URL"))),
         (status = 200, description = "Already converted; the client it became", body = Client),

@@ -9,9 +9,7 @@ use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
 use crate::http::pagination::Paging;
 use crate::http::respond::no_content;
-use crate::http::responses::{
-    JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, RecordId, SessionErrors,
-};
+use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, SessionErrors};
 use actix_web::{delete, get, post, web, HttpResponse};
 use domain::identity::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
 use domain::pagination::PageParams;
@@ -79,7 +77,6 @@ async fn create_api_key(
 /// Revokes a key at once; revoking a revoked key is a no-op.
 #[utoipa::path(
     tag = "api-keys",
-    params(RecordId),
     responses((status = 204, description = "Revoked"), PermissionErrors<perm::ManageSettings>, PathIdErrors)
 )]
 #[delete("/api-keys/{id}")]

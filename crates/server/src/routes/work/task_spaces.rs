@@ -10,7 +10,7 @@ use crate::http::input::ValidJson;
 use crate::http::pagination::Paging;
 use crate::http::respond::{created, no_content};
 use crate::http::responses::{
-    Created, Deleted, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId, StaffErrors, Updated,
+    Created, Deleted, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
 };
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
@@ -73,7 +73,6 @@ async fn create_space(
 /// Renames, recolours, reorders or moves a space (`parentSpaceId`, `null` for the top).
 #[utoipa::path(
     tag = "task-spaces",
-    params(RecordId),
     request_body = UpdateTaskSpaceRequest,
     responses(
         Updated<TaskSpace>,
@@ -124,7 +123,6 @@ async fn update_space(
 /// with 409: move or delete them first.
 #[utoipa::path(
     tag = "task-spaces",
-    params(RecordId),
     responses(
         Deleted,
         StaffErrors, PathIdErrors,

@@ -12,8 +12,7 @@ use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::{CursorPaging, Paging};
 use crate::http::respond::{created, no_content};
 use crate::http::responses::{
-    Created, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, RecordId,
-    StaffErrors, Updated,
+    Created, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
 };
 use crate::platform::cpu::CpuPool;
 use crate::state::AppState;
@@ -269,7 +268,6 @@ pub(crate) async fn insert_task(
 /// One task.
 #[utoipa::path(
     tag = "tasks",
-    params(RecordId),
     responses(Found<Task>, StaffErrors, PathIdErrors)
 )]
 #[get("/tasks/{id}")]
@@ -404,7 +402,6 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
 /// once per instance date however often or concurrently the task is completed.
 #[utoipa::path(
     tag = "tasks",
-    params(RecordId),
     request_body = UpdateTaskRequest,
     responses(
         Updated<Task>,
@@ -474,7 +471,7 @@ async fn update_task(
 }
 
 /// Deletes a task and its comments.
-#[utoipa::path(tag = "tasks", params(RecordId), responses(Deleted, StaffErrors, PathIdErrors,))]
+#[utoipa::path(tag = "tasks", responses(Deleted, StaffErrors, PathIdErrors,))]
 #[delete("/tasks/{id}")]
 async fn delete_task(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
