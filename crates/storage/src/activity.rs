@@ -2,6 +2,7 @@
 
 use crate::crud;
 use crate::schema::activity_logs;
+use crate::sql::Narrow;
 use crate::StorageError;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -30,17 +31,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, entry: &NewActivity) -> Result
 }
 
 fn filtered(filter: &ActivityFilter) -> activity_logs::BoxedQuery<'_, Pg> {
-    let mut query = activity_logs::table.into_boxed();
-    if let Some(user_id) = filter.user_id {
-        query = query.filter(activity_logs::user_id.eq(user_id));
-    }
-    if let Some(entity_type) = &filter.entity_type {
-        query = query.filter(activity_logs::entity_type.eq(entity_type));
-    }
-    if let Some(entity_id) = &filter.entity_id {
-        query = query.filter(activity_logs::entity_id.eq(entity_id));
-    }
-    query
+    activity_logs::table
+        .into_boxed()
+        .narrow(filter.user_id.map(|user| activity_logs::user_id.eq(user)))
+        .narrow(filter.entity_type.as_ref().map(|entity_type| activity_logs::entity_type.eq(entity_type)))
+        .narrow(filter.entity_id.as_ref().map(|entity_id| activity_logs::entity_id.eq(entity_id)))
 }
 
 /// One page of the audit trail, newest first, and the total matching the filter.

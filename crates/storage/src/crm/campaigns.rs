@@ -3,6 +3,7 @@
 use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{campaigns, clients};
+use crate::sql::Narrow;
 use crate::StorageError;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
@@ -26,21 +27,12 @@ fn scoped(rows: Rows) -> campaigns::BoxedQuery<'static, Pg> {
 }
 
 fn filtered(rows: Rows, filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, Pg> {
-    let mut query = scoped(rows);
-    if let Some(client) = filter.client_id {
-        query = query.filter(campaigns::client_id.eq(client));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(campaigns::status.eq(status));
-    }
     let (from, to) = day_range(filter.created_from, filter.created_to);
-    if let Some(from) = from {
-        query = query.filter(campaigns::created_at.ge(from));
-    }
-    if let Some(to) = to {
-        query = query.filter(campaigns::created_at.lt(to));
-    }
-    query
+    scoped(rows)
+        .narrow(filter.client_id.map(|client| campaigns::client_id.eq(client)))
+        .narrow(filter.status.map(|status| campaigns::status.eq(status)))
+        .narrow(from.map(|from| campaigns::created_at.ge(from)))
+        .narrow(to.map(|to| campaigns::created_at.lt(to)))
 }
 
 sort_keys! {

@@ -3,12 +3,11 @@
 use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{client_documents, clients};
-use crate::{like_contains, StorageError};
+use crate::sql::{text_search, Narrow, CONTACT_SEARCH};
+use crate::StorageError;
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::crm::clients::{
     Client, ClientDocument, ClientFilter, ClientSort, ClientStatus, CreateClientDocumentRequest, CreateClientRequest,
@@ -30,35 +29,17 @@ fn scoped(rows: Rows) -> clients::BoxedQuery<'static, Pg> {
 }
 
 fn filtered(rows: Rows, filter: &ClientFilter) -> clients::BoxedQuery<'static, Pg> {
-    let mut query = scoped(rows);
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        // Same expression as the trigram index in the CRM migration.
-        query = query.filter(
-            sql::<Bool>(
-                "(name || ' ' || coalesce(email, '') || ' ' || coalesce(company, '') || ' ' || coalesce(phone, '')) \
-                 ILIKE ",
-            )
-            .bind::<Text, _>(like_contains(q)),
-        );
-    }
-    match filter.status {
-        Some(status) => query = query.filter(clients::status.eq(status)),
-        None if filter.include_archived != Some(true) => {
-            query = query.filter(clients::status.ne(ClientStatus::Archived))
-        }
-        None => {}
-    }
-    if let Some(user) = filter.assigned_to_id {
-        query = query.filter(clients::assigned_to_id.eq(user));
-    }
     let (from, to) = day_range(filter.created_from, filter.created_to);
-    if let Some(from) = from {
-        query = query.filter(clients::created_at.ge(from));
+    let query = scoped(rows)
+        .narrow(text_search(CONTACT_SEARCH, filter.q.as_deref()))
+        .narrow(filter.assigned_to_id.map(|user| clients::assigned_to_id.eq(user)))
+        .narrow(from.map(|from| clients::created_at.ge(from)))
+        .narrow(to.map(|to| clients::created_at.lt(to)));
+    match filter.status {
+        Some(status) => query.filter(clients::status.eq(status)),
+        None if filter.include_archived != Some(true) => query.filter(clients::status.ne(ClientStatus::Archived)),
+        None => query,
     }
-    if let Some(to) = to {
-        query = query.filter(clients::created_at.lt(to));
-    }
-    query
 }
 
 sort_keys! {

@@ -3,13 +3,12 @@
 use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{lead_activities, leads};
-use crate::sql::lower_nullable;
-use crate::{like_contains, StorageError};
+use crate::sql::{lower_nullable, text_search, Narrow, CONTACT_SEARCH};
+use crate::StorageError;
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::crm::leads::{
     CreateLeadRequest, Lead, LeadActivity, LeadActivityType, LeadFilter, LeadSort, LeadStage, UpdateLeadRequest,
@@ -31,43 +30,17 @@ fn scoped(rows: Rows) -> leads::BoxedQuery<'static, Pg> {
 }
 
 fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
-    let mut query = scoped(rows);
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        // Same expression as the trigram index in the CRM migration.
-        query = query.filter(
-            sql::<Bool>(
-                "(name || ' ' || coalesce(email, '') || ' ' || coalesce(company, '') || ' ' || coalesce(phone, '')) \
-                 ILIKE ",
-            )
-            .bind::<Text, _>(like_contains(q)),
-        );
-    }
-    if let Some(stage) = filter.stage {
-        query = query.filter(leads::stage.eq(stage));
-    }
-    if let Some(score) = filter.score {
-        query = query.filter(leads::score.eq(score));
-    }
-    if let Some(source) = filter.source {
-        query = query.filter(leads::source.eq(source));
-    }
-    if let Some(status) = filter.status.clone() {
-        query = query.filter(leads::status.eq(status));
-    }
-    if let Some(user) = filter.assigned_to_id {
-        query = query.filter(leads::assigned_to_id.eq(user));
-    }
-    if let Some(client) = filter.client_id {
-        query = query.filter(leads::client_id.eq(client));
-    }
     let (from, to) = day_range(filter.created_from, filter.created_to);
-    if let Some(from) = from {
-        query = query.filter(leads::created_at.ge(from));
-    }
-    if let Some(to) = to {
-        query = query.filter(leads::created_at.lt(to));
-    }
-    query
+    scoped(rows)
+        .narrow(text_search(CONTACT_SEARCH, filter.q.as_deref()))
+        .narrow(filter.stage.map(|stage| leads::stage.eq(stage)))
+        .narrow(filter.score.map(|score| leads::score.eq(score)))
+        .narrow(filter.source.map(|source| leads::source.eq(source)))
+        .narrow(filter.status.clone().map(|status| leads::status.eq(status)))
+        .narrow(filter.assigned_to_id.map(|user| leads::assigned_to_id.eq(user)))
+        .narrow(filter.client_id.map(|client| leads::client_id.eq(client)))
+        .narrow(from.map(|from| leads::created_at.ge(from)))
+        .narrow(to.map(|to| leads::created_at.lt(to)))
 }
 
 sort_keys! {

@@ -2,13 +2,11 @@
 
 use crate::crud;
 use crate::schema::users;
-use crate::sql::{lower, lower_nullable};
-use crate::{like_contains, StorageError};
+use crate::sql::{lower, lower_nullable, text_search, Narrow};
+use crate::StorageError;
 use chrono::Utc;
-use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::identity::users::{User, UserFilter};
 use domain::pagination::Page;
@@ -71,54 +69,39 @@ crud::find_by_id!(users -> UserRow, i32);
 /// Finds an account by username or email, ignoring case.
 pub async fn find_by_login(conn: &mut AsyncPgConnection, login: &str) -> Result<Option<UserRow>, StorageError> {
     let login = login.trim().to_lowercase();
-    Ok(users::table
-        .filter(lower(users::username).eq(&login).or(lower_nullable(users::email).eq(&login)))
-        .select(UserRow::as_select())
-        .first(conn)
-        .await
-        .optional()?)
+    first(
+        conn,
+        users::table.filter(lower(users::username).eq(&login).or(lower_nullable(users::email).eq(&login))).into_boxed(),
+    )
+    .await
 }
 
 /// Finds an account by username, ignoring case.
 pub async fn find_by_username(conn: &mut AsyncPgConnection, username: &str) -> Result<Option<UserRow>, StorageError> {
-    let username = username.trim().to_lowercase();
-    Ok(users::table
-        .filter(lower(users::username).eq(&username))
-        .select(UserRow::as_select())
-        .first(conn)
-        .await
-        .optional()?)
+    first(conn, users::table.filter(lower(users::username).eq(username.trim().to_lowercase())).into_boxed()).await
 }
 
+/// Finds an account by email, ignoring case.
 pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> Result<Option<UserRow>, StorageError> {
-    let email = email.trim().to_lowercase();
-    Ok(users::table
-        .filter(lower_nullable(users::email).eq(&email))
-        .select(UserRow::as_select())
-        .first(conn)
-        .await
-        .optional()?)
+    first(conn, users::table.filter(lower_nullable(users::email).eq(email.trim().to_lowercase())).into_boxed()).await
+}
+
+async fn first(
+    conn: &mut AsyncPgConnection,
+    query: users::BoxedQuery<'_, Pg>,
+) -> Result<Option<UserRow>, StorageError> {
+    Ok(query.select(UserRow::as_select()).first(conn).await.optional()?)
 }
 
 fn filtered<'a>(filter: &'a UserFilter) -> users::BoxedQuery<'a, Pg> {
-    let mut query = users::table.into_boxed();
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        // Same expression as the trigram index in the foundation migration.
-        query = query.filter(
-            sql::<Bool>(
-                "(username || ' ' || coalesce(email, '') || ' ' || coalesce(first_name, '') || ' ' || \
-                 coalesce(last_name, '')) ILIKE ",
-            )
-            .bind::<Text, _>(like_contains(q)),
-        );
-    }
-    if let Some(role) = filter.role {
-        query = query.filter(users::role.eq(role));
-    }
-    if let Some(active) = filter.is_active {
-        query = query.filter(users::is_active.eq(active));
-    }
-    query
+    // Same expression as the trigram index in the foundation migration.
+    let search = "(username || ' ' || coalesce(email, '') || ' ' || coalesce(first_name, '') || ' ' || \
+                  coalesce(last_name, '')) ILIKE ";
+    users::table
+        .into_boxed()
+        .narrow(text_search(search, filter.q.as_deref()))
+        .narrow(filter.role.map(|role| users::role.eq(role)))
+        .narrow(filter.is_active.map(|active| users::is_active.eq(active)))
 }
 
 /// One page of users, newest first, and the total matching the filter.

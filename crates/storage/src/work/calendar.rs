@@ -82,35 +82,24 @@ fn visible_to(user_id: Option<i32>) -> calendar_events::BoxedQuery<'static, Pg> 
     }
 }
 
-/// Single (non-recurring) events overlapping `[from, to)` that `user_id` may see.
-pub async fn single_in_window(
+/// The events `user_id` may see that start before `to` and are not over by `from`,
+/// sorted by start: single events (`recurring` false) by their end, recurring series
+/// by their last occurrence's (the caller expands those).
+pub async fn in_window(
     conn: &mut AsyncPgConnection,
     user_id: Option<i32>,
+    recurring: bool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<CalendarEvent>, StorageError> {
-    Ok(visible_to(user_id)
-        .filter(calendar_events::is_recurring.eq(false))
-        .filter(calendar_events::start.lt(to))
-        .filter(calendar_events::end_.ge(from))
-        .order((calendar_events::start.asc(), calendar_events::id.asc()))
-        .select(CalendarEvent::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// Recurring series that started before `to` and had not ended by `from`, that
-/// `user_id` may see; the caller expands them.
-pub async fn series_in_window(
-    conn: &mut AsyncPgConnection,
-    user_id: Option<i32>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<CalendarEvent>, StorageError> {
-    Ok(visible_to(user_id)
-        .filter(calendar_events::is_recurring.eq(true))
-        .filter(calendar_events::start.lt(to))
-        .filter(calendar_events::recurrence_ends_at.is_null().or(calendar_events::recurrence_ends_at.ge(from)))
+    let query =
+        visible_to(user_id).filter(calendar_events::is_recurring.eq(recurring)).filter(calendar_events::start.lt(to));
+    let ends_at = calendar_events::recurrence_ends_at;
+    let query = match recurring {
+        true => query.filter(ends_at.is_null().or(ends_at.ge(from))),
+        false => query.filter(calendar_events::end_.ge(from)),
+    };
+    Ok(query
         .order((calendar_events::start.asc(), calendar_events::id.asc()))
         .select(CalendarEvent::as_select())
         .load(conn)

@@ -4,12 +4,13 @@
 use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::tasks;
-use crate::{like_contains, StorageError};
+use crate::sql::{text_search, Narrow};
+use crate::StorageError;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text};
+use diesel::sql_types::Integer;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::json_column::Json;
 use domain::pagination::Page;
@@ -111,40 +112,20 @@ pub struct TaskQuery {
 const PRIORITY_RANK: &str = "CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END";
 
 fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
-    let mut boxed = tasks::table.into_boxed();
-    if let Some(space_id) = query.space_id {
-        boxed = boxed.filter(tasks::space_id.eq(space_id));
-    }
-    if let Some(status) = query.status {
-        boxed = boxed.filter(tasks::status.eq(status));
-    }
-    if let Some(user) = query.assigned_to_id {
-        boxed = boxed.filter(tasks::assigned_to_id.eq(user));
-    }
-    if let Some(user) = query.mine_user_id {
-        boxed = boxed.filter(tasks::assigned_to_id.eq(user));
-    }
-    if let Some(from) = query.due_from {
-        boxed = boxed.filter(tasks::due_date.ge(from));
-    }
-    if let Some(to) = query.due_to {
-        boxed = boxed.filter(tasks::due_date.lt(to));
-    }
-    if query.dated {
-        boxed = boxed.filter(tasks::due_date.is_not_null());
-    }
-    if let Some(now) = query.overdue_at {
-        boxed = boxed
-            .filter(tasks::due_date.lt(now))
-            .filter(tasks::status.ne_all([TaskStatus::Completed, TaskStatus::Archived]));
-    }
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    // Overdue: due before the instant and neither completed nor archived.
+    let open = || tasks::status.ne_all([TaskStatus::Completed, TaskStatus::Archived]);
+    tasks::table
+        .into_boxed()
+        .narrow(query.space_id.map(|space| tasks::space_id.eq(space)))
+        .narrow(query.status.map(|status| tasks::status.eq(status)))
+        .narrow(query.assigned_to_id.map(|user| tasks::assigned_to_id.eq(user)))
+        .narrow(query.mine_user_id.map(|user| tasks::assigned_to_id.eq(user)))
+        .narrow(query.due_from.map(|from| tasks::due_date.ge(from)))
+        .narrow(query.due_to.map(|to| tasks::due_date.lt(to)))
+        .narrow(query.dated.then(|| tasks::due_date.is_not_null()))
+        .narrow(query.overdue_at.map(|now| tasks::due_date.lt(now).and(open())))
         // Same expression as the trigram index `tasks_search_idx`.
-        boxed = boxed.filter(
-            sql::<Bool>("(title || ' ' || coalesce(description, '')) ILIKE ").bind::<Text, _>(like_contains(q)),
-        );
-    }
-    boxed
+        .narrow(text_search("(title || ' ' || coalesce(description, '')) ILIKE ", query.q.as_deref()))
 }
 
 /// The matching tasks in the requested order (ties broken by id, so pages are stable).

@@ -118,8 +118,8 @@ async fn occurrences(
     to: DateTime<Utc>,
 ) -> AppResult<Vec<EventOccurrence>> {
     let user = viewer(caller);
-    let singles = storage::work::calendar::single_in_window(conn, user, from, to).await?;
-    let series = storage::work::calendar::series_in_window(conn, user, from, to).await?;
+    let singles = storage::work::calendar::in_window(conn, user, false, from, to).await?;
+    let series = storage::work::calendar::in_window(conn, user, true, from, to).await?;
     cpu.run(move || expand(&singles, &series, from, to)).await?
 }
 
