@@ -427,6 +427,7 @@ pub struct TaskTemplate {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::task_templates))]
 pub struct CreateTaskTemplateRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -466,6 +467,8 @@ pub struct CreateTaskTemplateRequest {
     pub tags: Option<Vec<String>>,
     #[validate(length(max = 100), nested)]
     #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    // Storage writes it as `Json` (a list is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_insertion))]
     pub checklist: Option<Vec<ChecklistItem>>,
 }
 
@@ -473,6 +476,7 @@ pub struct CreateTaskTemplateRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::task_templates))]
 pub struct UpdateTaskTemplateRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -514,6 +518,8 @@ pub struct UpdateTaskTemplateRequest {
     pub tags: Option<Vec<String>>,
     #[validate(length(max = 100), nested)]
     #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    // Storage writes it as `Json` (a list is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_update))]
     pub checklist: Option<Vec<ChecklistItem>>,
 }
 

@@ -15,7 +15,6 @@ use crate::http::respond::{created, no_content};
 use crate::http::responses::{
     Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, Updated,
 };
-use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::crm::clients::{Client, ClientStatus, CreateClientRequest};
 use domain::crm::leads::{
@@ -149,9 +148,9 @@ async fn create_lead(
     responses(Found<Lead>, CrmErrors<LeadsRead>, PathIdErrors)
 )]
 #[get("/leads/{id}")]
-async fn get_lead(state: web::Data<AppState>, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+async fn get_lead(ctx: Ctx, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let visibility = access.scope;
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     let lead = visible_lead(&mut conn, &visibility, *id).await?;
     Ok(HttpResponse::Ok().json(lead))
 }

@@ -148,10 +148,10 @@ fn optional_refresh_body(bytes: &[u8]) -> AppResult<Option<RefreshRequest>> {
     security()
 )]
 #[post("/logout")]
-async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
+async fn logout(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
     let body = optional_refresh_body(&body)?;
     if let Some(token) = refresh_token_from(&req, body.as_ref()) {
-        let mut conn = state.conn().await?;
+        let mut conn = ctx.conn().await?;
         let hash = tokens::sha256_hex(&token);
         conn.transaction::<_, AppError, _>(async |conn| {
             if let Some(row) = storage::identity::refresh_tokens::find_for_update(conn, &hash).await? {
@@ -162,7 +162,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) 
         .await?;
     }
     let mut response = HttpResponse::Ok();
-    for cookie in cleared_cookies(&state.config) {
+    for cookie in cleared_cookies(&ctx.config) {
         response.cookie(cookie);
     }
     Ok(response.json(MessageResponse::new("Signed out")))
@@ -193,12 +193,12 @@ async fn current_user(principal: OptionalPrincipal) -> HttpResponse {
     security()
 )]
 #[post("/auth/refresh")]
-async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
+async fn refresh(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
     let body = optional_refresh_body(&body)?;
     let token = refresh_token_from(&req, body.as_ref())
         .ok_or_else(|| AppError::unauthenticated("Send the refresh token in the body or the mos_refresh cookie"))?;
     let hash = tokens::sha256_hex(&token);
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     let outcome = conn
         .transaction::<_, AppError, _>(async |conn| {
             let Some(row) = storage::identity::refresh_tokens::find_for_update(conn, &hash).await? else {
@@ -217,9 +217,9 @@ async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
                 return Ok(Err("The account is no longer active"));
             };
             storage::identity::refresh_tokens::mark_rotated(conn, row.id).await?;
-            issue_session(&state, conn, &user, row.family_id).await.map(Ok)
+            issue_session(&ctx, conn, &user, row.family_id).await.map(Ok)
         })
         .await?;
     let issued = outcome.map_err(AppError::unauthenticated)?;
-    Ok(session_response(&state, StatusCode::OK, issued))
+    Ok(session_response(&ctx, StatusCode::OK, issued))
 }

@@ -13,7 +13,6 @@ use crate::http::responses::{
     Created, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
 };
 use crate::platform::cpu::CpuPool;
-use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::json_column::Json;
@@ -261,8 +260,8 @@ async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) ->
     responses(Found<CalendarEvent>, StaffErrors, PathIdErrors)
 )]
 #[get("/calendar/events/{eventId}")]
-async fn get_event(state: web::Data<AppState>, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn get_event(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     let event = find_visible(&mut conn, &auth.principal, *id).await?;
     Ok(HttpResponse::Ok().json(event.event))
 }

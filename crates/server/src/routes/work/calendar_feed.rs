@@ -115,11 +115,11 @@ async fn revoke_feed_token(ctx: Ctx, auth: StaffOnly) -> AppResult<HttpResponse>
     security()
 )]
 #[get("/calendar/feed/{token}")]
-async fn feed(state: web::Data<AppState>, token: web::Path<String>) -> AppResult<HttpResponse> {
+async fn feed(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let hash = tokens::sha256_hex(&token);
-    let body = state
+    let body = ctx
         .calendar_feeds
-        .get_or_set(&format!("feed:{hash}"), load_feed(&state, &hash))
+        .get_or_set(&format!("feed:{hash}"), load_feed(&ctx, &hash))
         .await?
         .ok_or_else(|| AppError::not_found("This calendar feed"))?;
     Ok(HttpResponse::Ok()

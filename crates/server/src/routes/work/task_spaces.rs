@@ -12,7 +12,6 @@ use crate::http::respond::{created, no_content};
 use crate::http::responses::{
     Created, Deleted, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
 };
-use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::pagination::PageParams;
 use domain::work::tasks::{CreateTaskSpaceRequest, Task, TaskSpace, UpdateTaskSpaceRequest};
@@ -36,8 +35,8 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpace> {
     responses((status = 200, description = "All task spaces", body = Vec<TaskSpace>), StaffErrors)
 )]
 #[get("/task-spaces")]
-async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn list_spaces(ctx: Ctx, _auth: StaffOnly) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     let spaces = storage::work::task_spaces::list(&mut conn).await?;
     Ok(HttpResponse::Ok().json(spaces))
 }

@@ -14,10 +14,8 @@ use crate::http::responses::{
 };
 use crate::platform::cpu::CpuPool;
 use crate::routes::work::tasks::{insert_task, new_task, schedule};
-use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
-use domain::json_column::Json;
 use domain::pagination::PageParams;
 use domain::work::recurrence;
 use domain::work::tasks::{
@@ -25,7 +23,6 @@ use domain::work::tasks::{
     UpdateTaskTemplateRequest,
 };
 use domain::Problem;
-use storage::work::task_templates::{NewTaskTemplate, TaskTemplateChanges};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -92,34 +89,17 @@ async fn list_templates(ctx: Ctx, _auth: StaffOnly, paging: Paging) -> AppResult
 async fn create_template(
     ctx: Ctx,
     auth: StaffOnly,
-    ValidJson(body): ValidJson<CreateTaskTemplateRequest>,
+    ValidJson(mut body): ValidJson<CreateTaskTemplateRequest>,
 ) -> AppResult<HttpResponse> {
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     let schedule_from = body.schedule_from.unwrap_or_default();
     let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
     check_recurrence(&ctx.cpu, is_recurring, body.recurrence_rule.clone(), timezone.clone(), schedule_from).await?;
     let actor = auth.principal.id();
-    let new_template = NewTaskTemplate {
-        name: body.name,
-        description: body.description,
-        title: body.title,
-        task_description: body.task_description,
-        status: body.status.unwrap_or_default(),
-        priority: body.priority.unwrap_or_default(),
-        due_date_offset: body.due_date_offset,
-        estimated_hours: body.estimated_hours.unwrap_or(0),
-        space_id: body.space_id,
-        is_recurring,
-        recurrence_rule: body.recurrence_rule,
-        recurrence_timezone: timezone,
-        schedule_from,
-        tags: body.tags.unwrap_or_default(),
-        checklist: Json(body.checklist.unwrap_or_default()),
-        created_by: Some(actor),
-    };
+    body.is_recurring = Some(is_recurring);
     let template = ctx
         .transaction(async |conn| {
-            let template = storage::work::task_templates::insert(conn, &new_template)
+            let template = storage::work::task_templates::insert(conn, actor, &body)
                 .await
                 .map_err(|e| TASK_TEMPLATES.problem(e))?;
             ctx.audit.by(actor).created(conn, &template).await?;
@@ -136,16 +116,16 @@ async fn create_template(
     responses(Found<TaskTemplate>, StaffErrors, PathIdErrors)
 )]
 #[get("/tasks/templates/{templateId}")]
-async fn get_template(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn get_template(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     Ok(HttpResponse::Ok().json(find(&mut conn, *id).await?))
 }
 
 async fn changes_for(
     cpu: &CpuPool,
     current: &TaskTemplate,
-    patch: UpdateTaskTemplateRequest,
-) -> AppResult<TaskTemplateChanges> {
+    mut patch: UpdateTaskTemplateRequest,
+) -> AppResult<UpdateTaskTemplateRequest> {
     let rule = match &patch.recurrence_rule {
         Some(rule) => rule.clone(),
         None => current.recurrence_rule.clone(),
@@ -157,23 +137,9 @@ async fn changes_for(
         None => current.is_recurring,
     });
     check_recurrence(cpu, is_recurring, rule, timezone, schedule_from).await?;
-    Ok(TaskTemplateChanges {
-        name: patch.name,
-        description: patch.description,
-        title: patch.title,
-        task_description: patch.task_description,
-        status: patch.status,
-        priority: patch.priority,
-        due_date_offset: patch.due_date_offset,
-        estimated_hours: patch.estimated_hours,
-        space_id: patch.space_id,
-        is_recurring: (is_recurring != current.is_recurring).then_some(is_recurring),
-        recurrence_rule: patch.recurrence_rule,
-        recurrence_timezone: patch.recurrence_timezone,
-        schedule_from: patch.schedule_from,
-        tags: patch.tags,
-        checklist: patch.checklist.map(Json),
-    })
+    // Stored only when it changes (a new rule makes a template recurring).
+    patch.is_recurring = (is_recurring != current.is_recurring).then_some(is_recurring);
+    Ok(patch)
 }
 
 /// Updates a template; absent fields stay, `null` clears optional ones. Tasks already

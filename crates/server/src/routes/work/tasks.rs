@@ -15,7 +15,6 @@ use crate::http::responses::{
     Created, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
 };
 use crate::platform::cpu::CpuPool;
-use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
@@ -271,8 +270,8 @@ pub(crate) async fn insert_task(
     responses(Found<Task>, StaffErrors, PathIdErrors)
 )]
 #[get("/tasks/{id}")]
-async fn get_task(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn get_task(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     let task = find(&mut conn, *id).await?;
     Ok(HttpResponse::Ok().json(task.task))
 }
