@@ -78,18 +78,14 @@ async fn create_campaign(
                 return Err(NO_SUCH_CLIENT.problem());
             }
             let campaign = storage::crm::campaigns::insert(conn, &body).await.map_err(|e| CAMPAIGNS.problem(e))?;
-            ctx.audit.by(access.actor()).created(conn, &campaign).await?;
-            Ok(campaign)
+            ctx.audit.by(access.actor()).created(conn, campaign).await
         })
         .await?;
     Ok(created(format!("/api/campaigns/{}", campaign.id), &campaign))
 }
 
 /// One campaign the caller may see.
-#[utoipa::path(
-    tag = "campaigns",
-    responses(Found<Campaign>, CrmErrors<CampaignsRead>, PathIdErrors)
-)]
+#[utoipa::path(tag = "campaigns", responses(Found<Campaign>, CrmErrors<CampaignsRead>, PathIdErrors))]
 #[get("/campaigns/{id}")]
 async fn get_campaign(ctx: Ctx, access: Crm<CampaignsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let campaign = visible_campaign(&mut *ctx.conn().await?, &access.scope, *id).await?;
@@ -122,8 +118,7 @@ async fn update_campaign(
                 AppError::from(errors)
             })?;
             let updated = storage::crm::campaigns::update(conn, id, &body).await?;
-            ctx.audit.by(access.actor()).updated(conn, &before, &updated).await?;
-            Ok(updated)
+            ctx.audit.by(access.actor()).updated(conn, &before, updated).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(campaign))

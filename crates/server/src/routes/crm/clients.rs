@@ -121,18 +121,14 @@ async fn create_client(
         .transaction(async |conn| {
             let client =
                 storage::crm::clients::insert(conn, &body, archived_at).await.map_err(|e| CLIENTS.problem(e))?;
-            ctx.audit.by(actor).created(conn, &client).await?;
-            Ok(client)
+            ctx.audit.by(actor).created(conn, client).await
         })
         .await?;
     Ok(created(format!("/api/clients/{}", client.id), &client))
 }
 
 /// One client the caller may see.
-#[utoipa::path(
-    tag = "clients",
-    responses(Found<Client>, CrmErrors<ClientsRead>, PathIdErrors)
-)]
+#[utoipa::path(tag = "clients", responses(Found<Client>, CrmErrors<ClientsRead>, PathIdErrors))]
 #[get("/clients/{id}")]
 async fn get_client(ctx: Ctx, access: Crm<ClientsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let visibility = access.scope;

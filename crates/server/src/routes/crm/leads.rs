@@ -135,18 +135,14 @@ async fn create_lead(
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
             let lead = storage::crm::leads::insert(conn, actor, &new_lead).await.map_err(|e| LEADS.problem(e))?;
-            ctx.audit.by(actor).created(conn, &lead).await?;
-            Ok(lead)
+            ctx.audit.by(actor).created(conn, lead).await
         })
         .await?;
     Ok(created(format!("/api/leads/{}", lead.id), &lead))
 }
 
 /// One lead the caller may see.
-#[utoipa::path(
-    tag = "leads",
-    responses(Found<Lead>, CrmErrors<LeadsRead>, PathIdErrors)
-)]
+#[utoipa::path(tag = "leads", responses(Found<Lead>, CrmErrors<LeadsRead>, PathIdErrors))]
 #[get("/leads/{id}")]
 async fn get_lead(ctx: Ctx, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let visibility = access.scope;
@@ -210,8 +206,7 @@ async fn update_lead(
                 let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
                 storage::crm::leads::insert_activity(conn, &activity).await?;
             }
-            ctx.audit.by(actor).updated(conn, &before, &updated).await?;
-            Ok(updated)
+            ctx.audit.by(actor).updated(conn, &before, updated).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(lead))

@@ -67,8 +67,7 @@ async fn create_api_key(
     let api_key = ctx
         .transaction(async |conn| {
             let api_key = storage::identity::api_keys::insert(conn, &new_key).await?.key.clone();
-            ctx.audit.by(auth.principal.id()).created(conn, &api_key).await?;
-            Ok(api_key)
+            ctx.audit.by(auth.principal.id()).created(conn, api_key).await
         })
         .await?;
     Ok(HttpResponse::Created().json(CreatedApiKey { api_key, key: generated.key }))

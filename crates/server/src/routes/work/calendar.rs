@@ -228,8 +228,7 @@ async fn create_event(
         .transaction(async |conn| {
             check_attendees(conn, &new_event.attendees.0).await?;
             let event = storage::work::calendar::insert(conn, &new_event).await?;
-            ctx.audit.by(actor).created(conn, &event).await?;
-            Ok(event)
+            ctx.audit.by(actor).created(conn, event).await
         })
         .await?;
     Ok(created(format!("/api/calendar/events/{}", event.id), &event))
@@ -338,8 +337,7 @@ async fn update_event(
                 return Ok(current.event);
             }
             let event = storage::work::calendar::update(conn, id, &changes).await?;
-            ctx.audit.by(caller.id()).updated(conn, &current.event, &event).await?;
-            Ok(event)
+            ctx.audit.by(caller.id()).updated(conn, &current.event, event).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(event))

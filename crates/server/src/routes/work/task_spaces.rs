@@ -62,8 +62,7 @@ async fn create_space(
         .transaction(async |conn| {
             let space =
                 storage::work::task_spaces::insert(conn, actor, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
-            ctx.audit.by(actor).created(conn, &space).await?;
-            Ok(space)
+            ctx.audit.by(actor).created(conn, space).await
         })
         .await?;
     Ok(created(format!("/api/task-spaces/{}", space.id), &space))
@@ -111,8 +110,7 @@ async fn update_space(
             }
             let space =
                 storage::work::task_spaces::update(conn, id, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
-            ctx.audit.by(actor).updated(conn, &current, &space).await?;
-            Ok(space)
+            ctx.audit.by(actor).updated(conn, &current, space).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(space))

@@ -63,11 +63,7 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplate>
 }
 
 /// Task templates by name.
-#[utoipa::path(
-    tag = "tasks",
-    params(PageParams),
-    responses(ListPage<TaskTemplate>, StaffErrors, QueryErrors)
-)]
+#[utoipa::path(tag = "tasks", params(PageParams), responses(ListPage<TaskTemplate>, StaffErrors, QueryErrors))]
 #[get("/tasks/templates")]
 async fn list_templates(ctx: Ctx, _auth: StaffOnly, paging: Paging) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
@@ -102,8 +98,7 @@ async fn create_template(
             let template = storage::work::task_templates::insert(conn, actor, &body)
                 .await
                 .map_err(|e| TASK_TEMPLATES.problem(e))?;
-            ctx.audit.by(actor).created(conn, &template).await?;
-            Ok(template)
+            ctx.audit.by(actor).created(conn, template).await
         })
         .await?;
     Ok(created(format!("/api/tasks/templates/{}", template.id), &template))
@@ -170,8 +165,7 @@ async fn update_template(
             let template = storage::work::task_templates::update(conn, id, &changes)
                 .await
                 .map_err(|e| TASK_TEMPLATES.problem(e))?;
-            ctx.audit.by(actor).updated(conn, &current, &template).await?;
-            Ok(template)
+            ctx.audit.by(actor).updated(conn, &current, template).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(template))

@@ -265,10 +265,7 @@ pub(crate) async fn insert_task(
 }
 
 /// One task.
-#[utoipa::path(
-    tag = "tasks",
-    responses(Found<Task>, StaffErrors, PathIdErrors)
-)]
+#[utoipa::path(tag = "tasks", responses(Found<Task>, StaffErrors, PathIdErrors))]
 #[get("/tasks/{id}")]
 async fn get_task(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
