@@ -161,6 +161,13 @@ impl From<domain::visibility::OnlySelf> for AppError {
     }
 }
 
+/// A recurrence a request defines wrongly (`domain::work::recurrence::Definition`).
+impl From<domain::work::recurrence::Invalid> for AppError {
+    fn from(invalid: domain::work::recurrence::Invalid) -> Self {
+        Self::field(invalid.field, invalid.code, invalid.message)
+    }
+}
+
 impl From<validator::ValidationErrors> for AppError {
     fn from(errors: validator::ValidationErrors) -> Self {
         Self::validation(domain::validation::field_errors(&errors))

@@ -21,7 +21,7 @@ use domain::work::calendar::{
     check_span, Attendee, CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence,
     UpdateCalendarEventRequest,
 };
-use domain::work::recurrence::{self, Schedule};
+use domain::work::recurrence::{self, Definition, Schedule};
 use domain::work::tasks::{Task, TaskSort};
 use domain::{Problem, Role};
 use storage::work::calendar::{CalendarEventChanges, CalendarEventRow, NewCalendarEvent};
@@ -72,28 +72,22 @@ struct RecurrenceDef {
 impl RecurrenceDef {
     /// On the CPU pool: judging a rule's density and finding its last occurrence walk it.
     async fn check(self, cpu: &CpuPool) -> AppResult<Option<DateTime<Utc>>> {
-        cpu.run(move || self.check_now()).await?
-    }
-
-    fn check_now(&self) -> AppResult<Option<DateTime<Utc>>> {
-        check_span(self.start, self.end).map_err(|m| AppError::field("end", "range", m))?;
-        let timezone = self.timezone.as_str();
-        recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-        if let Some(rule) = &self.rule {
-            recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        }
-        if !self.is_recurring {
-            return Ok(None);
-        }
-        let rule = self
-            .rule
-            .as_deref()
-            .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring event needs a recurrenceRule"))?;
-        recurrence::validate(rule, timezone, self.start, Schedule::DueDate)
-            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        let last = recurrence::last_occurrence(rule, timezone, self.start)
-            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        Ok(last.map(|start| start + (self.end - self.start)))
+        cpu.run(move || {
+            check_span(self.start, self.end).map_err(|m| AppError::field("end", "range", m))?;
+            let definition = Definition {
+                noun: "event",
+                is_recurring: self.is_recurring,
+                rule: self.rule.as_deref(),
+                timezone: &self.timezone,
+                schedule: Schedule::DueDate,
+                first: (Some(self.start), "start"),
+            };
+            let Some((rule, start)) = definition.check()? else { return Ok(None) };
+            let last = recurrence::last_occurrence(rule, &self.timezone, start)
+                .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
+            Ok(last.map(|start| start + (self.end - self.start)))
+        })
+        .await?
     }
 }
 

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use domain::json_column::Json;
 use domain::pagination::{CursorParams, PageParams};
-use domain::work::recurrence::{self, Schedule};
+use domain::work::recurrence::{self, Definition, Schedule};
 use domain::work::tasks::{
     ChecklistItem, CreateTaskCommentRequest, CreateTaskRequest, DueFilter, RecurrencePreview, RecurrencePreviewQuery,
     ScheduleFrom, Task, TaskComment, TaskFilter, TaskStatus, UpdateTaskRequest,
@@ -62,26 +62,20 @@ struct RecurrenceDef {
 impl RecurrenceDef {
     /// On the CPU pool: judging a rule's density walks it.
     async fn check(self, cpu: &CpuPool) -> AppResult<()> {
-        cpu.run(move || self.check_now()).await?
-    }
-
-    fn check_now(&self) -> AppResult<()> {
-        let timezone = self.timezone.as_str();
-        recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-        if let Some(rule) = &self.rule {
-            recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        }
-        if !self.is_recurring {
-            return Ok(());
-        }
-        let rule = self
-            .rule
-            .as_deref()
-            .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring task needs a recurrenceRule"))?;
-        let due =
-            self.due_date.ok_or_else(|| AppError::field("dueDate", "required", "a recurring task needs a dueDate"))?;
-        recurrence::validate(rule, timezone, due, schedule(self.schedule_from))
-            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
+        cpu.run(move || {
+            Definition {
+                noun: "task",
+                is_recurring: self.is_recurring,
+                rule: self.rule.as_deref(),
+                timezone: &self.timezone,
+                schedule: schedule(self.schedule_from),
+                first: (self.due_date, "dueDate"),
+            }
+            .check()
+            .map(drop)
+        })
+        .await??;
+        Ok(())
     }
 }
 
