@@ -262,6 +262,25 @@ async fn read_body(mut payload: Payload, declared_length: Option<usize>, limit: 
     Ok(body)
 }
 
+/// The whole body of a request sent in the media type its extractor reads (`accepted`);
+/// else 415 with `refusal`.
+fn body_of(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    accepted: bool,
+    refusal: &'static str,
+    limit: usize,
+) -> impl std::future::Future<Output = Result<Vec<u8>, AppError>> + 'static {
+    let declared_length = declared_length(req);
+    let payload = payload.take();
+    async move {
+        if !accepted {
+            return Err(AppError::new(ErrorCode::UnsupportedMediaType, refusal));
+        }
+        read_body(payload, declared_length, limit).await
+    }
+}
+
 /// A CSV upload (`text/csv`, UTF-8, at most `MAX_IMPORT_BYTES`) as text, without a
 /// leading byte order mark.
 #[derive(Debug)]
@@ -290,18 +309,9 @@ impl FromRequest for CsvBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let csv = matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "text/csv" && utf8_charset(&mime));
-        let declared_length = declared_length(req);
-        let payload = payload.take();
-        Box::pin(async move {
-            if !csv {
-                return Err(AppError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "Send the file as UTF-8 CSV with Content-Type: text/csv",
-                ));
-            }
-            let body = read_body(payload, declared_length, domain::crm::lead_imports::MAX_IMPORT_BYTES).await?;
-            csv_text(body).map(CsvBody)
-        })
+        let refusal = "Send the file as UTF-8 CSV with Content-Type: text/csv";
+        let body = body_of(req, payload, csv, refusal, domain::crm::lead_imports::MAX_IMPORT_BYTES);
+        Box::pin(async move { csv_text(body.await?).map(CsvBody) })
     }
 }
 
@@ -310,19 +320,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = is_json(req);
-        let declared_length = declared_length(req);
-        let payload = payload.take();
-        Box::pin(async move {
-            if !json {
-                return Err(AppError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "Send the body as UTF-8 JSON with Content-Type: application/json",
-                ));
-            }
-            let body = read_body(payload, declared_length, MAX_JSON_BYTES).await?;
-            parse_json(&body).map(ValidJson)
-        })
+        let refusal = "Send the body as UTF-8 JSON with Content-Type: application/json";
+        let body = body_of(req, payload, is_json(req), refusal, MAX_JSON_BYTES);
+        Box::pin(async move { parse_json(&body.await?).map(ValidJson) })
     }
 }
 
