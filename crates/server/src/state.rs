@@ -26,7 +26,7 @@ pub struct AppState {
     /// `feed:{token hash}` → a rendered ICS feed; cleared by every calendar, task and
     /// user write (feeds are cheap to rebuild, stale ones are not acceptable).
     pub calendar_feeds: CacheService<Arc<String>>,
-    /// Lead list totals by caller scope and filter (see `routes::leads`); cleared by every
+    /// Lead list totals by caller scope and filter (see `routes::crm::leads`); cleared by every
     /// lead write.
     pub lead_totals: CacheService<i64>,
     /// CPU-bound request work (recurrence expansion), off the async workers.

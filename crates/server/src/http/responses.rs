@@ -1,20 +1,24 @@
-//! The problem responses each guard and extractor can answer, declared once per family
-//! as `utoipa::IntoResponses` types. A handler's `#[utoipa::path]` lists its success
-//! responses, then the families of the guard and extractors in its signature, then only
-//! the problems specific to it:
+//! The responses of the OpenAPI document, declared once per family as
+//! `utoipa::IntoResponses` types: the success families (`Found<T>`, `Updated<T>`,
+//! `Created<T>`, `Deleted`, `ListPage<T>`, `CursorListPage<T>`), and the problems each
+//! guard and extractor can answer (`GuardErrors<R>` and its aliases, `PathIdErrors`,
+//! `QueryErrors`, `JsonBodyErrors`, `TokenErrors`, `RateLimitErrors`). A handler's
+//! `#[utoipa::path]` lists its success family, then the families of the guard and
+//! extractors in its signature, then only the problems specific to it:
 //!
 //! ```text
 //! responses(
-//!     (status = 200, description = "The task", body = Task),
-//!     crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+//!     Updated<Task>, StaffErrors, PathIdErrors, JsonBodyErrors,
 //!     (status = 409, description = "…", body = Problem, content_type = "application/problem+json"),
 //! )
 //! ```
 //!
 //! Order matters: a later entry replaces an earlier one for the same status, so a
 //! handler's own 400/403/404 must come after the families to refine their description.
-//! Security is declared once on the whole document (crate::openapi); public routes
-//! opt out with `security()`.
+//! The success families refer to `T`'s schema without registering it: a record no
+//! operation takes or answers with as a `body` is listed in `crate::openapi` (a test
+//! there finds one that is missing). Security is declared once on the whole document
+//! (crate::openapi); public routes opt out with `security()`.
 
 use crate::auth::guard::{Holds, Rule, Session, Staff};
 use crate::auth::scope::Scoped;
