@@ -143,8 +143,11 @@ where
     }
 
     /// The row the page starts after (keyset paging), for the storage query.
-    pub fn take_after(&mut self) -> Option<(K, Uuid)> {
-        self.after.take()
+    pub fn after(&self) -> Option<(K, Uuid)>
+    where
+        K: Clone,
+    {
+        self.after.clone()
     }
 
     /// The page of `rows`, read with one extra (which only tells that more follow):
@@ -158,8 +161,9 @@ where
         Paginated { items: rows, page: self.page, total, next: next.flatten(), after_cursor: self.after_cursor }
     }
 
-    /// The list response for this page of `rows` (read with one extra, see `paginated`).
-    pub fn respond(self, rows: Vec<K::Row>, total: i64) -> HttpResponse
+    /// The list response for this page of `rows` (read with one extra, see `paginated`)
+    /// and their total, as the storage list queries return them.
+    pub fn respond(self, (rows, total): (Vec<K::Row>, i64)) -> HttpResponse
     where
         K::Row: Serialize,
     {
@@ -169,7 +173,7 @@ where
 }
 
 /// The paging of an offset list (`limit`, `offset`) and the request its `Link` headers
-/// rewrite: `paging.respond(rows, total)` for `paging.page()`.
+/// rewrite: `paging.respond(page)` for the page storage read at `paging.page()`.
 pub struct Paging {
     req: HttpRequest,
     params: PageParams,
@@ -180,8 +184,9 @@ impl Paging {
         self.params.page()
     }
 
-    /// The list response for one page of rows, read for `page()`.
-    pub fn respond<T: Serialize>(&self, rows: Vec<T>, total: i64) -> HttpResponse {
+    /// The list response for one page of rows read for `page()`, and their total (as the
+    /// storage list queries return them).
+    pub fn respond<T: Serialize>(&self, (rows, total): (Vec<T>, i64)) -> HttpResponse {
         Paginated::offset(rows, self.page(), total).respond(&self.req)
     }
 }
@@ -354,7 +359,7 @@ mod tests {
     }
 
     /// A list of numbers sorted by value, for the helper's own tests.
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     struct Number(i64);
 
     impl SortKey for Number {
@@ -392,8 +397,8 @@ mod tests {
         let uri = format!("/api/numbers?limit=2&cursor={next}");
         let second = TestRequest::get().uri(&uri).to_http_request();
         let cursor = CursorParams { cursor: Some(next) };
-        let mut options = PaginationOptions::<Number>::new(&second, &page, &cursor, "value").unwrap();
-        assert_eq!(options.take_after(), Some((Number(2), rows[1].1)));
+        let options = PaginationOptions::<Number>::new(&second, &page, &cursor, "value").unwrap();
+        assert_eq!(options.after(), Some((Number(2), rows[1].1)));
         let response = options.paginated(rows[2..].to_vec(), 3).respond(&second);
         assert_eq!(headers(&response, NEXT_CURSOR_HEADER), None, "the last page");
         assert_eq!(headers(&response, "Link").as_deref(), Some("</api/numbers?limit=2&offset=0>; rel=\"first\""));

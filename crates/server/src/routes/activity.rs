@@ -29,6 +29,5 @@ async fn list_activity_logs(
     paging: Paging,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
-    let (logs, total) = storage::activity::list(&mut conn, &filter, paging.page()).await?;
-    Ok(paging.respond(logs, total))
+    Ok(paging.respond(storage::activity::list(&mut conn, &filter, paging.page()).await?))
 }

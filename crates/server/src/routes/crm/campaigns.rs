@@ -47,11 +47,10 @@ async fn list_campaigns(
     ValidQuery(filter): ValidQuery<CampaignFilter>,
     paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
-    let mut list = paging.options::<CampaignKey>(filter.sort.unwrap_or_default())?;
+    let list = paging.options::<CampaignKey>(filter.sort.unwrap_or_default())?;
     let mut conn = ctx.conn().await?;
-    let (rows, total) =
-        storage::crm::campaigns::list(&mut conn, access.scope.rows, &filter, list.page, list.take_after()).await?;
-    Ok(list.respond(rows, total))
+    let found = storage::crm::campaigns::list(&mut conn, access.scope.rows, &filter, list.page, list.after()).await?;
+    Ok(list.respond(found))
 }
 
 /// Creates a campaign for a client (status `planning` unless given); `endDate` may not be

@@ -65,11 +65,10 @@ async fn list_clients(
     ValidQuery(filter): ValidQuery<ClientFilter>,
     paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
-    let mut list = paging.options::<ClientKey>(filter.sort.unwrap_or_default())?;
+    let list = paging.options::<ClientKey>(filter.sort.unwrap_or_default())?;
     let mut conn = ctx.conn().await?;
-    let (rows, total) =
-        storage::crm::clients::list(&mut conn, access.scope.rows, &filter, list.page, list.take_after()).await?;
-    Ok(list.respond(rows, total))
+    let found = storage::crm::clients::list(&mut conn, access.scope.rows, &filter, list.page, list.after()).await?;
+    Ok(list.respond(found))
 }
 
 /// Every client `GET /api/clients` would list with these filters and sort (no paging),
@@ -229,8 +228,7 @@ async fn list_documents(
     let visibility = access.scope;
     let mut conn = ctx.conn().await?;
     visible_client(&mut conn, &visibility, *client_id).await?;
-    let (documents, total) = storage::crm::clients::list_documents(&mut conn, *client_id, paging.page()).await?;
-    Ok(paging.respond(documents, total))
+    Ok(paging.respond(storage::crm::clients::list_documents(&mut conn, *client_id, paging.page()).await?))
 }
 
 /// Records a document's metadata for a client (the file itself is stored elsewhere).

@@ -93,16 +93,16 @@ async fn list_leads(
     paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
     let rows = access.scope.rows;
-    let mut list = paging.options::<LeadKey>(filter.sort.unwrap_or_default())?;
+    let list = paging.options::<LeadKey>(filter.sort.unwrap_or_default())?;
     // Counting every match is what makes a list slow at a million leads (about 100 ms for
     // all of them, more for a common search term), while the page itself takes a few
     // milliseconds: totals are cached per scope and filter until the next lead write.
     let total = CachedTotal::lookup(&ctx.lead_totals, rows, &LeadFilter { sort: None, ..filter.clone() }).await?;
     let mut conn = ctx.conn().await?;
     let (found, counted) =
-        storage::crm::leads::list(&mut conn, rows, &filter, list.page, list.take_after(), total.known).await?;
+        storage::crm::leads::list(&mut conn, rows, &filter, list.page, list.after(), total.known).await?;
     let total = total.store(counted).await;
-    Ok(list.respond(found, total))
+    Ok(list.respond((found, total)))
 }
 
 /// Creates a lead. Another lead with the same email (any case) or phone number (same
@@ -252,8 +252,7 @@ async fn list_activities(
     let visibility = access.scope;
     let mut conn = ctx.conn().await?;
     visible_lead(&mut conn, &visibility, *lead_id).await?;
-    let (activities, total) = storage::crm::leads::list_activities(&mut conn, *lead_id, paging.page()).await?;
-    Ok(paging.respond(activities, total))
+    Ok(paging.respond(storage::crm::leads::list_activities(&mut conn, *lead_id, paging.page()).await?))
 }
 
 /// Logs a call, email, SMS, meeting or note on a lead.

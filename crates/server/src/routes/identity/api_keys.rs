@@ -31,8 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("/api-keys")]
 async fn list_api_keys(ctx: Ctx, _auth: Authorized<perm::ManageSettings>, paging: Paging) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
-    let (keys, total) = storage::identity::api_keys::list(&mut conn, paging.page()).await?;
-    Ok(paging.respond(keys, total))
+    Ok(paging.respond(storage::identity::api_keys::list(&mut conn, paging.page()).await?))
 }
 
 /// Creates a key owned by the caller. The response is the only time the key is shown.

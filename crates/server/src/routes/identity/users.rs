@@ -55,8 +55,7 @@ async fn list_users(
     paging: Paging,
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
-    let (users, total) = storage::identity::users::list(&mut conn, &filter, paging.page()).await?;
-    Ok(paging.respond(users, total))
+    Ok(paging.respond(storage::identity::users::list(&mut conn, &filter, paging.page()).await?))
 }
 
 /// Creates a user (default role `staff`).

@@ -381,6 +381,5 @@ async fn list_due_tasks(
     let filter =
         TaskQuery { due_from: Some(query.from), due_to: Some(query.to), sort: TaskSort::DueDate, ..Default::default() };
     let mut conn = ctx.conn().await?;
-    let (tasks, total) = storage::work::tasks::list(&mut conn, &filter, paging.page()).await?;
-    Ok(paging.respond(tasks, total))
+    Ok(paging.respond(storage::work::tasks::list(&mut conn, &filter, paging.page()).await?))
 }

@@ -156,6 +156,5 @@ async fn space_tasks(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>, paging: Pa
     let mut conn = ctx.conn().await?;
     find(&mut conn, *id).await?;
     let query = TaskQuery { space_id: Some(*id), ..Default::default() };
-    let (tasks, total) = storage::work::tasks::list(&mut conn, &query, paging.page()).await?;
-    Ok(paging.respond(tasks, total))
+    Ok(paging.respond(storage::work::tasks::list(&mut conn, &query, paging.page()).await?))
 }

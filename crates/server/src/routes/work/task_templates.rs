@@ -67,8 +67,7 @@ async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplate>
 #[get("/tasks/templates")]
 async fn list_templates(ctx: Ctx, _auth: StaffOnly, paging: Paging) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
-    let (templates, total) = storage::work::task_templates::list(&mut conn, paging.page()).await?;
-    Ok(paging.respond(templates, total))
+    Ok(paging.respond(storage::work::task_templates::list(&mut conn, paging.page()).await?))
 }
 
 /// Creates a template.

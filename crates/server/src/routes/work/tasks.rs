@@ -98,10 +98,10 @@ async fn list_tasks(
     paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
     let query = task_query(&auth.principal, &filter)?;
-    let mut list = paging.options::<TaskKey>(query.sort)?;
+    let list = paging.options::<TaskKey>(query.sort)?;
     let mut conn = ctx.conn().await?;
-    let (rows, total) = storage::work::tasks::list_after(&mut conn, &query, list.page, list.take_after()).await?;
-    Ok(list.respond(rows, total))
+    let found = storage::work::tasks::list_after(&mut conn, &query, list.page, list.after()).await?;
+    Ok(list.respond(found))
 }
 
 fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
@@ -489,8 +489,7 @@ async fn list_comments(
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
     find(&mut conn, *task_id).await?;
-    let (comments, total) = storage::work::task_comments::list(&mut conn, *task_id, paging.page()).await?;
-    Ok(paging.respond(comments, total))
+    Ok(paging.respond(storage::work::task_comments::list(&mut conn, *task_id, paging.page()).await?))
 }
 
 /// Comments on a task as the caller.
