@@ -1,10 +1,9 @@
 //! Findings of the security review on input handling: JSON that is not exactly one UTF-8
-//! value, non-http(s) URLs, references to clients outside the caller's scope, NUL
+//! value, arrays where objects belong, non-http(s) URLs, references to clients outside the caller's scope, NUL
 //! characters and broken quoting in CSV files, and concurrent imports against the pool.
 
 use crate::crm::lead_imports::{error_fields, finished, started, upload};
-use api_tests::{created, id};
-use api_tests::{problem, TestApp};
+use api_tests::{created, id, problem, TestApp};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use reqwest::{Method, StatusCode};
@@ -61,6 +60,42 @@ async fn json_bodies_are_one_utf8_value() {
     assert_eq!(ok.status(), StatusCode::CREATED);
     let leads: Vec<Value> = app.get("/api/leads", Some(&admin)).await.json().await.unwrap();
     assert_eq!(leads.len(), 1, "only the valid body created a lead");
+}
+
+/// serde would fill a struct from an array of its fields in order; the schemas allow only
+/// objects, at any depth, and the refusal names the field.
+#[tokio::test(flavor = "multi_thread")]
+async fn arrays_are_refused_where_objects_belong() {
+    let (app, admin) = TestApp::with_admin().await;
+    let event = |field: &str, value: Value| {
+        let mut event = json!({"title": "Standup", "start": "2026-12-01T09:00:00Z", "end": "2026-12-01T09:15:00Z"});
+        event[field] = value;
+        event
+    };
+    let cases = [
+        ("/api/leads", json!(["Ada Lovelace"]), "body"),
+        ("/api/tasks", json!({"title": "Launch", "checklist": [["Plan", true]]}), "checklist[0]"),
+        ("/api/calendar/events", event("reminders", json!([[15, "email"]])), "reminders[0]"),
+        ("/api/calendar/events", event("attendees", json!([[null, "guest@example.com"]])), "attendees[0]"),
+        (
+            "/api/users",
+            json!({"username": "sam", "password": "sam-password-1", "customPermissions": [true]}),
+            "customPermissions",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let response = app.post(path, Some(&admin), &body).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} {body}");
+        let problem = problem(response).await;
+        assert_eq!(problem["code"], "VALIDATION_ERROR", "{problem}");
+        let error = (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str());
+        assert_eq!(error, (Some(field), Some("type")), "{path}: {problem}");
+    }
+    let tasks: Vec<Value> = app.get("/api/tasks", Some(&admin)).await.json().await.unwrap();
+    assert!(tasks.is_empty(), "nothing was created");
+    // The same values as objects are fine.
+    let task = json!({"title": "Launch", "checklist": [{"text": "Plan", "completed": true}]});
+    assert_eq!(app.post("/api/tasks", Some(&admin), &task).await.status(), StatusCode::CREATED);
 }
 
 #[tokio::test(flavor = "multi_thread")]

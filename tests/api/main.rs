@@ -12,4 +12,5 @@ mod rate_limit;
 mod rbac;
 mod spa;
 mod stored_enums;
+mod stored_json;
 mod work;

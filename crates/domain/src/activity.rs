@@ -7,6 +7,7 @@ use validator::Validate;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::activity_logs, check_for_backend(diesel::pg::Pg)))]
 pub struct ActivityLog {
     pub id: uuid::Uuid,
     /// Who acted; absent for system actions and anonymous requests (sign-up, password reset).

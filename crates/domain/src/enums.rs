@@ -1,8 +1,24 @@
-//! The string form of the domain's enums, written once. Each enum derives its strings
-//! with strum (the same spelling as its serde form) and [`string_enum!`] gives it the
-//! `ALL`, `as_str` and `parse` the rest of the code uses. With the `diesel` feature the
-//! stored ones also read and write `Text` columns; an unknown stored value is a
-//! deserialization error, never a silent default.
+//! The domain's string enums, each declared once with its variants and docs:
+//!
+//! ```text
+//! crate::enums::stored_enum! {
+//!     /// Pipeline stages.
+//!     #[derive(Default)]
+//!     pub enum LeadStage: "snake_case" {
+//!         #[default]
+//!         Prospect,
+//!         ClosedWon,
+//!     }
+//! }
+//! ```
+//!
+//! [`string_enum!`] derives the string form with strum (the same spelling as the serde
+//! form: the `: "case"` given, or per variant `Variant = "string"`) and adds the `ALL`,
+//! `as_str` and `parse` the rest of the code uses; the OpenAPI schema comes with the
+//! `openapi` feature. [`stored_enum!`] also maps the enum to a `Text` column with the
+//! `diesel` feature: an unknown stored value is a deserialization error, never a silent
+//! default. Every enum gets `Debug, Clone, Copy, PartialEq, Eq`; add others with a
+//! `#[derive(…)]` of its own.
 
 /// `VariantArray::VARIANTS` as an array, so `ALL` keeps by-value iteration and `map`.
 #[doc(hidden)]
@@ -17,10 +33,36 @@ pub const fn variants<T: Copy, const N: usize>(variants: &[T]) -> [T; N] {
     all
 }
 
-/// Adds `ALL`, `as_str` and `parse` (from the strum derives `VariantArray`, `EnumCount`,
-/// `IntoStaticStr` and `EnumString`) to each listed enum.
+/// Declares a string enum (see the module docs). The case and the strings are matched as
+/// `tt`, not `literal`: a `literal` fragment reaches derives wrapped in an invisible group,
+/// which utoipa does not read (the schema would list the variant names).
 macro_rules! string_enum {
-    ($($name:ident),+ $(,)?) => {$(
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident $(: $case:tt)? {
+            $($(#[$variant_meta:meta])* $variant:ident $(= $string:tt)?),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+            ::strum::IntoStaticStr,
+            ::strum::EnumString,
+            ::strum::VariantArray,
+            ::strum::EnumCount,
+        )]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        $(#[serde(rename_all = $case)] #[strum(serialize_all = $case)])?
+        pub enum $name {
+            $($(#[$variant_meta])* $(#[serde(rename = $string)] #[strum(serialize = $string)])? $variant),+
+        }
+
         impl $name {
             pub const ALL: [$name; <$name as ::strum::EnumCount>::COUNT] =
                 $crate::enums::variants(<$name as ::strum::VariantArray>::VARIANTS);
@@ -33,14 +75,23 @@ macro_rules! string_enum {
                 value.parse().ok()
             }
         }
-    )+};
+    };
 }
 
-/// Also maps each listed enum to a `Text` column (the enum derives `diesel::AsExpression`
-/// and `diesel::FromSqlRow` with `sql_type = Text`).
-#[cfg(feature = "diesel")]
-macro_rules! text_column {
-    ($($name:ident),+ $(,)?) => {$(
+/// Declares a string enum stored in `Text` columns (see the module docs).
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* pub enum $name:ident $($body:tt)+) => {
+        $crate::enums::string_enum! {
+            $(#[$meta])*
+            #[cfg_attr(
+                feature = "diesel",
+                derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+                diesel(sql_type = diesel::sql_types::Text)
+            )]
+            pub enum $name $($body)+
+        }
+
+        #[cfg(feature = "diesel")]
         impl ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
             fn to_sql<'b>(
                 &'b self,
@@ -53,6 +104,7 @@ macro_rules! text_column {
             }
         }
 
+        #[cfg(feature = "diesel")]
         impl ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
             fn from_sql(bytes: ::diesel::pg::PgValue<'_>) -> ::diesel::deserialize::Result<Self> {
                 let value = <String as ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg>>::from_sql(bytes)?;
@@ -60,73 +112,7 @@ macro_rules! text_column {
                     .ok_or_else(|| format!("unknown {} {value:?} stored", stringify!($name)).into())
             }
         }
-    )+};
+    };
 }
 
-#[cfg(not(feature = "diesel"))]
-macro_rules! text_column {
-    ($($name:ident),+ $(,)?) => {};
-}
-
-pub(crate) use {string_enum, text_column};
-
-#[cfg(test)]
-mod tests {
-    use crate::crm::campaigns::CampaignStatus;
-    use crate::crm::clients::ClientStatus;
-    use crate::crm::lead_imports::{ImportMode, ImportStatus};
-    use crate::crm::leads::{LeadActivityType, LeadScore, LeadSource, LeadStage};
-    use crate::identity::api_keys::ApiKeyScope;
-    use crate::work::calendar::{CalendarProviderName, EventType};
-    use crate::work::tasks::{ScheduleFrom, TaskPriority, TaskStatus};
-    use crate::{ErrorCode, Permission, Role};
-
-    /// Every variant round-trips through its string, that string is its serde form,
-    /// and an unknown string (as a bad stored value would be) does not parse.
-    macro_rules! check {
-        ($($name:ident),+) => {$(
-            for value in $name::ALL {
-                assert_eq!($name::parse(value.as_str()), Some(value), "{value:?}");
-                assert_eq!(serde_json::to_value(value).unwrap(), value.as_str(), "{value:?}");
-            }
-            let distinct: std::collections::BTreeSet<_> = $name::ALL.iter().map(|v| v.as_str()).collect();
-            assert_eq!(distinct.len(), $name::ALL.len(), stringify!($name));
-            assert_eq!($name::parse("no_such_value"), None, stringify!($name));
-            assert_eq!($name::parse(""), None, stringify!($name));
-        )+};
-    }
-
-    #[test]
-    fn every_enum_round_trips_and_refuses_unknown_values() {
-        check!(
-            Role,
-            Permission,
-            ErrorCode,
-            ApiKeyScope,
-            EventType,
-            CalendarProviderName,
-            CampaignStatus,
-            ClientStatus,
-            ImportMode,
-            ImportStatus,
-            LeadStage,
-            LeadScore,
-            LeadSource,
-            LeadActivityType,
-            TaskStatus,
-            TaskPriority,
-            ScheduleFrom
-        );
-    }
-
-    #[test]
-    fn parsing_is_exact() {
-        assert_eq!(LeadStage::parse("Prospect"), None);
-        assert_eq!(LeadStage::parse(" prospect"), None);
-        assert_eq!(LeadSource::parse("unknown"), None, "no longer read as `other`");
-        assert_eq!(ScheduleFrom::parse("due"), None, "no longer read as `due_date`");
-        assert_eq!(ImportMode::parse("all_or_nothing"), None);
-        assert_eq!(ImportMode::parse("all-or-nothing"), Some(ImportMode::AllOrNothing));
-        assert_eq!(ApiKeyScope::parse("api:read"), Some(ApiKeyScope::Read));
-    }
-}
+pub(crate) use {stored_enum, string_enum};

@@ -2,53 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 
-crate::enums::string_enum!(ErrorCode);
-
-/// Machine-readable error codes. The string form is part of the public API: clients
-/// branch on it, so a code is never renamed once released.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
-pub enum ErrorCode {
-    ValidationError,
-    MalformedRequest,
-    UnsupportedMediaType,
-    PayloadTooLarge,
-    AuthenticationError,
-    InvalidCredentials,
-    AccountDisabled,
-    TokenExpired,
-    InvalidToken,
-    CsrfFailed,
-    Forbidden,
-    NotFound,
-    MethodNotAllowed,
-    Conflict,
-    LastAdmin,
-    RateLimitError,
-    DatabaseError,
-    ExternalServiceError,
-    CircuitBreakerOpen,
-    ServiceUnavailable,
-    InternalError,
-    /// A `cursor` that is not one this API issued for the list's current sort.
-    InvalidCursor,
-    /// The action needs a person signed in (bearer token or session), not an API key.
-    ApiKeyNotAllowed,
+crate::enums::string_enum! {
+    /// Machine-readable error codes. The string form is part of the public API: clients
+    /// branch on it, so a code is never renamed once released.
+    #[derive(Hash)]
+    pub enum ErrorCode: "SCREAMING_SNAKE_CASE" {
+        ValidationError,
+        MalformedRequest,
+        UnsupportedMediaType,
+        PayloadTooLarge,
+        AuthenticationError,
+        InvalidCredentials,
+        AccountDisabled,
+        TokenExpired,
+        InvalidToken,
+        CsrfFailed,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        LastAdmin,
+        RateLimitError,
+        DatabaseError,
+        ExternalServiceError,
+        CircuitBreakerOpen,
+        ServiceUnavailable,
+        InternalError,
+        /// A `cursor` that is not one this API issued for the list's current sort.
+        InvalidCursor,
+        /// The action needs a person signed in (bearer token or session), not an API key.
+        ApiKeyNotAllowed,
+    }
 }
 
 impl ErrorCode {

@@ -21,6 +21,40 @@ pub struct Visibility {
     pub writable: bool,
 }
 
+/// A caller scoped to their own assignments named another assignee (or, in a patch,
+/// none): they may only assign records to themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnlySelf;
+
+impl std::fmt::Display for OnlySelf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("You can only assign records to yourself")
+    }
+}
+
+impl Visibility {
+    /// The assignee of a new record: callers scoped to their assignments get it assigned
+    /// to themselves, and may not name anyone else.
+    pub fn assignee(&self, requested: Option<i32>) -> Result<Option<i32>, OnlySelf> {
+        match self.rows {
+            Rows::AssignedTo(user) if requested.is_some_and(|id| id != user) => Err(OnlySelf),
+            Rows::AssignedTo(user) => Ok(Some(user)),
+            _ => Ok(requested),
+        }
+    }
+
+    /// A patch's `assignedToId` (absent, `null` or an id): callers scoped to their
+    /// assignments may neither unassign nor hand records to someone else.
+    pub fn reassign(&self, requested: Option<Option<i32>>) -> Result<Option<Option<i32>>, OnlySelf> {
+        match (self.rows, requested) {
+            (_, None) => Ok(None),
+            (Rows::AssignedTo(user), Some(Some(id))) if id == user => Ok(Some(Some(user))),
+            (Rows::AssignedTo(_), Some(_)) => Err(OnlySelf),
+            (_, requested) => Ok(requested),
+        }
+    }
+}
+
 /// The parts of the signed-in user the CRM scope rules need.
 #[derive(Debug, Clone, Copy)]
 pub struct Caller<'a> {
@@ -94,6 +128,30 @@ mod tests {
             Some(Visibility { rows: Rows::All, writable: false })
         );
         assert_eq!(client_visibility(&caller(Role::Creator, None)), None);
+    }
+
+    #[test]
+    fn assignment_scoped_callers_assign_only_to_themselves() {
+        let own = Visibility { rows: Rows::AssignedTo(7), writable: true };
+        assert_eq!(own.assignee(None), Ok(Some(7)), "a new record is theirs");
+        assert_eq!(own.assignee(Some(7)), Ok(Some(7)));
+        assert_eq!(own.assignee(Some(8)), Err(OnlySelf));
+        let all = Visibility { rows: Rows::All, writable: true };
+        assert_eq!(all.assignee(None), Ok(None));
+        assert_eq!(all.assignee(Some(8)), Ok(Some(8)));
+    }
+
+    #[test]
+    fn assignment_scoped_callers_neither_unassign_nor_hand_over() {
+        let own = Visibility { rows: Rows::AssignedTo(7), writable: true };
+        assert_eq!(own.reassign(None), Ok(None), "an absent field stays");
+        assert_eq!(own.reassign(Some(Some(7))), Ok(Some(Some(7))));
+        assert_eq!(own.reassign(Some(Some(8))), Err(OnlySelf));
+        assert_eq!(own.reassign(Some(None)), Err(OnlySelf), "nor unassign");
+        let all = Visibility { rows: Rows::All, writable: true };
+        assert_eq!(all.reassign(Some(None)), Ok(Some(None)));
+        assert_eq!(all.reassign(Some(Some(8))), Ok(Some(Some(8))));
+        assert_eq!(OnlySelf.to_string(), "You can only assign records to yourself");
     }
 
     #[test]

@@ -23,6 +23,17 @@ pub struct AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// `found(…)` on a lookup: its record, or 404 naming what was not found.
+pub trait OrNotFound<T> {
+    fn found(self, what: impl fmt::Display) -> AppResult<T>;
+}
+
+impl<T> OrNotFound<T> for Option<T> {
+    fn found(self, what: impl fmt::Display) -> AppResult<T> {
+        self.ok_or_else(|| AppError::not_found(what))
+    }
+}
+
 impl AppError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self { code, detail: detail.into(), errors: Vec::new(), retry_after_secs: None, request_id: None, source: None }
@@ -140,6 +151,20 @@ impl From<StorageError> for AppError {
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         StorageError::from(error).into()
+    }
+}
+
+/// A scope rule's refusal to assign a record to someone else (`domain::visibility`).
+impl From<domain::visibility::OnlySelf> for AppError {
+    fn from(refusal: domain::visibility::OnlySelf) -> Self {
+        Self::forbidden(refusal.to_string())
+    }
+}
+
+/// A recurrence a request defines wrongly (`domain::work::recurrence::Definition`).
+impl From<domain::work::recurrence::Invalid> for AppError {
+    fn from(invalid: domain::work::recurrence::Invalid) -> Self {
+        Self::field(invalid.field, invalid.code, invalid.message)
     }
 }
 

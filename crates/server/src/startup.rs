@@ -112,7 +112,7 @@ fn serve(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Se
             }))
             .default_service(web::to(fallback))
             .wrap(from_fn(audit::flush_stale))
-            .wrap(from_fn(rate_limit::rate_limit))
+            .wrap(from_fn(rate_limit::middleware::rate_limit))
             .wrap(cors(&state.config))
             .wrap(security_headers::security_headers())
             .wrap(metrics.clone())
@@ -178,7 +178,7 @@ async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
         role: Role::Admin,
         client_id: None,
         creator_id: None,
-        custom_permissions: serde_json::json!({}),
+        custom_permissions: Default::default(),
     };
     let user = storage::identity::users::insert(&mut conn, &new_user).await?;
     let entry = storage::activity::NewActivity {
@@ -187,7 +187,7 @@ async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
         description: format!("Bootstrap admin {} created from ADMIN_EMAIL", user.username),
         entity_type: Some("user".to_owned()),
         entity_id: Some(user.id.to_string()),
-        after: serde_json::to_value(user.to_user()).ok(),
+        after: serde_json::to_value(user.user.clone()).ok(),
         ..Default::default()
     };
     storage::activity::insert(&mut conn, &entry).await?;

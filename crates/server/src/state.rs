@@ -2,7 +2,7 @@
 
 use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
 use crate::platform::cpu::CpuPool;
@@ -26,7 +26,7 @@ pub struct AppState {
     /// `feed:{token hash}` → a rendered ICS feed; cleared by every calendar, task and
     /// user write (feeds are cheap to rebuild, stale ones are not acceptable).
     pub calendar_feeds: CacheService<Arc<String>>,
-    /// Lead list totals by caller scope and filter (see `routes::leads`); cleared by every
+    /// Lead list totals by caller scope and filter (see `routes::crm::leads`); cleared by every
     /// lead write.
     pub lead_totals: CacheService<i64>,
     /// CPU-bound request work (recurrence expansion), off the async workers.
@@ -66,5 +66,37 @@ impl AppState {
 
     pub fn forget_calendar_feeds(&self) {
         self.calendar_feeds.clear();
+    }
+}
+
+/// The futures of the closures `AppState::transaction` runs must be `Send` (diesel-async
+/// requires it); naming that needs a trait of our own, as diesel-async's is private.
+pub trait TransactionFn<'c, T>:
+    AsyncFnOnce(&'c mut storage::AsyncPgConnection) -> AppResult<T>
+    + FnOnce(&'c mut storage::AsyncPgConnection) -> <Self as TransactionFn<'c, T>>::Fut
+{
+    type Fut: std::future::Future<Output = AppResult<T>> + Send;
+}
+
+impl<'c, T, F, Fut> TransactionFn<'c, T> for F
+where
+    F: AsyncFnOnce(&'c mut storage::AsyncPgConnection) -> AppResult<T>
+        + FnOnce(&'c mut storage::AsyncPgConnection) -> Fut,
+    Fut: std::future::Future<Output = AppResult<T>> + Send,
+{
+    type Fut = Fut;
+}
+
+impl AppState {
+    /// Runs `work` in one transaction on a pooled connection: committed when it returns
+    /// `Ok`, rolled back otherwise.
+    pub async fn transaction<T, F>(&self, work: F) -> AppResult<T>
+    where
+        F: for<'c> TransactionFn<'c, T> + Send,
+        T: Send,
+    {
+        use diesel_async::AsyncConnection;
+        let mut conn = self.conn().await?;
+        storage::AsyncPgConnection::transaction(&mut conn, work).await
     }
 }

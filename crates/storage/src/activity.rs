@@ -1,49 +1,14 @@
 //! Queries on `activity_logs`, the audit trail.
 
+use crate::crud;
 use crate::schema::activity_logs;
+use crate::sql::Narrow;
 use crate::StorageError;
-use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::activity::{ActivityFilter, ActivityLog};
 use domain::pagination::Page;
-use uuid::Uuid;
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = activity_logs, check_for_backend(Pg))]
-pub struct ActivityRow {
-    pub id: Uuid,
-    pub user_id: Option<i32>,
-    pub activity_type: String,
-    pub description: String,
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub metadata: Option<serde_json::Value>,
-    pub request_id: Option<String>,
-    pub ip: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<ActivityRow> for ActivityLog {
-    fn from(row: ActivityRow) -> Self {
-        ActivityLog {
-            id: row.id,
-            user_id: row.user_id,
-            activity_type: row.activity_type,
-            description: row.description,
-            entity_type: row.entity_type,
-            entity_id: row.entity_id,
-            before: row.before,
-            after: row.after,
-            request_id: row.request_id,
-            ip: row.ip,
-            created_at: row.created_at,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default, Insertable)]
 #[diesel(table_name = activity_logs)]
@@ -66,17 +31,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, entry: &NewActivity) -> Result
 }
 
 fn filtered(filter: &ActivityFilter) -> activity_logs::BoxedQuery<'_, Pg> {
-    let mut query = activity_logs::table.into_boxed();
-    if let Some(user_id) = filter.user_id {
-        query = query.filter(activity_logs::user_id.eq(user_id));
-    }
-    if let Some(entity_type) = &filter.entity_type {
-        query = query.filter(activity_logs::entity_type.eq(entity_type));
-    }
-    if let Some(entity_id) = &filter.entity_id {
-        query = query.filter(activity_logs::entity_id.eq(entity_id));
-    }
-    query
+    activity_logs::table
+        .into_boxed()
+        .narrow(filter.user_id.map(|user| activity_logs::user_id.eq(user)))
+        .narrow(filter.entity_type.as_ref().map(|entity_type| activity_logs::entity_type.eq(entity_type)))
+        .narrow(filter.entity_id.as_ref().map(|entity_id| activity_logs::entity_id.eq(entity_id)))
 }
 
 /// One page of the audit trail, newest first, and the total matching the filter.
@@ -84,14 +43,12 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &ActivityFilter,
     page: Page,
-) -> Result<(Vec<ActivityRow>, i64), StorageError> {
-    let total: i64 = filtered(filter).count().get_result(conn).await?;
-    let rows = filtered(filter)
-        .select(ActivityRow::as_select())
-        .order((activity_logs::created_at.desc(), activity_logs::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+) -> Result<(Vec<ActivityLog>, i64), StorageError> {
+    crud::offset_page!(
+        conn,
+        page,
+        filtered(filter),
+        ActivityLog,
+        (activity_logs::created_at.desc(), activity_logs::id.desc())
+    )
 }

@@ -1,19 +1,22 @@
-//! PostgreSQL access for MarketingOS: the diesel schema, one module of queries per
-//! domain, the connection pool and the embedded migrations.
+//! PostgreSQL access for MarketingOS: one module of queries per domain, the connection
+//! pool and the embedded migrations. The tables (`schema`) and the rows, which are the
+//! domain's own types, come from `domain` with its `diesel` feature.
 
 pub mod activity;
 pub mod crm;
+mod crud;
 pub mod error;
 pub mod identity;
 pub mod keyset;
 pub mod migrations;
 pub mod outbox;
 pub mod pool;
-pub mod schema;
 mod sql;
 pub mod work;
 
 pub use diesel_async::AsyncPgConnection;
+/// The diesel tables, declared in `domain` beside the row types that derive against them.
+pub use domain::schema;
 pub use error::StorageError;
 pub use pool::{connect, DbPool, PooledConnection};
 

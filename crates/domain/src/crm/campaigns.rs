@@ -7,37 +7,20 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-crate::enums::string_enum!(CampaignStatus);
-crate::enums::text_column!(CampaignStatus);
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CampaignStatus {
-    Planning,
-    Active,
-    Paused,
-    Completed,
-    Cancelled,
+crate::enums::stored_enum! {
+    pub enum CampaignStatus: "snake_case" {
+        Planning,
+        Active,
+        Paused,
+        Completed,
+        Cancelled,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::campaigns, check_for_backend(diesel::pg::Pg)))]
 pub struct Campaign {
     pub id: Uuid,
     pub client_id: Uuid,
@@ -60,6 +43,7 @@ pub struct Campaign {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[validate(schema(function = "create_dates_in_order", skip_on_field_errors = false))]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::campaigns))]
 pub struct CreateCampaignRequest {
     pub client_id: Uuid,
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
@@ -90,6 +74,7 @@ pub struct CreateCampaignRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[validate(schema(function = "update_dates_in_order", skip_on_field_errors = false))]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::campaigns))]
 pub struct UpdateCampaignRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]

@@ -7,35 +7,18 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
-crate::enums::string_enum!(ClientStatus);
-crate::enums::text_column!(ClientStatus);
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ClientStatus {
-    Active,
-    Inactive,
-    Archived,
+crate::enums::stored_enum! {
+    pub enum ClientStatus: "snake_case" {
+        Active,
+        Inactive,
+        Archived,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::clients, check_for_backend(diesel::pg::Pg)))]
 pub struct Client {
     pub id: Uuid,
     pub name: String,
@@ -48,6 +31,7 @@ pub struct Client {
     pub status: ClientStatus,
     pub assigned_to_id: Option<i32>,
     pub notes: Option<String>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<BTreeMap<String, String>>))]
     pub social_links: BTreeMap<String, String>,
     pub stripe_customer_id: Option<String>,
     pub stripe_subscription_id: Option<String>,
@@ -60,6 +44,7 @@ pub struct Client {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::clients))]
 pub struct CreateClientRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
@@ -90,6 +75,8 @@ pub struct CreateClientRequest {
     pub notes: Option<String>,
     /// Platform → profile: an http(s) URL or a handle (`@acme`).
     #[validate(custom(function = "crate::validation::social_links"))]
+    // Storage writes it as `Json` (a map is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_insertion))]
     pub social_links: Option<BTreeMap<String, String>>,
     pub display_order: Option<i32>,
 }
@@ -98,6 +85,7 @@ pub struct CreateClientRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::clients))]
 pub struct UpdateClientRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
@@ -142,6 +130,8 @@ pub struct UpdateClientRequest {
     pub notes: Option<Option<String>>,
     /// Platform → profile: an http(s) URL or a handle (`@acme`).
     #[validate(custom(function = "crate::validation::social_links"))]
+    // Storage writes it as `Json` (a map is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_update))]
     pub social_links: Option<BTreeMap<String, String>>,
     pub display_order: Option<i32>,
 }
@@ -191,6 +181,7 @@ pub struct ClientFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::client_documents, check_for_backend(diesel::pg::Pg)))]
 pub struct ClientDocument {
     pub id: Uuid,
     pub client_id: Uuid,
@@ -206,6 +197,7 @@ pub struct ClientDocument {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::client_documents))]
 pub struct CreateClientDocumentRequest {
     #[validate(length(min = 1, max = 255), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = r"\S"))]

@@ -12,64 +12,31 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
-crate::enums::string_enum!(ImportMode, ImportStatus);
-crate::enums::text_column!(ImportMode, ImportStatus);
-
 /// The largest CSV body `POST /api/leads/import` accepts.
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 
 /// How many row errors a job keeps; `errorCount` still counts all of them.
 pub const MAX_REPORTED_ERRORS: usize = 500;
 
-/// What happens to the valid rows of a file that also has invalid ones.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum ImportMode {
-    /// Any invalid row imports nothing; the job fails listing the row errors.
-    #[default]
-    AllOrNothing,
-    /// Valid rows are imported, invalid ones skipped and reported.
-    SkipInvalid,
+crate::enums::stored_enum! {
+    /// What happens to the valid rows of a file that also has invalid ones.
+    #[derive(Default)]
+    pub enum ImportMode: "kebab-case" {
+        /// Any invalid row imports nothing; the job fails listing the row errors.
+        #[default]
+        AllOrNothing,
+        /// Valid rows are imported, invalid ones skipped and reported.
+        SkipInvalid,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum ImportStatus {
-    Queued,
-    Running,
-    Completed,
-    Failed,
+crate::enums::stored_enum! {
+    pub enum ImportStatus: "lowercase" {
+        Queued,
+        Running,
+        Completed,
+        Failed,
+    }
 }
 
 impl ImportStatus {
@@ -95,6 +62,7 @@ pub struct ImportRowError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::lead_imports, check_for_backend(diesel::pg::Pg)))]
 pub struct LeadImport {
     pub id: Uuid,
     pub mode: ImportMode,
@@ -107,6 +75,7 @@ pub struct LeadImport {
     pub skipped_rows: i64,
     pub error_count: i64,
     /// The first 500 row errors, in row order.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<ImportRowError>>))]
     pub errors: Vec<ImportRowError>,
     /// The user who started the import.
     pub created_by: Option<i32>,

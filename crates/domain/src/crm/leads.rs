@@ -8,34 +8,16 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
 
-crate::enums::string_enum!(LeadStage, LeadScore, LeadSource, LeadActivityType);
-crate::enums::text_column!(LeadStage, LeadScore, LeadSource, LeadActivityType);
-
-/// Pipeline stages: prospect → contacted → qualified → proposal → closed_won / closed_lost.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadStage {
-    Prospect,
-    Contacted,
-    Qualified,
-    Proposal,
-    ClosedWon,
-    ClosedLost,
+crate::enums::stored_enum! {
+    /// Pipeline stages: prospect → contacted → qualified → proposal → closed_won / closed_lost.
+    pub enum LeadStage: "snake_case" {
+        Prospect,
+        Contacted,
+        Qualified,
+        Proposal,
+        ClosedWon,
+        ClosedLost,
+    }
 }
 
 impl LeadStage {
@@ -51,83 +33,38 @@ impl LeadStage {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadScore {
-    Hot,
-    Warm,
-    Cold,
+crate::enums::stored_enum! {
+    pub enum LeadScore: "snake_case" {
+        Hot,
+        Warm,
+        Cold,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadSource {
-    Website,
-    Referral,
-    Social,
-    Manual,
-    Import,
-    Email,
-    Event,
-    Advertising,
-    Other,
+crate::enums::stored_enum! {
+    pub enum LeadSource: "snake_case" {
+        Website,
+        Referral,
+        Social,
+        Manual,
+        Import,
+        Email,
+        Event,
+        Advertising,
+        Other,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LeadActivityType {
-    Call,
-    Email,
-    Sms,
-    Meeting,
-    Note,
-    /// Recorded by the server when a lead's stage changes.
-    StageChange,
+crate::enums::stored_enum! {
+    pub enum LeadActivityType: "snake_case" {
+        Call,
+        Email,
+        Sms,
+        Meeting,
+        Note,
+        /// Recorded by the server when a lead's stage changes.
+        StageChange,
+    }
 }
 
 /// The activity types a user may log by hand (stage changes are recorded by the server).
@@ -157,6 +94,7 @@ impl From<LoggedActivityType> for LeadActivityType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::leads, check_for_backend(diesel::pg::Pg)))]
 pub struct Lead {
     pub id: Uuid,
     pub client_id: Option<Uuid>,
@@ -177,6 +115,7 @@ pub struct Lead {
     pub source: LeadSource,
     pub value: Option<i32>,
     pub tags: Vec<String>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<BTreeMap<String, String>>))]
     pub social_links: BTreeMap<String, String>,
     pub location: Option<String>,
     pub industry: Option<String>,
@@ -191,6 +130,7 @@ pub struct Lead {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::leads))]
 pub struct CreateLeadRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
@@ -240,6 +180,8 @@ pub struct CreateLeadRequest {
     pub tags: Option<Vec<String>>,
     /// Platform → profile: an http(s) URL or a handle (`@acme`).
     #[validate(custom(function = "crate::validation::social_links"))]
+    // Storage writes it as `Json` (a map is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_insertion))]
     pub social_links: Option<BTreeMap<String, String>>,
     #[validate(length(max = 200))]
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
@@ -258,6 +200,7 @@ pub struct CreateLeadRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::leads))]
 pub struct UpdateLeadRequest {
     #[validate(length(min = 1, max = 200), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200, pattern = r"\S"))]
@@ -318,6 +261,8 @@ pub struct UpdateLeadRequest {
     pub tags: Option<Vec<String>>,
     /// Platform → profile: an http(s) URL or a handle (`@acme`).
     #[validate(custom(function = "crate::validation::social_links"))]
+    // Storage writes it as `Json` (a map is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_update))]
     pub social_links: Option<BTreeMap<String, String>>,
     #[serde(default, with = "double_option", skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 200))]
@@ -390,6 +335,7 @@ pub struct LeadFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::lead_activities, check_for_backend(diesel::pg::Pg)))]
 pub struct LeadActivity {
     pub id: Uuid,
     pub lead_id: Uuid,
@@ -426,6 +372,11 @@ pub fn normalize_phone(phone: &str) -> Option<String> {
 /// The email key duplicate detection compares: trimmed and lower-cased.
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+/// Why a lead is refused as a duplicate of `existing` (an id, or how it matched).
+pub fn duplicate_message(field: &str, existing: impl std::fmt::Display) -> String {
+    format!("A lead with this {field} already exists (lead {existing})")
 }
 
 /// The `stage_change` activity's subject for a move between stages.

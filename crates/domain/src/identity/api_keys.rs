@@ -4,34 +4,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
-crate::enums::string_enum!(ApiKeyScope);
-crate::enums::text_column!(ApiKeyScope);
-
-/// What a key may do. `api:full` acts with all of its owner's permissions; `api:read`
-/// only with safe (GET/HEAD) requests.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ApiKeyScope {
-    #[serde(rename = "api:full")]
-    #[strum(serialize = "api:full")]
-    Full,
-    #[serde(rename = "api:read")]
-    #[strum(serialize = "api:read")]
-    Read,
+crate::enums::stored_enum! {
+    /// What a key may do. `api:full` acts with all of its owner's permissions; `api:read`
+    /// only with safe (GET/HEAD) requests.
+    #[derive(Hash)]
+    pub enum ApiKeyScope {
+        Full = "api:full",
+        Read = "api:read",
+    }
 }
 
 impl ApiKeyScope {
@@ -44,6 +24,7 @@ impl ApiKeyScope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::api_keys, check_for_backend(diesel::pg::Pg)))]
 pub struct ApiKey {
     pub id: uuid::Uuid,
     pub user_id: i32,

@@ -3,39 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-crate::enums::string_enum!(Role, Permission);
-crate::enums::text_column!(Role);
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Manager,
-    Staff,
-    SalesAgent,
-    CreatorManager,
-    Creator,
-    StaffContentCreator,
-    Client,
-    ProspectiveClient,
+crate::enums::stored_enum! {
+    #[derive(Hash, PartialOrd, Ord)]
+    pub enum Role: "snake_case" {
+        Admin,
+        Manager,
+        Staff,
+        SalesAgent,
+        CreatorManager,
+        Creator,
+        StaffContentCreator,
+        Client,
+        ProspectiveClient,
+    }
 }
 
 impl Role {
@@ -80,52 +60,20 @@ impl std::fmt::Display for Role {
     }
 }
 
-/// The permission flags of the original's matrix.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Permission {
-    #[serde(rename = "canManageUsers")]
-    #[strum(serialize = "canManageUsers")]
-    ManageUsers,
-    #[serde(rename = "canManageClients")]
-    #[strum(serialize = "canManageClients")]
-    ManageClients,
-    #[serde(rename = "canManageCampaigns")]
-    #[strum(serialize = "canManageCampaigns")]
-    ManageCampaigns,
-    #[serde(rename = "canManageLeads")]
-    #[strum(serialize = "canManageLeads")]
-    ManageLeads,
-    #[serde(rename = "canManageContent")]
-    #[strum(serialize = "canManageContent")]
-    ManageContent,
-    #[serde(rename = "canManageInvoices")]
-    #[strum(serialize = "canManageInvoices")]
-    ManageInvoices,
-    #[serde(rename = "canManageTickets")]
-    #[strum(serialize = "canManageTickets")]
-    ManageTickets,
-    #[serde(rename = "canViewReports")]
-    #[strum(serialize = "canViewReports")]
-    ViewReports,
-    #[serde(rename = "canManageSettings")]
-    #[strum(serialize = "canManageSettings")]
-    ManageSettings,
+crate::enums::string_enum! {
+    /// The permission flags of the original's matrix.
+    #[derive(Hash, PartialOrd, Ord)]
+    pub enum Permission {
+        ManageUsers = "canManageUsers",
+        ManageClients = "canManageClients",
+        ManageCampaigns = "canManageCampaigns",
+        ManageLeads = "canManageLeads",
+        ManageContent = "canManageContent",
+        ManageInvoices = "canManageInvoices",
+        ManageTickets = "canManageTickets",
+        ViewReports = "canViewReports",
+        ManageSettings = "canManageSettings",
+    }
 }
 
 /// How far a granted permission reaches. Domains that own records (clients, leads,
@@ -145,8 +93,14 @@ pub enum Scope {
 
 /// Per-user overrides of the role's flags: `true` grants (with `All` scope), `false`
 /// revokes, absent keeps the role's default.
+// Stored as the JSONB object it is in the API.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Jsonb)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PermissionOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,6 +122,9 @@ pub struct PermissionOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_manage_settings: Option<bool>,
 }
+
+#[cfg(feature = "diesel")]
+crate::json_column::jsonb_column!(PermissionOverrides);
 
 impl PermissionOverrides {
     pub fn get(&self, permission: Permission) -> Option<bool> {

@@ -11,6 +11,7 @@ use validator::Validate;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::users, check_for_backend(diesel::pg::Pg)))]
 pub struct User {
     pub id: i32,
     pub username: String,
@@ -67,7 +68,6 @@ pub struct CreateUserRequest {
     #[validate(length(min = 1, max = 64))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub creator_id: Option<String>,
-    #[serde(default, deserialize_with = "overrides_object")]
     pub custom_permissions: Option<PermissionOverrides>,
 }
 
@@ -103,7 +103,6 @@ pub struct UpdateUserRequest {
     #[validate(length(min = 1, max = 64))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 64))]
     pub creator_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "overrides_object")]
     pub custom_permissions: Option<PermissionOverrides>,
     pub is_active: Option<bool>,
 }
@@ -163,63 +162,9 @@ pub struct UserFilter {
     pub is_active: Option<bool>,
 }
 
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-/// `customPermissions` must be a JSON object: serde's derive would also take an array of
-/// the flags in field order (`[true, null]`). Reading the map through the caller's
-/// deserializer keeps error paths such as `customPermissions.canManageUsers`.
-fn overrides_object<'de, D>(deserializer: D) -> Result<Option<PermissionOverrides>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    use serde::de::value::MapAccessDeserializer;
-    use serde::de::{MapAccess, Visitor};
-
-    struct ObjectOrNull;
-
-    impl<'de> Visitor<'de> for ObjectOrNull {
-        type Value = Option<PermissionOverrides>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object of permission flags")
-        }
-
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_map(self)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            PermissionOverrides::deserialize(MapAccessDeserializer::new(map)).map(Some)
-        }
-    }
-
-    deserializer.deserialize_option(ObjectOrNull)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn custom_permissions_must_be_an_object() {
-        let parse = |json: &str| serde_json::from_str::<UpdateUserRequest>(json).map(|p| p.custom_permissions);
-        assert!(parse(r#"{"customPermissions":[null,null]}"#).is_err(), "an array is not the flags in order");
-        assert!(parse(r#"{"customPermissions":[true]}"#).is_err());
-        assert!(parse(r#"{"customPermissions":{"canManagePlanets":true}}"#).is_err(), "unknown flags");
-        let granted = parse(r#"{"customPermissions":{"canManageLeads":true}}"#).unwrap().unwrap();
-        assert_eq!(granted.can_manage_leads, Some(true));
-        assert_eq!(parse(r#"{"customPermissions":null}"#).unwrap(), None);
-        assert_eq!(parse("{}").unwrap(), None);
-        let create = r#"{"username":"a","password":"p","email":"a@b.c","customPermissions":[false]}"#;
-        assert!(serde_json::from_str::<CreateUserRequest>(create).is_err());
-    }
 
     #[test]
     fn update_distinguishes_absent_from_null() {

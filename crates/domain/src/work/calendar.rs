@@ -9,9 +9,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-crate::enums::string_enum!(EventType, CalendarProviderName);
-crate::enums::text_column!(EventType, CalendarProviderName);
-
 /// Who may use the calendar: every staff-side role; client-portal roles may not.
 pub fn may_use_calendar(role: Role) -> bool {
     !role.is_client_portal()
@@ -23,33 +20,17 @@ pub const MAX_WINDOW_DAYS: i64 = 366;
 /// The longest reminder lead time: four weeks, in minutes.
 pub const MAX_REMINDER_MINUTES: i32 = 40_320;
 
-/// The original's event types.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EventType {
-    #[default]
-    Event,
-    Meeting,
-    Call,
-    Deadline,
-    Reminder,
+crate::enums::stored_enum! {
+    /// The original's event types.
+    #[derive(Hash, Default)]
+    pub enum EventType: "snake_case" {
+        #[default]
+        Event,
+        Meeting,
+        Call,
+        Deadline,
+        Reminder,
+    }
 }
 
 /// An attendee's answer (the iCalendar PARTSTAT values Google and Microsoft also use).
@@ -105,6 +86,7 @@ pub struct Reminder {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::calendar_events, check_for_backend(diesel::pg::Pg)))]
 pub struct CalendarEvent {
     pub id: Uuid,
     pub title: String,
@@ -112,12 +94,15 @@ pub struct CalendarEvent {
     /// The first occurrence's start.
     pub start: DateTime<Utc>,
     /// The first occurrence's end; every occurrence lasts `end - start`.
+    #[cfg_attr(feature = "diesel", diesel(column_name = end_))]
     pub end: DateTime<Utc>,
     pub all_day: bool,
     pub location: Option<String>,
     #[serde(rename = "type")]
     pub event_type: EventType,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<Attendee>>))]
     pub attendees: Vec<Attendee>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<Reminder>>))]
     pub reminders: Vec<Reminder>,
     pub meet_link: Option<String>,
     pub is_recurring: bool,
@@ -132,6 +117,27 @@ pub struct CalendarEvent {
     pub created_by: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl CalendarEvent {
+    /// Whether `user_id` is among the attendees.
+    pub fn attended_by(&self, user_id: i32) -> bool {
+        self.attendees.iter().any(|a| a.user_id == Some(user_id))
+    }
+
+    /// The occurrence starting at `start` (lasting as long as the first one).
+    pub fn occurrence(&self, start: DateTime<Utc>) -> EventOccurrence {
+        EventOccurrence {
+            event_id: self.id,
+            title: self.title.clone(),
+            start,
+            end: start + (self.end - self.start),
+            all_day: self.all_day,
+            location: self.location.clone(),
+            event_type: self.event_type,
+            is_recurring: self.is_recurring,
+        }
+    }
 }
 
 /// Every attendee names a user or an email address.
@@ -290,31 +296,12 @@ pub struct CalendarFeed {
     pub created_at: DateTime<Utc>,
 }
 
-/// The external calendars `POST /api/calendar/sync` imports from.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(
-    feature = "diesel",
-    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
-    diesel(sql_type = diesel::sql_types::Text)
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CalendarProviderName {
-    Google,
-    Microsoft,
+crate::enums::stored_enum! {
+    /// The external calendars `POST /api/calendar/sync` imports from.
+    pub enum CalendarProviderName: "snake_case" {
+        Google,
+        Microsoft,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

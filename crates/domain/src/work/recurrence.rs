@@ -270,10 +270,86 @@ pub fn day_window(now: DateTime<Utc>, timezone: &str, days: u32) -> Result<(Date
     Ok((start, end))
 }
 
+/// What is wrong with a recurrence as a request defines it: the field, the error code
+/// and the message (a 400 naming the field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Invalid {
+    fn new(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        Self { field, code, message: message.into() }
+    }
+}
+
+/// A record's recurrence as it will be stored (a task's or an event's), checked as a
+/// whole: the zone, the rule when there is one, and for a recurring record that it has
+/// a rule and a first occurrence the rule is valid from.
+#[derive(Debug, Clone)]
+pub struct Definition<'a> {
+    /// How messages name the record (`task`, `event`).
+    pub noun: &'static str,
+    pub is_recurring: bool,
+    pub rule: Option<&'a str>,
+    pub timezone: &'a str,
+    pub schedule: Schedule,
+    /// The first occurrence (a due date, a start), and the field that sets it.
+    pub first: (Option<DateTime<Utc>>, &'static str),
+}
+
+impl Definition<'_> {
+    /// The rule and first occurrence of a valid recurring record; `None` for a single one.
+    pub fn check(&self) -> Result<Option<(&str, DateTime<Utc>)>, Invalid> {
+        parse_timezone(self.timezone).map_err(|m| Invalid::new("recurrenceTimezone", "timezone", m))?;
+        if let Some(rule) = self.rule {
+            parse_rule(rule).map_err(|m| Invalid::new("recurrenceRule", "rrule", m))?;
+        }
+        if !self.is_recurring {
+            return Ok(None);
+        }
+        let needs = |what: &str| format!("a recurring {} needs a {what}", self.noun);
+        let rule = self.rule.ok_or_else(|| Invalid::new("recurrenceRule", "required", needs("recurrenceRule")))?;
+        let (first, field) = self.first;
+        let first = first.ok_or_else(|| Invalid::new(field, "required", needs(field)))?;
+        validate(rule, self.timezone, first, self.schedule).map_err(|m| Invalid::new("recurrenceRule", "rrule", m))?;
+        Ok(Some((rule, first)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::Timelike;
+
+    fn definition(is_recurring: bool, rule: Option<&str>, first: Option<DateTime<Utc>>) -> Definition<'_> {
+        Definition {
+            noun: "task",
+            is_recurring,
+            rule,
+            timezone: "Europe/Berlin",
+            schedule: Schedule::DueDate,
+            first: (first, "dueDate"),
+        }
+    }
+
+    #[test]
+    fn definitions_name_the_field_at_fault() {
+        let monday = berlin(2026, 3, 2, 9);
+        let due = Some(monday);
+        assert_eq!(definition(true, Some("FREQ=WEEKLY"), due).check(), Ok(Some(("FREQ=WEEKLY", monday))));
+        assert_eq!(definition(false, Some("FREQ=WEEKLY"), None).check(), Ok(None), "a single task needs no due date");
+        let field = |d: Definition<'_>| d.check().map_err(|e| (e.field, e.code)).unwrap_err();
+        assert_eq!(field(definition(true, None, due)), ("recurrenceRule", "required"));
+        assert_eq!(field(definition(true, Some("FREQ=WEEKLY"), None)), ("dueDate", "required"));
+        assert_eq!(field(definition(false, Some("FREQ=SECONDLY"), None)), ("recurrenceRule", "rrule"));
+        let elsewhere = Definition { timezone: "Mars/Olympus", ..definition(false, None, None) };
+        assert_eq!(field(elsewhere), ("recurrenceTimezone", "timezone"));
+        let message = definition(true, None, due).check().unwrap_err().message;
+        assert_eq!(message, "a recurring task needs a recurrenceRule");
+    }
 
     fn berlin(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         chrono_tz::Europe::Berlin.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap().with_timezone(&Utc)

@@ -8,95 +8,45 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-crate::enums::string_enum!(TaskStatus, TaskPriority, ScheduleFrom);
-crate::enums::text_column!(TaskStatus, TaskPriority, ScheduleFrom);
-
 /// Who may use tasks: every staff-side role; client-portal roles (`client`,
 /// `prospective_client`) may not.
 pub fn may_use_tasks(role: Role) -> bool {
     !role.is_client_portal()
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TaskStatus {
-    #[default]
-    Todo,
-    InProgress,
-    Review,
-    Completed,
-    Archived,
+crate::enums::stored_enum! {
+    #[derive(Hash, Default)]
+    pub enum TaskStatus: "snake_case" {
+        #[default]
+        Todo,
+        InProgress,
+        Review,
+        Completed,
+        Archived,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum TaskPriority {
-    Low,
-    #[default]
-    Normal,
-    High,
-    Urgent,
+crate::enums::stored_enum! {
+    #[derive(Hash, Default)]
+    pub enum TaskPriority: "snake_case" {
+        Low,
+        #[default]
+        Normal,
+        High,
+        Urgent,
+    }
 }
 
-/// What a recurring task's next due date is computed from.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-    strum::EnumCount,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow), diesel(sql_type = diesel::sql_types::Text))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ScheduleFrom {
-    /// The rule's next date after the current instance's due date.
-    #[default]
-    DueDate,
-    /// The rule restarted on the day the instance was completed.
-    CompletionDate,
+crate::enums::stored_enum! {
+    /// What a recurring task's next due date is computed from.
+    #[derive(Default)]
+    pub enum ScheduleFrom: "snake_case" {
+        /// The rule's next date after the current instance's due date.
+        #[default]
+        DueDate,
+        /// The rule restarted on the day the instance was completed.
+        CompletionDate,
+    }
 }
 
 /// One checklist entry.
@@ -114,6 +64,7 @@ pub struct ChecklistItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::tasks, check_for_backend(diesel::pg::Pg)))]
 pub struct Task {
     pub id: Uuid,
     pub title: String,
@@ -128,6 +79,7 @@ pub struct Task {
     pub start_date: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub archived_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<ChecklistItem>>))]
     pub checklist: Vec<ChecklistItem>,
     pub tags: Vec<String>,
     pub estimated_hours: i32,
@@ -315,6 +267,7 @@ pub struct TaskFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::task_spaces, check_for_backend(diesel::pg::Pg)))]
 pub struct TaskSpace {
     pub id: Uuid,
     pub name: String,
@@ -322,6 +275,7 @@ pub struct TaskSpace {
     pub color: String,
     /// The parent space; `null` at the top of the tree.
     pub parent_space_id: Option<Uuid>,
+    #[cfg_attr(feature = "diesel", diesel(column_name = order_))]
     pub order: i32,
     pub created_by: i32,
     pub created_at: DateTime<Utc>,
@@ -340,6 +294,7 @@ fn hex_color(value: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::task_spaces))]
 pub struct CreateTaskSpaceRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -355,12 +310,14 @@ pub struct CreateTaskSpaceRequest {
     pub parent_space_id: Option<Uuid>,
     #[validate(range(min = 0, max = 100000))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
+    #[cfg_attr(feature = "diesel", diesel(column_name = order_))]
     pub order: Option<i32>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::task_spaces))]
 pub struct UpdateTaskSpaceRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -377,12 +334,14 @@ pub struct UpdateTaskSpaceRequest {
     pub parent_space_id: Option<Option<Uuid>>,
     #[validate(range(min = 0, max = 100000))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
+    #[cfg_attr(feature = "diesel", diesel(column_name = order_))]
     pub order: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::task_comments, check_for_backend(diesel::pg::Pg)))]
 pub struct TaskComment {
     pub id: Uuid,
     pub task_id: Uuid,
@@ -394,6 +353,7 @@ pub struct TaskComment {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::task_comments))]
 pub struct CreateTaskCommentRequest {
     #[validate(length(min = 1, max = 5000), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 5000, pattern = r"\S"))]
@@ -435,6 +395,7 @@ pub struct RecurrencePreview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::task_templates, check_for_backend(diesel::pg::Pg)))]
 pub struct TaskTemplate {
     pub id: Uuid,
     /// The template's own name, as listed.
@@ -456,6 +417,7 @@ pub struct TaskTemplate {
     pub recurrence_timezone: String,
     pub schedule_from: ScheduleFrom,
     pub tags: Vec<String>,
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::json_column::Json<Vec<ChecklistItem>>))]
     pub checklist: Vec<ChecklistItem>,
     pub created_by: Option<i32>,
     pub created_at: DateTime<Utc>,
@@ -465,6 +427,7 @@ pub struct TaskTemplate {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::Insertable), diesel(table_name = crate::schema::task_templates))]
 pub struct CreateTaskTemplateRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -504,6 +467,8 @@ pub struct CreateTaskTemplateRequest {
     pub tags: Option<Vec<String>>,
     #[validate(length(max = 100), nested)]
     #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    // Storage writes it as `Json` (a list is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_insertion))]
     pub checklist: Option<Vec<ChecklistItem>>,
 }
 
@@ -511,6 +476,7 @@ pub struct CreateTaskTemplateRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsChangeset), diesel(table_name = crate::schema::task_templates))]
 pub struct UpdateTaskTemplateRequest {
     #[validate(length(min = 1, max = 100), custom(function = "crate::validation::not_blank"))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
@@ -552,6 +518,8 @@ pub struct UpdateTaskTemplateRequest {
     pub tags: Option<Vec<String>>,
     #[validate(length(max = 100), nested)]
     #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    // Storage writes it as `Json` (a list is no SQL value by itself).
+    #[cfg_attr(feature = "diesel", diesel(skip_update))]
     pub checklist: Option<Vec<ChecklistItem>>,
 }
 

@@ -1,5 +1,5 @@
-//! Who is calling, and may they? `Principal` authenticates (401 otherwise);
-//! `Authorized<P>` also requires permission `P` (403 otherwise). Every route takes one.
+//! Who is calling: `Principal` authenticates (401 otherwise) by API key, bearer token or
+//! session cookie, once per request. The guards (`auth::guard`) decide what they may do.
 
 use crate::auth::api_keys;
 use crate::auth::cookies::{ACCESS_COOKIE, CSRF_HEADER};
@@ -12,9 +12,9 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use chrono::Utc;
 use domain::identity::api_keys::ApiKeyScope;
 use domain::identity::permissions::Access;
-use domain::{ErrorCode, Permission};
+use domain::visibility::Caller;
+use domain::ErrorCode;
 use futures_util::future::LocalBoxFuture;
-use std::marker::PhantomData;
 use std::sync::Arc;
 use storage::identity::api_keys::ApiKeyRow;
 use storage::identity::users::UserRow;
@@ -38,6 +38,11 @@ pub struct Principal {
 impl Principal {
     pub fn id(&self) -> i32 {
         self.user.id
+    }
+
+    /// The parts of the caller the row scope rules (`domain::visibility`) read.
+    pub fn caller(&self) -> Caller<'_> {
+        Caller { user_id: self.id(), access: self.access, client_id: self.user.client_id.as_deref() }
     }
 }
 
@@ -81,7 +86,7 @@ fn principal(user: Arc<UserRow>, method: AuthMethod) -> Result<Principal, AppErr
     if !user.is_active {
         return Err(AppError::unauthenticated("This account has been deactivated"));
     }
-    let access = Access::new(user.role, user.overrides());
+    let access = Access::new(user.role, user.custom_permissions);
     Ok(Principal { user, access, method })
 }
 
@@ -216,119 +221,6 @@ impl FromRequest for OptionalPrincipal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move { Ok(OptionalPrincipal(authenticate(&req).await.ok().flatten())) })
-    }
-}
-
-/// A person signed in with their password (bearer token or session cookie): a caller
-/// authenticated by API key gets 403 `API_KEY_NOT_ALLOWED`. Guards what must never be
-/// delegated to a key: the owner's credentials and new keys (which would outlive the
-/// key's own revocation).
-pub struct SignedIn {
-    pub principal: Principal,
-}
-
-impl Principal {
-    /// Refuses API-key callers (see [`SignedIn`]).
-    pub fn require_signed_in(&self) -> Result<(), AppError> {
-        match self.method {
-            AuthMethod::ApiKey { .. } => Err(AppError::new(
-                ErrorCode::ApiKeyNotAllowed,
-                "This action needs a signed-in user (bearer token or session); an API key cannot do it",
-            )),
-            AuthMethod::Bearer | AuthMethod::Cookie => Ok(()),
-        }
-    }
-}
-
-impl FromRequest for SignedIn {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let principal = Principal::from_request(req, payload);
-        Box::pin(async move {
-            let principal = principal.await?;
-            principal.require_signed_in()?;
-            Ok(SignedIn { principal })
-        })
-    }
-}
-
-/// A permission a route requires, as a type so the guard sits in the handler signature.
-pub trait RequiredPermission {
-    const PERMISSION: Permission;
-}
-
-/// Marker types for `Authorized<P>`, one per permission flag.
-pub mod perm {
-    use super::RequiredPermission;
-    use domain::Permission;
-
-    macro_rules! markers {
-        ($($name:ident),* $(,)?) => {$(
-            pub struct $name;
-            impl RequiredPermission for $name {
-                const PERMISSION: Permission = Permission::$name;
-            }
-        )*};
-    }
-
-    markers!(
-        ManageUsers,
-        ManageClients,
-        ManageCampaigns,
-        ManageLeads,
-        ManageContent,
-        ManageInvoices,
-        ManageTickets,
-        ViewReports,
-        ManageSettings
-    );
-}
-
-/// An authenticated caller holding permission `P`.
-pub struct Authorized<P> {
-    pub principal: Principal,
-    _permission: PhantomData<P>,
-}
-
-impl<P: RequiredPermission> FromRequest for Authorized<P> {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let principal = Principal::from_request(req, payload);
-        Box::pin(async move {
-            let principal = principal.await?;
-            if principal.access.has(P::PERMISSION) {
-                Ok(Authorized { principal, _permission: PhantomData })
-            } else {
-                Err(AppError::forbidden(format!("This action requires the {} permission", P::PERMISSION.as_str())))
-            }
-        })
-    }
-}
-
-/// An authenticated staff-side caller: client-portal roles (`client`,
-/// `prospective_client`) get 403. Guards the task routes (`domain::work::tasks::may_use_tasks`).
-pub struct StaffOnly {
-    pub principal: Principal,
-}
-
-impl FromRequest for StaffOnly {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let principal = Principal::from_request(req, payload);
-        Box::pin(async move {
-            let principal = principal.await?;
-            if domain::work::tasks::may_use_tasks(principal.access.role) {
-                Ok(StaffOnly { principal })
-            } else {
-                Err(AppError::forbidden("This action is for staff accounts; client-portal accounts cannot use it"))
-            }
-        })
     }
 }
 

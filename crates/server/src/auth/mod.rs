@@ -5,7 +5,10 @@ pub mod api_keys;
 pub mod cookies;
 pub mod emails;
 pub mod extract;
+pub mod guard;
 pub mod passwords;
+pub mod scope;
 pub mod tokens;
 
-pub use extract::{perm, Authorized, OptionalPrincipal, Principal, SignedIn, StaffOnly};
+pub use extract::{OptionalPrincipal, Principal};
+pub use guard::{perm, Authorized, SignedIn, StaffOnly};

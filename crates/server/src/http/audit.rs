@@ -8,7 +8,7 @@
 //! The writer is also the one place that will publish domain events (issue 11, next
 //! item): `Writer::record` sees every audited write with its subject and before/after.
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::platform::request_context::RequestId;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -250,23 +250,23 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// `{entity}.create`, "Created {noun} {label}", with the new value as `after`.
-    pub async fn created<T: Audited + Serialize>(
-        &self,
-        conn: &mut AsyncPgConnection,
-        entity: &T,
-    ) -> Result<(), AppError> {
-        self.record(conn, Entry::created(entity)).await
+    /// `{entity}.create`, "Created {noun} {label}", with the new value as `after`;
+    /// returns the value, so a transaction can end with it.
+    pub async fn created<T: Audited + Serialize>(&self, conn: &mut AsyncPgConnection, entity: T) -> AppResult<T> {
+        self.record(conn, Entry::created(&entity)).await?;
+        Ok(entity)
     }
 
-    /// `{entity}.update`, "Updated {noun} {label after}", with both snapshots.
+    /// `{entity}.update`, "Updated {noun} {label after}", with both snapshots; returns
+    /// the value after.
     pub async fn updated<T: Audited + Serialize>(
         &self,
         conn: &mut AsyncPgConnection,
         before: &T,
-        after: &T,
-    ) -> Result<(), AppError> {
-        self.record(conn, Entry::updated(before, after)).await
+        after: T,
+    ) -> AppResult<T> {
+        self.record(conn, Entry::updated(before, &after)).await?;
+        Ok(after)
     }
 
     /// `{entity}.delete`, "Deleted {noun} {label}", with the old value as `before`.

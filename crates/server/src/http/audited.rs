@@ -35,7 +35,7 @@ macro_rules! audited {
     };
 }
 
-// Lead list totals are cached per scope and filter (`routes::leads`).
+// Lead list totals are cached per scope and filter (`routes::crm::leads`).
 audited!(Lead, "lead", "lead", |lead| lead.name.clone(), stale: Stale::lead_totals());
 audited!(Client, "client", "client", |client| client.name.clone());
 audited!(ClientDocument, "client_document", "document", |document| document.name.clone());

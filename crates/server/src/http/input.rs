@@ -1,6 +1,8 @@
 //! Parse, don't trust: JSON bodies and query strings become validated domain types here,
 //! and every way they can be wrong becomes a 4xx problem naming the field.
 
+mod objects;
+
 use crate::error::AppError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -8,6 +10,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use domain::{ErrorCode, FieldError};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
+use objects::ObjectsOnly;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
@@ -83,15 +86,11 @@ pub fn parse_json<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, AppE
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::new(ErrorCode::MalformedRequest, "A JSON body is required"));
     }
-    // Every request body is a JSON object; serde would also fill a struct from an array
-    // (`["ada", "secret"]`), which the documented schemas do not allow.
-    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return Err(data_error("", "invalid type: sequence, expected a JSON object".to_owned()));
-    }
     let normalised = integral_numbers(body);
     let body = normalised.as_deref().unwrap_or(body);
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut *deserializer).map_err(|error| {
+    // Structs are JSON objects at every depth: serde would also fill one from an array.
+    let value: T = serde_path_to_error::deserialize(ObjectsOnly(&mut *deserializer)).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if inner.is_data() {
@@ -263,6 +262,25 @@ async fn read_body(mut payload: Payload, declared_length: Option<usize>, limit: 
     Ok(body)
 }
 
+/// The whole body of a request sent in the media type its extractor reads (`accepted`);
+/// else 415 with `refusal`.
+fn body_of(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    accepted: bool,
+    refusal: &'static str,
+    limit: usize,
+) -> impl std::future::Future<Output = Result<Vec<u8>, AppError>> + 'static {
+    let declared_length = declared_length(req);
+    let payload = payload.take();
+    async move {
+        if !accepted {
+            return Err(AppError::new(ErrorCode::UnsupportedMediaType, refusal));
+        }
+        read_body(payload, declared_length, limit).await
+    }
+}
+
 /// A CSV upload (`text/csv`, UTF-8, at most `MAX_IMPORT_BYTES`) as text, without a
 /// leading byte order mark.
 #[derive(Debug)]
@@ -291,18 +309,9 @@ impl FromRequest for CsvBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let csv = matches!(req.mime_type(), Ok(Some(mime)) if mime.essence_str() == "text/csv" && utf8_charset(&mime));
-        let declared_length = declared_length(req);
-        let payload = payload.take();
-        Box::pin(async move {
-            if !csv {
-                return Err(AppError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "Send the file as UTF-8 CSV with Content-Type: text/csv",
-                ));
-            }
-            let body = read_body(payload, declared_length, domain::crm::lead_imports::MAX_IMPORT_BYTES).await?;
-            csv_text(body).map(CsvBody)
-        })
+        let refusal = "Send the file as UTF-8 CSV with Content-Type: text/csv";
+        let body = body_of(req, payload, csv, refusal, domain::crm::lead_imports::MAX_IMPORT_BYTES);
+        Box::pin(async move { csv_text(body.await?).map(CsvBody) })
     }
 }
 
@@ -311,19 +320,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = is_json(req);
-        let declared_length = declared_length(req);
-        let payload = payload.take();
-        Box::pin(async move {
-            if !json {
-                return Err(AppError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "Send the body as UTF-8 JSON with Content-Type: application/json",
-                ));
-            }
-            let body = read_body(payload, declared_length, MAX_JSON_BYTES).await?;
-            parse_json(&body).map(ValidJson)
-        })
+        let refusal = "Send the body as UTF-8 JSON with Content-Type: application/json";
+        let body = body_of(req, payload, is_json(req), refusal, MAX_JSON_BYTES);
+        Box::pin(async move { parse_json(&body.await?).map(ValidJson) })
     }
 }
 
@@ -394,6 +393,28 @@ mod tests {
     fn arrays_are_not_objects() {
         let error = parse_json::<CreateUserRequest>(br#" ["ada", "longenough"]"#).unwrap_err();
         assert_eq!(fields(&error), [("body".to_owned(), "type".to_owned())]);
+        assert_eq!(error.errors[0].message, objects::SEQUENCE_FOR_OBJECT);
+        // Nested structs too, named by their path.
+        let body = br#"{"title":"Launch","checklist":[["Plan", true]]}"#;
+        let error = parse_json::<domain::work::tasks::CreateTaskRequest>(body).unwrap_err();
+        assert_eq!(fields(&error), [("checklist[0]".to_owned(), "type".to_owned())]);
+        let error = parse_json::<domain::identity::users::UpdateUserRequest>(br#"{"customPermissions":[true]}"#);
+        assert_eq!(fields(&error.unwrap_err()), [("customPermissions".to_owned(), "type".to_owned())]);
+    }
+
+    /// `customPermissions` is an object of known flags, or `null` (no change).
+    #[test]
+    fn custom_permissions_must_be_an_object() {
+        use domain::identity::users::UpdateUserRequest;
+        let parse = |json: &str| parse_json::<UpdateUserRequest>(json.as_bytes()).map(|p| p.custom_permissions);
+        assert!(parse(r#"{"customPermissions":[null,null]}"#).is_err(), "an array is not the flags in order");
+        assert!(parse(r#"{"customPermissions":{"canManagePlanets":true}}"#).is_err(), "unknown flags");
+        let granted = parse(r#"{"customPermissions":{"canManageLeads":true}}"#).unwrap().unwrap();
+        assert_eq!(granted.can_manage_leads, Some(true));
+        assert_eq!(parse(r#"{"customPermissions":null}"#).unwrap(), None);
+        assert_eq!(parse("{}").unwrap(), None);
+        let create = br#"{"username":"ada","password":"longenough","customPermissions":[false]}"#;
+        assert!(parse_json::<CreateUserRequest>(create).is_err());
     }
 
     #[test]

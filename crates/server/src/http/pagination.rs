@@ -3,14 +3,17 @@
 //! `X-Next-Cursor`, and take `cursor` instead of `offset`.
 
 use crate::error::{AppError, AppResult};
+use crate::http::input::parse_query;
 use crate::platform::cache::CacheService;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use domain::pagination::{CursorParams, Page, PageParams};
 use domain::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::future::{ready, Ready};
 use storage::keyset::SortKey;
 use uuid::Uuid;
 
@@ -123,6 +126,7 @@ fn window<K>(
 pub struct PaginationOptions<K: SortKey> {
     pub page: Page,
     pub sort: K::Sort,
+    req: HttpRequest,
     scope: String,
     after: Option<(K, Uuid)>,
     after_cursor: bool,
@@ -135,12 +139,15 @@ where
     pub fn new(req: &HttpRequest, page: &PageParams, cursor: &CursorParams, sort: K::Sort) -> AppResult<Self> {
         let scope = cursor_scope(req, sort);
         let (page, after) = window(page, cursor, &scope, |key| K::from_json(sort, key))?;
-        Ok(Self { page, sort, scope, after_cursor: after.is_some(), after })
+        Ok(Self { page, sort, req: req.clone(), scope, after_cursor: after.is_some(), after })
     }
 
     /// The row the page starts after (keyset paging), for the storage query.
-    pub fn take_after(&mut self) -> Option<(K, Uuid)> {
-        self.after.take()
+    pub fn after(&self) -> Option<(K, Uuid)>
+    where
+        K: Clone,
+    {
+        self.after.clone()
     }
 
     /// The page of `rows`, read with one extra (which only tells that more follow):
@@ -152,6 +159,75 @@ where
             rows.last().map(|row| encode_cursor(&self.scope, K::of(row, self.sort).to_json(), K::id(row)))
         });
         Paginated { items: rows, page: self.page, total, next: next.flatten(), after_cursor: self.after_cursor }
+    }
+
+    /// The list response for this page of `rows` (read with one extra, see `paginated`)
+    /// and their total, as the storage list queries return them.
+    pub fn respond(self, (rows, total): (Vec<K::Row>, i64)) -> HttpResponse
+    where
+        K::Row: Serialize,
+    {
+        let req = self.req.clone();
+        self.paginated(rows, total).respond(&req)
+    }
+}
+
+/// The paging of an offset list (`limit`, `offset`) and the request its `Link` headers
+/// rewrite: `paging.respond(page)` for the page storage read at `paging.page()`.
+pub struct Paging {
+    req: HttpRequest,
+    params: PageParams,
+}
+
+impl Paging {
+    pub fn page(&self) -> Page {
+        self.params.page()
+    }
+
+    /// The list response for one page of rows read for `page()`, and their total (as the
+    /// storage list queries return them).
+    pub fn respond<T: Serialize>(&self, (rows, total): (Vec<T>, i64)) -> HttpResponse {
+        Paginated::offset(rows, self.page(), total).respond(&self.req)
+    }
+}
+
+impl FromRequest for Paging {
+    type Error = AppError;
+    type Future = Ready<AppResult<Self>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string()).map(|params| Paging { req: req.clone(), params }))
+    }
+}
+
+/// The paging of a keyset list (`limit` with `offset` or `cursor`): `options` reads it for
+/// the list's sort.
+pub struct CursorPaging {
+    req: HttpRequest,
+    page: PageParams,
+    cursor: CursorParams,
+}
+
+impl CursorPaging {
+    /// Where the page starts in `sort`; `K` declares the sort's keys (see `sort_keys!`).
+    pub fn options<K: SortKey>(&self, sort: K::Sort) -> AppResult<PaginationOptions<K>>
+    where
+        K::Sort: Serialize,
+    {
+        PaginationOptions::new(&self.req, &self.page, &self.cursor, sort)
+    }
+}
+
+impl FromRequest for CursorPaging {
+    type Error = AppError;
+    type Future = Ready<AppResult<Self>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let query = req.query_string();
+        ready(
+            parse_query(query)
+                .and_then(|page| Ok(CursorPaging { req: req.clone(), page, cursor: parse_query(query)? })),
+        )
     }
 }
 
@@ -283,7 +359,7 @@ mod tests {
     }
 
     /// A list of numbers sorted by value, for the helper's own tests.
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     struct Number(i64);
 
     impl SortKey for Number {
@@ -321,8 +397,8 @@ mod tests {
         let uri = format!("/api/numbers?limit=2&cursor={next}");
         let second = TestRequest::get().uri(&uri).to_http_request();
         let cursor = CursorParams { cursor: Some(next) };
-        let mut options = PaginationOptions::<Number>::new(&second, &page, &cursor, "value").unwrap();
-        assert_eq!(options.take_after(), Some((Number(2), rows[1].1)));
+        let options = PaginationOptions::<Number>::new(&second, &page, &cursor, "value").unwrap();
+        assert_eq!(options.after(), Some((Number(2), rows[1].1)));
         let response = options.paginated(rows[2..].to_vec(), 3).respond(&second);
         assert_eq!(headers(&response, NEXT_CURSOR_HEADER), None, "the last page");
         assert_eq!(headers(&response, "Link").as_deref(), Some("</api/numbers?limit=2&offset=0>; rel=\"first\""));

@@ -1,18 +1,12 @@
 //! Rate limits of the seed: a general limiter on `/api` keyed by API key (each key has its
 //! own allowance), else by the signed-in user, else by IP; and a strict limiter on sign-in
-//! and the other credential routes keyed by IP. A key or user counts only once its
-//! credentials verify: anything else (a wrong key naming a real key's prefix, a made-up
-//! key or token) counts against the peer address. Exceeding one answers 429 problem+json
-//! with `Retry-After`.
+//! and the other credential routes keyed by IP. Exceeding one answers 429 problem+json
+//! with `Retry-After`. The limiters live here (in `AppState`); the middleware that picks
+//! a request's key, which needs authentication, in `middleware`.
 
-use crate::auth::tokens;
+pub mod middleware;
+
 use crate::config::RateLimit;
-use crate::error::AppError;
-use crate::state::AppState;
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{web, Error, ResponseError};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
@@ -38,6 +32,16 @@ impl RateLimiters {
         Arc::new(Self { api: limiter(api), auth: limiter(auth) })
     }
 
+    /// Counts a request against `key`'s allowance (of the strict limiter for credential
+    /// routes); `Err` with the whole seconds until the next request would be allowed.
+    pub fn check(&self, credential_route: bool, key: &str) -> Result<(), u64> {
+        let limiter = if credential_route { &self.auth } else { &self.api };
+        limiter.check_key(&key.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+        })
+    }
+
     /// Forgets idle keys so memory stays bounded; called periodically.
     pub fn retain_recent(&self) {
         self.api.retain_recent();
@@ -51,53 +55,6 @@ impl RateLimiters {
 pub fn is_credential_route(path: &str) -> bool {
     matches!(path, "/api/login" | "/api/register" | "/api/register/confirm" | "/api/user/email/confirm")
         || path.starts_with("/api/auth/")
-}
-
-fn ip_key(req: &ServiceRequest) -> String {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned());
-    format!("ip:{ip}")
-}
-
-async fn client_key(req: &ServiceRequest, state: &AppState) -> String {
-    if let Some(key) = req.headers().get("x-api-key") {
-        // Authentication tries the key first and fails on a bad one, so a bad key never
-        // falls through to a token: it is the address's allowance.
-        let key = key.to_str().map(str::trim).unwrap_or_default();
-        return match crate::auth::extract::verify_api_key(state, key).await {
-            Ok(row) => format!("key:{}", row.key_prefix),
-            Err(_) => ip_key(req),
-        };
-    }
-    let token = crate::auth::extract::bearer_or_cookie_token(req.request());
-    if let Some(user_id) = token.and_then(|t| tokens::decode_access(&state.jwt, &t).ok()).map(|c| c.user_id()) {
-        return format!("user:{user_id}");
-    }
-    ip_key(req)
-}
-
-pub async fn rate_limit(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    };
-    let path = req.path();
-    if !path.starts_with("/api/") || path.starts_with("/api/docs") || path == "/api/openapi.json" {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
-    let (limiter, key) = if is_credential_route(path) {
-        (&state.rate_limiters.auth, ip_key(&req))
-    } else {
-        (&state.rate_limiters.api, client_key(&req, &state).await)
-    };
-    if let Err(not_until) = limiter.check_key(&key) {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let response = AppError::rate_limited(secs.max(1)).error_response();
-        return Ok(req.into_response(response));
-    }
-    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 #[cfg(test)]

@@ -2,10 +2,11 @@
 
 use crate::auth::{perm, Authorized};
 use crate::error::AppResult;
+use crate::http::ctx::Ctx;
 use crate::http::input::ValidQuery;
-use crate::http::pagination::Paginated;
-use crate::state::AppState;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use crate::http::pagination::Paging;
+use crate::http::responses::{ListPage, PermissionErrors, QueryErrors};
+use actix_web::{get, HttpResponse};
 use domain::activity::{ActivityFilter, ActivityLog};
 use domain::pagination::PageParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,23 +19,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "activity",
     params(ActivityFilter, PageParams),
-    responses(
-        (status = 200, description = "One page of audit rows", body = Vec<ActivityLog>,
-         headers(("X-Total-Count" = i64, description = "Rows matching the filter"), ("Link" = String, description = "RFC 8288 page links"))),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::QueryErrors,
-    )
+    responses(ListPage<ActivityLog>, PermissionErrors<perm::ManageSettings>, QueryErrors)
 )]
 #[get("/activity-logs")]
 async fn list_activity_logs(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: Authorized<perm::ManageSettings>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<ActivityFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
-    let (rows, total) = storage::activity::list(&mut conn, &filter, page).await?;
-    let logs: Vec<ActivityLog> = rows.into_iter().map(ActivityLog::from).collect();
-    Ok(Paginated::offset(logs, page, total).respond(&req))
+    let mut conn = ctx.conn().await?;
+    Ok(paging.respond(storage::activity::list(&mut conn, &filter, paging.page()).await?))
 }

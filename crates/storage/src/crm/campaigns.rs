@@ -1,82 +1,19 @@
 //! Queries on `campaigns`, narrowed by the caller's `Rows`.
 
+use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{campaigns, clients};
+use crate::sql::Narrow;
 use crate::StorageError;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use domain::crm::campaigns::{Campaign, CampaignFilter, CampaignSort, CampaignStatus};
+use domain::crm::campaigns::{Campaign, CampaignFilter, CampaignSort, CreateCampaignRequest, UpdateCampaignRequest};
 use domain::pagination::day_range;
 use domain::pagination::Page;
 use domain::visibility::Rows;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = campaigns, check_for_backend(Pg))]
-pub struct CampaignRow {
-    pub id: Uuid,
-    pub client_id: Uuid,
-    pub name: String,
-    pub campaign_type: String,
-    pub status: CampaignStatus,
-    pub start_date: Option<DateTime<Utc>>,
-    pub end_date: Option<DateTime<Utc>>,
-    pub budget: Option<i32>,
-    pub description: Option<String>,
-    pub goals: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<CampaignRow> for Campaign {
-    fn from(row: CampaignRow) -> Self {
-        Campaign {
-            id: row.id,
-            client_id: row.client_id,
-            name: row.name,
-            campaign_type: row.campaign_type,
-            status: row.status,
-            start_date: row.start_date,
-            end_date: row.end_date,
-            budget: row.budget,
-            description: row.description,
-            goals: row.goals,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = campaigns)]
-pub struct NewCampaign {
-    pub client_id: Uuid,
-    pub name: String,
-    pub campaign_type: String,
-    pub status: CampaignStatus,
-    pub start_date: Option<DateTime<Utc>>,
-    pub end_date: Option<DateTime<Utc>>,
-    pub budget: Option<i32>,
-    pub description: Option<String>,
-    pub goals: Option<String>,
-}
-
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = campaigns)]
-pub struct CampaignChanges {
-    pub name: Option<String>,
-    pub campaign_type: Option<String>,
-    pub status: Option<CampaignStatus>,
-    pub start_date: Option<Option<DateTime<Utc>>>,
-    pub end_date: Option<Option<DateTime<Utc>>>,
-    pub budget: Option<Option<i32>>,
-    pub description: Option<Option<String>>,
-    pub goals: Option<Option<String>>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
 
 fn scoped(rows: Rows) -> campaigns::BoxedQuery<'static, Pg> {
     let query = campaigns::table.into_boxed();
@@ -90,26 +27,17 @@ fn scoped(rows: Rows) -> campaigns::BoxedQuery<'static, Pg> {
 }
 
 fn filtered(rows: Rows, filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, Pg> {
-    let mut query = scoped(rows);
-    if let Some(client) = filter.client_id {
-        query = query.filter(campaigns::client_id.eq(client));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(campaigns::status.eq(status));
-    }
     let (from, to) = day_range(filter.created_from, filter.created_to);
-    if let Some(from) = from {
-        query = query.filter(campaigns::created_at.ge(from));
-    }
-    if let Some(to) = to {
-        query = query.filter(campaigns::created_at.lt(to));
-    }
-    query
+    scoped(rows)
+        .narrow(filter.client_id.map(|client| campaigns::client_id.eq(client)))
+        .narrow(filter.status.map(|status| campaigns::status.eq(status)))
+        .narrow(from.map(|from| campaigns::created_at.ge(from)))
+        .narrow(to.map(|to| campaigns::created_at.lt(to)))
 }
 
 sort_keys! {
     /// A campaign's position in a list sort, as a cursor carries it.
-    pub enum CampaignKey for CampaignRow, CampaignSort in campaigns {
+    pub enum CampaignKey for Campaign, CampaignSort in campaigns {
         CreatedAt(DateTime<Utc>) => [created_at asc],
         CreatedAtDesc(DateTime<Utc>) => [created_at desc],
         Name(String) => [name asc],
@@ -128,41 +56,20 @@ pub async fn list(
     filter: &CampaignFilter,
     page: Page,
     after: Option<(CampaignKey, Uuid)>,
-) -> Result<(Vec<CampaignRow>, i64), StorageError> {
+) -> Result<(Vec<Campaign>, i64), StorageError> {
     let total: i64 = filtered(rows, filter).count().get_result(conn).await?;
     let query = CampaignKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
-    let found = query.select(CampaignRow::as_select()).load(conn).await?;
+    let found = query.select(Campaign::as_select()).load(conn).await?;
     Ok((found, total))
 }
 
 /// The campaign when the caller may see it.
-pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<CampaignRow>, StorageError> {
-    Ok(scoped(rows).filter(campaigns::id.eq(id)).select(CampaignRow::as_select()).first(conn).await.optional()?)
+pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<Campaign>, StorageError> {
+    Ok(scoped(rows).filter(campaigns::id.eq(id)).select(Campaign::as_select()).first(conn).await.optional()?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, campaign: &NewCampaign) -> Result<CampaignRow, StorageError> {
-    Ok(diesel::insert_into(campaigns::table)
-        .values(campaign)
-        .returning(CampaignRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(campaigns -> Campaign, campaign: &CreateCampaignRequest);
 
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    changes: &CampaignChanges,
-) -> Result<CampaignRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(campaigns::table.find(id))
-        .set(&changes)
-        .returning(CampaignRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(campaigns -> Campaign, changes: &UpdateCampaignRequest);
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
-    diesel::delete(campaigns::table.find(id)).execute(conn).await?;
-    Ok(())
-}
+crud::delete_by_id!(campaigns);

@@ -1,153 +1,24 @@
 //! Queries on `leads` and `lead_activities`, narrowed by the caller's `Rows`.
 
+use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::{lead_activities, leads};
-use crate::sql::lower_nullable;
-use crate::{like_contains, StorageError};
+use crate::sql::{lower_nullable, text_search, Narrow, CONTACT_SEARCH};
+use crate::StorageError;
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::crm::leads::{
-    Lead, LeadActivity, LeadActivityType, LeadFilter, LeadScore, LeadSort, LeadSource, LeadStage,
+    CreateLeadRequest, Lead, LeadActivity, LeadActivityType, LeadFilter, LeadSort, LeadStage, UpdateLeadRequest,
 };
+use domain::json_column::Json;
 use domain::pagination::day_range;
 use domain::pagination::Page;
 use domain::visibility::Rows;
+use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// Unique index names, to tell which field a duplicate is about.
-pub const EMAIL_KEY: &str = "leads_email_key";
-pub const PHONE_KEY: &str = "leads_phone_key";
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = leads, check_for_backend(Pg))]
-pub struct LeadRow {
-    pub id: Uuid,
-    pub client_id: Option<Uuid>,
-    pub assigned_to_id: Option<i32>,
-    pub created_by: Option<i32>,
-    pub name: String,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub company: Option<String>,
-    pub job_title: Option<String>,
-    pub website: Option<String>,
-    pub stage: LeadStage,
-    pub score: LeadScore,
-    pub ai_score: Option<i32>,
-    pub status: String,
-    pub source: LeadSource,
-    pub value: Option<i32>,
-    pub tags: Vec<String>,
-    pub social_links: serde_json::Value,
-    pub location: Option<String>,
-    pub industry: Option<String>,
-    pub next_follow_up_date: Option<DateTime<Utc>>,
-    pub notes: Option<String>,
-    pub converted_client_id: Option<Uuid>,
-    pub converted_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<LeadRow> for Lead {
-    fn from(row: LeadRow) -> Self {
-        Lead {
-            id: row.id,
-            client_id: row.client_id,
-            assigned_to_id: row.assigned_to_id,
-            created_by: row.created_by,
-            stage: row.stage,
-            score: row.score,
-            source: row.source,
-            social_links: serde_json::from_value(row.social_links).unwrap_or_default(),
-            name: row.name,
-            first_name: row.first_name,
-            last_name: row.last_name,
-            email: row.email,
-            phone: row.phone,
-            company: row.company,
-            job_title: row.job_title,
-            website: row.website,
-            ai_score: row.ai_score,
-            status: row.status,
-            value: row.value,
-            tags: row.tags,
-            location: row.location,
-            industry: row.industry,
-            next_follow_up_date: row.next_follow_up_date,
-            notes: row.notes,
-            converted_client_id: row.converted_client_id,
-            converted_at: row.converted_at,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = leads)]
-pub struct NewLead {
-    pub client_id: Option<Uuid>,
-    pub assigned_to_id: Option<i32>,
-    pub created_by: Option<i32>,
-    pub name: String,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub company: Option<String>,
-    pub job_title: Option<String>,
-    pub website: Option<String>,
-    pub stage: LeadStage,
-    pub score: LeadScore,
-    pub ai_score: Option<i32>,
-    pub status: String,
-    pub source: LeadSource,
-    pub value: Option<i32>,
-    pub tags: Vec<String>,
-    pub social_links: serde_json::Value,
-    pub location: Option<String>,
-    pub industry: Option<String>,
-    pub next_follow_up_date: Option<DateTime<Utc>>,
-    pub notes: Option<String>,
-}
-
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = leads)]
-pub struct LeadChanges {
-    pub client_id: Option<Option<Uuid>>,
-    pub assigned_to_id: Option<Option<i32>>,
-    pub name: Option<String>,
-    pub first_name: Option<Option<String>>,
-    pub last_name: Option<Option<String>>,
-    pub email: Option<Option<String>>,
-    pub phone: Option<Option<String>>,
-    pub company: Option<Option<String>>,
-    pub job_title: Option<Option<String>>,
-    pub website: Option<Option<String>>,
-    pub stage: Option<LeadStage>,
-    pub score: Option<LeadScore>,
-    pub ai_score: Option<Option<i32>>,
-    pub status: Option<String>,
-    pub source: Option<LeadSource>,
-    pub value: Option<Option<i32>>,
-    pub tags: Option<Vec<String>>,
-    pub social_links: Option<serde_json::Value>,
-    pub location: Option<Option<String>>,
-    pub industry: Option<Option<String>>,
-    pub next_follow_up_date: Option<Option<DateTime<Utc>>>,
-    pub notes: Option<Option<String>>,
-    pub converted_client_id: Option<Option<Uuid>>,
-    pub converted_at: Option<Option<DateTime<Utc>>>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
 
 fn scoped(rows: Rows) -> leads::BoxedQuery<'static, Pg> {
     let query = leads::table.into_boxed();
@@ -159,48 +30,22 @@ fn scoped(rows: Rows) -> leads::BoxedQuery<'static, Pg> {
 }
 
 fn filtered(rows: Rows, filter: &LeadFilter) -> leads::BoxedQuery<'static, Pg> {
-    let mut query = scoped(rows);
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        // Same expression as the trigram index in the CRM migration.
-        query = query.filter(
-            sql::<Bool>(
-                "(name || ' ' || coalesce(email, '') || ' ' || coalesce(company, '') || ' ' || coalesce(phone, '')) \
-                 ILIKE ",
-            )
-            .bind::<Text, _>(like_contains(q)),
-        );
-    }
-    if let Some(stage) = filter.stage {
-        query = query.filter(leads::stage.eq(stage));
-    }
-    if let Some(score) = filter.score {
-        query = query.filter(leads::score.eq(score));
-    }
-    if let Some(source) = filter.source {
-        query = query.filter(leads::source.eq(source));
-    }
-    if let Some(status) = filter.status.clone() {
-        query = query.filter(leads::status.eq(status));
-    }
-    if let Some(user) = filter.assigned_to_id {
-        query = query.filter(leads::assigned_to_id.eq(user));
-    }
-    if let Some(client) = filter.client_id {
-        query = query.filter(leads::client_id.eq(client));
-    }
     let (from, to) = day_range(filter.created_from, filter.created_to);
-    if let Some(from) = from {
-        query = query.filter(leads::created_at.ge(from));
-    }
-    if let Some(to) = to {
-        query = query.filter(leads::created_at.lt(to));
-    }
-    query
+    scoped(rows)
+        .narrow(text_search(CONTACT_SEARCH, filter.q.as_deref()))
+        .narrow(filter.stage.map(|stage| leads::stage.eq(stage)))
+        .narrow(filter.score.map(|score| leads::score.eq(score)))
+        .narrow(filter.source.map(|source| leads::source.eq(source)))
+        .narrow(filter.status.clone().map(|status| leads::status.eq(status)))
+        .narrow(filter.assigned_to_id.map(|user| leads::assigned_to_id.eq(user)))
+        .narrow(filter.client_id.map(|client| leads::client_id.eq(client)))
+        .narrow(from.map(|from| leads::created_at.ge(from)))
+        .narrow(to.map(|to| leads::created_at.lt(to)))
 }
 
 sort_keys! {
     /// A lead's position in a list sort, as a cursor carries it.
-    pub enum LeadKey for LeadRow, LeadSort in leads {
+    pub enum LeadKey for Lead, LeadSort in leads {
         CreatedAt(DateTime<Utc>) => [created_at asc],
         CreatedAtDesc(DateTime<Utc>) => [created_at desc],
         Name(String) => [name asc],
@@ -229,10 +74,10 @@ pub async fn list(
     page: Page,
     after: Option<(LeadKey, Uuid)>,
     known_total: Option<i64>,
-) -> Result<(Vec<LeadRow>, i64), StorageError> {
+) -> Result<(Vec<Lead>, i64), StorageError> {
     let keyset = after.is_some();
     let query = LeadKey::page(filter.sort.unwrap_or_default(), filtered(rows, filter), page, after);
-    let found: Vec<LeadRow> = query.select(LeadRow::as_select()).load(conn).await?;
+    let found: Vec<Lead> = query.select(Lead::as_select()).load(conn).await?;
     let from_page = if keyset { None } else { page.total_if_last(found.len()) };
     let total = match from_page.or(known_total) {
         Some(total) => total,
@@ -246,26 +91,22 @@ pub async fn list_all(
     conn: &mut AsyncPgConnection,
     rows: Rows,
     filter: &LeadFilter,
-) -> Result<Vec<LeadRow>, StorageError> {
-    Ok(sorted(rows, filter).select(LeadRow::as_select()).load(conn).await?)
+) -> Result<Vec<Lead>, StorageError> {
+    Ok(sorted(rows, filter).select(Lead::as_select()).load(conn).await?)
 }
 
 /// The lead when the caller may see it.
-pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<LeadRow>, StorageError> {
-    Ok(scoped(rows).filter(leads::id.eq(id)).select(LeadRow::as_select()).first(conn).await.optional()?)
+pub async fn find(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<Lead>, StorageError> {
+    Ok(scoped(rows).filter(leads::id.eq(id)).select(Lead::as_select()).first(conn).await.optional()?)
 }
 
 /// As `find`, row-locked for an update in the same transaction.
-pub async fn find_for_update(
-    conn: &mut AsyncPgConnection,
-    rows: Rows,
-    id: Uuid,
-) -> Result<Option<LeadRow>, StorageError> {
+pub async fn find_for_update(conn: &mut AsyncPgConnection, rows: Rows, id: Uuid) -> Result<Option<Lead>, StorageError> {
     // Boxed (scoped) queries cannot lock: check visibility, then lock the row by id.
     if find(conn, rows, id).await?.is_none() {
         return Ok(None);
     }
-    Ok(leads::table.find(id).select(LeadRow::as_select()).for_update().first(conn).await.optional()?)
+    Ok(leads::table.find(id).select(Lead::as_select()).for_update().first(conn).await.optional()?)
 }
 
 diesel::define_sql_function!(fn regexp_replace(x: Nullable<Text>, pattern: Text, replacement: Text, flags: Text) -> Nullable<Text>);
@@ -337,55 +178,65 @@ pub async fn ids_by_phone(
 }
 
 /// Inserts many leads in one statement; returns their ids in insertion order.
-pub async fn insert_many(conn: &mut AsyncPgConnection, new_leads: &[NewLead]) -> Result<Vec<Uuid>, StorageError> {
+pub async fn insert_many(
+    conn: &mut AsyncPgConnection,
+    created_by: i32,
+    new_leads: &[CreateLeadRequest],
+) -> Result<Vec<Uuid>, StorageError> {
     if new_leads.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(diesel::insert_into(leads::table).values(new_leads).returning(leads::id).get_results(conn).await?)
+    let rows: Vec<_> =
+        new_leads.iter().map(|lead| (lead, leads::created_by.eq(created_by), social_links(lead))).collect();
+    Ok(diesel::insert_into(leads::table).values(rows).returning(leads::id).get_results(conn).await?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, lead: &NewLead) -> Result<LeadRow, StorageError> {
-    Ok(diesel::insert_into(leads::table).values(lead).returning(LeadRow::as_returning()).get_result(conn).await?)
+// A create request is the row: the table's defaults fill what it leaves out (stage
+// `prospect`, score `warm`, status `new`, source `website`, no tags or social links).
+crud::insert!(
+    leads -> Lead,
+    (created_by: i32, lead: &CreateLeadRequest) => (lead, leads::created_by.eq(created_by), social_links(lead))
+);
+
+/// A request's social links, as JSON (absent: the column's default, none).
+fn social_links(
+    lead: &CreateLeadRequest,
+) -> Option<diesel::dsl::Eq<leads::social_links, Json<BTreeMap<String, String>>>> {
+    lead.social_links.clone().map(|links| leads::social_links.eq(Json(links)))
 }
 
-pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &LeadChanges) -> Result<LeadRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(leads::table.find(id)).set(&changes).returning(LeadRow::as_returning()).get_result(conn).await?)
+pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &UpdateLeadRequest) -> Result<Lead, StorageError> {
+    let social_links = changes.social_links.clone().map(|links| leads::social_links.eq(Json(links)));
+    Ok(diesel::update(leads::table.find(id))
+        .set((changes, social_links, leads::updated_at.eq(Utc::now())))
+        .returning(Lead::as_returning())
+        .get_result(conn)
+        .await?)
 }
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
-    diesel::delete(leads::table.find(id)).execute(conn).await?;
-    Ok(())
+/// Marks a lead converted into `client` (stage `closed_won`); `link_client` also makes
+/// the client the lead's own.
+pub async fn convert(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    client: Uuid,
+    link_client: bool,
+) -> Result<Lead, StorageError> {
+    let now = Utc::now();
+    Ok(diesel::update(leads::table.find(id))
+        .set((
+            leads::converted_client_id.eq(client),
+            leads::converted_at.eq(now),
+            link_client.then(|| leads::client_id.eq(client)),
+            leads::stage.eq(LeadStage::ClosedWon),
+            leads::updated_at.eq(now),
+        ))
+        .returning(Lead::as_returning())
+        .get_result(conn)
+        .await?)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = lead_activities, check_for_backend(Pg))]
-pub struct ActivityRow {
-    pub id: Uuid,
-    pub lead_id: Uuid,
-    pub user_id: Option<i32>,
-    pub activity_type: LeadActivityType,
-    pub subject: Option<String>,
-    pub description: Option<String>,
-    pub metadata: Option<serde_json::Value>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<ActivityRow> for LeadActivity {
-    fn from(row: ActivityRow) -> Self {
-        LeadActivity {
-            id: row.id,
-            lead_id: row.lead_id,
-            user_id: row.user_id,
-            activity_type: row.activity_type,
-            subject: row.subject,
-            description: row.description,
-            metadata: row.metadata,
-            created_at: row.created_at,
-        }
-    }
-}
+crud::delete_by_id!(leads);
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = lead_activities)]
@@ -398,32 +249,20 @@ pub struct NewLeadActivity {
     pub metadata: Option<serde_json::Value>,
 }
 
-pub async fn insert_activity(
-    conn: &mut AsyncPgConnection,
-    activity: &NewLeadActivity,
-) -> Result<ActivityRow, StorageError> {
-    Ok(diesel::insert_into(lead_activities::table)
-        .values(activity)
-        .returning(ActivityRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(fn insert_activity, lead_activities -> LeadActivity, activity: &NewLeadActivity);
 
 /// One page of a lead's activities, newest first, and their total.
 pub async fn list_activities(
     conn: &mut AsyncPgConnection,
     lead_id: Uuid,
     page: Page,
-) -> Result<(Vec<ActivityRow>, i64), StorageError> {
-    let total: i64 =
-        lead_activities::table.filter(lead_activities::lead_id.eq(lead_id)).count().get_result(conn).await?;
-    let found = lead_activities::table
-        .filter(lead_activities::lead_id.eq(lead_id))
-        .select(ActivityRow::as_select())
-        .order((lead_activities::created_at.desc(), lead_activities::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((found, total))
+) -> Result<(Vec<LeadActivity>, i64), StorageError> {
+    let activities = || lead_activities::table.filter(lead_activities::lead_id.eq(lead_id));
+    crud::offset_page!(
+        conn,
+        page,
+        activities(),
+        LeadActivity,
+        (lead_activities::created_at.desc(), lead_activities::id.desc())
+    )
 }

@@ -1,5 +1,6 @@
 //! Queries on `api_keys`.
 
+use crate::crud;
 use crate::schema::api_keys;
 use crate::StorageError;
 use chrono::{DateTime, Utc};
@@ -8,36 +9,25 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::identity::api_keys::{ApiKey, ApiKeyScope};
 use domain::pagination::Page;
+use std::ops::Deref;
 use uuid::Uuid;
 
+/// A key as storage reads it: the `ApiKey` the API shows (which it reads as, through
+/// `Deref`) and the hash the key is verified against.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_keys, check_for_backend(Pg))]
 pub struct ApiKeyRow {
-    pub id: Uuid,
-    pub user_id: i32,
-    pub name: String,
-    pub key_prefix: String,
+    #[diesel(embed)]
+    pub key: ApiKey,
+    /// The SHA-256 hash of the whole key.
     pub key_hash: String,
-    pub scopes: Vec<ApiKeyScope>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
 }
 
-impl ApiKeyRow {
-    pub fn to_api_key(&self) -> ApiKey {
-        ApiKey {
-            id: self.id,
-            user_id: self.user_id,
-            name: self.name.clone(),
-            key_prefix: self.key_prefix.clone(),
-            scopes: self.scopes.clone(),
-            expires_at: self.expires_at,
-            last_used_at: self.last_used_at,
-            revoked_at: self.revoked_at,
-            created_at: self.created_at,
-        }
+impl Deref for ApiKeyRow {
+    type Target = ApiKey;
+
+    fn deref(&self) -> &ApiKey {
+        &self.key
     }
 }
 
@@ -52,13 +42,9 @@ pub struct NewApiKey {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, key: &NewApiKey) -> Result<ApiKeyRow, StorageError> {
-    Ok(diesel::insert_into(api_keys::table).values(key).returning(ApiKeyRow::as_returning()).get_result(conn).await?)
-}
+crud::insert!(api_keys -> ApiKeyRow, key: &NewApiKey);
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<ApiKeyRow>, StorageError> {
-    Ok(api_keys::table.find(id).select(ApiKeyRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(api_keys -> ApiKeyRow);
 
 pub async fn find_by_prefix(conn: &mut AsyncPgConnection, prefix: &str) -> Result<Option<ApiKeyRow>, StorageError> {
     Ok(api_keys::table
@@ -70,16 +56,8 @@ pub async fn find_by_prefix(conn: &mut AsyncPgConnection, prefix: &str) -> Resul
 }
 
 /// One page of keys, newest first, and the total.
-pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<ApiKeyRow>, i64), StorageError> {
-    let total: i64 = api_keys::table.count().get_result(conn).await?;
-    let rows = api_keys::table
-        .select(ApiKeyRow::as_select())
-        .order((api_keys::created_at.desc(), api_keys::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<ApiKey>, i64), StorageError> {
+    crud::offset_page!(conn, page, api_keys::table, ApiKey, (api_keys::created_at.desc(), api_keys::id.desc()))
 }
 
 pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<ApiKeyRow>, StorageError> {

@@ -5,4 +5,5 @@ pub mod email_changes;
 pub mod password_resets;
 pub mod refresh_tokens;
 pub mod registrations;
+mod single_use;
 pub mod users;

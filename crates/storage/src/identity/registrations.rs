@@ -1,6 +1,7 @@
 //! Queries on `pending_registrations`: public sign-ups waiting for their address to
 //! confirm them. Single-use, expiring, the token stored hashed.
 
+use crate::identity::single_use::single_use_tokens;
 use crate::schema::pending_registrations as pending;
 use crate::StorageError;
 use chrono::{DateTime, Utc};
@@ -37,19 +38,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, registration: &NewRegistration
     Ok(diesel::insert_into(pending::table).values(registration).returning(pending::id).get_result(conn).await?)
 }
 
-/// Marks an unused, unexpired sign-up as used and returns it; `None` when the token is
-/// unknown, used or expired.
-pub async fn consume(conn: &mut AsyncPgConnection, token_hash: &str) -> Result<Option<RegistrationRow>, StorageError> {
-    let now = Utc::now();
-    Ok(diesel::update(
-        pending::table
-            .filter(pending::token_hash.eq(token_hash))
-            .filter(pending::used_at.is_null())
-            .filter(pending::expires_at.gt(now)),
-    )
-    .set(pending::used_at.eq(now))
-    .returning(RegistrationRow::as_returning())
-    .get_result(conn)
-    .await
-    .optional()?)
+single_use_tokens! {
+    table: pending,
+    consume returns RegistrationRow::as_returning(), as RegistrationRow,
 }

@@ -1,60 +1,34 @@
 //! Queries on `users`.
 
+use crate::crud;
 use crate::schema::users;
-use crate::sql::{lower, lower_nullable};
-use crate::{like_contains, StorageError};
-use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
+use crate::sql::{lower, lower_nullable, text_search, Narrow};
+use crate::StorageError;
+use chrono::Utc;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use domain::identity::users::{User, UserFilter};
 use domain::pagination::Page;
 use domain::{PermissionOverrides, Role};
+use std::ops::Deref;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+/// An account as storage reads it: the `User` the API shows (which it reads as, through
+/// `Deref`) and the password hash the API never shows.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(Pg))]
 pub struct UserRow {
-    pub id: i32,
-    pub username: String,
+    #[diesel(embed)]
+    pub user: User,
+    /// An argon2id hash.
     pub password: String,
-    pub email: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub role: Role,
-    pub client_id: Option<String>,
-    pub creator_id: Option<String>,
-    pub custom_permissions: serde_json::Value,
-    pub profile_image_url: Option<String>,
-    pub is_active: bool,
-    pub last_login_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
-impl UserRow {
-    pub fn overrides(&self) -> PermissionOverrides {
-        serde_json::from_value(self.custom_permissions.clone()).unwrap_or_default()
-    }
+impl Deref for UserRow {
+    type Target = User;
 
-    pub fn to_user(&self) -> User {
-        User {
-            id: self.id,
-            username: self.username.clone(),
-            email: self.email.clone(),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            role: self.role,
-            client_id: self.client_id.clone(),
-            creator_id: self.creator_id.clone(),
-            custom_permissions: self.overrides(),
-            profile_image_url: self.profile_image_url.clone(),
-            is_active: self.is_active,
-            last_login_at: self.last_login_at,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
+    fn deref(&self) -> &User {
+        &self.user
     }
 }
 
@@ -69,11 +43,12 @@ pub struct NewUser {
     pub role: Role,
     pub client_id: Option<String>,
     pub creator_id: Option<String>,
-    pub custom_permissions: serde_json::Value,
+    pub custom_permissions: PermissionOverrides,
 }
 
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL (the
+/// default changes nothing).
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = users)]
 pub struct UserChanges {
     pub username: Option<String>,
@@ -84,71 +59,49 @@ pub struct UserChanges {
     pub role: Option<Role>,
     pub client_id: Option<Option<String>>,
     pub creator_id: Option<Option<String>>,
-    pub custom_permissions: Option<serde_json::Value>,
+    pub custom_permissions: Option<PermissionOverrides>,
     pub profile_image_url: Option<Option<String>>,
     pub is_active: Option<bool>,
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// Unique index names, to tell which field a conflict is about.
-pub const USERNAME_KEY: &str = "users_username_key";
-pub const EMAIL_KEY: &str = "users_email_key";
-
-pub async fn find(conn: &mut AsyncPgConnection, id: i32) -> Result<Option<UserRow>, StorageError> {
-    Ok(users::table.find(id).select(UserRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(users -> UserRow, i32);
 
 /// Finds an account by username or email, ignoring case.
 pub async fn find_by_login(conn: &mut AsyncPgConnection, login: &str) -> Result<Option<UserRow>, StorageError> {
     let login = login.trim().to_lowercase();
-    Ok(users::table
-        .filter(lower(users::username).eq(&login).or(lower_nullable(users::email).eq(&login)))
-        .select(UserRow::as_select())
-        .first(conn)
-        .await
-        .optional()?)
+    first(
+        conn,
+        users::table.filter(lower(users::username).eq(&login).or(lower_nullable(users::email).eq(&login))).into_boxed(),
+    )
+    .await
 }
 
 /// Finds an account by username, ignoring case.
 pub async fn find_by_username(conn: &mut AsyncPgConnection, username: &str) -> Result<Option<UserRow>, StorageError> {
-    let username = username.trim().to_lowercase();
-    Ok(users::table
-        .filter(lower(users::username).eq(&username))
-        .select(UserRow::as_select())
-        .first(conn)
-        .await
-        .optional()?)
+    first(conn, users::table.filter(lower(users::username).eq(username.trim().to_lowercase())).into_boxed()).await
 }
 
+/// Finds an account by email, ignoring case.
 pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> Result<Option<UserRow>, StorageError> {
-    let email = email.trim().to_lowercase();
-    Ok(users::table
-        .filter(lower_nullable(users::email).eq(&email))
-        .select(UserRow::as_select())
-        .first(conn)
-        .await
-        .optional()?)
+    first(conn, users::table.filter(lower_nullable(users::email).eq(email.trim().to_lowercase())).into_boxed()).await
+}
+
+async fn first(
+    conn: &mut AsyncPgConnection,
+    query: users::BoxedQuery<'_, Pg>,
+) -> Result<Option<UserRow>, StorageError> {
+    Ok(query.select(UserRow::as_select()).first(conn).await.optional()?)
 }
 
 fn filtered<'a>(filter: &'a UserFilter) -> users::BoxedQuery<'a, Pg> {
-    let mut query = users::table.into_boxed();
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        // Same expression as the trigram index in the foundation migration.
-        query = query.filter(
-            sql::<Bool>(
-                "(username || ' ' || coalesce(email, '') || ' ' || coalesce(first_name, '') || ' ' || \
-                 coalesce(last_name, '')) ILIKE ",
-            )
-            .bind::<Text, _>(like_contains(q)),
-        );
-    }
-    if let Some(role) = filter.role {
-        query = query.filter(users::role.eq(role));
-    }
-    if let Some(active) = filter.is_active {
-        query = query.filter(users::is_active.eq(active));
-    }
-    query
+    // Same expression as the trigram index in the foundation migration.
+    let search = "(username || ' ' || coalesce(email, '') || ' ' || coalesce(first_name, '') || ' ' || \
+                  coalesce(last_name, '')) ILIKE ";
+    users::table
+        .into_boxed()
+        .narrow(text_search(search, filter.q.as_deref()))
+        .narrow(filter.role.map(|role| users::role.eq(role)))
+        .narrow(filter.is_active.map(|active| users::is_active.eq(active)))
 }
 
 /// One page of users, newest first, and the total matching the filter.
@@ -156,16 +109,8 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &UserFilter,
     page: Page,
-) -> Result<(Vec<UserRow>, i64), StorageError> {
-    let total: i64 = filtered(filter).count().get_result(conn).await?;
-    let rows = filtered(filter)
-        .select(UserRow::as_select())
-        .order((users::created_at.desc(), users::id.desc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+) -> Result<(Vec<User>, i64), StorageError> {
+    crud::offset_page!(conn, page, filtered(filter), User, (users::created_at.desc(), users::id.desc()))
 }
 
 /// Which of these user ids exist.
@@ -176,15 +121,9 @@ pub async fn existing_ids(conn: &mut AsyncPgConnection, ids: &[i32]) -> Result<V
     Ok(users::table.filter(users::id.eq_any(ids)).select(users::id).load(conn).await?)
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, user: &NewUser) -> Result<UserRow, StorageError> {
-    Ok(diesel::insert_into(users::table).values(user).returning(UserRow::as_returning()).get_result(conn).await?)
-}
+crud::insert!(users -> UserRow, user: &NewUser);
 
-pub async fn update(conn: &mut AsyncPgConnection, id: i32, changes: &UserChanges) -> Result<UserRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(users::table.find(id)).set(&changes).returning(UserRow::as_returning()).get_result(conn).await?)
-}
+crud::update_by_id!(users -> UserRow, changes: &UserChanges, i32);
 
 pub async fn record_login(conn: &mut AsyncPgConnection, id: i32) -> Result<UserRow, StorageError> {
     Ok(diesel::update(users::table.find(id))

@@ -1,93 +1,27 @@
 //! Queries on `calendar_events` (window reads, visibility, idempotent imports by external
 //! id), `calendar_feed_tokens` and `calendar_sync_state`.
 
+use crate::crud;
 use crate::schema::{calendar_events, calendar_feed_tokens, calendar_sync_state};
 use crate::StorageError;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use domain::work::calendar::{Attendee, CalendarEvent, CalendarProviderName, EventOccurrence, EventType, Reminder};
+use domain::json_column::Json;
+use domain::work::calendar::{Attendee, CalendarEvent, CalendarProviderName, EventType, Reminder};
 use uuid::Uuid;
 
+/// An event with the columns only the server reads.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = calendar_events, check_for_backend(Pg))]
 pub struct CalendarEventRow {
-    pub id: Uuid,
-    pub title: String,
-    pub description: Option<String>,
-    pub start: DateTime<Utc>,
-    pub end_: DateTime<Utc>,
-    pub all_day: bool,
-    pub location: Option<String>,
-    pub event_type: EventType,
-    pub attendees: serde_json::Value,
-    pub reminders: serde_json::Value,
-    pub meet_link: Option<String>,
-    pub is_recurring: bool,
-    pub recurrence_rule: Option<String>,
-    pub recurrence_timezone: String,
+    #[diesel(embed)]
+    pub event: CalendarEvent,
+    /// When the series' last occurrence ends (`None`: a single event or an endless series).
     pub recurrence_ends_at: Option<DateTime<Utc>>,
     /// `local`, or the provider it was imported from.
     pub origin: String,
-    pub google_event_id: Option<String>,
-    pub microsoft_event_id: Option<String>,
-    pub created_by: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl CalendarEventRow {
-    pub fn attendees(&self) -> Vec<Attendee> {
-        serde_json::from_value(self.attendees.clone()).unwrap_or_default()
-    }
-
-    pub fn reminders(&self) -> Vec<Reminder> {
-        serde_json::from_value(self.reminders.clone()).unwrap_or_default()
-    }
-
-    /// Whether `user_id` is among the attendees.
-    pub fn attended_by(&self, user_id: i32) -> bool {
-        self.attendees().iter().any(|a| a.user_id == Some(user_id))
-    }
-
-    pub fn to_event(&self) -> CalendarEvent {
-        CalendarEvent {
-            id: self.id,
-            title: self.title.clone(),
-            description: self.description.clone(),
-            start: self.start,
-            end: self.end_,
-            all_day: self.all_day,
-            location: self.location.clone(),
-            event_type: self.event_type,
-            attendees: self.attendees(),
-            reminders: self.reminders(),
-            meet_link: self.meet_link.clone(),
-            is_recurring: self.is_recurring,
-            recurrence_rule: self.recurrence_rule.clone(),
-            recurrence_timezone: self.recurrence_timezone.clone(),
-            google_event_id: self.google_event_id.clone(),
-            microsoft_event_id: self.microsoft_event_id.clone(),
-            created_by: self.created_by,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-
-    /// The occurrence starting at `start` (lasting as long as the first one).
-    pub fn occurrence(&self, start: DateTime<Utc>) -> EventOccurrence {
-        EventOccurrence {
-            event_id: self.id,
-            title: self.title.clone(),
-            start,
-            end: start + (self.end_ - self.start),
-            all_day: self.all_day,
-            location: self.location.clone(),
-            event_type: self.event_type,
-            is_recurring: self.is_recurring,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -100,8 +34,8 @@ pub struct NewCalendarEvent {
     pub all_day: bool,
     pub location: Option<String>,
     pub event_type: EventType,
-    pub attendees: serde_json::Value,
-    pub reminders: serde_json::Value,
+    pub attendees: Json<Vec<Attendee>>,
+    pub reminders: Json<Vec<Reminder>>,
     pub meet_link: Option<String>,
     pub is_recurring: bool,
     pub recurrence_rule: Option<String>,
@@ -114,8 +48,9 @@ pub struct NewCalendarEvent {
     pub created_by: i32,
 }
 
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL (the
+/// default changes nothing).
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = calendar_events)]
 pub struct CalendarEventChanges {
     pub title: Option<String>,
@@ -125,14 +60,13 @@ pub struct CalendarEventChanges {
     pub all_day: Option<bool>,
     pub location: Option<Option<String>>,
     pub event_type: Option<EventType>,
-    pub attendees: Option<serde_json::Value>,
-    pub reminders: Option<serde_json::Value>,
+    pub attendees: Option<Json<Vec<Attendee>>>,
+    pub reminders: Option<Json<Vec<Reminder>>>,
     pub meet_link: Option<Option<String>>,
     pub is_recurring: Option<bool>,
     pub recurrence_rule: Option<Option<String>>,
     pub recurrence_timezone: Option<String>,
     pub recurrence_ends_at: Option<Option<DateTime<Utc>>>,
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// Events `user_id` may see (created or attends); every event when `None` (admins).
@@ -148,37 +82,26 @@ fn visible_to(user_id: Option<i32>) -> calendar_events::BoxedQuery<'static, Pg> 
     }
 }
 
-/// Single (non-recurring) events overlapping `[from, to)` that `user_id` may see.
-pub async fn single_in_window(
+/// The events `user_id` may see that start before `to` and are not over by `from`,
+/// sorted by start: single events (`recurring` false) by their end, recurring series
+/// by their last occurrence's (the caller expands those).
+pub async fn in_window(
     conn: &mut AsyncPgConnection,
     user_id: Option<i32>,
+    recurring: bool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<CalendarEventRow>, StorageError> {
-    Ok(visible_to(user_id)
-        .filter(calendar_events::is_recurring.eq(false))
-        .filter(calendar_events::start.lt(to))
-        .filter(calendar_events::end_.ge(from))
+) -> Result<Vec<CalendarEvent>, StorageError> {
+    let query =
+        visible_to(user_id).filter(calendar_events::is_recurring.eq(recurring)).filter(calendar_events::start.lt(to));
+    let ends_at = calendar_events::recurrence_ends_at;
+    let query = match recurring {
+        true => query.filter(ends_at.is_null().or(ends_at.ge(from))),
+        false => query.filter(calendar_events::end_.ge(from)),
+    };
+    Ok(query
         .order((calendar_events::start.asc(), calendar_events::id.asc()))
-        .select(CalendarEventRow::as_select())
-        .load(conn)
-        .await?)
-}
-
-/// Recurring series that started before `to` and had not ended by `from`, that
-/// `user_id` may see; the caller expands them.
-pub async fn series_in_window(
-    conn: &mut AsyncPgConnection,
-    user_id: Option<i32>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<CalendarEventRow>, StorageError> {
-    Ok(visible_to(user_id)
-        .filter(calendar_events::is_recurring.eq(true))
-        .filter(calendar_events::start.lt(to))
-        .filter(calendar_events::recurrence_ends_at.is_null().or(calendar_events::recurrence_ends_at.ge(from)))
-        .order((calendar_events::start.asc(), calendar_events::id.asc()))
-        .select(CalendarEventRow::as_select())
+        .select(CalendarEvent::as_select())
         .load(conn)
         .await?)
 }
@@ -188,44 +111,22 @@ pub async fn all_visible(
     conn: &mut AsyncPgConnection,
     user_id: i32,
     limit: i64,
-) -> Result<Vec<CalendarEventRow>, StorageError> {
+) -> Result<Vec<CalendarEvent>, StorageError> {
     Ok(visible_to(Some(user_id))
         .order((calendar_events::start.asc(), calendar_events::id.asc()))
         .limit(limit)
-        .select(CalendarEventRow::as_select())
+        .select(CalendarEvent::as_select())
         .load(conn)
         .await?)
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<CalendarEventRow>, StorageError> {
-    Ok(calendar_events::table.find(id).select(CalendarEventRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(calendar_events -> CalendarEventRow);
 
-pub async fn insert(conn: &mut AsyncPgConnection, event: &NewCalendarEvent) -> Result<CalendarEventRow, StorageError> {
-    Ok(diesel::insert_into(calendar_events::table)
-        .values(event)
-        .returning(CalendarEventRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::insert!(calendar_events -> CalendarEvent, event: &NewCalendarEvent);
 
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    changes: &CalendarEventChanges,
-) -> Result<CalendarEventRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(calendar_events::table.find(id))
-        .set(&changes)
-        .returning(CalendarEventRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+crud::update_by_id!(calendar_events -> CalendarEvent, changes: &CalendarEventChanges);
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
-    Ok(diesel::delete(calendar_events::table.find(id)).execute(conn).await? > 0)
-}
+crud::delete_by_id!(calendar_events);
 
 /// The ICS feed token's owner, by the token's hash.
 pub async fn feed_token_owner(conn: &mut AsyncPgConnection, token_hash: &str) -> Result<Option<i32>, StorageError> {
@@ -300,18 +201,13 @@ pub async fn set_external_id(
 }
 
 /// Replaces an imported event's fields with the provider's.
-pub async fn replace(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    event: &NewCalendarEvent,
-) -> Result<CalendarEventRow, StorageError> {
-    Ok(diesel::update(calendar_events::table.find(id))
+pub async fn replace(conn: &mut AsyncPgConnection, id: Uuid, event: &NewCalendarEvent) -> Result<(), StorageError> {
+    diesel::update(calendar_events::table.find(id))
         .set((event, calendar_events::updated_at.eq(Utc::now())))
-        .returning(CalendarEventRow::as_returning())
-        .get_result(conn)
-        .await?)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
-
 /// The provider's sync token from the last import, if any.
 pub async fn sync_token(
     conn: &mut AsyncPgConnection,
@@ -373,13 +269,13 @@ pub async fn unpushed(
     user_id: i32,
     provider: External,
     limit: i64,
-) -> Result<Vec<CalendarEventRow>, StorageError> {
+) -> Result<Vec<CalendarEvent>, StorageError> {
     let query = calendar_events::table
         .filter(calendar_events::created_by.eq(user_id))
         .filter(calendar_events::origin.eq("local"))
         .order((calendar_events::start.asc(), calendar_events::id.asc()))
         .limit(limit)
-        .select(CalendarEventRow::as_select());
+        .select(CalendarEvent::as_select());
     Ok(match provider {
         External::Google => query.filter(calendar_events::google_event_id.is_null()).load(conn).await?,
         External::Microsoft => query.filter(calendar_events::microsoft_event_id.is_null()).load(conn).await?,

@@ -1,150 +1,52 @@
 //! Queries on `task_templates`.
 
+use crate::crud;
 use crate::schema::task_templates;
 use crate::StorageError;
-use chrono::{DateTime, Utc};
-use diesel::pg::Pg;
+use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use domain::json_column::Json;
 use domain::pagination::Page;
-use domain::work::tasks::{ChecklistItem, ScheduleFrom, TaskPriority, TaskStatus, TaskTemplate};
+use domain::work::tasks::{CreateTaskTemplateRequest, TaskTemplate, UpdateTaskTemplateRequest};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = task_templates, check_for_backend(Pg))]
-pub struct TaskTemplateRow {
-    pub id: Uuid,
-    pub name: String,
-    pub description: Option<String>,
-    pub title: String,
-    pub task_description: Option<String>,
-    pub status: TaskStatus,
-    pub priority: TaskPriority,
-    pub due_date_offset: Option<i32>,
-    pub estimated_hours: i32,
-    pub space_id: Option<Uuid>,
-    pub is_recurring: bool,
-    pub recurrence_rule: Option<String>,
-    pub recurrence_timezone: String,
-    pub schedule_from: ScheduleFrom,
-    pub tags: Vec<String>,
-    pub checklist: serde_json::Value,
-    pub created_by: Option<i32>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl TaskTemplateRow {
-    pub fn to_template(&self) -> TaskTemplate {
-        TaskTemplate {
-            id: self.id,
-            name: self.name.clone(),
-            description: self.description.clone(),
-            title: self.title.clone(),
-            task_description: self.task_description.clone(),
-            status: self.status,
-            priority: self.priority,
-            due_date_offset: self.due_date_offset,
-            estimated_hours: self.estimated_hours,
-            space_id: self.space_id,
-            is_recurring: self.is_recurring,
-            recurrence_rule: self.recurrence_rule.clone(),
-            recurrence_timezone: self.recurrence_timezone.clone(),
-            schedule_from: self.schedule_from,
-            tags: self.tags.clone(),
-            checklist: serde_json::from_value::<Vec<ChecklistItem>>(self.checklist.clone()).unwrap_or_default(),
-            created_by: self.created_by,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = task_templates)]
-pub struct NewTaskTemplate {
-    pub name: String,
-    pub description: Option<String>,
-    pub title: String,
-    pub task_description: Option<String>,
-    pub status: TaskStatus,
-    pub priority: TaskPriority,
-    pub due_date_offset: Option<i32>,
-    pub estimated_hours: i32,
-    pub space_id: Option<Uuid>,
-    pub is_recurring: bool,
-    pub recurrence_rule: Option<String>,
-    pub recurrence_timezone: String,
-    pub schedule_from: ScheduleFrom,
-    pub tags: Vec<String>,
-    pub checklist: serde_json::Value,
-    pub created_by: Option<i32>,
-}
-
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = task_templates)]
-pub struct TaskTemplateChanges {
-    pub name: Option<String>,
-    pub description: Option<Option<String>>,
-    pub title: Option<String>,
-    pub task_description: Option<Option<String>>,
-    pub status: Option<TaskStatus>,
-    pub priority: Option<TaskPriority>,
-    pub due_date_offset: Option<Option<i32>>,
-    pub estimated_hours: Option<i32>,
-    pub space_id: Option<Option<Uuid>>,
-    pub is_recurring: Option<bool>,
-    pub recurrence_rule: Option<Option<String>>,
-    pub recurrence_timezone: Option<String>,
-    pub schedule_from: Option<ScheduleFrom>,
-    pub tags: Option<Vec<String>>,
-    pub checklist: Option<serde_json::Value>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
-/// The foreign key a request can break, to name the field.
-pub const SPACE_FKEY: &str = "task_templates_space_id_fkey";
-
 /// One page of templates by name, and the total.
-pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<TaskTemplateRow>, i64), StorageError> {
-    let total: i64 = task_templates::table.count().get_result(conn).await?;
-    let rows = task_templates::table
-        .select(TaskTemplateRow::as_select())
-        .order((task_templates::name.asc(), task_templates::id.asc()))
-        .limit(page.limit)
-        .offset(page.offset)
-        .load(conn)
-        .await?;
-    Ok((rows, total))
+pub async fn list(conn: &mut AsyncPgConnection, page: Page) -> Result<(Vec<TaskTemplate>, i64), StorageError> {
+    crud::offset_page!(
+        conn,
+        page,
+        task_templates::table,
+        TaskTemplate,
+        (task_templates::name.asc(), task_templates::id.asc())
+    )
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskTemplateRow>, StorageError> {
-    Ok(task_templates::table.find(id).select(TaskTemplateRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(task_templates -> TaskTemplate);
 
-pub async fn insert(conn: &mut AsyncPgConnection, template: &NewTaskTemplate) -> Result<TaskTemplateRow, StorageError> {
-    Ok(diesel::insert_into(task_templates::table)
-        .values(template)
-        .returning(TaskTemplateRow::as_returning())
-        .get_result(conn)
-        .await?)
-}
+// A create request is the row: the table's defaults fill what it leaves out (status
+// `todo`, priority `normal`, no estimate, time zone `UTC`, from the due date, no tags).
+crud::insert!(
+    task_templates -> TaskTemplate,
+    (created_by: i32, template: &CreateTaskTemplateRequest) => (
+        template,
+        task_templates::created_by.eq(created_by),
+        template.checklist.clone().map(|items| task_templates::checklist.eq(Json(items))),
+    )
+);
 
+/// Applies `changes` (absent fields stay) and stamps `updated_at`.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    changes: &TaskTemplateChanges,
-) -> Result<TaskTemplateRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
+    changes: &UpdateTaskTemplateRequest,
+) -> Result<TaskTemplate, StorageError> {
+    let checklist = changes.checklist.clone().map(|items| task_templates::checklist.eq(Json(items)));
     Ok(diesel::update(task_templates::table.find(id))
-        .set(&changes)
-        .returning(TaskTemplateRow::as_returning())
+        .set((changes, checklist, task_templates::updated_at.eq(Utc::now())))
+        .returning(TaskTemplate::as_returning())
         .get_result(conn)
         .await?)
 }
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
-    Ok(diesel::delete(task_templates::table.find(id)).execute(conn).await? > 0)
-}
+crud::delete_by_id!(task_templates);

@@ -1,88 +1,30 @@
 //! Queries on `tasks`, including the idempotent creation of a recurring task's next
 //! instance.
 
+use crate::crud;
 use crate::keyset::sort_keys;
 use crate::schema::tasks;
-use crate::{like_contains, StorageError};
+use crate::sql::{text_search, Narrow};
+use crate::StorageError;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text};
+use diesel::sql_types::Integer;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use domain::json_column::Json;
 use domain::pagination::Page;
 use domain::work::tasks::{ChecklistItem, ScheduleFrom, Task, TaskPriority, TaskSort, TaskStatus};
 use uuid::Uuid;
 
+/// A task with the column only the server reads: where its recurrence is evaluated from.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tasks, check_for_backend(Pg))]
 pub struct TaskRow {
-    pub id: Uuid,
-    pub campaign_id: Option<Uuid>,
-    pub client_id: Option<Uuid>,
-    pub assigned_to_id: Option<i32>,
-    pub space_id: Option<Uuid>,
-    pub title: String,
-    pub description: Option<String>,
-    pub status: TaskStatus,
-    pub priority: TaskPriority,
-    pub due_date: Option<DateTime<Utc>>,
-    pub completed_at: Option<DateTime<Utc>>,
-    pub archived_at: Option<DateTime<Utc>>,
-    pub checklist: serde_json::Value,
-    pub estimated_hours: i32,
-    pub tags: Vec<String>,
-    pub task_progress: i32,
-    pub start_date: Option<DateTime<Utc>>,
-    pub blocks_completion: bool,
-    pub is_recurring: bool,
-    pub recurrence_rule: Option<String>,
-    pub recurrence_timezone: String,
+    #[diesel(embed)]
+    pub task: Task,
+    /// The due date of the series' first instance (or of its last rule change).
     pub recurrence_start: Option<DateTime<Utc>>,
-    pub schedule_from: ScheduleFrom,
-    pub series_id: Option<Uuid>,
-    pub instance_date: Option<NaiveDate>,
-    pub created_by: Option<i32>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl TaskRow {
-    pub fn checklist(&self) -> Vec<ChecklistItem> {
-        serde_json::from_value(self.checklist.clone()).unwrap_or_default()
-    }
-
-    pub fn to_task(&self) -> Task {
-        Task {
-            id: self.id,
-            title: self.title.clone(),
-            description: self.description.clone(),
-            status: self.status,
-            priority: self.priority,
-            assigned_to_id: self.assigned_to_id,
-            space_id: self.space_id,
-            client_id: self.client_id,
-            campaign_id: self.campaign_id,
-            due_date: self.due_date,
-            start_date: self.start_date,
-            completed_at: self.completed_at,
-            archived_at: self.archived_at,
-            checklist: self.checklist(),
-            tags: self.tags.clone(),
-            estimated_hours: self.estimated_hours,
-            task_progress: self.task_progress,
-            blocks_completion: self.blocks_completion,
-            is_recurring: self.is_recurring,
-            recurrence_rule: self.recurrence_rule.clone(),
-            recurrence_timezone: self.recurrence_timezone.clone(),
-            schedule_from: self.schedule_from,
-            series_id: self.series_id,
-            instance_date: self.instance_date,
-            created_by: self.created_by,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -100,7 +42,7 @@ pub struct NewTask {
     pub due_date: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub archived_at: Option<DateTime<Utc>>,
-    pub checklist: serde_json::Value,
+    pub checklist: Json<Vec<ChecklistItem>>,
     pub estimated_hours: i32,
     pub tags: Vec<String>,
     pub task_progress: i32,
@@ -116,8 +58,9 @@ pub struct NewTask {
     pub created_by: Option<i32>,
 }
 
-/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL.
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// A partial update; `None` leaves a column unchanged, `Some(None)` sets it to NULL (the
+/// default changes nothing).
+#[derive(Debug, Clone, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = tasks)]
 pub struct TaskChanges {
     pub campaign_id: Option<Option<Uuid>>,
@@ -131,7 +74,7 @@ pub struct TaskChanges {
     pub due_date: Option<Option<DateTime<Utc>>>,
     pub completed_at: Option<Option<DateTime<Utc>>>,
     pub archived_at: Option<Option<DateTime<Utc>>>,
-    pub checklist: Option<serde_json::Value>,
+    pub checklist: Option<Json<Vec<ChecklistItem>>>,
     pub estimated_hours: Option<i32>,
     pub tags: Option<Vec<String>>,
     pub task_progress: Option<i32>,
@@ -144,14 +87,7 @@ pub struct TaskChanges {
     pub schedule_from: Option<ScheduleFrom>,
     pub series_id: Option<Option<Uuid>>,
     pub instance_date: Option<Option<NaiveDate>>,
-    pub updated_at: Option<DateTime<Utc>>,
 }
-
-/// Foreign keys a request can break, to tell which field names a missing record.
-pub const ASSIGNED_TO_FKEY: &str = "tasks_assigned_to_id_fkey";
-pub const SPACE_FKEY: &str = "tasks_space_id_fkey";
-pub const CLIENT_FKEY: &str = "tasks_client_id_fkey";
-pub const CAMPAIGN_FKEY: &str = "tasks_campaign_id_fkey";
 
 /// The task list's filters, resolved to concrete values by the handler.
 #[derive(Debug, Clone, Default)]
@@ -176,40 +112,20 @@ pub struct TaskQuery {
 const PRIORITY_RANK: &str = "CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END";
 
 fn filtered(query: &TaskQuery) -> tasks::BoxedQuery<'_, Pg> {
-    let mut boxed = tasks::table.into_boxed();
-    if let Some(space_id) = query.space_id {
-        boxed = boxed.filter(tasks::space_id.eq(space_id));
-    }
-    if let Some(status) = query.status {
-        boxed = boxed.filter(tasks::status.eq(status));
-    }
-    if let Some(user) = query.assigned_to_id {
-        boxed = boxed.filter(tasks::assigned_to_id.eq(user));
-    }
-    if let Some(user) = query.mine_user_id {
-        boxed = boxed.filter(tasks::assigned_to_id.eq(user));
-    }
-    if let Some(from) = query.due_from {
-        boxed = boxed.filter(tasks::due_date.ge(from));
-    }
-    if let Some(to) = query.due_to {
-        boxed = boxed.filter(tasks::due_date.lt(to));
-    }
-    if query.dated {
-        boxed = boxed.filter(tasks::due_date.is_not_null());
-    }
-    if let Some(now) = query.overdue_at {
-        boxed = boxed
-            .filter(tasks::due_date.lt(now))
-            .filter(tasks::status.ne_all([TaskStatus::Completed, TaskStatus::Archived]));
-    }
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    // Overdue: due before the instant and neither completed nor archived.
+    let open = || tasks::status.ne_all([TaskStatus::Completed, TaskStatus::Archived]);
+    tasks::table
+        .into_boxed()
+        .narrow(query.space_id.map(|space| tasks::space_id.eq(space)))
+        .narrow(query.status.map(|status| tasks::status.eq(status)))
+        .narrow(query.assigned_to_id.map(|user| tasks::assigned_to_id.eq(user)))
+        .narrow(query.mine_user_id.map(|user| tasks::assigned_to_id.eq(user)))
+        .narrow(query.due_from.map(|from| tasks::due_date.ge(from)))
+        .narrow(query.due_to.map(|to| tasks::due_date.lt(to)))
+        .narrow(query.dated.then(|| tasks::due_date.is_not_null()))
+        .narrow(query.overdue_at.map(|now| tasks::due_date.lt(now).and(open())))
         // Same expression as the trigram index `tasks_search_idx`.
-        boxed = boxed.filter(
-            sql::<Bool>("(title || ' ' || coalesce(description, '')) ILIKE ").bind::<Text, _>(like_contains(q)),
-        );
-    }
-    boxed
+        .narrow(text_search("(title || ' ' || coalesce(description, '')) ILIKE ", query.q.as_deref()))
 }
 
 /// The matching tasks in the requested order (ties broken by id, so pages are stable).
@@ -222,9 +138,9 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     query: &TaskQuery,
     page: Page,
-) -> Result<(Vec<TaskRow>, i64), StorageError> {
+) -> Result<(Vec<Task>, i64), StorageError> {
     let total: i64 = filtered(query).count().get_result(conn).await?;
-    let rows = sorted(query).select(TaskRow::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
+    let rows = sorted(query).select(Task::as_select()).limit(page.limit).offset(page.offset).load(conn).await?;
     Ok((rows, total))
 }
 
@@ -241,7 +157,7 @@ fn priority_rank(priority: TaskPriority) -> i32 {
 sort_keys! {
     /// A task's position in a list sort, as a cursor carries it. Priority sorts carry
     /// the priority rank, then the due date that orders equal priorities.
-    pub enum TaskKey for TaskRow, TaskSort in tasks {
+    pub enum TaskKey for Task, TaskSort in tasks {
         DueDate(Option<DateTime<Utc>>) => [due_date asc_nulls_last],
         DueDateDesc(Option<DateTime<Utc>>) => [due_date desc_nulls_last],
         Priority((i32, Option<DateTime<Utc>>)) =>
@@ -255,7 +171,7 @@ sort_keys! {
     }
 }
 
-fn priority_key(row: &TaskRow) -> (i32, Option<DateTime<Utc>>) {
+fn priority_key(row: &Task) -> (i32, Option<DateTime<Utc>>) {
     (priority_rank(row.priority), row.due_date)
 }
 
@@ -304,43 +220,32 @@ pub async fn list_after(
     query: &TaskQuery,
     page: Page,
     after: Option<(TaskKey, Uuid)>,
-) -> Result<(Vec<TaskRow>, i64), StorageError> {
+) -> Result<(Vec<Task>, i64), StorageError> {
     let total: i64 = filtered(query).count().get_result(conn).await?;
-    let rows = TaskKey::page(query.sort, filtered(query), page, after).select(TaskRow::as_select()).load(conn).await?;
+    let rows = TaskKey::page(query.sort, filtered(query), page, after).select(Task::as_select()).load(conn).await?;
     Ok((rows, total))
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<TaskRow>, StorageError> {
-    Ok(tasks::table.find(id).select(TaskRow::as_select()).first(conn).await.optional()?)
-}
+crud::find_by_id!(tasks -> TaskRow);
 
-pub async fn insert(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<TaskRow, StorageError> {
-    Ok(diesel::insert_into(tasks::table).values(task).returning(TaskRow::as_returning()).get_result(conn).await?)
-}
+crud::insert!(tasks -> Task, task: &NewTask);
 
 /// Inserts a recurring task's next instance unless its `(series_id, instance_date)`
 /// already exists; `None` when it did (a repeated or concurrent completion).
-pub async fn insert_instance(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<Option<TaskRow>, StorageError> {
+pub async fn insert_instance(conn: &mut AsyncPgConnection, task: &NewTask) -> Result<Option<Task>, StorageError> {
     Ok(diesel::insert_into(tasks::table)
         .values(task)
         .on_conflict((tasks::series_id, tasks::instance_date))
         .do_nothing()
-        .returning(TaskRow::as_returning())
+        .returning(Task::as_returning())
         .get_result(conn)
         .await
         .optional()?)
 }
 
-pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &TaskChanges) -> Result<TaskRow, StorageError> {
-    let mut changes = changes.clone();
-    changes.updated_at = Some(Utc::now());
-    Ok(diesel::update(tasks::table.find(id)).set(&changes).returning(TaskRow::as_returning()).get_result(conn).await?)
-}
+crud::update_by_id!(tasks -> TaskRow, changes: &TaskChanges);
 
-/// Deletes a task (its comments go with it); `false` when there was none.
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> Result<bool, StorageError> {
-    Ok(diesel::delete(tasks::table.find(id)).execute(conn).await? > 0)
-}
+crud::delete_by_id!(tasks);
 
 pub async fn count_in_space(conn: &mut AsyncPgConnection, space_id: Uuid) -> Result<i64, StorageError> {
     Ok(tasks::table.filter(tasks::space_id.eq(space_id)).count().get_result(conn).await?)

@@ -2,21 +2,23 @@
 //! client-portal users may read their own client's campaigns. Records outside the
 //! caller's scope answer 404.
 
-use crate::error::{AppError, AppResult};
-use crate::http::audit::AuditContext;
+use crate::auth::scope::{CampaignsRead, CampaignsWrite, Crm};
+use crate::error::{AppError, AppResult, OrNotFound};
+use crate::http::constraints::{CAMPAIGNS, NO_SUCH_CLIENT};
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::PaginationOptions;
-use crate::routes::crm::clients::{reference_error, CampaignsRead, CampaignsWrite, Crm};
-use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use diesel_async::AsyncConnection;
-use domain::crm::campaigns::{
-    dates_in_order, Campaign, CampaignFilter, CampaignStatus, CreateCampaignRequest, UpdateCampaignRequest,
+use crate::http::pagination::CursorPaging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, PathIdErrors, Updated,
 };
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use domain::crm::campaigns::{dates_in_order, Campaign, CampaignFilter, CreateCampaignRequest, UpdateCampaignRequest};
 use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::Visibility;
 use domain::Problem;
-use storage::crm::campaigns::{CampaignChanges, CampaignKey, NewCampaign};
+use storage::crm::campaigns::CampaignKey;
+use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -28,42 +30,27 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_campaign);
 }
 
-async fn visible_campaign(
-    conn: &mut storage::AsyncPgConnection,
-    visibility: &Visibility,
-    id: Uuid,
-) -> AppResult<storage::crm::campaigns::CampaignRow> {
-    storage::crm::campaigns::find(conn, visibility.rows, id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("Campaign {id}")))
+async fn visible_campaign(conn: &mut AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<Campaign> {
+    storage::crm::campaigns::find(conn, visibility.rows, id).await?.found(format_args!("Campaign {id}"))
 }
 
 /// Lists the campaigns the caller may see.
 #[utoipa::path(
     tag = "campaigns",
     params(CampaignFilter, PageParams, CursorParams),
-    responses(
-        (status = 200, description = "One page of campaigns", body = Vec<Campaign>,
-         headers(("X-Total-Count" = i64, description = "Campaigns matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
-        crate::http::responses::CrmErrors<CampaignsRead>, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(CursorListPage<Campaign>, CrmErrors<CampaignsRead>)
 )]
 #[get("/campaigns")]
 async fn list_campaigns(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<CampaignsRead>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<CampaignFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
-    ValidQuery(cursor): ValidQuery<CursorParams>,
+    paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
-    let mut list = PaginationOptions::<CampaignKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
-    let mut conn = state.conn().await?;
-    let (rows, total) =
-        storage::crm::campaigns::list(&mut conn, access.visibility.rows, &filter, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).map(Campaign::from).respond(&req))
+    let list = paging.options::<CampaignKey>(filter.sort.unwrap_or_default())?;
+    let mut conn = ctx.conn().await?;
+    let found = storage::crm::campaigns::list(&mut conn, access.scope.rows, &filter, list.page, list.after()).await?;
+    Ok(list.respond(found))
 }
 
 /// Creates a campaign for a client (status `planning` unless given); `endDate` may not be
@@ -72,115 +59,65 @@ async fn list_campaigns(
     tag = "campaigns",
     request_body = CreateCampaignRequest,
     responses(
-        (status = 201, description = "Created", body = Campaign, headers(("Location" = String, description = "The new campaign's URL"))),
-        crate::http::responses::CrmErrors<CampaignsWrite>, crate::http::responses::JsonBodyErrors,
+        Created<Campaign>,
+        CrmErrors<CampaignsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such client", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/campaigns")]
 async fn create_campaign(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<CampaignsWrite>,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateCampaignRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
-    let new_campaign = NewCampaign {
-        client_id: body.client_id,
-        name: body.name,
-        campaign_type: body.campaign_type,
-        status: body.status.unwrap_or(CampaignStatus::Planning),
-        start_date: body.start_date,
-        end_date: body.end_date,
-        budget: body.budget,
-        description: body.description,
-        goals: body.goals,
-    };
-    let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let campaign = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let campaign = ctx
+        .transaction(async |conn| {
             // The client must exist within the caller's reach (campaign rows follow clients).
-            if storage::crm::clients::find(conn, visibility.rows, new_campaign.client_id).await?.is_none() {
-                return Err(AppError::field("clientId", "exists", "No such client"));
+            if storage::crm::clients::find(conn, access.scope.rows, body.client_id).await?.is_none() {
+                return Err(NO_SUCH_CLIENT.problem());
             }
-            let campaign =
-                Campaign::from(storage::crm::campaigns::insert(conn, &new_campaign).await.map_err(reference_error)?);
-            audit.by(actor).created(conn, &campaign).await?;
-            Ok(campaign)
+            let campaign = storage::crm::campaigns::insert(conn, &body).await.map_err(|e| CAMPAIGNS.problem(e))?;
+            ctx.audit.by(access.actor()).created(conn, campaign).await
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/campaigns/{}", campaign.id))).json(campaign))
+    Ok(created(format!("/api/campaigns/{}", campaign.id), &campaign))
 }
 
 /// One campaign the caller may see.
-#[utoipa::path(
-    tag = "campaigns",
-    params(("id" = Uuid, Path, description = "Campaign id")),
-    responses(
-        (status = 200, description = "The campaign", body = Campaign),
-        crate::http::responses::CrmErrors<CampaignsRead>, crate::http::responses::PathIdErrors,
-    )
-)]
+#[utoipa::path(tag = "campaigns", responses(Found<Campaign>, CrmErrors<CampaignsRead>, PathIdErrors))]
 #[get("/campaigns/{id}")]
-async fn get_campaign(
-    state: web::Data<AppState>,
-    access: Crm<CampaignsRead>,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let mut conn = state.conn().await?;
-    let campaign = visible_campaign(&mut conn, &visibility, *id).await?;
-    Ok(HttpResponse::Ok().json(Campaign::from(campaign)))
+async fn get_campaign(ctx: Ctx, access: Crm<CampaignsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let campaign = visible_campaign(&mut *ctx.conn().await?, &access.scope, *id).await?;
+    Ok(HttpResponse::Ok().json(campaign))
 }
 
 /// Updates a campaign; absent fields stay as they are, `null` clears optional ones. The
 /// resulting `endDate` may not be before the resulting `startDate` (400 on `endDate`).
 #[utoipa::path(
     tag = "campaigns",
-    params(("id" = Uuid, Path, description = "Campaign id")),
     request_body = UpdateCampaignRequest,
-    responses(
-        (status = 200, description = "The updated campaign", body = Campaign),
-        crate::http::responses::CrmErrors<CampaignsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
-    )
+    responses(Updated<Campaign>, CrmErrors<CampaignsWrite>, PathIdErrors, JsonBodyErrors)
 )]
 #[patch("/campaigns/{id}")]
 async fn update_campaign(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<CampaignsWrite>,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateCampaignRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
-    let changes = CampaignChanges {
-        name: body.name,
-        campaign_type: body.campaign_type,
-        status: body.status,
-        start_date: body.start_date,
-        end_date: body.end_date,
-        budget: body.budget,
-        description: body.description,
-        goals: body.goals,
-        updated_at: None,
-    };
     let id = *id;
-    let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let campaign = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
-            let start = changes.start_date.unwrap_or(before.start_date);
-            let end = changes.end_date.unwrap_or(before.end_date);
+    let campaign = ctx
+        .transaction(async |conn| {
+            let before = visible_campaign(conn, &access.scope, id).await?;
+            let start = body.start_date.unwrap_or(before.start_date);
+            let end = body.end_date.unwrap_or(before.end_date);
             dates_in_order(start, end).map_err(|error| {
                 let mut errors = validator::ValidationErrors::new();
                 errors.add("end_date", error);
                 AppError::from(errors)
             })?;
-            let updated = Campaign::from(storage::crm::campaigns::update(conn, id, &changes).await?);
-            audit.by(actor).updated(conn, &before, &updated).await?;
-            Ok(updated)
+            let updated = storage::crm::campaigns::update(conn, id, &body).await?;
+            ctx.audit.by(access.actor()).updated(conn, &before, updated).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(campaign))
@@ -189,30 +126,20 @@ async fn update_campaign(
 /// Deletes a campaign.
 #[utoipa::path(
     tag = "campaigns",
-    params(("id" = Uuid, Path, description = "Campaign id")),
     responses(
-        (status = 204, description = "Deleted"),
-        crate::http::responses::CrmErrors<CampaignsWrite>, crate::http::responses::PathIdErrors,
+        Deleted,
+        CrmErrors<CampaignsWrite>, PathIdErrors,
         (status = 409, description = "Other records still refer to the campaign", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/campaigns/{id}")]
-async fn delete_campaign(
-    state: web::Data<AppState>,
-    access: Crm<CampaignsWrite>,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+async fn delete_campaign(ctx: Ctx, access: Crm<CampaignsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
-    let actor = principal.id();
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let before = Campaign::from(visible_campaign(conn, &visibility, id).await?);
-        storage::crm::campaigns::delete(conn, id).await.map_err(reference_error)?;
-        audit.by(actor).deleted(conn, &before).await?;
-        Ok(())
+    ctx.transaction(async |conn| {
+        let before = visible_campaign(conn, &access.scope, id).await?;
+        storage::crm::campaigns::delete(conn, id).await.map_err(|e| CAMPAIGNS.problem(e))?;
+        ctx.audit.by(access.actor()).deleted(conn, &before).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }

@@ -3,15 +3,22 @@
 //! users may read their own client. Records outside the caller's scope answer 404.
 //! DELETE archives (status `archived` + `archivedAt`) and keeps the history.
 
+use crate::auth::scope::{ClientsRead, ClientsWrite, Crm};
 use crate::auth::Principal;
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::CLIENTS;
+use crate::http::csv::csv_download;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{Paginated, PaginationOptions};
-use crate::routes::crm::lead_imports::csv_download;
+use crate::http::pagination::{CursorPaging, Paging};
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, Updated,
+};
 use crate::state::AppState;
-use actix_web::dev::Payload;
-use actix_web::{delete, get, patch, post, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::crm::clients::{
@@ -20,11 +27,9 @@ use domain::crm::clients::{
 };
 use domain::crm::lead_imports::social_platforms;
 use domain::pagination::{CursorParams, PageParams};
-use domain::visibility::{client_visibility, Caller, Rows, Visibility};
-use domain::{Permission, Problem};
-use futures_util::future::LocalBoxFuture;
-use std::marker::PhantomData;
-use storage::crm::clients::{ClientChanges, ClientKey, NewClient, NewDocument};
+use domain::visibility::Visibility;
+use domain::Problem;
+use storage::crm::clients::ClientKey;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -41,144 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_document);
 }
 
-pub(crate) fn caller(principal: &Principal) -> Caller<'_> {
-    Caller { user_id: principal.id(), access: principal.access, client_id: principal.user.client_id.as_deref() }
-}
-
-fn lacks(permission: Permission) -> AppError {
-    AppError::forbidden(format!("This action requires the {} permission", permission.as_str()))
-}
-
-/// The caller's visibility by `rule`, or 403 naming `permission`.
-pub(crate) fn readable(
-    principal: &Principal,
-    rule: fn(&Caller<'_>) -> Option<Visibility>,
-    permission: Permission,
-) -> AppResult<Visibility> {
-    rule(&caller(principal)).ok_or_else(|| lacks(permission))
-}
-
-/// As `readable`, and the caller may write (not view-only, not a portal user).
-pub(crate) fn writable(
-    principal: &Principal,
-    rule: fn(&Caller<'_>) -> Option<Visibility>,
-    permission: Permission,
-) -> AppResult<Visibility> {
-    let visibility = readable(principal, rule, permission)?;
-    if visibility.writable {
-        Ok(visibility)
-    } else {
-        Err(AppError::forbidden(format!(
-            "This action requires the {} permission with write access",
-            permission.as_str()
-        )))
-    }
-}
-
-/// A CRM guard: which scope rule, which permission it names, and whether it writes.
-pub(crate) trait CrmRule {
-    const PERMISSION: Permission;
-    const WRITE: bool;
-    fn rule(caller: &Caller<'_>) -> Option<Visibility>;
-}
-
-macro_rules! crm_rules {
-    ($($name:ident => ($rule:path, $permission:ident, $write:expr)),* $(,)?) => {$(
-        pub(crate) struct $name;
-        impl CrmRule for $name {
-            const PERMISSION: Permission = Permission::$permission;
-            const WRITE: bool = $write;
-            fn rule(caller: &Caller<'_>) -> Option<Visibility> {
-                $rule(caller)
-            }
-        }
-    )*};
-}
-
-crm_rules!(
-    ClientsRead => (client_visibility, ManageClients, false),
-    ClientsWrite => (client_visibility, ManageClients, true),
-    CampaignsRead => (domain::visibility::campaign_visibility, ManageCampaigns, false),
-    CampaignsWrite => (domain::visibility::campaign_visibility, ManageCampaigns, true),
-    LeadsRead => (domain::visibility::lead_visibility, ManageLeads, false),
-    LeadsWrite => (domain::visibility::lead_visibility, ManageLeads, true),
-);
-
-/// An authenticated caller and what rule `R` lets them see. As an extractor it runs
-/// before the body is parsed, so refusals are 401/403 whatever the body.
-pub(crate) struct Crm<R> {
-    pub principal: Principal,
-    pub visibility: Visibility,
-    _rule: PhantomData<R>,
-}
-
-impl<R: CrmRule + 'static> FromRequest for Crm<R> {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let principal = Principal::from_request(req, payload);
-        Box::pin(async move {
-            let principal = principal.await?;
-            let visibility = if R::WRITE {
-                writable(&principal, R::rule, R::PERMISSION)?
-            } else {
-                readable(&principal, R::rule, R::PERMISSION)?
-            };
-            Ok(Crm { principal, visibility, _rule: PhantomData })
-        })
-    }
-}
-
-/// Callers scoped to their assignments may only assign records to themselves.
-pub(crate) fn assignee(visibility: &Visibility, requested: Option<i32>) -> AppResult<Option<i32>> {
-    match visibility.rows {
-        Rows::AssignedTo(user) if requested.is_some_and(|id| id != user) => {
-            Err(AppError::forbidden("You can only assign records to yourself"))
-        }
-        Rows::AssignedTo(user) => Ok(Some(user)),
-        _ => Ok(requested),
-    }
-}
-
-/// A patch's `assignedToId` (absent, `null` or an id): callers scoped to their
-/// assignments may neither unassign nor hand records to someone else.
-pub(crate) fn reassign(visibility: &Visibility, requested: Option<Option<i32>>) -> AppResult<Option<Option<i32>>> {
-    match (visibility.rows, requested) {
-        (_, None) => Ok(None),
-        (Rows::AssignedTo(user), Some(Some(id))) if id == user => Ok(Some(Some(user))),
-        (Rows::AssignedTo(_), Some(_)) => Err(AppError::forbidden("You can only assign records to yourself")),
-        (_, requested) => Ok(requested),
-    }
-}
-
-/// Maps a foreign-key violation (an `assignedToId` or other reference that does not
-/// exist) to a 400 naming the field.
-pub(crate) fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(name) if name.contains("assigned_to_id") => AppError::field("assignedToId", "exists", "No such user"),
-        Some(name) if name.contains("client_id") => no_such_client(),
-        Some(_) => AppError::new(domain::ErrorCode::Conflict, "The record is still referenced by other records"),
-        None => error.into(),
-    }
-}
-
-pub(crate) fn no_such_client() -> AppError {
-    AppError::field("clientId", "exists", "No such client")
-}
-
-/// Social profile links as stored (a JSON object of platform → URL).
-pub(crate) fn social_json(
-    links: Option<std::collections::BTreeMap<String, String>>,
-) -> AppResult<Option<serde_json::Value>> {
-    links.map(|links| serde_json::to_value(links).map_err(AppError::internal)).transpose()
-}
-
-async fn visible_client(
-    conn: &mut storage::AsyncPgConnection,
-    visibility: &Visibility,
-    id: Uuid,
-) -> AppResult<storage::crm::clients::ClientRow> {
+async fn visible_client(conn: &mut storage::AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<Client> {
     storage::crm::clients::find(conn, visibility.rows, id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Client {id}")))
@@ -188,28 +56,19 @@ async fn visible_client(
 #[utoipa::path(
     tag = "clients",
     params(ClientFilter, PageParams, CursorParams),
-    responses(
-        (status = 200, description = "One page of clients", body = Vec<Client>,
-         headers(("X-Total-Count" = i64, description = "Clients matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more rows follow: the `cursor` of the next page"))),
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(CursorListPage<Client>, CrmErrors<ClientsRead>)
 )]
 #[get("/clients")]
 async fn list_clients(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsRead>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<ClientFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
-    ValidQuery(cursor): ValidQuery<CursorParams>,
+    paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
-    let mut list = PaginationOptions::<ClientKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
-    let mut conn = state.conn().await?;
-    let (rows, total) =
-        storage::crm::clients::list(&mut conn, access.visibility.rows, &filter, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).map(Client::from).respond(&req))
+    let list = paging.options::<ClientKey>(filter.sort.unwrap_or_default())?;
+    let mut conn = ctx.conn().await?;
+    let found = storage::crm::clients::list(&mut conn, access.scope.rows, &filter, list.page, list.after()).await?;
+    Ok(list.respond(found))
 }
 
 /// Every client `GET /api/clients` would list with these filters and sort (no paging),
@@ -221,21 +80,17 @@ async fn list_clients(
     responses(
         (status = 200, description = "The matching clients as CSV", content_type = "text/csv", body = String,
          headers(("Content-Disposition" = String, description = "attachment; filename=\"clients-<date>.csv\""))),
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::QueryErrors,
+        CrmErrors<ClientsRead>, QueryErrors,
     )
 )]
 #[get("/clients/export")]
 async fn export_clients(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsRead>,
     ValidQuery(filter): ValidQuery<ClientFilter>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
-    let clients: Vec<Client> = storage::crm::clients::list_all(&mut conn, access.visibility.rows, &filter)
-        .await?
-        .into_iter()
-        .map(Client::from)
-        .collect();
+    let mut conn = ctx.conn().await?;
+    let clients = storage::crm::clients::list_all(&mut conn, access.scope.rows, &filter).await?;
     let platforms = social_platforms(clients.iter().map(|client| &client.social_links));
     let rows = clients.iter().map(|client| client_cells(client, &platforms)).collect();
     csv_download("clients", client_header(&platforms), rows)
@@ -246,66 +101,39 @@ async fn export_clients(
     tag = "clients",
     request_body = CreateClientRequest,
     responses(
-        (status = 201, description = "Created", body = Client, headers(("Location" = String, description = "The new client's URL"))),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::JsonBodyErrors,
+        Created<Client>,
+        CrmErrors<ClientsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/clients")]
 async fn create_client(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<CreateClientRequest>,
+    ValidJson(mut body): ValidJson<CreateClientRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
-    let status = body.status.unwrap_or(ClientStatus::Active);
-    let new_client = NewClient {
-        name: body.name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        website: body.website,
-        logo_url: body.logo_url,
-        service_tags: body.service_tags.unwrap_or_default(),
-        status,
-        assigned_to_id: assignee(&visibility, body.assigned_to_id)?,
-        notes: body.notes,
-        social_links: social_json(body.social_links)?.unwrap_or_else(|| serde_json::json!({})),
-        display_order: body.display_order.unwrap_or(0),
-        archived_at: (status == ClientStatus::Archived).then(Utc::now),
-    };
+    let (principal, visibility) = (access.principal, access.scope);
+    body.assigned_to_id = visibility.assignee(body.assigned_to_id)?;
+    let archived_at = (body.status == Some(ClientStatus::Archived)).then(Utc::now);
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let client = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let client = Client::from(storage::crm::clients::insert(conn, &new_client).await.map_err(reference_error)?);
-            audit.by(actor).created(conn, &client).await?;
-            Ok(client)
+    let client = ctx
+        .transaction(async |conn| {
+            let client =
+                storage::crm::clients::insert(conn, &body, archived_at).await.map_err(|e| CLIENTS.problem(e))?;
+            ctx.audit.by(actor).created(conn, client).await
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/clients/{}", client.id))).json(client))
+    Ok(created(format!("/api/clients/{}", client.id), &client))
 }
 
 /// One client the caller may see.
-#[utoipa::path(
-    tag = "clients",
-    params(("id" = Uuid, Path, description = "Client id")),
-    responses(
-        (status = 200, description = "The client", body = Client),
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::PathIdErrors,
-    )
-)]
+#[utoipa::path(tag = "clients", responses(Found<Client>, CrmErrors<ClientsRead>, PathIdErrors))]
 #[get("/clients/{id}")]
-async fn get_client(
-    state: web::Data<AppState>,
-    access: Crm<ClientsRead>,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let mut conn = state.conn().await?;
+async fn get_client(ctx: Ctx, access: Crm<ClientsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let visibility = access.scope;
+    let mut conn = ctx.conn().await?;
     let client = visible_client(&mut conn, &visibility, *id).await?;
-    Ok(HttpResponse::Ok().json(Client::from(client)))
+    Ok(HttpResponse::Ok().json(client))
 }
 
 /// Applies `changes` to a visible client in one transaction with its audit row.
@@ -315,7 +143,7 @@ async fn change_client(
     visibility: Visibility,
     audit: &AuditContext,
     id: Uuid,
-    changes: ClientChanges,
+    changes: UpdateClientRequest,
     activity_type: &str,
 ) -> AppResult<Client> {
     let actor = principal.id();
@@ -324,17 +152,15 @@ async fn change_client(
         let current = storage::crm::clients::find_for_update(conn, visibility.rows, id)
             .await?
             .ok_or_else(|| AppError::not_found(format!("Client {id}")))?;
-        let mut changes = changes;
         // Archiving stamps `archivedAt` once; any other status clears it.
-        match changes.status {
-            Some(ClientStatus::Archived) if current.archived_at.is_none() => {
-                changes.archived_at = Some(Some(Utc::now()))
-            }
-            Some(ClientStatus::Archived) | None => {}
-            Some(_) => changes.archived_at = Some(None),
-        }
-        let before = Client::from(current);
-        let updated = Client::from(storage::crm::clients::update(conn, id, &changes).await.map_err(reference_error)?);
+        let archived_at = match changes.status {
+            Some(ClientStatus::Archived) if current.archived_at.is_none() => Some(Some(Utc::now())),
+            Some(ClientStatus::Archived) | None => None,
+            Some(_) => Some(None),
+        };
+        let updated =
+            storage::crm::clients::update(conn, id, &changes, archived_at).await.map_err(|e| CLIENTS.problem(e))?;
+        let before = current;
         audit
             .by(actor)
             .record(
@@ -352,41 +178,24 @@ async fn change_client(
 /// Updates a client; absent fields stay as they are, `null` clears optional ones.
 #[utoipa::path(
     tag = "clients",
-    params(("id" = Uuid, Path, description = "Client id")),
     request_body = UpdateClientRequest,
     responses(
-        (status = 200, description = "The updated client", body = Client),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<Client>,
+        CrmErrors<ClientsWrite>, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageClients with write access, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/clients/{id}")]
 async fn update_client(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
     id: web::Path<Uuid>,
-    ValidJson(body): ValidJson<UpdateClientRequest>,
+    ValidJson(mut body): ValidJson<UpdateClientRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
-    let assigned_to_id = reassign(&visibility, body.assigned_to_id)?;
-    let changes = ClientChanges {
-        name: body.name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        website: body.website,
-        logo_url: body.logo_url,
-        service_tags: body.service_tags,
-        status: body.status,
-        assigned_to_id,
-        notes: body.notes,
-        social_links: social_json(body.social_links)?,
-        display_order: body.display_order,
-        ..Default::default()
-    };
-    let client = change_client(&state, &principal, visibility, &audit, *id, changes, "client.update").await?;
+    let (principal, visibility) = (access.principal, access.scope);
+    body.assigned_to_id = visibility.reassign(body.assigned_to_id)?;
+    let client = change_client(&ctx, &principal, visibility, &ctx.audit, *id, body, "client.update").await?;
     Ok(HttpResponse::Ok().json(client))
 }
 
@@ -394,49 +203,32 @@ async fn update_client(
 /// history stay (list with `includeArchived=true`; un-archive with PATCH `status`).
 #[utoipa::path(
     tag = "clients",
-    params(("id" = Uuid, Path, description = "Client id")),
-    responses(
-        (status = 204, description = "Archived"),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors,
-    )
+    responses((status = 204, description = "Archived"), CrmErrors<ClientsWrite>, PathIdErrors)
 )]
 #[delete("/clients/{id}")]
-async fn archive_client(
-    state: web::Data<AppState>,
-    access: Crm<ClientsWrite>,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
-    let changes = ClientChanges { status: Some(ClientStatus::Archived), ..Default::default() };
-    change_client(&state, &access.principal, access.visibility, &audit, *id, changes, "client.archive").await?;
-    Ok(HttpResponse::NoContent().finish())
+async fn archive_client(ctx: Ctx, access: Crm<ClientsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let changes = UpdateClientRequest { status: Some(ClientStatus::Archived), ..Default::default() };
+    change_client(&ctx, &access.principal, access.scope, &ctx.audit, *id, changes, "client.archive").await?;
+    Ok(no_content())
 }
 
 /// A client's documents, newest first.
 #[utoipa::path(
     tag = "clients",
     params(("clientId" = Uuid, Path, description = "Client id"), PageParams),
-    responses(
-        (status = 200, description = "One page of documents", body = Vec<ClientDocument>,
-         headers(("X-Total-Count" = i64, description = "The client's documents"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        crate::http::responses::CrmErrors<ClientsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
-    )
+    responses(ListPage<ClientDocument>, CrmErrors<ClientsRead>, PathIdErrors, QueryErrors)
 )]
 #[get("/clients/{clientId}/documents")]
 async fn list_documents(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsRead>,
-    req: HttpRequest,
     client_id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let page = page.page();
-    let mut conn = state.conn().await?;
+    let visibility = access.scope;
+    let mut conn = ctx.conn().await?;
     visible_client(&mut conn, &visibility, *client_id).await?;
-    let (rows, total) = storage::crm::clients::list_documents(&mut conn, *client_id, page).await?;
-    let documents: Vec<ClientDocument> = rows.into_iter().map(ClientDocument::from).collect();
-    Ok(Paginated::offset(documents, page, total).respond(&req))
+    Ok(paging.respond(storage::crm::clients::list_documents(&mut conn, *client_id, paging.page()).await?))
 }
 
 /// Records a document's metadata for a client (the file itself is stored elsewhere).
@@ -446,35 +238,24 @@ async fn list_documents(
     request_body = CreateClientDocumentRequest,
     responses(
         (status = 201, description = "Created", body = ClientDocument),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        CrmErrors<ClientsWrite>, PathIdErrors, JsonBodyErrors,
     )
 )]
 #[post("/clients/{clientId}/documents")]
 async fn create_document(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
     client_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateClientDocumentRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let client_id = *client_id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let document = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let document = ctx
+        .transaction(async |conn| {
             let client = visible_client(conn, &visibility, client_id).await?;
-            let new_document = NewDocument {
-                client_id,
-                name: body.name,
-                description: body.description,
-                object_path: body.object_path,
-                file_type: body.file_type,
-                file_size: body.file_size,
-                uploaded_by: Some(actor),
-            };
-            let document = ClientDocument::from(storage::crm::clients::insert_document(conn, &new_document).await?);
-            audit
+            let document = storage::crm::clients::insert_document(conn, client_id, actor, &body).await?;
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -496,29 +277,23 @@ async fn create_document(
 #[utoipa::path(
     tag = "clients",
     params(("clientId" = Uuid, Path, description = "Client id"), ("documentId" = Uuid, Path, description = "Document id")),
-    responses(
-        (status = 204, description = "Deleted"),
-        crate::http::responses::CrmErrors<ClientsWrite>, crate::http::responses::PathIdErrors,
-    )
+    responses(Deleted, CrmErrors<ClientsWrite>, PathIdErrors)
 )]
 #[delete("/clients/{clientId}/documents/{documentId}")]
 async fn delete_document(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<ClientsWrite>,
-    audit: AuditContext,
     path: web::Path<(Uuid, Uuid)>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let (client_id, document_id) = path.into_inner();
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         visible_client(conn, &visibility, client_id).await?;
         let document = storage::crm::clients::delete_document(conn, client_id, document_id)
             .await?
-            .map(ClientDocument::from)
-            .ok_or_else(|| AppError::not_found(format!("Document {document_id}")))?;
-        audit
+            .found(format_args!("Document {document_id}"))?;
+        ctx.audit
             .by(actor)
             .record(
                 conn,
@@ -533,5 +308,5 @@ async fn delete_document(
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }

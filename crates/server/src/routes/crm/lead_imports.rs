@@ -5,20 +5,20 @@
 
 mod job;
 
+use crate::auth::scope::{Crm, LeadsRead, LeadsWrite};
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::audit::{Entry, Subject};
+use crate::http::csv::csv_download;
+use crate::http::ctx::Ctx;
 use crate::http::input::{CsvBody, ValidQuery};
-use crate::routes::crm::clients::{Crm, LeadsRead, LeadsWrite};
+use crate::http::responses::{CrmErrors, PathIdErrors, QueryErrors};
 use crate::routes::crm::leads::client_rows;
-use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::Utc;
-use diesel_async::AsyncConnection;
 use domain::crm::lead_imports::{
     check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
 };
-use domain::crm::leads::{Lead, LeadFilter};
+use domain::crm::leads::LeadFilter;
 use domain::{ErrorCode, FieldError, Problem, Role};
 use job::{spawn_import, ImportRun};
 use serde_json::json;
@@ -30,21 +30,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export_leads).service(import_leads).service(get_import);
 }
 
-/// `text/csv` download named after the day, e.g. `leads-2026-11-25.csv`.
-pub(crate) fn csv_download(name: &str, header: Vec<String>, rows: Vec<Vec<String>>) -> AppResult<HttpResponse> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(&header).map_err(AppError::internal)?;
-    for row in rows {
-        writer.write_record(&row).map_err(AppError::internal)?;
-    }
-    let body = writer.into_inner().map_err(AppError::internal)?;
-    let filename = format!("{name}-{}.csv", Utc::now().format("%Y-%m-%d"));
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
-        .body(body))
-}
-
 /// Every lead `GET /api/leads` would list with these filters and sort (no paging), as
 /// CSV in the import's columns, so an export imports again. Cells a spreadsheet would
 /// run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a leading `'`.
@@ -54,21 +39,17 @@ pub(crate) fn csv_download(name: &str, header: Vec<String>, rows: Vec<Vec<String
     responses(
         (status = 200, description = "The matching leads as CSV", content_type = "text/csv", body = String,
          headers(("Content-Disposition" = String, description = "attachment; filename=\"leads-<date>.csv\""))),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::QueryErrors,
+        CrmErrors<LeadsRead>, QueryErrors,
     )
 )]
 #[get("/leads/export")]
 async fn export_leads(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsRead>,
     ValidQuery(filter): ValidQuery<LeadFilter>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
-    let leads: Vec<Lead> = storage::crm::leads::list_all(&mut conn, access.visibility.rows, &filter)
-        .await?
-        .into_iter()
-        .map(Lead::from)
-        .collect();
+    let mut conn = ctx.conn().await?;
+    let leads = storage::crm::leads::list_all(&mut conn, access.scope.rows, &filter).await?;
     let platforms = social_platforms(leads.iter().map(|lead| &lead.social_links));
     let rows = leads.iter().map(|lead| lead_cells(lead, &platforms)).collect();
     csv_download("leads", lead_header(&platforms), rows)
@@ -135,7 +116,7 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     responses(
         (status = 202, description = "Accepted; the job runs in the background", body = LeadImport,
          headers(("Location" = String, description = "The job's URL"))),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::QueryErrors,
+        CrmErrors<LeadsWrite>, QueryErrors,
         (status = 400, description = "Not UTF-8, not valid CSV (e.g. a quote never closed; `detail` names the line), unknown or missing columns, no data rows, or an invalid mode", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than 10 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as text/csv, or in a charset other than UTF-8", body = Problem, content_type = "application/problem+json"),
@@ -143,9 +124,8 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
 )]
 #[post("/leads/import")]
 async fn import_leads(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
     ValidQuery(params): ValidQuery<ImportParams>,
     CsvBody(text): CsvBody,
 ) -> AppResult<HttpResponse> {
@@ -153,11 +133,10 @@ async fn import_leads(
     let actor = access.principal.id();
     let mode = params.mode();
     let job = NewLeadImport { created_by: Some(actor), mode, total_rows: rows.len() as i64 };
-    let mut conn = state.conn().await?;
-    let job = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let job = LeadImport::from(storage::crm::lead_imports::insert(conn, &job).await?);
-            audit
+    let job = ctx
+        .transaction(async |conn| {
+            let job = storage::crm::lead_imports::insert(conn, &job).await?;
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -172,10 +151,18 @@ async fn import_leads(
             Ok(job)
         })
         .await?;
-    drop(conn);
     let clients = client_rows(&access.principal);
-    let run = ImportRun { id: job.id, mode, actor, visibility: access.visibility, clients, audit, header, rows };
-    spawn_import(state.into_inner(), run);
+    let run = ImportRun {
+        id: job.id,
+        mode,
+        actor,
+        visibility: access.scope,
+        clients,
+        audit: ctx.audit.clone(),
+        header,
+        rows,
+    };
+    spawn_import(ctx.state.clone().into_inner(), run);
     Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/leads/imports/{}", job.id))).json(job))
 }
 
@@ -185,20 +172,16 @@ async fn import_leads(
     params(("importId" = Uuid, Path, description = "Import job id")),
     responses(
         (status = 200, description = "The job and its progress", body = LeadImport),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors,
+        CrmErrors<LeadsRead>, PathIdErrors,
     )
 )]
 #[get("/leads/imports/{importId}")]
-async fn get_import(
-    state: web::Data<AppState>,
-    access: Crm<LeadsRead>,
-    import_id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn get_import(ctx: Ctx, access: Crm<LeadsRead>, import_id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let principal = access.principal;
-    let mut conn = state.conn().await?;
-    let job = job::current(&state.into_inner(), &mut conn, *import_id)
+    let mut conn = ctx.conn().await?;
+    let job = job::current(&ctx.state.clone().into_inner(), &mut conn, *import_id)
         .await?
         .filter(|job| job.created_by == Some(principal.id()) || principal.access.role == Role::Admin)
-        .ok_or_else(|| AppError::not_found(format!("Import {import_id}")))?;
+        .found(format_args!("Import {import_id}"))?;
     Ok(HttpResponse::Ok().json(job))
 }

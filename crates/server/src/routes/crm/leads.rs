@@ -2,29 +2,30 @@
 //! `canManageLeads` narrowed by its scope: sales agents see and create only leads
 //! assigned to them. Records outside the caller's scope answer 404.
 
+use crate::auth::scope::{writable, Crm, LeadsRead, LeadsWrite};
 use crate::auth::Principal;
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::audit::{Entry, Subject};
+use crate::http::constraints::{LEADS, NO_SUCH_CLIENT};
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{CachedTotal, Paginated, PaginationOptions};
-use crate::routes::crm::clients::{
-    assignee, caller, no_such_client, reassign, reference_error, social_json, writable, Crm, LeadsRead, LeadsWrite,
+use crate::http::pagination::{CachedTotal, CursorPaging, Paging};
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, CrmErrors, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, Updated,
 };
-use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
-use diesel_async::AsyncConnection;
-use domain::crm::clients::{Client, ClientStatus};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use domain::crm::clients::{Client, ClientStatus, CreateClientRequest};
 use domain::crm::leads::{
-    normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead, LeadActivity,
-    LeadActivityType, LeadFilter, LeadScore, LeadSource, LeadStage, UpdateLeadRequest,
+    duplicate_message, normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead,
+    LeadActivity, LeadActivityType, LeadFilter, LeadStage, UpdateLeadRequest,
 };
 use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::{client_visibility, Rows, Visibility};
 use domain::{Permission, Problem};
 use serde_json::json;
-use storage::crm::clients::NewClient;
-use storage::crm::leads::{LeadChanges, LeadKey, LeadRow, NewLead, NewLeadActivity};
+use storage::crm::leads::{LeadKey, NewLeadActivity};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -40,7 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(convert_lead);
 }
 
-async fn visible_lead(conn: &mut AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<LeadRow> {
+async fn visible_lead(conn: &mut AsyncPgConnection, visibility: &Visibility, id: Uuid) -> AppResult<Lead> {
     storage::crm::leads::find(conn, visibility.rows, id).await?.ok_or_else(|| AppError::not_found(format!("Lead {id}")))
 }
 
@@ -61,7 +62,7 @@ async fn ensure_unique(
 /// The clients the caller may see, by the rule `GET /api/clients/{id}` applies; `None`
 /// when they may see none.
 pub(crate) fn client_rows(principal: &Principal) -> Option<Rows> {
-    client_visibility(&caller(principal)).map(|visibility| visibility.rows)
+    client_visibility(&principal.caller()).map(|visibility| visibility.rows)
 }
 
 /// A referenced client outside the caller's scope is answered exactly as a client that
@@ -69,21 +70,12 @@ pub(crate) fn client_rows(principal: &Principal) -> Option<Rows> {
 async fn ensure_visible_client(conn: &mut AsyncPgConnection, rows: Option<Rows>, id: Uuid) -> AppResult<()> {
     match rows {
         Some(rows) if storage::crm::clients::find(conn, rows, id).await?.is_some() => Ok(()),
-        _ => Err(no_such_client()),
+        _ => Err(NO_SUCH_CLIENT.problem()),
     }
 }
 
-pub(crate) fn duplicate(field: &str, existing: impl std::fmt::Display) -> AppError {
-    AppError::conflict(field, format!("A lead with this {field} already exists (lead {existing})"))
-}
-
-/// Unique-index races that slipped past `ensure_unique`, then references that do not exist.
-pub(crate) fn write_error(error: storage::StorageError) -> AppError {
-    match error.unique_violation() {
-        Some(storage::crm::leads::EMAIL_KEY) => duplicate("email", "with the same email"),
-        Some(storage::crm::leads::PHONE_KEY) => duplicate("phone", "with the same phone number"),
-        _ => reference_error(error),
-    }
+fn duplicate(field: &str, existing: Uuid) -> AppError {
+    AppError::conflict(field, duplicate_message(field, existing))
 }
 
 /// Lists the leads the caller may see. Deep pages: follow `X-Next-Cursor` with `cursor`
@@ -91,34 +83,26 @@ pub(crate) fn write_error(error: storage::StorageError) -> AppError {
 #[utoipa::path(
     tag = "leads",
     params(LeadFilter, PageParams, CursorParams),
-    responses(
-        (status = 200, description = "One page of leads", body = Vec<Lead>,
-         headers(("X-Total-Count" = i64, description = "Leads matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more leads follow: the `cursor` of the next page"))),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(CursorListPage<Lead>, CrmErrors<LeadsRead>)
 )]
 #[get("/leads")]
 async fn list_leads(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsRead>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<LeadFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
-    ValidQuery(cursor): ValidQuery<CursorParams>,
+    paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
-    let rows = access.visibility.rows;
-    let mut list = PaginationOptions::<LeadKey>::new(&req, &page, &cursor, filter.sort.unwrap_or_default())?;
+    let rows = access.scope.rows;
+    let list = paging.options::<LeadKey>(filter.sort.unwrap_or_default())?;
     // Counting every match is what makes a list slow at a million leads (about 100 ms for
     // all of them, more for a common search term), while the page itself takes a few
     // milliseconds: totals are cached per scope and filter until the next lead write.
-    let total = CachedTotal::lookup(&state.lead_totals, rows, &LeadFilter { sort: None, ..filter.clone() }).await?;
-    let mut conn = state.conn().await?;
+    let total = CachedTotal::lookup(&ctx.lead_totals, rows, &LeadFilter { sort: None, ..filter.clone() }).await?;
+    let mut conn = ctx.conn().await?;
     let (found, counted) =
-        storage::crm::leads::list(&mut conn, rows, &filter, list.page, list.take_after(), total.known).await?;
+        storage::crm::leads::list(&mut conn, rows, &filter, list.page, list.after(), total.known).await?;
     let total = total.store(counted).await;
-    Ok(list.paginated(found, total).map(Lead::from).respond(&req))
+    Ok(list.respond((found, total)))
 }
 
 /// Creates a lead. Another lead with the same email (any case) or phone number (same
@@ -127,8 +111,8 @@ async fn list_leads(
     tag = "leads",
     request_body = CreateLeadRequest,
     responses(
-        (status = 201, description = "Created", body = Lead, headers(("Location" = String, description = "The new lead's URL"))),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::JsonBodyErrors,
+        Created<Lead>,
+        CrmErrors<LeadsWrite>, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or assigns to someone else while limited to own assignments", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A lead with this email or phone number exists", body = Problem, content_type = "application/problem+json"),
@@ -136,81 +120,35 @@ async fn list_leads(
 )]
 #[post("/leads")]
 async fn create_lead(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<CreateLeadRequest>,
+    ValidJson(mut new_lead): ValidJson<CreateLeadRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let actor = principal.id();
-    let assigned_to_id = assignee(&visibility, body.assigned_to_id)?;
-    let new_lead = new_lead(body, assigned_to_id, actor, LeadSource::Website)?;
+    new_lead.assigned_to_id = visibility.assignee(new_lead.assigned_to_id)?;
     let clients = client_rows(&principal);
-    let mut conn = state.conn().await?;
-    let lead = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let lead = ctx
+        .transaction(async |conn| {
             if let Some(client) = new_lead.client_id {
                 ensure_visible_client(conn, clients, client).await?;
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
-            let lead = Lead::from(storage::crm::leads::insert(conn, &new_lead).await.map_err(write_error)?);
-            audit.by(actor).created(conn, &lead).await?;
-            Ok(lead)
+            let lead = storage::crm::leads::insert(conn, actor, &new_lead).await.map_err(|e| LEADS.problem(e))?;
+            ctx.audit.by(actor).created(conn, lead).await
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/leads/{}", lead.id))).json(lead))
-}
-
-/// The row a create request stores, with the defaults of an omitted stage, score,
-/// status and source. `assigned_to_id` has passed the caller's scope rule (`assignee`).
-pub(crate) fn new_lead(
-    body: CreateLeadRequest,
-    assigned_to_id: Option<i32>,
-    actor: i32,
-    default_source: LeadSource,
-) -> AppResult<NewLead> {
-    Ok(NewLead {
-        client_id: body.client_id,
-        assigned_to_id,
-        created_by: Some(actor),
-        name: body.name,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        job_title: body.job_title,
-        website: body.website,
-        stage: body.stage.unwrap_or(LeadStage::Prospect),
-        score: body.score.unwrap_or(LeadScore::Warm),
-        ai_score: body.ai_score,
-        status: body.status.unwrap_or_else(|| "new".to_owned()),
-        source: body.source.unwrap_or(default_source),
-        value: body.value,
-        tags: body.tags.unwrap_or_default(),
-        social_links: social_json(body.social_links)?.unwrap_or_else(|| json!({})),
-        location: body.location,
-        industry: body.industry,
-        next_follow_up_date: body.next_follow_up_date,
-        notes: body.notes,
-    })
+    Ok(created(format!("/api/leads/{}", lead.id), &lead))
 }
 
 /// One lead the caller may see.
-#[utoipa::path(
-    tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
-    responses(
-        (status = 200, description = "The lead", body = Lead),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors,
-    )
-)]
+#[utoipa::path(tag = "leads", responses(Found<Lead>, CrmErrors<LeadsRead>, PathIdErrors))]
 #[get("/leads/{id}")]
-async fn get_lead(state: web::Data<AppState>, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let mut conn = state.conn().await?;
+async fn get_lead(ctx: Ctx, access: Crm<LeadsRead>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let visibility = access.scope;
+    let mut conn = ctx.conn().await?;
     let lead = visible_lead(&mut conn, &visibility, *id).await?;
-    Ok(HttpResponse::Ok().json(Lead::from(lead)))
+    Ok(HttpResponse::Ok().json(lead))
 }
 
 fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, subject: String) -> NewLeadActivity {
@@ -228,11 +166,10 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
 /// `stage` records a `stage_change` activity in the same transaction.
 #[utoipa::path(
     tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
     request_body = UpdateLeadRequest,
     responses(
-        (status = 200, description = "The updated lead", body = Lead),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<Lead>,
+        CrmErrors<LeadsWrite>, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or no such assignee/client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Lacks canManageLeads, or reassigns while limited to own assignments", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another lead has this email or phone number", body = Problem, content_type = "application/problem+json"),
@@ -240,47 +177,21 @@ fn stage_activity(lead_id: Uuid, actor: i32, from: LeadStage, to: LeadStage, sub
 )]
 #[patch("/leads/{id}")]
 async fn update_lead(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
     id: web::Path<Uuid>,
-    ValidJson(body): ValidJson<UpdateLeadRequest>,
+    ValidJson(mut changes): ValidJson<UpdateLeadRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
-    let changes = LeadChanges {
-        client_id: body.client_id,
-        assigned_to_id: reassign(&visibility, body.assigned_to_id)?,
-        name: body.name,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        email: body.email,
-        phone: body.phone,
-        company: body.company,
-        job_title: body.job_title,
-        website: body.website,
-        stage: body.stage,
-        score: body.score,
-        ai_score: body.ai_score,
-        status: body.status,
-        source: body.source,
-        value: body.value,
-        tags: body.tags,
-        social_links: social_json(body.social_links)?,
-        location: body.location,
-        industry: body.industry,
-        next_follow_up_date: body.next_follow_up_date,
-        notes: body.notes,
-        ..Default::default()
-    };
+    let (principal, visibility) = (access.principal, access.scope);
+    changes.assigned_to_id = visibility.reassign(changes.assigned_to_id)?;
     let id = *id;
     let actor = principal.id();
     let clients = client_rows(&principal);
-    let mut conn = state.conn().await?;
-    let lead = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let lead = ctx
+        .transaction(async |conn| {
             let current = storage::crm::leads::find_for_update(conn, visibility.rows, id)
                 .await?
-                .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
+                .found(format_args!("Lead {id}"))?;
             // Re-sending the lead's own client is no new reference.
             if let Some(Some(client)) = changes.client_id.filter(|client| *client != current.client_id) {
                 ensure_visible_client(conn, clients, client).await?;
@@ -289,14 +200,13 @@ async fn update_lead(
             let phone = changes.phone.clone().flatten();
             ensure_unique(conn, email.as_deref(), phone.as_deref(), Some(id)).await?;
             let from = current.stage;
-            let before = Lead::from(current);
-            let updated = Lead::from(storage::crm::leads::update(conn, id, &changes).await.map_err(write_error)?);
+            let before = current;
+            let updated = storage::crm::leads::update(conn, id, &changes).await.map_err(|e| LEADS.problem(e))?;
             if updated.stage != from {
                 let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
                 storage::crm::leads::insert_activity(conn, &activity).await?;
             }
-            audit.by(actor).updated(conn, &before, &updated).await?;
-            Ok(updated)
+            ctx.audit.by(actor).updated(conn, &before, updated).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(lead))
@@ -305,59 +215,44 @@ async fn update_lead(
 /// Deletes a lead and its activities.
 #[utoipa::path(
     tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
     responses(
-        (status = 204, description = "Deleted"),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors,
+        Deleted,
+        CrmErrors<LeadsWrite>, PathIdErrors,
         (status = 409, description = "Other records still refer to the lead", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/leads/{id}")]
-async fn delete_lead(
-    state: web::Data<AppState>,
-    access: Crm<LeadsWrite>,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+async fn delete_lead(ctx: Ctx, access: Crm<LeadsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.scope);
     let id = *id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let before = Lead::from(visible_lead(conn, &visibility, id).await?);
-        storage::crm::leads::delete(conn, id).await.map_err(reference_error)?;
-        audit.by(actor).deleted(conn, &before).await?;
+    ctx.transaction(async |conn| {
+        let before = visible_lead(conn, &visibility, id).await?;
+        storage::crm::leads::delete(conn, id).await.map_err(|e| LEADS.problem(e))?;
+        ctx.audit.by(actor).deleted(conn, &before).await?;
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// A lead's activity timeline, newest first.
 #[utoipa::path(
     tag = "leads",
     params(("leadId" = Uuid, Path, description = "Lead id"), PageParams),
-    responses(
-        (status = 200, description = "One page of activities", body = Vec<LeadActivity>,
-         headers(("X-Total-Count" = i64, description = "The lead's activities"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        crate::http::responses::CrmErrors<LeadsRead>, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
-    )
+    responses(ListPage<LeadActivity>, CrmErrors<LeadsRead>, PathIdErrors, QueryErrors)
 )]
 #[get("/leads/{leadId}/activities")]
 async fn list_activities(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsRead>,
-    req: HttpRequest,
     lead_id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
-    let visibility = access.visibility;
-    let page = page.page();
-    let mut conn = state.conn().await?;
+    let visibility = access.scope;
+    let mut conn = ctx.conn().await?;
     visible_lead(&mut conn, &visibility, *lead_id).await?;
-    let (rows, total) = storage::crm::leads::list_activities(&mut conn, *lead_id, page).await?;
-    let activities: Vec<LeadActivity> = rows.into_iter().map(LeadActivity::from).collect();
-    Ok(Paginated::offset(activities, page, total).respond(&req))
+    Ok(paging.respond(storage::crm::leads::list_activities(&mut conn, *lead_id, paging.page()).await?))
 }
 
 /// Logs a call, email, SMS, meeting or note on a lead.
@@ -367,23 +262,21 @@ async fn list_activities(
     request_body = CreateLeadActivityRequest,
     responses(
         (status = 201, description = "Logged", body = LeadActivity),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        CrmErrors<LeadsWrite>, PathIdErrors, JsonBodyErrors,
     )
 )]
 #[post("/leads/{leadId}/activities")]
 async fn create_activity(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     access: Crm<LeadsWrite>,
-    audit: AuditContext,
     lead_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateLeadActivityRequest>,
 ) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+    let (principal, visibility) = (access.principal, access.scope);
     let lead_id = *lead_id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let activity = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let activity = ctx
+        .transaction(async |conn| {
             let lead = visible_lead(conn, &visibility, lead_id).await?;
             let kind = LeadActivityType::from(body.activity_type);
             let new_activity = NewLeadActivity {
@@ -394,8 +287,8 @@ async fn create_activity(
                 description: body.description,
                 metadata: None,
             };
-            let activity = LeadActivity::from(storage::crm::leads::insert_activity(conn, &new_activity).await?);
-            audit
+            let activity = storage::crm::leads::insert_activity(conn, &new_activity).await?;
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -419,68 +312,53 @@ async fn create_activity(
 /// client with 200.
 #[utoipa::path(
     tag = "leads",
-    params(("id" = Uuid, Path, description = "Lead id")),
     responses(
         (status = 201, description = "Converted; the new client", body = Client, headers(("Location" = String, description = "The client's URL"))),
         (status = 200, description = "Already converted; the client it became", body = Client),
-        crate::http::responses::CrmErrors<LeadsWrite>, crate::http::responses::PathIdErrors,
+        CrmErrors<LeadsWrite>, PathIdErrors,
         (status = 403, description = "Lacks canManageLeads or canManageClients with write access", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/leads/{id}/convert")]
-async fn convert_lead(
-    state: web::Data<AppState>,
-    access: Crm<LeadsWrite>,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
-    let (principal, visibility) = (access.principal, access.visibility);
+async fn convert_lead(ctx: Ctx, access: Crm<LeadsWrite>, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let (principal, visibility) = (access.principal, access.scope);
     writable(&principal, client_visibility, Permission::ManageClients)?;
     let id = *id;
     let actor = principal.id();
-    let mut conn = state.conn().await?;
-    let (client, created) = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let (client, is_new) = ctx
+        .transaction(async |conn| {
             let lead = storage::crm::leads::find_for_update(conn, visibility.rows, id)
                 .await?
-                .ok_or_else(|| AppError::not_found(format!("Lead {id}")))?;
+                .found(format_args!("Lead {id}"))?;
             if let Some(existing) = lead.converted_client_id {
                 if let Some(client) = storage::crm::clients::find(conn, Rows::All, existing).await? {
-                    return Ok((Client::from(client), false));
+                    return Ok((client, false));
                 }
             }
-            let new_client = NewClient {
+            let new_client = CreateClientRequest {
                 name: lead.company.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| lead.name.clone()),
                 email: lead.email.clone(),
                 phone: lead.phone.clone(),
                 company: lead.company.clone(),
                 website: lead.website.clone(),
                 logo_url: None,
-                service_tags: lead.tags.clone(),
-                status: ClientStatus::Active,
+                service_tags: Some(lead.tags.clone()),
+                status: Some(ClientStatus::Active),
                 assigned_to_id: lead.assigned_to_id,
                 notes: lead.notes.clone(),
-                social_links: lead.social_links.clone(),
-                display_order: 0,
-                archived_at: None,
+                social_links: Some(lead.social_links.clone()),
+                display_order: Some(0),
             };
-            let client = Client::from(storage::crm::clients::insert(conn, &new_client).await?);
+            let client = storage::crm::clients::insert(conn, &new_client, None).await?;
             let from = lead.stage;
-            let changes = LeadChanges {
-                converted_client_id: Some(Some(client.id)),
-                converted_at: Some(Some(Utc::now())),
-                client_id: lead.client_id.is_none().then_some(Some(client.id)),
-                stage: Some(LeadStage::ClosedWon),
-                ..Default::default()
-            };
-            let before = Lead::from(lead);
-            let updated = Lead::from(storage::crm::leads::update(conn, id, &changes).await?);
+            let updated = storage::crm::leads::convert(conn, id, client.id, lead.client_id.is_none()).await?;
+            let before = lead;
             let mut activity =
                 stage_activity(id, actor, from, LeadStage::ClosedWon, format!("Converted to client {}", client.name));
             activity.metadata =
                 Some(json!({"from": from.as_str(), "to": LeadStage::ClosedWon.as_str(), "clientId": client.id}));
             storage::crm::leads::insert_activity(conn, &activity).await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -492,7 +370,7 @@ async fn convert_lead(
                     .after(&client),
                 )
                 .await?;
-            audit
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -508,8 +386,8 @@ async fn convert_lead(
             Ok((client, true))
         })
         .await?;
-    if created {
-        Ok(HttpResponse::Created().insert_header(("Location", format!("/api/clients/{}", client.id))).json(client))
+    if is_new {
+        Ok(created(format!("/api/clients/{}", client.id), &client))
     } else {
         Ok(HttpResponse::Ok().json(client))
     }

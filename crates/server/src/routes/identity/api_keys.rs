@@ -2,17 +2,19 @@
 //! permissions, narrowed by scope.
 
 use crate::auth::{api_keys, perm, Authorized, SignedIn};
-use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
-use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
-use crate::state::AppState;
-use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use diesel_async::AsyncConnection;
+use crate::error::AppResult;
+use crate::error::OrNotFound;
+use crate::http::audit::{Entry, Subject};
+use crate::http::ctx::Ctx;
+use crate::http::input::ValidJson;
+use crate::http::pagination::Paging;
+use crate::http::respond::no_content;
+use crate::http::responses::{JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, SessionErrors};
+use actix_web::{delete, get, post, web, HttpResponse};
 use domain::identity::api_keys::{ApiKey, ApiKeyScope, CreateApiKeyRequest, CreatedApiKey};
 use domain::pagination::PageParams;
 use domain::Problem;
-use storage::identity::api_keys::{ApiKeyRow, NewApiKey};
+use storage::identity::api_keys::NewApiKey;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -24,24 +26,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "api-keys",
     params(PageParams),
-    responses(
-        (status = 200, description = "One page of keys", body = Vec<ApiKey>,
-         headers(("X-Total-Count" = i64, description = "Number of keys"), ("Link" = String, description = "RFC 8288 page links"))),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::QueryErrors,
-    )
+    responses(ListPage<ApiKey>, PermissionErrors<perm::ManageSettings>, QueryErrors)
 )]
 #[get("/api-keys")]
-async fn list_api_keys(
-    state: web::Data<AppState>,
-    _auth: Authorized<perm::ManageSettings>,
-    req: HttpRequest,
-    ValidQuery(page): ValidQuery<PageParams>,
-) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
-    let (rows, total) = storage::identity::api_keys::list(&mut conn, page).await?;
-    let keys: Vec<ApiKey> = rows.iter().map(ApiKeyRow::to_api_key).collect();
-    Ok(Paginated::offset(keys, page, total).respond(&req))
+async fn list_api_keys(ctx: Ctx, _auth: Authorized<perm::ManageSettings>, paging: Paging) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    Ok(paging.respond(storage::identity::api_keys::list(&mut conn, paging.page()).await?))
 }
 
 /// Creates a key owned by the caller. The response is the only time the key is shown.
@@ -51,16 +41,15 @@ async fn list_api_keys(
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "Created; store `key` now", body = CreatedApiKey),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::SessionErrors, crate::http::responses::JsonBodyErrors,
+        PermissionErrors<perm::ManageSettings>, SessionErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageSettings, or `API_KEY_NOT_ALLOWED`: called with an API key", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api-keys")]
 async fn create_api_key(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageSettings>,
     _signed_in: SignedIn,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateApiKeyRequest>,
 ) -> AppResult<HttpResponse> {
     let generated = api_keys::generate();
@@ -74,12 +63,10 @@ async fn create_api_key(
         scopes: scopes.clone(),
         expires_at: body.expires_at,
     };
-    let mut conn = state.conn().await?;
-    let api_key = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let api_key = storage::identity::api_keys::insert(conn, &new_key).await?.to_api_key();
-            audit.by(auth.principal.id()).created(conn, &api_key).await?;
-            Ok(api_key)
+    let api_key = ctx
+        .transaction(async |conn| {
+            let api_key = storage::identity::api_keys::insert(conn, &new_key).await?.key.clone();
+            ctx.audit.by(auth.principal.id()).created(conn, api_key).await
         })
         .await?;
     Ok(HttpResponse::Created().json(CreatedApiKey { api_key, key: generated.key }))
@@ -88,43 +75,35 @@ async fn create_api_key(
 /// Revokes a key at once; revoking a revoked key is a no-op.
 #[utoipa::path(
     tag = "api-keys",
-    params(("id" = Uuid, Path, description = "API key id")),
-    responses(
-        (status = 204, description = "Revoked"),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>, crate::http::responses::PathIdErrors,
-    )
+    responses((status = 204, description = "Revoked"), PermissionErrors<perm::ManageSettings>, PathIdErrors)
 )]
 #[delete("/api-keys/{id}")]
 async fn revoke_api_key(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageSettings>,
-    audit: AuditContext,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let existing = storage::identity::api_keys::find(conn, id)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("API key {id}")))?;
+    ctx.transaction(async |conn| {
+        let existing = storage::identity::api_keys::find(conn, id).await?.found(format_args!("API key {id}"))?;
         let Some(revoked) = storage::identity::api_keys::revoke(conn, id).await? else {
             return Ok(());
         };
-        audit
+        ctx.audit
             .by(auth.principal.id())
             .record(
                 conn,
                 Entry::new(
                     "api_key.revoke",
-                    Subject::of(&revoked.to_api_key()),
+                    Subject::of(&revoked.key.clone()),
                     format!("Revoked API key {} ({})", revoked.name, revoked.key_prefix),
                 )
-                .before(&existing.to_api_key())
-                .after(&revoked.to_api_key()),
+                .before(&existing.key.clone())
+                .after(&revoked.key.clone()),
             )
             .await?;
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }

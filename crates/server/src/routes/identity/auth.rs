@@ -8,8 +8,10 @@ mod registration;
 use crate::auth::cookies::{cleared_cookies, session_cookies, REFRESH_COOKIE};
 use crate::auth::{passwords, tokens, OptionalPrincipal};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::audit::{Entry, Subject};
+use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
+use crate::http::responses::{JsonBodyErrors, RateLimitErrors};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -39,8 +41,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 pub fn current(user: &UserRow) -> CurrentUser {
-    let access = Access::new(user.role, user.overrides());
-    CurrentUser { user: user.to_user(), permissions: access.flags() }
+    let access = Access::new(user.role, user.custom_permissions);
+    CurrentUser { user: user.user.clone(), permissions: access.flags() }
 }
 
 /// A session issued inside a transaction; turned into a response (with cookies) after.
@@ -88,19 +90,15 @@ fn session_response(state: &AppState, status: StatusCode, issued: IssuedSession)
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; session cookies are set", body = AuthSession),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
+        JsonBodyErrors, RateLimitErrors,
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Account deactivated", body = Problem, content_type = "application/problem+json"),
     ),
     security()
 )]
 #[post("/login")]
-async fn login(
-    state: web::Data<AppState>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<LoginRequest>,
-) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn login(ctx: Ctx, ValidJson(body): ValidJson<LoginRequest>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     let user = storage::identity::users::find_by_login(&mut conn, &body.username).await?;
     let verified = passwords::verify(&body.password, user.as_ref().map(|u| u.password.as_str())).await?;
     let user = match user {
@@ -114,14 +112,14 @@ async fn login(
         .transaction::<_, AppError, _>(async |conn| {
             let user = storage::identity::users::record_login(conn, user.id).await?;
             // The cached account still has the previous lastLoginAt.
-            audit
+            ctx.audit
                 .by(user.id)
                 .record(conn, Entry::new("auth.login", Subject::user(user.id), format!("{} signed in", user.username)))
                 .await?;
-            issue_session(&state, conn, &user, Uuid::new_v4()).await
+            issue_session(&ctx, conn, &user, Uuid::new_v4()).await
         })
         .await?;
-    Ok(session_response(&state, StatusCode::OK, issued))
+    Ok(session_response(&ctx, StatusCode::OK, issued))
 }
 
 fn refresh_token_from(req: &HttpRequest, body: Option<&RefreshRequest>) -> Option<String> {
@@ -150,10 +148,10 @@ fn optional_refresh_body(bytes: &[u8]) -> AppResult<Option<RefreshRequest>> {
     security()
 )]
 #[post("/logout")]
-async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
+async fn logout(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
     let body = optional_refresh_body(&body)?;
     if let Some(token) = refresh_token_from(&req, body.as_ref()) {
-        let mut conn = state.conn().await?;
+        let mut conn = ctx.conn().await?;
         let hash = tokens::sha256_hex(&token);
         conn.transaction::<_, AppError, _>(async |conn| {
             if let Some(row) = storage::identity::refresh_tokens::find_for_update(conn, &hash).await? {
@@ -164,7 +162,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) 
         .await?;
     }
     let mut response = HttpResponse::Ok();
-    for cookie in cleared_cookies(&state.config) {
+    for cookie in cleared_cookies(&ctx.config) {
         response.cookie(cookie);
     }
     Ok(response.json(MessageResponse::new("Signed out")))
@@ -173,9 +171,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) 
 /// The signed-in user with effective permissions, or `null` when signed out.
 #[utoipa::path(
     tag = "auth",
-    responses(
-        (status = 200, description = "The current user, or null", body = Option<CurrentUser>),
-    ),
+    responses((status = 200, description = "The current user, or null", body = Option<CurrentUser>)),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = []))
 )]
 #[get("/user")]
@@ -190,19 +186,19 @@ async fn current_user(principal: OptionalPrincipal) -> HttpResponse {
     request_body(content = Option<RefreshRequest>, description = "Optional; browsers send the refresh cookie instead"),
     responses(
         (status = 200, description = "A new session; cookies are replaced", body = AuthSession),
-        crate::http::responses::RateLimitErrors,
+        RateLimitErrors,
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Refresh token missing, expired, revoked or reused", body = Problem, content_type = "application/problem+json"),
     ),
     security()
 )]
 #[post("/auth/refresh")]
-async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
+async fn refresh(ctx: Ctx, req: HttpRequest, body: web::Bytes) -> AppResult<HttpResponse> {
     let body = optional_refresh_body(&body)?;
     let token = refresh_token_from(&req, body.as_ref())
         .ok_or_else(|| AppError::unauthenticated("Send the refresh token in the body or the mos_refresh cookie"))?;
     let hash = tokens::sha256_hex(&token);
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     let outcome = conn
         .transaction::<_, AppError, _>(async |conn| {
             let Some(row) = storage::identity::refresh_tokens::find_for_update(conn, &hash).await? else {
@@ -221,9 +217,9 @@ async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
                 return Ok(Err("The account is no longer active"));
             };
             storage::identity::refresh_tokens::mark_rotated(conn, row.id).await?;
-            issue_session(&state, conn, &user, row.family_id).await.map(Ok)
+            issue_session(&ctx, conn, &user, row.family_id).await.map(Ok)
         })
         .await?;
     let issued = outcome.map_err(AppError::unauthenticated)?;
-    Ok(session_response(&state, StatusCode::OK, issued))
+    Ok(session_response(&ctx, StatusCode::OK, issued))
 }

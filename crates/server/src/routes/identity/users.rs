@@ -3,18 +3,25 @@
 //! admin can be neither demoted nor deactivated.
 
 use crate::auth::{passwords, perm, Authorized, Principal};
+use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::USERS;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, Found, JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, Updated,
+};
 use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::permissions::Access;
 use domain::identity::users::{CreateUserRequest, SetRoleRequest, UpdateUserRequest, User, UserFilter};
 use domain::pagination::PageParams;
 use domain::{ErrorCode, Problem, Role};
-use storage::identity::users::{NewUser, UserChanges, UserRow};
+use storage::identity::users::{NewUser, UserChanges};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -24,19 +31,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_user)
         .service(set_role)
         .service(deactivate_user);
-}
-
-/// Maps a unique-index violation on `users` to a 409 naming the field.
-pub(crate) fn unique_conflict(error: storage::StorageError) -> AppError {
-    match error.unique_violation() {
-        Some(storage::identity::users::USERNAME_KEY) => {
-            AppError::conflict("username", "This username is already taken")
-        }
-        Some(storage::identity::users::EMAIL_KEY) => {
-            AppError::conflict("email", "This email address is already in use")
-        }
-        _ => error.into(),
-    }
 }
 
 fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
@@ -51,25 +45,17 @@ fn ensure_can_grant(actor: &Principal, access: &Access) -> AppResult<()> {
 #[utoipa::path(
     tag = "users",
     params(UserFilter, PageParams),
-    responses(
-        (status = 200, description = "One page of users", body = Vec<User>,
-         headers(("X-Total-Count" = i64, description = "Users matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::QueryErrors,
-    )
+    responses(ListPage<User>, PermissionErrors<perm::ManageUsers>, QueryErrors)
 )]
 #[get("/users")]
 async fn list_users(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: Authorized<perm::ManageUsers>,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<UserFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
-    let (rows, total) = storage::identity::users::list(&mut conn, &filter, page).await?;
-    let users: Vec<User> = rows.iter().map(UserRow::to_user).collect();
-    Ok(Paginated::offset(users, page, total).respond(&req))
+    let mut conn = ctx.conn().await?;
+    Ok(paging.respond(storage::identity::users::list(&mut conn, &filter, paging.page()).await?))
 }
 
 /// Creates a user (default role `staff`).
@@ -77,17 +63,16 @@ async fn list_users(
     tag = "users",
     request_body = CreateUserRequest,
     responses(
-        (status = 201, description = "Created", body = User, headers(("Location" = String, description = "The new user's URL"))),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::JsonBodyErrors,
+        Created<User>,
+        PermissionErrors<perm::ManageUsers>, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username or email taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users")]
 async fn create_user(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
     let role = body.role.unwrap_or(Role::Staff);
@@ -102,14 +87,14 @@ async fn create_user(
         role,
         client_id: body.client_id,
         creator_id: body.creator_id,
-        custom_permissions: serde_json::to_value(overrides).map_err(AppError::internal)?,
+        custom_permissions: overrides,
     };
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let user = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let user = storage::identity::users::insert(conn, &new_user).await.map_err(unique_conflict)?.to_user();
-            audit
+    let user = ctx
+        .transaction(async |conn| {
+            let user =
+                storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?.user.clone();
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -124,43 +109,20 @@ async fn create_user(
             Ok(user)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/users/{}", user.id))).json(user))
+    Ok(created(format!("/api/users/{}", user.id), &user))
 }
 
 /// One user.
 #[utoipa::path(
     tag = "users",
     params(("id" = i32, Path, description = "User id")),
-    responses(
-        (status = 200, description = "The user", body = User),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
-    )
+    responses(Found<User>, PermissionErrors<perm::ManageUsers>, PathIdErrors)
 )]
 #[get("/users/{id}")]
-async fn get_user(
-    state: web::Data<AppState>,
-    _auth: Authorized<perm::ManageUsers>,
-    id: web::Path<i32>,
-) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
-    let user = storage::identity::users::find(&mut conn, *id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("User {id}")))?;
-    Ok(HttpResponse::Ok().json(user.to_user()))
-}
-
-fn has_changes(changes: &UserChanges) -> bool {
-    changes.username.is_some()
-        || changes.password.is_some()
-        || changes.email.is_some()
-        || changes.first_name.is_some()
-        || changes.last_name.is_some()
-        || changes.role.is_some()
-        || changes.client_id.is_some()
-        || changes.creator_id.is_some()
-        || changes.custom_permissions.is_some()
-        || changes.profile_image_url.is_some()
-        || changes.is_active.is_some()
+async fn get_user(ctx: Ctx, _auth: Authorized<perm::ManageUsers>, id: web::Path<i32>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    let user = storage::identity::users::find(&mut conn, *id).await?.found(format_args!("User {id}"))?;
+    Ok(HttpResponse::Ok().json(user.user.clone()))
 }
 
 /// Applies a validated patch to user `id` in one transaction: permission and last-admin
@@ -184,15 +146,15 @@ async fn apply_update(
                 .await?
                 .ok_or_else(|| AppError::not_found(format!("User {id}")))?;
             let new_role = patch.role.unwrap_or(current.role);
-            let new_overrides = patch.custom_permissions.unwrap_or(current.overrides());
+            let new_overrides = patch.custom_permissions.unwrap_or(current.custom_permissions);
             let new_active = patch.is_active.unwrap_or(current.is_active);
-            ensure_can_grant(actor, &Access::new(current.role, current.overrides()))?;
+            ensure_can_grant(actor, &Access::new(current.role, current.custom_permissions))?;
             ensure_can_grant(actor, &Access::new(new_role, new_overrides))?;
 
             // Revoking a flag from a full admin counts as demotion too: on the last admin it
             // could never be undone, since nobody would hold that flag to grant it back.
             let full = Access::new(Role::Admin, Default::default());
-            let narrowed = Access::new(current.role, current.overrides()).covers(&full)
+            let narrowed = Access::new(current.role, current.custom_permissions).covers(&full)
                 && !Access::new(new_role, new_overrides).covers(&full);
             let loses_admin = current.role == Role::Admin
                 && current.is_active
@@ -213,19 +175,16 @@ async fn apply_update(
                 role: patch.role,
                 client_id: patch.client_id,
                 creator_id: patch.creator_id,
-                custom_permissions: match patch.custom_permissions {
-                    Some(overrides) => Some(serde_json::to_value(overrides).map_err(AppError::internal)?),
-                    None => None,
-                },
+                custom_permissions: patch.custom_permissions,
                 is_active: patch.is_active,
                 ..Default::default()
             };
-            if !has_changes(&changes) {
-                return Ok(current.to_user());
+            if changes == UserChanges::default() {
+                return Ok(current.user.clone());
             }
-            let updated = storage::identity::users::update(conn, id, &changes).await.map_err(unique_conflict)?;
+            let updated = storage::identity::users::update(conn, id, &changes).await.map_err(|e| USERS.problem(e))?;
             let access_shrank =
-                !Access::new(new_role, new_overrides).covers(&Access::new(current.role, current.overrides()));
+                !Access::new(new_role, new_overrides).covers(&Access::new(current.role, current.custom_permissions));
             if !new_active || changes.password.is_some() || access_shrank {
                 storage::identity::refresh_tokens::revoke_all_for_user(conn, id).await?;
             }
@@ -235,14 +194,14 @@ async fn apply_update(
                     conn,
                     Entry::new(
                         activity_type,
-                        Subject::of(&updated.to_user()),
+                        Subject::of(&updated.user.clone()),
                         format!("Updated user {}", updated.username),
                     )
-                    .before(&current.to_user())
-                    .after(&updated.to_user()),
+                    .before(&current.user.clone())
+                    .after(&updated.user.clone()),
                 )
                 .await?;
-            Ok(updated.to_user())
+            Ok(updated.user.clone())
         })
         .await?;
     Ok(user)
@@ -254,21 +213,20 @@ async fn apply_update(
     params(("id" = i32, Path, description = "User id")),
     request_body = UpdateUserRequest,
     responses(
-        (status = 200, description = "The updated user", body = User),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<User>,
+        PermissionErrors<perm::ManageUsers>, PathIdErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username/email taken, or the last admin would be lost", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}")]
 async fn update_user(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
     id: web::Path<i32>,
     ValidJson(body): ValidJson<UpdateUserRequest>,
 ) -> AppResult<HttpResponse> {
-    let user = apply_update(&state, &auth.principal, &audit, *id, body, "user.update").await?;
+    let user = apply_update(&ctx, &auth.principal, &ctx.audit, *id, body, "user.update").await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -278,22 +236,21 @@ async fn update_user(
     params(("id" = i32, Path, description = "User id")),
     request_body = SetRoleRequest,
     responses(
-        (status = 200, description = "The updated user", body = User),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<User>,
+        PermissionErrors<perm::ManageUsers>, PathIdErrors, JsonBodyErrors,
         (status = 403, description = "Lacks canManageUsers, or grants more than the caller holds", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}/role")]
 async fn set_role(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
     id: web::Path<i32>,
     ValidJson(body): ValidJson<SetRoleRequest>,
 ) -> AppResult<HttpResponse> {
     let patch = UpdateUserRequest { role: Some(body.role), ..Default::default() };
-    let user = apply_update(&state, &auth.principal, &audit, *id, patch, "user.role_change").await?;
+    let user = apply_update(&ctx, &auth.principal, &ctx.audit, *id, patch, "user.role_change").await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -304,19 +261,14 @@ async fn set_role(
     params(("id" = i32, Path, description = "User id")),
     responses(
         (status = 204, description = "Deactivated"),
-        crate::http::responses::PermissionErrors<perm::ManageUsers>, crate::http::responses::PathIdErrors,
+        PermissionErrors<perm::ManageUsers>, PathIdErrors,
         (status = 403, description = "Lacks canManageUsers, or the user holds more than the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin would be lost", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/users/{id}")]
-async fn deactivate_user(
-    state: web::Data<AppState>,
-    auth: Authorized<perm::ManageUsers>,
-    audit: AuditContext,
-    id: web::Path<i32>,
-) -> AppResult<HttpResponse> {
+async fn deactivate_user(ctx: Ctx, auth: Authorized<perm::ManageUsers>, id: web::Path<i32>) -> AppResult<HttpResponse> {
     let patch = UpdateUserRequest { is_active: Some(false), ..Default::default() };
-    apply_update(&state, &auth.principal, &audit, *id, patch, "user.deactivate").await?;
-    Ok(HttpResponse::NoContent().finish())
+    apply_update(&ctx, &auth.principal, &ctx.audit, *id, patch, "user.deactivate").await?;
+    Ok(no_content())
 }

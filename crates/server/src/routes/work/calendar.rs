@@ -5,24 +5,27 @@
 
 use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
-use crate::http::audit::AuditContext;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
+};
 use crate::platform::cpu::CpuPool;
-use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
+use domain::json_column::Json;
 use domain::pagination::PageParams;
 use domain::work::calendar::{
-    check_span, Attendee, CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence, Reminder,
+    check_span, Attendee, CalendarEvent, CalendarWindow, CreateCalendarEventRequest, EventOccurrence,
     UpdateCalendarEventRequest,
 };
-use domain::work::recurrence::{self, Schedule};
+use domain::work::recurrence::{self, Definition, Schedule};
 use domain::work::tasks::{Task, TaskSort};
 use domain::{Problem, Role};
 use storage::work::calendar::{CalendarEventChanges, CalendarEventRow, NewCalendarEvent};
-use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::work::tasks::TaskQuery;
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -48,7 +51,7 @@ fn viewer(caller: &Principal) -> Option<i32> {
     (!is_admin(caller)).then(|| caller.id())
 }
 
-fn may_see(caller: &Principal, event: &CalendarEventRow) -> bool {
+fn may_see(caller: &Principal, event: &CalendarEvent) -> bool {
     is_admin(caller) || event.created_by == caller.id() || event.attended_by(caller.id())
 }
 
@@ -69,33 +72,23 @@ struct RecurrenceDef {
 impl RecurrenceDef {
     /// On the CPU pool: judging a rule's density and finding its last occurrence walk it.
     async fn check(self, cpu: &CpuPool) -> AppResult<Option<DateTime<Utc>>> {
-        cpu.run(move || self.check_now()).await?
+        cpu.run(move || {
+            check_span(self.start, self.end).map_err(|m| AppError::field("end", "range", m))?;
+            let definition = Definition {
+                noun: "event",
+                is_recurring: self.is_recurring,
+                rule: self.rule.as_deref(),
+                timezone: &self.timezone,
+                schedule: Schedule::DueDate,
+                first: (Some(self.start), "start"),
+            };
+            let Some((rule, start)) = definition.check()? else { return Ok(None) };
+            let last = recurrence::last_occurrence(rule, &self.timezone, start)
+                .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
+            Ok(last.map(|start| start + (self.end - self.start)))
+        })
+        .await?
     }
-
-    fn check_now(&self) -> AppResult<Option<DateTime<Utc>>> {
-        check_span(self.start, self.end).map_err(|m| AppError::field("end", "range", m))?;
-        let timezone = self.timezone.as_str();
-        recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-        if let Some(rule) = &self.rule {
-            recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        }
-        if !self.is_recurring {
-            return Ok(None);
-        }
-        let rule = self
-            .rule
-            .as_deref()
-            .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring event needs a recurrenceRule"))?;
-        recurrence::validate(rule, timezone, self.start, Schedule::DueDate)
-            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        let last = recurrence::last_occurrence(rule, timezone, self.start)
-            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        Ok(last.map(|start| start + (self.end - self.start)))
-    }
-}
-
-fn json<T: serde::Serialize>(value: &T) -> AppResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(AppError::internal)
 }
 
 /// Attendee user ids must name users.
@@ -118,21 +111,21 @@ async fn occurrences(
     to: DateTime<Utc>,
 ) -> AppResult<Vec<EventOccurrence>> {
     let user = viewer(caller);
-    let singles = storage::work::calendar::single_in_window(conn, user, from, to).await?;
-    let series = storage::work::calendar::series_in_window(conn, user, from, to).await?;
+    let singles = storage::work::calendar::in_window(conn, user, false, from, to).await?;
+    let series = storage::work::calendar::in_window(conn, user, true, from, to).await?;
     cpu.run(move || expand(&singles, &series, from, to)).await?
 }
 
 fn expand(
-    singles: &[CalendarEventRow],
-    series: &[CalendarEventRow],
+    singles: &[CalendarEvent],
+    series: &[CalendarEvent],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<EventOccurrence>> {
     let mut out: Vec<EventOccurrence> = singles.iter().map(|event| event.occurrence(event.start)).collect();
     for series in series {
         let Some(rule) = series.recurrence_rule.as_deref() else { continue };
-        let duration = series.end_ - series.start;
+        let duration = series.end - series.start;
         // One more than the cap, so an overflowing window is told apart from a full one.
         let room = (MAX_OCCURRENCES + 1).saturating_sub(out.len());
         let starts =
@@ -160,19 +153,19 @@ fn expand(
     params(CalendarWindow),
     responses(
         (status = 200, description = "The occurrences in the window", body = Vec<EventOccurrence>),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        StaffErrors, QueryErrors,
         (status = 400, description = "A missing, inverted or too wide window", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/calendar/events")]
 async fn list_events(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
     ValidQuery(query): ValidQuery<CalendarWindow>,
 ) -> AppResult<HttpResponse> {
     window(&query)?;
-    let mut conn = state.conn().await?;
-    let list = occurrences(&mut conn, &state.cpu, &auth.principal, query.from, query.to).await?;
+    let mut conn = ctx.conn().await?;
+    let list = occurrences(&mut conn, &ctx.cpu, &auth.principal, query.from, query.to).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -182,16 +175,15 @@ async fn list_events(
     tag = "calendar",
     request_body = CreateCalendarEventRequest,
     responses(
-        (status = 201, description = "Created", body = CalendarEvent, headers(("Location" = String, description = "The new event's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        Created<CalendarEvent>,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/calendar/events")]
 async fn create_event(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateCalendarEventRequest>,
 ) -> AppResult<HttpResponse> {
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
@@ -203,9 +195,8 @@ async fn create_event(
         start: body.start,
         end: body.end,
     }
-    .check(&state.cpu)
+    .check(&ctx.cpu)
     .await?;
-    let attendees = body.attendees.unwrap_or_default();
     let actor = auth.principal.id();
     let new_event = NewCalendarEvent {
         title: body.title,
@@ -215,8 +206,8 @@ async fn create_event(
         all_day: body.all_day.unwrap_or(false),
         location: body.location,
         event_type: body.event_type.unwrap_or_default(),
-        attendees: json(&attendees)?,
-        reminders: json(&body.reminders.unwrap_or_default())?,
+        attendees: Json(body.attendees.unwrap_or_default()),
+        reminders: Json(body.reminders.unwrap_or_default()),
         meet_link: body.meet_link,
         is_recurring,
         recurrence_rule: body.recurrence_rule,
@@ -227,30 +218,28 @@ async fn create_event(
         microsoft_event_id: None,
         created_by: actor,
     };
-    let mut conn = state.conn().await?;
-    let event = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            check_attendees(conn, &attendees).await?;
-            let event = storage::work::calendar::insert(conn, &new_event).await?.to_event();
-            audit.by(actor).created(conn, &event).await?;
-            Ok(event)
+    let event = ctx
+        .transaction(async |conn| {
+            check_attendees(conn, &new_event.attendees.0).await?;
+            let event = storage::work::calendar::insert(conn, &new_event).await?;
+            ctx.audit.by(actor).created(conn, event).await
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/calendar/events/{}", event.id))).json(event))
+    Ok(created(format!("/api/calendar/events/{}", event.id), &event))
 }
 
 /// An event the caller may see: 404 otherwise, so ids of others' events do not leak.
 async fn find_visible(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) -> AppResult<CalendarEventRow> {
     storage::work::calendar::find(conn, id)
         .await?
-        .filter(|event| may_see(caller, event))
+        .filter(|row| may_see(caller, &row.event))
         .ok_or_else(|| AppError::not_found(format!("Calendar event {id}")))
 }
 
 /// An event the caller may change: its creator or an admin (attendees get 403).
 async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) -> AppResult<CalendarEventRow> {
     let event = find_visible(conn, caller, id).await?;
-    if is_admin(caller) || event.created_by == caller.id() {
+    if is_admin(caller) || event.event.created_by == caller.id() {
         Ok(event)
     } else {
         Err(AppError::forbidden("Only the event's creator or an admin may change it"))
@@ -261,16 +250,13 @@ async fn find_own(conn: &mut AsyncPgConnection, caller: &Principal, id: Uuid) ->
 #[utoipa::path(
     tag = "calendar",
     params(("eventId" = Uuid, Path, description = "Event id")),
-    responses(
-        (status = 200, description = "The event", body = CalendarEvent),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
-    )
+    responses(Found<CalendarEvent>, StaffErrors, PathIdErrors)
 )]
 #[get("/calendar/events/{eventId}")]
-async fn get_event(state: web::Data<AppState>, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn get_event(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     let event = find_visible(&mut conn, &auth.principal, *id).await?;
-    Ok(HttpResponse::Ok().json(event.to_event()))
+    Ok(HttpResponse::Ok().json(event.event))
 }
 
 /// The changes a patch makes to `current`, with the span and recurrence re-checked.
@@ -279,8 +265,10 @@ async fn changes_for(
     current: &CalendarEventRow,
     patch: UpdateCalendarEventRequest,
 ) -> AppResult<CalendarEventChanges> {
+    let ends_at_now = current.recurrence_ends_at;
+    let current = &current.event;
     let start = patch.start.unwrap_or(current.start);
-    let end = patch.end.unwrap_or(current.end_);
+    let end = patch.end.unwrap_or(current.end);
     let rule = match &patch.recurrence_rule {
         Some(rule) => rule.clone(),
         None => current.recurrence_rule.clone(),
@@ -300,49 +288,14 @@ async fn changes_for(
         all_day: patch.all_day,
         location: patch.location,
         event_type: patch.event_type,
-        attendees: patch.attendees.as_ref().map(json).transpose()?,
-        reminders: patch.reminders.as_ref().map(json::<Vec<Reminder>>).transpose()?,
+        attendees: patch.attendees.map(Json),
+        reminders: patch.reminders.map(Json),
         meet_link: patch.meet_link,
         is_recurring: (is_recurring != current.is_recurring).then_some(is_recurring),
         recurrence_rule: patch.recurrence_rule,
         recurrence_timezone: patch.recurrence_timezone,
-        recurrence_ends_at: (ends_at != current.recurrence_ends_at).then_some(ends_at),
-        updated_at: None,
+        recurrence_ends_at: (ends_at != ends_at_now).then_some(ends_at),
     })
-}
-
-fn has_changes(changes: &CalendarEventChanges) -> bool {
-    let CalendarEventChanges {
-        title,
-        description,
-        start,
-        end_,
-        all_day,
-        location,
-        event_type,
-        attendees,
-        reminders,
-        meet_link,
-        is_recurring,
-        recurrence_rule,
-        recurrence_timezone,
-        recurrence_ends_at,
-        updated_at: _,
-    } = changes;
-    title.is_some()
-        || description.is_some()
-        || start.is_some()
-        || end_.is_some()
-        || all_day.is_some()
-        || location.is_some()
-        || event_type.is_some()
-        || attendees.is_some()
-        || reminders.is_some()
-        || meet_link.is_some()
-        || is_recurring.is_some()
-        || recurrence_rule.is_some()
-        || recurrence_timezone.is_some()
-        || recurrence_ends_at.is_some()
 }
 
 /// Updates an event; absent fields stay, `null` clears optional ones. Setting a
@@ -352,36 +305,33 @@ fn has_changes(changes: &CalendarEventChanges) -> bool {
     params(("eventId" = Uuid, Path, description = "Event id")),
     request_body = UpdateCalendarEventRequest,
     responses(
-        (status = 200, description = "The updated event", body = CalendarEvent),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<CalendarEvent>,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an end before the start, an unknown attendee, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/calendar/events/{eventId}")]
 async fn update_event(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateCalendarEventRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let caller = auth.principal;
-    let mut conn = state.conn().await?;
-    let event = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let event = ctx
+        .transaction(async |conn| {
             let current = find_own(conn, &caller, id).await?;
             if let Some(attendees) = &body.attendees {
                 check_attendees(conn, attendees).await?;
             }
-            let changes = changes_for(&state.cpu, &current, body).await?;
-            if !has_changes(&changes) {
-                return Ok(current.to_event());
+            let changes = changes_for(&ctx.cpu, &current, body).await?;
+            if changes == CalendarEventChanges::default() {
+                return Ok(current.event);
             }
-            let event = storage::work::calendar::update(conn, id, &changes).await?.to_event();
-            audit.by(caller.id()).updated(conn, &current.to_event(), &event).await?;
-            Ok(event)
+            let event = storage::work::calendar::update(conn, id, &changes).await?;
+            ctx.audit.by(caller.id()).updated(conn, &current.event, event).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(event))
@@ -392,28 +342,22 @@ async fn update_event(
     tag = "calendar",
     params(("eventId" = Uuid, Path, description = "Event id")),
     responses(
-        (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        Deleted,
+        StaffErrors, PathIdErrors,
         (status = 403, description = "A client-portal account, or an attendee who did not create the event", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/calendar/events/{eventId}")]
-async fn delete_event(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_event(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
     let caller = auth.principal;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find_own(conn, &caller, id).await?.to_event();
+    ctx.transaction(async |conn| {
+        let current = find_own(conn, &caller, id).await?.event;
         storage::work::calendar::delete(conn, id).await?;
-        audit.by(caller.id()).deleted(conn, &current).await
+        ctx.audit.by(caller.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// Tasks due in `[from, to)` (at most 366 days), earliest first, for the calendar view.
@@ -421,26 +365,21 @@ async fn delete_event(
     tag = "calendar",
     params(CalendarWindow, PageParams),
     responses(
-        (status = 200, description = "One page of tasks due in the window", body = Vec<Task>,
-         headers(("X-Total-Count" = i64, description = "Tasks due in the window"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        ListPage<Task>,
+        StaffErrors, QueryErrors,
         (status = 400, description = "A missing, inverted or too wide window, or invalid paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/calendar/tasks")]
 async fn list_due_tasks(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: StaffOnly,
-    req: HttpRequest,
     ValidQuery(query): ValidQuery<CalendarWindow>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
     window(&query)?;
-    let page = page.page();
     let filter =
         TaskQuery { due_from: Some(query.from), due_to: Some(query.to), sort: TaskSort::DueDate, ..Default::default() };
-    let mut conn = state.conn().await?;
-    let (rows, total) = storage::work::tasks::list(&mut conn, &filter, page).await?;
-    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
-    Ok(Paginated::offset(tasks, page, total).respond(&req))
+    let mut conn = ctx.conn().await?;
+    Ok(paging.respond(storage::work::tasks::list(&mut conn, &filter, paging.page()).await?))
 }

@@ -7,15 +7,17 @@
 use crate::auth::tokens;
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::{AuditContext, Entry, Stale, Subject};
+use crate::http::audit::{Entry, Stale, Subject};
+use crate::http::ctx::Ctx;
+use crate::http::respond::no_content;
+use crate::http::responses::StaffErrors;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{Duration, Utc};
-use diesel_async::AsyncConnection;
 use domain::pagination::Page;
-use domain::work::calendar::{CalendarFeed, ReminderMethod, ResponseStatus};
-use domain::work::tasks::{TaskPriority, TaskSort, TaskStatus};
+use domain::work::calendar::{CalendarEvent, CalendarFeed, ReminderMethod, ResponseStatus};
+use domain::work::tasks::{Task, TaskPriority, TaskSort, TaskStatus};
 use domain::Problem;
 use icalendar::{
     Alarm, Attendee, Calendar, CalendarDateTime, Component, DatePerhapsTime, Event, EventLike, PartStat, Todo,
@@ -23,8 +25,7 @@ use icalendar::{
 };
 use std::collections::HashMap;
 use std::sync::Arc;
-use storage::work::calendar::CalendarEventRow;
-use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::work::tasks::TaskQuery;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -38,25 +39,17 @@ const MAX_FEED_ITEMS: i64 = 2000;
 /// returns the feed URL. The URL is shown only here: store it in the calendar app.
 #[utoipa::path(
     tag = "calendar",
-    responses(
-        (status = 201, description = "The new feed URL", body = CalendarFeed),
-        crate::http::responses::StaffErrors,
-    )
+    responses((status = 201, description = "The new feed URL", body = CalendarFeed), StaffErrors)
 )]
 #[post("/calendar/feed-token")]
-async fn rotate_feed_token(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-) -> AppResult<HttpResponse> {
+async fn rotate_feed_token(ctx: Ctx, auth: StaffOnly) -> AppResult<HttpResponse> {
     let user = auth.principal.id();
     let token = tokens::random_token();
     let hash = tokens::sha256_hex(&token);
-    let mut conn = state.conn().await?;
-    let created_at = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let created_at = ctx
+        .transaction(async |conn| {
             let created_at = storage::work::calendar::set_feed_token(conn, user, &hash).await?;
-            audit
+            ctx.audit
                 .by(user)
                 .record(
                     conn,
@@ -70,7 +63,7 @@ async fn rotate_feed_token(
             Ok(created_at)
         })
         .await?;
-    let url = state
+    let url = ctx
         .config
         .public_url
         .join(&format!("api/calendar/feed/{token}"))
@@ -83,23 +76,18 @@ async fn rotate_feed_token(
     tag = "calendar",
     responses(
         (status = 204, description = "Revoked"),
-        crate::http::responses::StaffErrors,
+        StaffErrors,
         (status = 404, description = "The caller has no feed token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/calendar/feed-token")]
-async fn revoke_feed_token(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-) -> AppResult<HttpResponse> {
+async fn revoke_feed_token(ctx: Ctx, auth: StaffOnly) -> AppResult<HttpResponse> {
     let user = auth.principal.id();
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         if !storage::work::calendar::delete_feed_token(conn, user).await? {
             return Err(AppError::not_found("A calendar feed token"));
         }
-        audit
+        ctx.audit
             .by(user)
             .record(
                 conn,
@@ -112,7 +100,7 @@ async fn revoke_feed_token(
             .await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// The feed: the token owner's events (created or attending) and the tasks assigned to
@@ -127,11 +115,11 @@ async fn revoke_feed_token(
     security()
 )]
 #[get("/calendar/feed/{token}")]
-async fn feed(state: web::Data<AppState>, token: web::Path<String>) -> AppResult<HttpResponse> {
+async fn feed(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let hash = tokens::sha256_hex(&token);
-    let body = state
+    let body = ctx
         .calendar_feeds
-        .get_or_set(&format!("feed:{hash}"), load_feed(&state, &hash))
+        .get_or_set(&format!("feed:{hash}"), load_feed(&ctx, &hash))
         .await?
         .ok_or_else(|| AppError::not_found("This calendar feed"))?;
     Ok(HttpResponse::Ok()
@@ -153,7 +141,7 @@ async fn load_feed(state: &AppState, token_hash: &str) -> AppResult<Option<Arc<S
     let events = storage::work::calendar::all_visible(&mut conn, owner, MAX_FEED_ITEMS).await?;
     let query = TaskQuery { assigned_to_id: Some(owner), dated: true, sort: TaskSort::DueDate, ..Default::default() };
     let (tasks, _) = storage::work::tasks::list(&mut conn, &query, Page { limit: MAX_FEED_ITEMS, offset: 0 }).await?;
-    let mut user_ids: Vec<i32> = events.iter().flat_map(|e| e.attendees()).filter_map(|a| a.user_id).collect();
+    let mut user_ids: Vec<i32> = events.iter().flat_map(|e| &e.attendees).filter_map(|a| a.user_id).collect();
     user_ids.sort_unstable();
     user_ids.dedup();
     let emails: HashMap<i32, String> =
@@ -173,7 +161,7 @@ fn partstat(status: ResponseStatus) -> PartStat {
 /// Recurring events start in their own zone (`DTSTART;TZID=…`), so calendar apps repeat
 /// them at the same local time across DST changes, as the API does; all-day events are
 /// dates; everything else is UTC.
-fn when(event: &CalendarEventRow, at: chrono::DateTime<Utc>) -> DatePerhapsTime {
+fn when(event: &CalendarEvent, at: chrono::DateTime<Utc>) -> DatePerhapsTime {
     let zone = domain::work::recurrence::parse_timezone(&event.recurrence_timezone).ok();
     match zone {
         Some(tz) if event.all_day => DatePerhapsTime::Date(at.with_timezone(&tz).date_naive()),
@@ -185,7 +173,7 @@ fn when(event: &CalendarEventRow, at: chrono::DateTime<Utc>) -> DatePerhapsTime 
     }
 }
 
-fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
+fn vevent(event: &CalendarEvent, emails: &HashMap<i32, String>) -> Event {
     let mut vevent = Event::new();
     vevent
         .uid(&format!("{}@marketingos", event.id))
@@ -194,7 +182,7 @@ fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
         .created(event.created_at)
         .summary(&event.title)
         .starts(when(event, event.start))
-        .ends(when(event, event.end_))
+        .ends(when(event, event.end))
         .categories([event.event_type.as_str().to_ascii_uppercase()]);
     if let Some(description) = &event.description {
         vevent.description(description);
@@ -209,13 +197,13 @@ fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
         let rule = rule.trim();
         vevent.add_property("RRULE", rule.strip_prefix("RRULE:").unwrap_or(rule));
     }
-    for attendee in event.attendees() {
+    for attendee in &event.attendees {
         let email = attendee.email.clone().or_else(|| attendee.user_id.and_then(|id| emails.get(&id).cloned()));
         if let Some(email) = email {
             vevent.attendee(Attendee::new(format!("mailto:{email}")).partstat(partstat(attendee.response_status)));
         }
     }
-    for reminder in event.reminders() {
+    for reminder in &event.reminders {
         let how = match reminder.method {
             ReminderMethod::Popup => "Reminder",
             ReminderMethod::Email => "Email reminder",
@@ -226,7 +214,7 @@ fn vevent(event: &CalendarEventRow, emails: &HashMap<i32, String>) -> Event {
     vevent.done()
 }
 
-fn vtodo(task: &TaskRow) -> Todo {
+fn vtodo(task: &Task) -> Todo {
     let mut todo = Todo::new();
     todo.uid(&format!("task-{}@marketingos", task.id))
         .timestamp(task.updated_at)
@@ -257,7 +245,7 @@ fn vtodo(task: &TaskRow) -> Todo {
     todo.done()
 }
 
-fn render(events: &[CalendarEventRow], tasks: &[TaskRow], emails: &HashMap<i32, String>) -> Calendar {
+fn render(events: &[CalendarEvent], tasks: &[Task], emails: &HashMap<i32, String>) -> Calendar {
     let mut calendar = Calendar::new();
     calendar.name("MarketingOS");
     for event in events {

@@ -8,12 +8,15 @@ use crate::auth::{perm, Authorized};
 use crate::calendar_sync::{CalendarProvider, Google, Microsoft, OutgoingEvent, RemoteEvent};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::ctx::Ctx;
+use crate::http::responses::PermissionErrors;
 use crate::platform::circuit_breaker::CircuitError;
 use crate::state::AppState;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
+use domain::json_column::Json;
 use domain::work::calendar::{CalendarProviderName, CalendarSyncReport, EventType, ProviderSyncResult, SyncOutcome};
-use storage::work::calendar::{External, NewCalendarEvent};
+use storage::work::calendar::{CalendarEventRow, External, NewCalendarEvent};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -38,8 +41,8 @@ fn new_event(remote: &RemoteEvent, provider: External, owner: i32) -> NewCalenda
         all_day: remote.all_day,
         location: remote.location.as_ref().map(|l| l.chars().take(500).collect()),
         event_type: EventType::Event,
-        attendees: serde_json::json!([]),
-        reminders: serde_json::json!([]),
+        attendees: Json(Vec::new()),
+        reminders: Json(Vec::new()),
         meet_link: None,
         is_recurring: false,
         recurrence_rule: None,
@@ -74,19 +77,19 @@ async fn import(
                 let existing = storage::work::calendar::find_external(conn, external, &remote.external_id).await?;
                 match (existing, remote.cancelled) {
                     (Some(local), true) => {
-                        storage::work::calendar::delete(conn, local.id).await?;
+                        storage::work::calendar::delete(conn, local.event.id).await?;
                         deleted += 1;
                     }
                     (None, true) => {}
-                    (Some(local), false) => {
+                    (Some(CalendarEventRow { event: local, origin, .. }), false) => {
                         let mut fields = new_event(remote, external, local.created_by);
                         // Only the provider's id for this provider is known here.
                         fields.google_event_id = local.google_event_id.clone().or(fields.google_event_id);
                         fields.microsoft_event_id = local.microsoft_event_id.clone().or(fields.microsoft_event_id);
-                        fields.attendees = local.attendees.clone();
-                        fields.reminders = local.reminders.clone();
+                        fields.attendees = Json(local.attendees.clone());
+                        fields.reminders = Json(local.reminders.clone());
                         fields.event_type = local.event_type;
-                        fields.origin = local.origin.clone();
+                        fields.origin = origin;
                         storage::work::calendar::replace(conn, local.id, &fields).await?;
                         updated += 1;
                     }
@@ -162,7 +165,7 @@ async fn sync_provider<P: CalendarProvider>(
             description: local.description.clone(),
             location: local.location.clone(),
             start: local.start,
-            end: local.end_,
+            end: local.end,
             recurrence_rule: local.recurrence_rule.clone().filter(|_| local.is_recurring),
         };
         match circuit.call(provider.push(&outgoing)).await {
@@ -190,23 +193,19 @@ fn skipped(provider: CalendarProviderName, variable: &str) -> ProviderSyncResult
     tag = "calendar",
     responses(
         (status = 200, description = "What happened per provider", body = CalendarSyncReport),
-        crate::http::responses::PermissionErrors<perm::ManageSettings>,
+        PermissionErrors<perm::ManageSettings>,
     )
 )]
 #[post("/calendar/sync")]
-async fn sync(
-    state: web::Data<AppState>,
-    auth: Authorized<perm::ManageSettings>,
-    audit: AuditContext,
-) -> AppResult<HttpResponse> {
+async fn sync(ctx: Ctx, auth: Authorized<perm::ManageSettings>) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let integrations = &state.config.integrations;
+    let integrations = &ctx.config.integrations;
     let google = match integrations.google_calendar.clone().map(Google::new) {
         None => skipped(CalendarProviderName::Google, "GOOGLE_CALENDAR_ACCESS_TOKEN"),
         Some(Err(error)) => result(CalendarProviderName::Google, SyncOutcome::Failed, Some(error.to_string())),
         Some(Ok(google)) => {
             let names = (CalendarProviderName::Google, External::Google, "google_calendar");
-            sync_provider(&state, &audit, actor, &google, names).await?
+            sync_provider(&ctx, &ctx.audit, actor, &google, names).await?
         }
     };
     let microsoft = match integrations.microsoft_calendar.clone().map(Microsoft::new) {
@@ -214,9 +213,9 @@ async fn sync(
         Some(Err(error)) => result(CalendarProviderName::Microsoft, SyncOutcome::Failed, Some(error.to_string())),
         Some(Ok(microsoft)) => {
             let names = (CalendarProviderName::Microsoft, External::Microsoft, "microsoft_calendar");
-            sync_provider(&state, &audit, actor, &microsoft, names).await?
+            sync_provider(&ctx, &ctx.audit, actor, &microsoft, names).await?
         }
     };
-    state.forget_calendar_feeds();
+    ctx.forget_calendar_feeds();
     Ok(HttpResponse::Ok().json(CalendarSyncReport { providers: vec![google, microsoft] }))
 }

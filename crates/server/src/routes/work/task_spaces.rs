@@ -4,17 +4,19 @@
 
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::AuditContext;
-use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
-use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use diesel_async::AsyncConnection;
+use crate::http::constraints::{NO_SUCH_PARENT_SPACE, TASK_SPACES};
+use crate::http::ctx::Ctx;
+use crate::http::input::ValidJson;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, Deleted, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
+};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::pagination::PageParams;
 use domain::work::tasks::{CreateTaskSpaceRequest, Task, TaskSpace, UpdateTaskSpaceRequest};
 use domain::{ErrorCode, Problem};
-use storage::work::task_spaces::{NewTaskSpace, TaskSpaceChanges, TaskSpaceRow};
-use storage::work::tasks::{TaskQuery, TaskRow};
+use storage::work::tasks::TaskQuery;
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -23,37 +25,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_spaces).service(create_space).service(update_space).service(delete_space).service(space_tasks);
 }
 
-const PARENT_FKEY: &str = "task_spaces_parent_space_id_fkey";
-
-fn no_such_parent() -> AppError {
-    AppError::field("parentSpaceId", "not_found", "no such task space")
-}
-
-fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(PARENT_FKEY) => no_such_parent(),
-        Some(_) => AppError::new(ErrorCode::Conflict, "The space still holds tasks or spaces"),
-        None => error.into(),
-    }
-}
-
-async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpaceRow> {
+async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskSpace> {
     storage::work::task_spaces::find(conn, id).await?.ok_or_else(|| AppError::not_found(format!("Task space {id}")))
 }
 
 /// Every space, flat, in display order (`order`, then name); `parentSpaceId` gives the tree.
 #[utoipa::path(
     tag = "task-spaces",
-    responses(
-        (status = 200, description = "All task spaces", body = Vec<TaskSpace>),
-        crate::http::responses::StaffErrors,
-    )
+    responses((status = 200, description = "All task spaces", body = Vec<TaskSpace>), StaffErrors)
 )]
 #[get("/task-spaces")]
-async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
-    let spaces: Vec<TaskSpace> =
-        storage::work::task_spaces::list(&mut conn).await?.iter().map(TaskSpaceRow::to_space).collect();
+async fn list_spaces(ctx: Ctx, _auth: StaffOnly) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    let spaces = storage::work::task_spaces::list(&mut conn).await?;
     Ok(HttpResponse::Ok().json(spaces))
 }
 
@@ -62,69 +46,56 @@ async fn list_spaces(state: web::Data<AppState>, _auth: StaffOnly) -> AppResult<
     tag = "task-spaces",
     request_body = CreateTaskSpaceRequest,
     responses(
-        (status = 201, description = "Created", body = TaskSpace, headers(("Location" = String, description = "The new space's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        Created<TaskSpace>,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input or an unknown parent", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/task-spaces")]
 async fn create_space(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateTaskSpaceRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let new_space = NewTaskSpace {
-        name: body.name,
-        icon: body.icon,
-        color: body.color,
-        parent_space_id: body.parent_space_id,
-        order_: body.order,
-        created_by: actor,
-    };
-    let mut conn = state.conn().await?;
-    let space = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let space = storage::work::task_spaces::insert(conn, &new_space).await.map_err(reference_error)?.to_space();
-            audit.by(actor).created(conn, &space).await?;
-            Ok(space)
+    let space = ctx
+        .transaction(async |conn| {
+            let space =
+                storage::work::task_spaces::insert(conn, actor, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
+            ctx.audit.by(actor).created(conn, space).await
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/task-spaces/{}", space.id))).json(space))
+    Ok(created(format!("/api/task-spaces/{}", space.id), &space))
 }
 
 /// Renames, recolours, reorders or moves a space (`parentSpaceId`, `null` for the top).
 #[utoipa::path(
     tag = "task-spaces",
-    params(("id" = Uuid, Path, description = "Task space id")),
     request_body = UpdateTaskSpaceRequest,
     responses(
-        (status = 200, description = "The updated space", body = TaskSpace),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<TaskSpace>,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown parent, or a move under itself", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/task-spaces/{id}")]
 async fn update_space(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateTaskSpaceRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let space = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let space = ctx
+        .transaction(async |conn| {
             if body.parent_space_id.is_some() {
                 storage::work::task_spaces::lock_tree(conn).await?;
             }
             let current = find(conn, id).await?;
             if let Some(Some(parent)) = body.parent_space_id {
                 if storage::work::task_spaces::find(conn, parent).await?.is_none() {
-                    return Err(no_such_parent());
+                    return Err(NO_SUCH_PARENT_SPACE.problem());
                 }
                 if storage::work::task_spaces::is_ancestor_or_self(conn, id, parent).await? {
                     return Err(AppError::field(
@@ -134,26 +105,12 @@ async fn update_space(
                     ));
                 }
             }
-            let changes = TaskSpaceChanges {
-                name: body.name,
-                icon: body.icon,
-                color: body.color,
-                parent_space_id: body.parent_space_id,
-                order_: body.order,
-                updated_at: None,
-            };
-            let unchanged = changes.name.is_none()
-                && changes.icon.is_none()
-                && changes.color.is_none()
-                && changes.parent_space_id.is_none()
-                && changes.order_.is_none();
-            if unchanged {
-                return Ok(current.to_space());
+            if body == UpdateTaskSpaceRequest::default() {
+                return Ok(current);
             }
             let space =
-                storage::work::task_spaces::update(conn, id, &changes).await.map_err(reference_error)?.to_space();
-            audit.by(actor).updated(conn, &current.to_space(), &space).await?;
-            Ok(space)
+                storage::work::task_spaces::update(conn, id, &body).await.map_err(|e| TASK_SPACES.problem(e))?;
+            ctx.audit.by(actor).updated(conn, &current, space).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(space))
@@ -163,24 +120,17 @@ async fn update_space(
 /// with 409: move or delete them first.
 #[utoipa::path(
     tag = "task-spaces",
-    params(("id" = Uuid, Path, description = "Task space id")),
     responses(
-        (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
+        Deleted,
+        StaffErrors, PathIdErrors,
         (status = 409, description = "The space still holds tasks or child spaces", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/task-spaces/{id}")]
-async fn delete_space(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_space(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find(conn, id).await?.to_space();
+    ctx.transaction(async |conn| {
+        let current = find(conn, id).await?;
         let (children, tasks) = storage::work::task_spaces::contents(conn, id).await?;
         if children > 0 || tasks > 0 {
             return Err(AppError::new(
@@ -188,36 +138,23 @@ async fn delete_space(
                 format!("The space still holds {tasks} task(s) and {children} space(s); move or delete them first"),
             ));
         }
-        storage::work::task_spaces::delete(conn, id).await.map_err(reference_error)?;
-        audit.by(auth.principal.id()).deleted(conn, &current).await
+        storage::work::task_spaces::delete(conn, id).await.map_err(|e| TASK_SPACES.problem(e))?;
+        ctx.audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// The tasks filed directly in a space, newest first.
 #[utoipa::path(
     tag = "task-spaces",
     params(("id" = Uuid, Path, description = "Task space id"), PageParams),
-    responses(
-        (status = 200, description = "One page of the space's tasks", body = Vec<Task>,
-         headers(("X-Total-Count" = i64, description = "Tasks in the space"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
-    )
+    responses(ListPage<Task>, StaffErrors, PathIdErrors, QueryErrors)
 )]
 #[get("/task-spaces/{id}/tasks")]
-async fn space_tasks(
-    state: web::Data<AppState>,
-    _auth: StaffOnly,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
-) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
+async fn space_tasks(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>, paging: Paging) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     find(&mut conn, *id).await?;
     let query = TaskQuery { space_id: Some(*id), ..Default::default() };
-    let (rows, total) = storage::work::tasks::list(&mut conn, &query, page).await?;
-    let tasks: Vec<Task> = rows.iter().map(TaskRow::to_task).collect();
-    Ok(Paginated::offset(tasks, page, total).respond(&req))
+    Ok(paging.respond(storage::work::tasks::list(&mut conn, &query, paging.page()).await?))
 }

@@ -4,15 +4,18 @@
 
 use crate::auth::StaffOnly;
 use crate::error::{AppError, AppResult};
-use crate::http::audit::AuditContext;
-use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::Paginated;
+use crate::http::constraints::TASK_TEMPLATES;
+use crate::http::ctx::Ctx;
+use crate::http::input::ValidJson;
+use crate::http::pagination::Paging;
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
+};
 use crate::platform::cpu::CpuPool;
 use crate::routes::work::tasks::{insert_task, new_task, schedule};
-use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
-use diesel_async::AsyncConnection;
 use domain::pagination::PageParams;
 use domain::work::recurrence;
 use domain::work::tasks::{
@@ -20,7 +23,6 @@ use domain::work::tasks::{
     UpdateTaskTemplateRequest,
 };
 use domain::Problem;
-use storage::work::task_templates::{NewTaskTemplate, TaskTemplateChanges, TaskTemplateRow};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -32,15 +34,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_template)
         .service(delete_template)
         .service(create_task_from_template);
-}
-
-fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(storage::work::task_templates::SPACE_FKEY) => {
-            AppError::field("spaceId", "not_found", "no such task space")
-        }
-        _ => error.into(),
-    }
 }
 
 /// The template's recurrence defaults, checked from today (tasks bring their due date), on
@@ -63,38 +56,18 @@ async fn check_recurrence(
         .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
 }
 
-fn checklist_json<T: serde::Serialize>(items: &T) -> AppResult<serde_json::Value> {
-    serde_json::to_value(items).map_err(AppError::internal)
-}
-
-async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplateRow> {
+async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskTemplate> {
     storage::work::task_templates::find(conn, id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Task template {id}")))
 }
 
 /// Task templates by name.
-#[utoipa::path(
-    tag = "tasks",
-    params(PageParams),
-    responses(
-        (status = 200, description = "One page of templates", body = Vec<TaskTemplate>,
-         headers(("X-Total-Count" = i64, description = "All templates"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
-    )
-)]
+#[utoipa::path(tag = "tasks", params(PageParams), responses(ListPage<TaskTemplate>, StaffErrors, QueryErrors))]
 #[get("/tasks/templates")]
-async fn list_templates(
-    state: web::Data<AppState>,
-    _auth: StaffOnly,
-    req: HttpRequest,
-    ValidQuery(page): ValidQuery<PageParams>,
-) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
-    let (rows, total) = storage::work::task_templates::list(&mut conn, page).await?;
-    let templates: Vec<TaskTemplate> = rows.iter().map(TaskTemplateRow::to_template).collect();
-    Ok(Paginated::offset(templates, page, total).respond(&req))
+async fn list_templates(ctx: Ctx, _auth: StaffOnly, paging: Paging) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    Ok(paging.respond(storage::work::task_templates::list(&mut conn, paging.page()).await?))
 }
 
 /// Creates a template.
@@ -102,77 +75,51 @@ async fn list_templates(
     tag = "tasks",
     request_body = CreateTaskTemplateRequest,
     responses(
-        (status = 201, description = "Created", body = TaskTemplate, headers(("Location" = String, description = "The new template's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        Created<TaskTemplate>,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tasks/templates")]
 async fn create_template(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<CreateTaskTemplateRequest>,
+    ValidJson(mut body): ValidJson<CreateTaskTemplateRequest>,
 ) -> AppResult<HttpResponse> {
     let timezone = body.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     let schedule_from = body.schedule_from.unwrap_or_default();
     let is_recurring = body.is_recurring.unwrap_or(body.recurrence_rule.is_some());
-    check_recurrence(&state.cpu, is_recurring, body.recurrence_rule.clone(), timezone.clone(), schedule_from).await?;
+    check_recurrence(&ctx.cpu, is_recurring, body.recurrence_rule.clone(), timezone.clone(), schedule_from).await?;
     let actor = auth.principal.id();
-    let new_template = NewTaskTemplate {
-        name: body.name,
-        description: body.description,
-        title: body.title,
-        task_description: body.task_description,
-        status: body.status.unwrap_or_default(),
-        priority: body.priority.unwrap_or_default(),
-        due_date_offset: body.due_date_offset,
-        estimated_hours: body.estimated_hours.unwrap_or(0),
-        space_id: body.space_id,
-        is_recurring,
-        recurrence_rule: body.recurrence_rule,
-        recurrence_timezone: timezone,
-        schedule_from,
-        tags: body.tags.unwrap_or_default(),
-        checklist: checklist_json(&body.checklist.unwrap_or_default())?,
-        created_by: Some(actor),
-    };
-    let mut conn = state.conn().await?;
-    let template = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let template = storage::work::task_templates::insert(conn, &new_template)
+    body.is_recurring = Some(is_recurring);
+    let template = ctx
+        .transaction(async |conn| {
+            let template = storage::work::task_templates::insert(conn, actor, &body)
                 .await
-                .map_err(reference_error)?
-                .to_template();
-            audit.by(actor).created(conn, &template).await?;
-            Ok(template)
+                .map_err(|e| TASK_TEMPLATES.problem(e))?;
+            ctx.audit.by(actor).created(conn, template).await
         })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/tasks/templates/{}", template.id)))
-        .json(template))
+    Ok(created(format!("/api/tasks/templates/{}", template.id), &template))
 }
 
 /// One template.
 #[utoipa::path(
     tag = "tasks",
     params(("templateId" = Uuid, Path, description = "Template id")),
-    responses(
-        (status = 200, description = "The template", body = TaskTemplate),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
-    )
+    responses(Found<TaskTemplate>, StaffErrors, PathIdErrors)
 )]
 #[get("/tasks/templates/{templateId}")]
-async fn get_template(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(find(&mut conn, *id).await?.to_template()))
+async fn get_template(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    Ok(HttpResponse::Ok().json(find(&mut conn, *id).await?))
 }
 
 async fn changes_for(
     cpu: &CpuPool,
-    current: &TaskTemplateRow,
-    patch: UpdateTaskTemplateRequest,
-) -> AppResult<TaskTemplateChanges> {
+    current: &TaskTemplate,
+    mut patch: UpdateTaskTemplateRequest,
+) -> AppResult<UpdateTaskTemplateRequest> {
     let rule = match &patch.recurrence_rule {
         Some(rule) => rule.clone(),
         None => current.recurrence_rule.clone(),
@@ -184,24 +131,9 @@ async fn changes_for(
         None => current.is_recurring,
     });
     check_recurrence(cpu, is_recurring, rule, timezone, schedule_from).await?;
-    Ok(TaskTemplateChanges {
-        name: patch.name,
-        description: patch.description,
-        title: patch.title,
-        task_description: patch.task_description,
-        status: patch.status,
-        priority: patch.priority,
-        due_date_offset: patch.due_date_offset,
-        estimated_hours: patch.estimated_hours,
-        space_id: patch.space_id,
-        is_recurring: (is_recurring != current.is_recurring).then_some(is_recurring),
-        recurrence_rule: patch.recurrence_rule,
-        recurrence_timezone: patch.recurrence_timezone,
-        schedule_from: patch.schedule_from,
-        tags: patch.tags,
-        checklist: patch.checklist.as_ref().map(checklist_json).transpose()?,
-        updated_at: None,
-    })
+    // Stored only when it changes (a new rule makes a template recurring).
+    patch.is_recurring = (is_recurring != current.is_recurring).then_some(is_recurring);
+    Ok(patch)
 }
 
 /// Updates a template; absent fields stay, `null` clears optional ones. Tasks already
@@ -211,30 +143,28 @@ async fn changes_for(
     params(("templateId" = Uuid, Path, description = "Template id")),
     request_body = UpdateTaskTemplateRequest,
     responses(
-        (status = 200, description = "The updated template", body = TaskTemplate),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<TaskTemplate>,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown space, or an invalid recurrence rule or zone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/tasks/templates/{templateId}")]
 async fn update_template(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateTaskTemplateRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let template = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let template = ctx
+        .transaction(async |conn| {
             let current = find(conn, id).await?;
-            let changes = changes_for(&state.cpu, &current, body).await?;
-            let template =
-                storage::work::task_templates::update(conn, id, &changes).await.map_err(reference_error)?.to_template();
-            audit.by(actor).updated(conn, &current.to_template(), &template).await?;
-            Ok(template)
+            let changes = changes_for(&ctx.cpu, &current, body).await?;
+            let template = storage::work::task_templates::update(conn, id, &changes)
+                .await
+                .map_err(|e| TASK_TEMPLATES.problem(e))?;
+            ctx.audit.by(actor).updated(conn, &current, template).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(template))
@@ -244,27 +174,18 @@ async fn update_template(
 #[utoipa::path(
     tag = "tasks",
     params(("templateId" = Uuid, Path, description = "Template id")),
-    responses(
-        (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
-    )
+    responses(Deleted, StaffErrors, PathIdErrors)
 )]
 #[delete("/tasks/templates/{templateId}")]
-async fn delete_template(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_template(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find(conn, id).await?.to_template();
+    ctx.transaction(async |conn| {
+        let current = find(conn, id).await?;
         storage::work::task_templates::delete(conn, id).await?;
-        audit.by(auth.principal.id()).deleted(conn, &current).await
+        ctx.audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// The create request a template stands for, with the caller's additions.
@@ -305,23 +226,22 @@ fn task_request(template: &TaskTemplate, body: CreateTaskFromTemplateRequest) ->
     request_body = CreateTaskFromTemplateRequest,
     responses(
         (status = 201, description = "The created task", body = Task, headers(("Location" = String, description = "The new task's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee, space, client or campaign, or a recurring template without a due date", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tasks/templates/{templateId}/tasks")]
 async fn create_task_from_template(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateTaskFromTemplateRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let template = find(&mut conn, *id).await?.to_template();
-    let new_task = new_task(&state.cpu, actor, task_request(&template, body)).await?;
+    let mut conn = ctx.conn().await?;
+    let template = find(&mut conn, *id).await?;
+    let new_task = new_task(&ctx.cpu, actor, task_request(&template, body)).await?;
     let description = format!("Created from template {}: task", template.name);
-    let task = insert_task(&mut conn, &audit, actor, new_task, &description).await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+    let task = insert_task(&mut conn, &ctx.audit, actor, new_task, &description).await?;
+    Ok(created(format!("/api/tasks/{}", task.id), &task))
 }

@@ -6,21 +6,26 @@
 use crate::auth::{Principal, StaffOnly};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::TASKS;
+use crate::http::ctx::Ctx;
 use crate::http::input::{ValidJson, ValidQuery};
-use crate::http::pagination::{Paginated, PaginationOptions};
+use crate::http::pagination::{CursorPaging, Paging};
+use crate::http::respond::{created, no_content};
+use crate::http::responses::{
+    Created, CursorListPage, Deleted, Found, JsonBodyErrors, ListPage, PathIdErrors, QueryErrors, StaffErrors, Updated,
+};
 use crate::platform::cpu::CpuPool;
-use crate::state::AppState;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
+use domain::json_column::Json;
 use domain::pagination::{CursorParams, PageParams};
-use domain::work::recurrence::{self, Schedule};
+use domain::work::recurrence::{self, Definition, Schedule};
 use domain::work::tasks::{
     ChecklistItem, CreateTaskCommentRequest, CreateTaskRequest, DueFilter, RecurrencePreview, RecurrencePreviewQuery,
     ScheduleFrom, Task, TaskComment, TaskFilter, TaskStatus, UpdateTaskRequest,
 };
 use domain::Problem;
-use storage::work::task_comments::NewTaskComment;
 use storage::work::tasks::{NewTask, TaskChanges, TaskKey, TaskQuery, TaskRow};
 use storage::AsyncPgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -36,17 +41,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_task)
         .service(list_comments)
         .service(create_comment);
-}
-
-/// Maps a broken reference to a 400 naming the field.
-fn reference_error(error: storage::StorageError) -> AppError {
-    match error.foreign_key_violation() {
-        Some(storage::work::tasks::ASSIGNED_TO_FKEY) => AppError::field("assignedToId", "not_found", "no such user"),
-        Some(storage::work::tasks::SPACE_FKEY) => AppError::field("spaceId", "not_found", "no such task space"),
-        Some(storage::work::tasks::CLIENT_FKEY) => AppError::field("clientId", "not_found", "no such client"),
-        Some(storage::work::tasks::CAMPAIGN_FKEY) => AppError::field("campaignId", "not_found", "no such campaign"),
-        _ => error.into(),
-    }
 }
 
 pub(crate) fn schedule(from: ScheduleFrom) -> Schedule {
@@ -68,26 +62,20 @@ struct RecurrenceDef {
 impl RecurrenceDef {
     /// On the CPU pool: judging a rule's density walks it.
     async fn check(self, cpu: &CpuPool) -> AppResult<()> {
-        cpu.run(move || self.check_now()).await?
-    }
-
-    fn check_now(&self) -> AppResult<()> {
-        let timezone = self.timezone.as_str();
-        recurrence::parse_timezone(timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
-        if let Some(rule) = &self.rule {
-            recurrence::parse_rule(rule).map_err(|m| AppError::field("recurrenceRule", "rrule", m))?;
-        }
-        if !self.is_recurring {
-            return Ok(());
-        }
-        let rule = self
-            .rule
-            .as_deref()
-            .ok_or_else(|| AppError::field("recurrenceRule", "required", "a recurring task needs a recurrenceRule"))?;
-        let due =
-            self.due_date.ok_or_else(|| AppError::field("dueDate", "required", "a recurring task needs a dueDate"))?;
-        recurrence::validate(rule, timezone, due, schedule(self.schedule_from))
-            .map_err(|m| AppError::field("recurrenceRule", "rrule", m))
+        cpu.run(move || {
+            Definition {
+                noun: "task",
+                is_recurring: self.is_recurring,
+                rule: self.rule.as_deref(),
+                timezone: &self.timezone,
+                schedule: schedule(self.schedule_from),
+                first: (self.due_date, "dueDate"),
+            }
+            .check()
+            .map(drop)
+        })
+        .await??;
+        Ok(())
     }
 }
 
@@ -95,37 +83,25 @@ fn local_date(at: DateTime<Utc>, timezone: &str) -> AppResult<chrono::NaiveDate>
     recurrence::local_date(at, timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))
 }
 
-fn checklist_json(items: &[ChecklistItem]) -> AppResult<serde_json::Value> {
-    serde_json::to_value(items).map_err(AppError::internal)
-}
-
 /// Lists tasks. `mine`, `spaceId`, `status`, `assignedToId`, `due` (in the `tz` time
 /// zone) and `q` combine; `sort` orders the page.
 #[utoipa::path(
     tag = "tasks",
     params(TaskFilter, PageParams, CursorParams),
-    responses(
-        (status = 200, description = "One page of tasks", body = Vec<Task>,
-         headers(("X-Total-Count" = i64, description = "Tasks matching the filter"), ("Link" = String, description = "RFC 8288 first/prev/next/last links (after a cursor: first and next)"),
-                 ("X-Next-Cursor" = String, description = "When more tasks follow: the `cursor` of the next page"))),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
-        (status = 400, description = "Invalid filter, `cursor` with `offset`, or a cursor not issued for this sort (INVALID_CURSOR)", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(CursorListPage<Task>, StaffErrors)
 )]
 #[get("/tasks")]
 async fn list_tasks(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    req: HttpRequest,
     ValidQuery(filter): ValidQuery<TaskFilter>,
-    ValidQuery(page): ValidQuery<PageParams>,
-    ValidQuery(cursor): ValidQuery<CursorParams>,
+    paging: CursorPaging,
 ) -> AppResult<HttpResponse> {
     let query = task_query(&auth.principal, &filter)?;
-    let mut list = PaginationOptions::<TaskKey>::new(&req, &page, &cursor, query.sort)?;
-    let mut conn = state.conn().await?;
-    let (rows, total) = storage::work::tasks::list_after(&mut conn, &query, list.page, list.take_after()).await?;
-    Ok(list.paginated(rows, total).map(|row| row.to_task()).respond(&req))
+    let list = paging.options::<TaskKey>(query.sort)?;
+    let mut conn = ctx.conn().await?;
+    let found = storage::work::tasks::list_after(&mut conn, &query, list.page, list.after()).await?;
+    Ok(list.respond(found))
 }
 
 fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
@@ -159,20 +135,20 @@ fn task_query(caller: &Principal, filter: &TaskFilter) -> AppResult<TaskQuery> {
     params(RecurrencePreviewQuery),
     responses(
         (status = 200, description = "The occurrences, earliest first", body = RecurrencePreview),
-        crate::http::responses::StaffErrors, crate::http::responses::QueryErrors,
+        StaffErrors, QueryErrors,
         (status = 400, description = "An invalid rule, time zone, start or count; the field is named", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/tasks/recurrence-preview")]
 async fn recurrence_preview(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: StaffOnly,
     ValidQuery(query): ValidQuery<RecurrencePreviewQuery>,
 ) -> AppResult<HttpResponse> {
     let timezone = query.recurrence_timezone.clone().unwrap_or_else(|| "UTC".to_owned());
     recurrence::parse_timezone(&timezone).map_err(|m| AppError::field("recurrenceTimezone", "timezone", m))?;
     let count = query.count.unwrap_or(5) as usize;
-    let occurrences = state
+    let occurrences = ctx
         .cpu
         .run(move || {
             recurrence::validate(&query.recurrence_rule, &timezone, query.start, Schedule::DueDate)?;
@@ -189,23 +165,22 @@ async fn recurrence_preview(
     tag = "tasks",
     request_body = CreateTaskRequest,
     responses(
-        (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The new task's URL"))),
-        crate::http::responses::StaffErrors, crate::http::responses::JsonBodyErrors,
+        Created<Task>,
+        StaffErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tasks")]
 async fn create_task(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     ValidJson(body): ValidJson<CreateTaskRequest>,
 ) -> AppResult<HttpResponse> {
     let actor = auth.principal.id();
-    let new_task = new_task(&state.cpu, actor, body).await?;
-    let mut conn = state.conn().await?;
-    let task = insert_task(&mut conn, &audit, actor, new_task, "Created task").await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/tasks/{}", task.id))).json(task))
+    let new_task = new_task(&ctx.cpu, actor, body).await?;
+    let mut conn = ctx.conn().await?;
+    let task = insert_task(&mut conn, &ctx.audit, actor, new_task, "Created task").await?;
+    Ok(created(format!("/api/tasks/{}", task.id), &task))
 }
 
 /// The row a create request stores, with its recurrence checked.
@@ -243,7 +218,7 @@ pub(crate) async fn new_task(cpu: &CpuPool, actor: i32, body: CreateTaskRequest)
         due_date: body.due_date,
         completed_at: (status == TaskStatus::Completed).then_some(now),
         archived_at: (status == TaskStatus::Archived).then_some(now),
-        checklist: checklist_json(&body.checklist.unwrap_or_default())?,
+        checklist: Json(body.checklist.unwrap_or_default()),
         estimated_hours: body.estimated_hours.unwrap_or(0),
         tags: body.tags.unwrap_or_default(),
         task_progress: body.task_progress.unwrap_or(0),
@@ -270,7 +245,7 @@ pub(crate) async fn insert_task(
     description: &str,
 ) -> AppResult<Task> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        let task = storage::work::tasks::insert(conn, &new_task).await.map_err(reference_error)?.to_task();
+        let task = storage::work::tasks::insert(conn, &new_task).await.map_err(|e| TASKS.problem(e))?;
         audit
             .by(actor)
             .record(
@@ -284,19 +259,12 @@ pub(crate) async fn insert_task(
 }
 
 /// One task.
-#[utoipa::path(
-    tag = "tasks",
-    params(("id" = Uuid, Path, description = "Task id")),
-    responses(
-        (status = 200, description = "The task", body = Task),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
-    )
-)]
+#[utoipa::path(tag = "tasks", responses(Found<Task>, StaffErrors, PathIdErrors))]
 #[get("/tasks/{id}")]
-async fn get_task(state: web::Data<AppState>, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let mut conn = state.conn().await?;
+async fn get_task(ctx: Ctx, _auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
     let task = find(&mut conn, *id).await?;
-    Ok(HttpResponse::Ok().json(task.to_task()))
+    Ok(HttpResponse::Ok().json(task.task))
 }
 
 async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<TaskRow> {
@@ -311,6 +279,7 @@ async fn changes_for(
     patch: UpdateTaskRequest,
     now: DateTime<Utc>,
 ) -> AppResult<TaskChanges> {
+    let current = &current.task;
     let status = patch.status.unwrap_or(current.status);
     let was = current.status;
     let rule = match &patch.recurrence_rule {
@@ -333,7 +302,7 @@ async fn changes_for(
         status: patch.status.filter(|s| *s != was),
         priority: patch.priority,
         due_date: patch.due_date,
-        checklist: patch.checklist.as_deref().map(checklist_json).transpose()?,
+        checklist: patch.checklist.map(Json),
         estimated_hours: patch.estimated_hours,
         tags: patch.tags,
         task_progress: patch.task_progress,
@@ -367,66 +336,14 @@ async fn changes_for(
     Ok(changes)
 }
 
-fn has_changes(changes: &TaskChanges) -> bool {
-    let TaskChanges {
-        campaign_id,
-        client_id,
-        assigned_to_id,
-        space_id,
-        title,
-        description,
-        status,
-        priority,
-        due_date,
-        completed_at,
-        archived_at,
-        checklist,
-        estimated_hours,
-        tags,
-        task_progress,
-        start_date,
-        blocks_completion,
-        is_recurring,
-        recurrence_rule,
-        recurrence_timezone,
-        recurrence_start,
-        schedule_from,
-        series_id,
-        instance_date,
-        updated_at: _,
-    } = changes;
-    campaign_id.is_some()
-        || client_id.is_some()
-        || assigned_to_id.is_some()
-        || space_id.is_some()
-        || title.is_some()
-        || description.is_some()
-        || status.is_some()
-        || priority.is_some()
-        || due_date.is_some()
-        || completed_at.is_some()
-        || archived_at.is_some()
-        || checklist.is_some()
-        || estimated_hours.is_some()
-        || tags.is_some()
-        || task_progress.is_some()
-        || start_date.is_some()
-        || blocks_completion.is_some()
-        || is_recurring.is_some()
-        || recurrence_rule.is_some()
-        || recurrence_timezone.is_some()
-        || recurrence_start.is_some()
-        || schedule_from.is_some()
-        || series_id.is_some()
-        || instance_date.is_some()
-}
-
 /// The instance after `done` (just completed), or `None` when the series has ended.
 async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc>) -> AppResult<Option<NewTask>> {
+    let start = done.recurrence_start;
+    let done = &done.task;
     let (Some(rule), Some(due), Some(series)) = (done.recurrence_rule.clone(), done.due_date, done.series_id) else {
         return Ok(None);
     };
-    let start = done.recurrence_start.unwrap_or(due);
+    let start = start.unwrap_or(due);
     let timezone = done.recurrence_timezone.clone();
     let schedule_from = schedule(done.schedule_from);
     let next = cpu
@@ -438,7 +355,7 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
         .map_err(|m| AppError::internal(anyhow::anyhow!("stored recurrence rule failed: {m}")))?;
     let Some(next) = next else { return Ok(None) };
     let checklist: Vec<ChecklistItem> =
-        done.checklist().into_iter().map(|item| ChecklistItem { completed: false, ..item }).collect();
+        done.checklist.iter().map(|item| ChecklistItem { completed: false, ..item.clone() }).collect();
     Ok(Some(NewTask {
         id: Uuid::new_v4(),
         campaign_id: done.campaign_id,
@@ -452,7 +369,7 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
         due_date: Some(next),
         completed_at: None,
         archived_at: None,
-        checklist: checklist_json(&checklist)?,
+        checklist: Json(checklist),
         estimated_hours: done.estimated_hours,
         tags: done.tags.clone(),
         task_progress: 0,
@@ -475,37 +392,34 @@ async fn next_instance(cpu: &CpuPool, done: &TaskRow, completed_at: DateTime<Utc
 /// once per instance date however often or concurrently the task is completed.
 #[utoipa::path(
     tag = "tasks",
-    params(("id" = Uuid, Path, description = "Task id")),
     request_body = UpdateTaskRequest,
     responses(
-        (status = 200, description = "The updated task", body = Task),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
+        Updated<Task>,
+        StaffErrors, PathIdErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, an unknown assignee or space, or an invalid recurrence rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/tasks/{id}")]
 async fn update_task(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     id: web::Path<Uuid>,
     ValidJson(body): ValidJson<UpdateTaskRequest>,
 ) -> AppResult<HttpResponse> {
     let id = *id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let task = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let task = ctx
+        .transaction(async |conn| {
             let current = find(conn, id).await?;
             let now = Utc::now();
-            let changes = changes_for(&state.cpu, &current, body, now).await?;
-            if !has_changes(&changes) {
-                return Ok(current.to_task());
+            let changes = changes_for(&ctx.cpu, &current, body, now).await?;
+            if changes == TaskChanges::default() {
+                return Ok(current.task);
             }
             let completed = changes.status == Some(TaskStatus::Completed);
-            let updated = storage::work::tasks::update(conn, id, &changes).await.map_err(reference_error)?;
-            let task = updated.to_task();
-            audit
+            let updated = storage::work::tasks::update(conn, id, &changes).await.map_err(|e| TASKS.problem(e))?;
+            let task = updated.task.clone();
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,
@@ -514,15 +428,14 @@ async fn update_task(
                         Subject::of(&task),
                         format!("Updated task {}", task.title),
                     )
-                    .before(&current.to_task())
+                    .before(&current.task)
                     .after(&task),
                 )
                 .await?;
-            if completed && updated.is_recurring {
-                if let Some(next) = next_instance(&state.cpu, &updated, updated.completed_at.unwrap_or(now)).await? {
+            if completed && task.is_recurring {
+                if let Some(next) = next_instance(&ctx.cpu, &updated, task.completed_at.unwrap_or(now)).await? {
                     if let Some(created) = storage::work::tasks::insert_instance(conn, &next).await? {
-                        let created = created.to_task();
-                        audit
+                        ctx.audit
                             .by(actor)
                             .record(
                                 conn,
@@ -548,56 +461,35 @@ async fn update_task(
 }
 
 /// Deletes a task and its comments.
-#[utoipa::path(
-    tag = "tasks",
-    params(("id" = Uuid, Path, description = "Task id")),
-    responses(
-        (status = 204, description = "Deleted"),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors,
-    )
-)]
+#[utoipa::path(tag = "tasks", responses(Deleted, StaffErrors, PathIdErrors,))]
 #[delete("/tasks/{id}")]
-async fn delete_task(
-    state: web::Data<AppState>,
-    auth: StaffOnly,
-    audit: AuditContext,
-    id: web::Path<Uuid>,
-) -> AppResult<HttpResponse> {
+async fn delete_task(ctx: Ctx, auth: StaffOnly, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let id = *id;
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let current = find(conn, id).await?.to_task();
+    ctx.transaction(async |conn| {
+        let current = find(conn, id).await?.task;
         storage::work::tasks::delete(conn, id).await?;
-        audit.by(auth.principal.id()).deleted(conn, &current).await
+        ctx.audit.by(auth.principal.id()).deleted(conn, &current).await
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(no_content())
 }
 
 /// A task's comments, oldest first.
 #[utoipa::path(
     tag = "tasks",
     params(("taskId" = Uuid, Path, description = "Task id"), PageParams),
-    responses(
-        (status = 200, description = "One page of comments", body = Vec<TaskComment>,
-         headers(("X-Total-Count" = i64, description = "Comments on the task"), ("Link" = String, description = "RFC 8288 first/prev/next/last links"))),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::QueryErrors,
-    )
+    responses(ListPage<TaskComment>, StaffErrors, PathIdErrors, QueryErrors)
 )]
 #[get("/tasks/{taskId}/comments")]
 async fn list_comments(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     _auth: StaffOnly,
-    req: HttpRequest,
     task_id: web::Path<Uuid>,
-    ValidQuery(page): ValidQuery<PageParams>,
+    paging: Paging,
 ) -> AppResult<HttpResponse> {
-    let page = page.page();
-    let mut conn = state.conn().await?;
+    let mut conn = ctx.conn().await?;
     find(&mut conn, *task_id).await?;
-    let (rows, total) = storage::work::task_comments::list(&mut conn, *task_id, page).await?;
-    let comments: Vec<TaskComment> = rows.into_iter().map(TaskComment::from).collect();
-    Ok(Paginated::offset(comments, page, total).respond(&req))
+    Ok(paging.respond(storage::work::task_comments::list(&mut conn, *task_id, paging.page()).await?))
 }
 
 /// Comments on a task as the caller.
@@ -605,28 +497,22 @@ async fn list_comments(
     tag = "tasks",
     params(("taskId" = Uuid, Path, description = "Task id")),
     request_body = CreateTaskCommentRequest,
-    responses(
-        (status = 201, description = "Created", body = TaskComment),
-        crate::http::responses::StaffErrors, crate::http::responses::PathIdErrors, crate::http::responses::JsonBodyErrors,
-    )
+    responses((status = 201, description = "Created", body = TaskComment), StaffErrors, PathIdErrors, JsonBodyErrors)
 )]
 #[post("/tasks/{taskId}/comments")]
 async fn create_comment(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     auth: StaffOnly,
-    audit: AuditContext,
     task_id: web::Path<Uuid>,
     ValidJson(body): ValidJson<CreateTaskCommentRequest>,
 ) -> AppResult<HttpResponse> {
     let task_id = *task_id;
     let actor = auth.principal.id();
-    let mut conn = state.conn().await?;
-    let comment = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let comment = ctx
+        .transaction(async |conn| {
             find(conn, task_id).await?;
-            let new_comment = NewTaskComment { task_id, user_id: actor, comment: body.comment };
-            let comment = TaskComment::from(storage::work::task_comments::insert(conn, &new_comment).await?);
-            audit
+            let comment = storage::work::task_comments::insert(conn, task_id, actor, &body).await?;
+            ctx.audit
                 .by(actor)
                 .record(
                     conn,

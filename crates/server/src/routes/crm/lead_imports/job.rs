@@ -3,22 +3,21 @@
 
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
-use crate::routes::crm::clients::assignee;
-use crate::routes::crm::leads::{duplicate, new_lead, write_error};
+use crate::http::constraints::LEADS;
 use crate::state::AppState;
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use domain::crm::lead_imports::{
     lead_from_row, ImportMode, ImportRowError, ImportStatus, LeadImport, MAX_REPORTED_ERRORS,
 };
-use domain::crm::leads::{normalize_email, normalize_phone, LeadSource};
+use domain::crm::leads::{duplicate_message, normalize_email, normalize_phone, CreateLeadRequest, LeadSource};
+use domain::json_column::Json;
 use domain::visibility::{Rows, Visibility};
 use domain::ErrorCode;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use storage::crm::lead_imports::ImportProgress;
-use storage::crm::leads::NewLead;
 use storage::AsyncPgConnection;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -67,7 +66,7 @@ pub(super) async fn current(
     id: Uuid,
 ) -> AppResult<Option<LeadImport>> {
     let live = slots(state).live().get(&id).cloned();
-    let Some(mut job) = storage::crm::lead_imports::find(conn, id).await?.map(LeadImport::from) else {
+    let Some(mut job) = storage::crm::lead_imports::find(conn, id).await? else {
         return Ok(None);
     };
     if let (ImportStatus::Running, Some(live)) = (job.status, live) {
@@ -75,7 +74,7 @@ pub(super) async fn current(
         job.imported_rows = live.imported_rows;
         job.skipped_rows = live.skipped_rows;
         job.error_count = live.error_count;
-        job.errors = serde_json::from_value(live.errors).unwrap_or_default();
+        job.errors = live.errors.0;
     }
     Ok(Some(job))
 }
@@ -142,7 +141,7 @@ async fn mark_failed(state: &Arc<AppState>, id: Uuid) -> AppResult<()> {
         imported_rows: job.imported_rows,
         skipped_rows: job.skipped_rows,
         error_count: job.error_count + 1,
-        errors: serde_json::to_value(&errors).map_err(AppError::internal)?,
+        errors: Json(errors),
         finished_at: Some(Utc::now()),
     };
     storage::crm::lead_imports::set_progress(&mut conn, id, &progress).await?;
@@ -173,7 +172,7 @@ impl Tally {
             imported_rows: self.imported,
             skipped_rows: self.skipped,
             error_count: self.error_count,
-            errors: serde_json::to_value(&self.errors).unwrap_or_else(|_| json!([])),
+            errors: Json(self.errors.clone()),
             finished_at: status.is_finished().then(Utc::now),
         }
     }
@@ -189,7 +188,7 @@ struct Seen {
 /// A row that parsed and passed the scope rule, waiting for the checks against the database.
 struct Candidate {
     row: i64,
-    lead: NewLead,
+    lead: CreateLeadRequest,
     email: Option<String>,
     phone: Option<String>,
 }
@@ -201,28 +200,32 @@ async fn check_batch(
     first_row: i64,
     batch: &[Vec<String>],
     seen: &mut Seen,
-) -> AppResult<(Vec<NewLead>, Vec<ImportRowError>)> {
+) -> AppResult<(Vec<CreateLeadRequest>, Vec<ImportRowError>)> {
     let header: Vec<&str> = run.header.iter().map(String::as_str).collect();
     let mut errors = Vec::new();
     let mut candidates = Vec::new();
     for (offset, cells) in batch.iter().enumerate() {
         let row = first_row + offset as i64;
         let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let body = match lead_from_row(row, &header, &cells) {
+        let mut lead = match lead_from_row(row, &header, &cells) {
             Ok(body) => body,
             Err(row_errors) => {
                 errors.extend(row_errors);
                 continue;
             }
         };
-        let assigned = match assignee(&run.visibility, body.assigned_to_id) {
+        lead.assigned_to_id = match run.visibility.assignee(lead.assigned_to_id) {
             Ok(assigned) => assigned,
             Err(refusal) => {
-                errors.push(ImportRowError { row, field: Some("assignedToId".to_owned()), message: refusal.detail });
+                errors.push(ImportRowError {
+                    row,
+                    field: Some("assignedToId".to_owned()),
+                    message: refusal.to_string(),
+                });
                 continue;
             }
         };
-        let lead = new_lead(body, assigned, run.actor, LeadSource::Import)?;
+        lead.source = lead.source.or(Some(LeadSource::Import));
         let email = lead.email.as_deref().map(normalize_email);
         let phone = lead.phone.as_deref().and_then(normalize_phone);
         candidates.push(Candidate { row, lead, email, phone });
@@ -253,7 +256,7 @@ async fn check_batch(
         ] {
             let Some(key) = key else { continue };
             if let Some(existing) = stored.get(key) {
-                row_errors.push(error(field, duplicate(field, existing).detail));
+                row_errors.push(error(field, duplicate_message(field, existing)));
             } else if let Some(earlier) = earlier.get(key) {
                 row_errors.push(error(field, format!("Row {earlier} of this file has the same {field}")));
             }
@@ -285,9 +288,9 @@ async fn insert_batch(
     conn: &mut AsyncPgConnection,
     run: &ImportRun,
     first_row: i64,
-    leads: &[NewLead],
+    leads: &[CreateLeadRequest],
 ) -> AppResult<()> {
-    let ids = storage::crm::leads::insert_many(conn, leads).await.map_err(write_error)?;
+    let ids = storage::crm::leads::insert_many(conn, run.actor, leads).await.map_err(|e| LEADS.problem(e))?;
     if ids.is_empty() {
         return Ok(());
     }

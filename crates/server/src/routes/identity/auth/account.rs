@@ -3,15 +3,17 @@
 //! signed in: an API key cannot change its owner's email or password.
 
 use super::{current, issue_session, session_response};
+use crate::auth::guard::{Rule, Session};
 use crate::auth::{emails, passwords, tokens, Principal, SignedIn};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::USERS;
+use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
-use crate::routes::identity::users::unique_conflict;
+use crate::http::responses::{JsonBodyErrors, SessionErrors, SignedInErrors, TokenErrors, Updated};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{patch, post, web, HttpResponse};
-use diesel_async::AsyncConnection;
+use actix_web::{patch, post, HttpResponse};
 use domain::identity::auth::{AuthSession, ChangePasswordRequest, ConfirmTokenRequest, MessageResponse};
 use domain::identity::users::{CurrentUser, UpdateProfileRequest};
 use domain::{ErrorCode, Problem};
@@ -91,9 +93,9 @@ async fn request_email_change(
     tag = "auth",
     request_body = UpdateProfileRequest,
     responses(
-        (status = 200, description = "The updated user", body = CurrentUser),
+        Updated<CurrentUser>,
         (status = 202, description = "Saved; the new email waits for its confirmation link", body = CurrentUser),
-        crate::http::responses::SignedInErrors, crate::http::responses::JsonBodyErrors,
+        SignedInErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input, or `currentPassword` missing (`required`) or wrong (`mismatch`) for an email change", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`API_KEY_NOT_ALLOWED`: an API key cannot change the email", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email taken", body = Problem, content_type = "application/problem+json"),
@@ -101,14 +103,13 @@ async fn request_email_change(
 )]
 #[patch("/user/profile")]
 pub(super) async fn update_profile(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     principal: Principal,
-    audit: AuditContext,
     ValidJson(body): ValidJson<UpdateProfileRequest>,
 ) -> AppResult<HttpResponse> {
     let email = email_update(&principal.user, body.email)?;
     if let EmailUpdate::Pending(_) = email {
-        principal.require_signed_in()?;
+        Session::admit(&principal)?;
         check_current_password(&principal.user, body.current_password.as_deref()).await?;
     }
     let changes = UserChanges {
@@ -121,13 +122,12 @@ pub(super) async fn update_profile(
         profile_image_url: body.profile_image_url,
         ..Default::default()
     };
-    let before = principal.user.to_user();
-    let mut conn = state.conn().await?;
-    let user = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let before = principal.user.user.clone();
+    let user = ctx
+        .transaction(async |conn| {
             let user =
-                storage::identity::users::update(conn, principal.id(), &changes).await.map_err(unique_conflict)?;
-            audit
+                storage::identity::users::update(conn, principal.id(), &changes).await.map_err(|e| USERS.problem(e))?;
+            ctx.audit
                 .by(principal.id())
                 .record(
                     conn,
@@ -137,11 +137,11 @@ pub(super) async fn update_profile(
                         format!("{} updated their profile", user.username),
                     )
                     .before(&before)
-                    .after(&user.to_user()),
+                    .after(&user.user.clone()),
                 )
                 .await?;
             if let EmailUpdate::Pending(new_email) = &email {
-                request_email_change(&state, conn, &audit, &user, new_email).await?;
+                request_email_change(&ctx, conn, &ctx.audit, &user, new_email).await?;
             }
             Ok(user)
         })
@@ -158,32 +158,29 @@ pub(super) async fn update_profile(
     request_body = ConfirmTokenRequest,
     responses(
         (status = 200, description = "Email changed", body = MessageResponse),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
-        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        TokenErrors,
         (status = 409, description = "The address belongs to another account", body = Problem, content_type = "application/problem+json"),
     ),
     security()
 )]
 #[post("/user/email/confirm")]
 pub(super) async fn confirm_email(
-    state: web::Data<AppState>,
-    audit: AuditContext,
+    ctx: Ctx,
     ValidJson(body): ValidJson<ConfirmTokenRequest>,
 ) -> AppResult<HttpResponse> {
     let hash = tokens::sha256_hex(body.token.trim());
     let invalid =
         || AppError::new(ErrorCode::InvalidToken, "This confirmation link is invalid, already used or expired");
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         let (user_id, new_email) = storage::identity::email_changes::consume(conn, &hash).await?.ok_or_else(invalid)?;
         let before =
             storage::identity::users::find(conn, user_id).await?.filter(|u| u.is_active).ok_or_else(invalid)?;
         let changes = UserChanges { email: Some(Some(new_email)), ..Default::default() };
-        let user = storage::identity::users::update(conn, user_id, &changes).await.map_err(unique_conflict)?;
+        let user = storage::identity::users::update(conn, user_id, &changes).await.map_err(|e| USERS.problem(e))?;
         // Links mailed to the old address, and other pending changes, must not outlive it.
         storage::identity::password_resets::retire_for_user(conn, user_id).await?;
         storage::identity::email_changes::retire_for_user(conn, user_id).await?;
-        audit
+        ctx.audit
             .by(user_id)
             .record(
                 conn,
@@ -192,8 +189,8 @@ pub(super) async fn confirm_email(
                     Subject::user(user_id),
                     format!("{} confirmed their new email address", user.username),
                 )
-                .before(&before.to_user())
-                .after(&user.to_user()),
+                .before(&before.user.clone())
+                .after(&user.user.clone()),
             )
             .await?;
         Ok(())
@@ -209,28 +206,26 @@ pub(super) async fn confirm_email(
     request_body = ChangePasswordRequest,
     responses(
         (status = 200, description = "Password changed; a fresh session", body = AuthSession),
-        crate::http::responses::SessionErrors, crate::http::responses::JsonBodyErrors,
+        SessionErrors, JsonBodyErrors,
         (status = 400, description = "Invalid input or wrong current password", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/user/password")]
 pub(super) async fn change_password(
-    state: web::Data<AppState>,
-    SignedIn { principal }: SignedIn,
-    audit: AuditContext,
+    ctx: Ctx,
+    SignedIn { principal, .. }: SignedIn,
     ValidJson(body): ValidJson<ChangePasswordRequest>,
 ) -> AppResult<HttpResponse> {
     if !passwords::verify(&body.current_password, Some(&principal.user.password)).await? {
         return Err(AppError::field("currentPassword", "mismatch", "The current password is not correct"));
     }
     let password = passwords::hash(&body.new_password).await?;
-    let mut conn = state.conn().await?;
-    let issued = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let issued = ctx
+        .transaction(async |conn| {
             let changes = UserChanges { password: Some(password), ..Default::default() };
             let user = storage::identity::users::update(conn, principal.id(), &changes).await?;
             storage::identity::refresh_tokens::revoke_all_for_user(conn, user.id).await?;
-            audit
+            ctx.audit
                 .by(user.id)
                 .record(
                     conn,
@@ -241,8 +236,8 @@ pub(super) async fn change_password(
                     ),
                 )
                 .await?;
-            issue_session(&state, conn, &user, Uuid::new_v4()).await
+            issue_session(&ctx, conn, &user, Uuid::new_v4()).await
         })
         .await?;
-    Ok(session_response(&state, StatusCode::OK, issued))
+    Ok(session_response(&ctx, StatusCode::OK, issued))
 }

@@ -3,12 +3,14 @@
 use crate::auth::{emails, passwords, tokens};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
+use crate::http::responses::{JsonBodyErrors, RateLimitErrors, TokenErrors};
 use crate::state::AppState;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::auth::{ForgotPasswordRequest, MessageResponse, ResetPasswordRequest};
-use domain::{ErrorCode, Problem};
+use domain::ErrorCode;
 use storage::identity::users::UserChanges;
 
 /// Emails a single-use reset link when the address belongs to an active account. The
@@ -17,21 +19,17 @@ use storage::identity::users::UserChanges;
 #[utoipa::path(
     tag = "auth",
     request_body = ForgotPasswordRequest,
-    responses(
-        (status = 202, description = "Accepted", body = MessageResponse),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
-    ),
+    responses((status = 202, description = "Accepted", body = MessageResponse), JsonBodyErrors, RateLimitErrors),
     security()
 )]
 #[post("/auth/forgot-password")]
 pub(super) async fn forgot_password(
-    state: web::Data<AppState>,
-    audit: AuditContext,
+    ctx: Ctx,
     ValidJson(body): ValidJson<ForgotPasswordRequest>,
 ) -> AppResult<HttpResponse> {
     // Not durable: a restart loses a request in flight (a job queue will take this over).
     actix_web::rt::spawn(async move {
-        if let Err(error) = send_reset_link(&state, &audit, &body.email).await {
+        if let Err(error) = send_reset_link(&ctx, &ctx.audit, &body.email).await {
             tracing::error!(%error, "could not queue a password reset email");
         }
     });
@@ -70,23 +68,17 @@ async fn send_reset_link(state: &AppState, audit: &AuditContext, email: &str) ->
 #[utoipa::path(
     tag = "auth",
     request_body = ResetPasswordRequest,
-    responses(
-        (status = 200, description = "Password changed", body = MessageResponse),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
-        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
-    ),
+    responses((status = 200, description = "Password changed", body = MessageResponse), TokenErrors),
     security()
 )]
 #[post("/auth/reset-password")]
 pub(super) async fn reset_password(
-    state: web::Data<AppState>,
-    audit: AuditContext,
+    ctx: Ctx,
     ValidJson(body): ValidJson<ResetPasswordRequest>,
 ) -> AppResult<HttpResponse> {
     let password = passwords::hash(&body.password).await?;
     let hash = tokens::sha256_hex(body.token.trim());
-    let mut conn = state.conn().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ctx.transaction(async |conn| {
         let Some(user_id) = storage::identity::password_resets::consume(conn, &hash).await? else {
             return Err(AppError::new(
                 ErrorCode::InvalidToken,
@@ -96,7 +88,7 @@ pub(super) async fn reset_password(
         let changes = UserChanges { password: Some(password), ..Default::default() };
         storage::identity::users::update(conn, user_id, &changes).await?;
         storage::identity::refresh_tokens::revoke_all_for_user(conn, user_id).await?;
-        audit
+        ctx.audit
             .by(user_id)
             .record(
                 conn,

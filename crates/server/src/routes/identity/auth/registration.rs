@@ -7,11 +7,13 @@ use super::{issue_session, session_response};
 use crate::auth::{emails, passwords, tokens};
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
+use crate::http::constraints::USERS;
+use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
-use crate::routes::identity::users::unique_conflict;
+use crate::http::responses::{JsonBodyErrors, RateLimitErrors, TokenErrors};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::auth::{AuthSession, ConfirmTokenRequest, MessageResponse, RegisterRequest};
 use domain::{ErrorCode, Problem, Role};
@@ -26,19 +28,15 @@ use uuid::Uuid;
     request_body = RegisterRequest,
     responses(
         (status = 202, description = "Accepted; the address gets an email either way", body = MessageResponse),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
+        JsonBodyErrors, RateLimitErrors,
     ),
     security()
 )]
 #[post("/register")]
-pub(super) async fn register(
-    state: web::Data<AppState>,
-    audit: AuditContext,
-    ValidJson(body): ValidJson<RegisterRequest>,
-) -> AppResult<HttpResponse> {
+pub(super) async fn register(ctx: Ctx, ValidJson(body): ValidJson<RegisterRequest>) -> AppResult<HttpResponse> {
     // Not durable: a restart loses a request in flight (a job queue will take this over).
     actix_web::rt::spawn(async move {
-        if let Err(error) = start_signup(&state, &audit, body).await {
+        if let Err(error) = start_signup(&ctx, &ctx.audit, body).await {
             tracing::error!(%error, "could not queue a sign-up email");
         }
     });
@@ -95,22 +93,19 @@ async fn start_signup(state: &AppState, audit: &AuditContext, body: RegisterRequ
     request_body = ConfirmTokenRequest,
     responses(
         (status = 201, description = "Account created and signed in; session cookies are set", body = AuthSession),
-        crate::http::responses::JsonBodyErrors, crate::http::responses::RateLimitErrors,
-        (status = 400, description = "Invalid input, or the token is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        TokenErrors,
         (status = 409, description = "Username or email taken since the sign-up", body = Problem, content_type = "application/problem+json"),
     ),
     security()
 )]
 #[post("/register/confirm")]
 pub(super) async fn confirm_registration(
-    state: web::Data<AppState>,
-    audit: AuditContext,
+    ctx: Ctx,
     ValidJson(body): ValidJson<ConfirmTokenRequest>,
 ) -> AppResult<HttpResponse> {
     let hash = tokens::sha256_hex(body.token.trim());
-    let mut conn = state.conn().await?;
-    let issued = conn
-        .transaction::<_, AppError, _>(async |conn| {
+    let issued = ctx
+        .transaction(async |conn| {
             let Some(pending) = storage::identity::registrations::consume(conn, &hash).await? else {
                 return Err(AppError::new(
                     ErrorCode::InvalidToken,
@@ -126,19 +121,19 @@ pub(super) async fn confirm_registration(
                 role: Role::ProspectiveClient,
                 client_id: None,
                 creator_id: None,
-                custom_permissions: serde_json::json!({}),
+                custom_permissions: Default::default(),
             };
-            let user = storage::identity::users::insert(conn, &new_user).await.map_err(unique_conflict)?;
-            audit
+            let user = storage::identity::users::insert(conn, &new_user).await.map_err(|e| USERS.problem(e))?;
+            ctx.audit
                 .by(user.id)
                 .record(
                     conn,
                     Entry::new("user.register", Subject::bare("user", user.id), format!("{} signed up", user.username))
-                        .after(&user.to_user()),
+                        .after(&user.user.clone()),
                 )
                 .await?;
-            issue_session(&state, conn, &user, Uuid::new_v4()).await
+            issue_session(&ctx, conn, &user, Uuid::new_v4()).await
         })
         .await?;
-    Ok(session_response(&state, StatusCode::CREATED, issued))
+    Ok(session_response(&ctx, StatusCode::CREATED, issued))
 }

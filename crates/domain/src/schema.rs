@@ -1,4 +1,5 @@
-// The tables of migrations/, kept by hand in the form `diesel print-schema` writes.
+// The tables of migrations/, kept by hand in the form `diesel print-schema` writes (diesel.toml
+// points it here). Compiled with the `diesel` feature only, for the row types of this crate.
 
 diesel::table! {
     users (id) {
