@@ -1,6 +1,8 @@
 //! Project commands: `cargo xtask run | test | quality | e2e | openapi | bench | db-start | db-stop`.
 
 mod bench;
+#[cfg(test)]
+mod cycles;
 mod demo;
 mod e2e;
 mod http;
