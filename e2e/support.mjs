@@ -98,6 +98,28 @@ export async function signInToDashboard(page, username, password) {
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
 }
 
+/** Answers every PATCH to `pattern` with a 409 problem saying `detail` (a write the server refuses). */
+export async function refusePatches(page, pattern, detail) {
+  await page.route(pattern, (route) =>
+    route.request().method() === "PATCH"
+      ? route.fulfill({
+          status: 409,
+          contentType: "application/problem+json",
+          body: JSON.stringify({
+            type: "urn:marketingos:problem:conflict",
+            title: "Conflict with existing data",
+            status: 409,
+            detail,
+            code: "CONFLICT",
+            errors: [],
+            requestId: "e2e",
+            message: detail,
+          }),
+        })
+      : route.continue(),
+  );
+}
+
 export async function shoot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }

@@ -11,6 +11,7 @@ import {
   closeBrowser,
   freshPage,
   openBrowser,
+  refusePatches,
   shoot,
   signInToDashboard as signIn,
 } from "../support.mjs";
@@ -117,23 +118,7 @@ test("(crm-a) a lead is created, worked through the pipeline, converted, and its
   await column(page, "contacted").locator("[data-testid=pipeline-card]", { hasText: LEAD.name }).waitFor();
 
   // A move the server refuses is undone, with a notification.
-  await page.route("**/api/leads/*", (route) =>
-    route.request().method() === "PATCH"
-      ? route.fulfill({
-          status: 409,
-          contentType: "application/problem+json",
-          body: JSON.stringify({
-            type: "urn:marketingos:problem:conflict",
-            title: "Conflict",
-            status: 409,
-            detail: "The lead was changed by someone else",
-            code: "CONFLICT",
-            errors: [],
-            message: "The lead was changed by someone else",
-          }),
-        })
-      : route.continue(),
-  );
+  await refusePatches(page, "**/api/leads/*", "The lead was changed by someone else");
   await card(page, LEAD.name).dragTo(column(page, "proposal"));
   await page.locator("[data-testid=toast]", { hasText: "stays in Contacted" }).waitFor();
   await column(page, "contacted").locator("[data-testid=pipeline-card]", { hasText: LEAD.name }).waitFor();

@@ -4,7 +4,17 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, adminToken, api, closeBrowser, freshPage, openBrowser, shoot, signInToDashboard } from "../support.mjs";
+import {
+  BASE,
+  adminToken,
+  api,
+  closeBrowser,
+  freshPage,
+  openBrowser,
+  refusePatches,
+  shoot,
+  signInToDashboard,
+} from "../support.mjs";
 
 const PLANNER = { username: "wren.work", email: "wren@example.com", password: "wren-password-1", first: "Wren" };
 
@@ -91,24 +101,7 @@ test("(w1) a planner files a recurring task in a new space, completes it and get
   await todo.locator("[data-testid=task-card]", { hasText: "Wren weekly report" }).waitFor();
 
   // A move the API refuses is rolled back, with the problem's detail in a notification.
-  await page.route("**/api/tasks/*", (route) =>
-    route.request().method() === "PATCH"
-      ? route.fulfill({
-          status: 409,
-          contentType: "application/problem+json",
-          body: JSON.stringify({
-            type: "urn:marketingos:problem:conflict",
-            title: "Conflict with existing data",
-            status: 409,
-            detail: "Someone else changed this task",
-            code: "CONFLICT",
-            errors: [],
-            requestId: "e2e",
-            message: "Someone else changed this task",
-          }),
-        })
-      : route.continue(),
-  );
+  await refusePatches(page, "**/api/tasks/*", "Someone else changed this task");
   await todo
     .locator("[data-testid=task-card]", { hasText: "Wren weekly report" })
     .locator("[data-testid=move-select]")

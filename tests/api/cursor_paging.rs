@@ -1,9 +1,7 @@
 //! Keyset paging with `cursor` on the CRM and task lists: walking every page returns each row
 //! exactly once and in the offset listing's order, ties included; bad cursors are 400.
 
-use api_tests::{created, header, id};
-use api_tests::{problem, ProblemExt, TestApp};
-use diesel_async::RunQueryDsl;
+use api_tests::{created, execute, header, id, problem, ProblemExt, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -48,10 +46,6 @@ async fn walks_match_offset_order(app: &TestApp, token: &str, path: &str, sorts:
     }
 }
 
-async fn execute(app: &TestApp, sql: &str) {
-    diesel::sql_query(sql).execute(&mut app.db().await).await.expect(sql);
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn cursor_walks_return_every_row_once_under_ties() {
     let (app, admin) = TestApp::with_admin().await;
@@ -61,8 +55,12 @@ async fn cursor_walks_return_every_row_once_under_ties() {
         created(&app, &admin, "/api/leads", json!({"name": name, "value": value})).await;
     }
     // Ties on every key: one creation instant and one follow-up date for most rows.
-    execute(&app, "UPDATE leads SET created_at = '2026-01-01T00:00:00Z' WHERE value IS DISTINCT FROM 10").await;
-    execute(&app, "UPDATE leads SET next_follow_up_date = '2026-02-01T00:00:00Z' WHERE value = 5").await;
+    execute(
+        &mut app.db().await,
+        "UPDATE leads SET created_at = '2026-01-01T00:00:00Z' WHERE value IS DISTINCT FROM 10",
+    )
+    .await;
+    execute(&mut app.db().await, "UPDATE leads SET next_follow_up_date = '2026-02-01T00:00:00Z' WHERE value = 5").await;
     let lead_sorts =
         ["createdAt", "-createdAt", "name", "-name", "value", "-value", "nextFollowUpDate", "-nextFollowUpDate"];
     walks_match_offset_order(&app, &admin, "/api/leads", &lead_sorts, 7).await;
@@ -73,7 +71,7 @@ async fn cursor_walks_return_every_row_once_under_ties() {
             &created(&app, &admin, "/api/clients", json!({"name": if n < 3 { "Twin" } else { "Solo" }})).await
         ));
     }
-    execute(&app, "UPDATE clients SET created_at = '2026-01-01T00:00:00Z'").await;
+    execute(&mut app.db().await, "UPDATE clients SET created_at = '2026-01-01T00:00:00Z'").await;
     let client_sorts = ["createdAt", "-createdAt", "name", "-name", "displayOrder", "-displayOrder"];
     walks_match_offset_order(&app, &admin, "/api/clients", &client_sorts, 5).await;
 
@@ -109,7 +107,7 @@ async fn task_cursor_walks_cover_every_sort_under_ties() {
     for (title, priority, due) in tasks {
         created(&app, &admin, "/api/tasks", json!({"title": title, "priority": priority, "dueDate": due})).await;
     }
-    execute(&app, "UPDATE tasks SET created_at = '2026-01-01T00:00:00Z' WHERE title <> 'Last'").await;
+    execute(&mut app.db().await, "UPDATE tasks SET created_at = '2026-01-01T00:00:00Z' WHERE title <> 'Last'").await;
     let sorts = ["dueDate", "-dueDate", "priority", "-priority", "createdAt", "-createdAt", "title", "-title"];
     walks_match_offset_order(&app, &admin, "/api/tasks", &sorts, 7).await;
 
@@ -117,7 +115,7 @@ async fn task_cursor_walks_cover_every_sort_under_ties() {
     let cursor = header(&first, "x-next-cursor");
     app.get(&format!("/api/tasks?sort=title&cursor={cursor}"), Some(&admin))
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "INVALID_CURSOR")
+        .expect_problem(400, "INVALID_CURSOR")
         .await;
 }
 

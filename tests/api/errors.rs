@@ -11,16 +11,6 @@ fn header(response: &Response, name: &str) -> Option<String> {
     response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
-/// POSTs raw bytes to /api/users as the admin with the given content type.
-async fn post_raw(app: &TestApp, token: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
-    app.request(Method::POST, "/api/users", Some(token))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("request")
-}
-
 fn is_uuid(text: &str) -> bool {
     uuid::Uuid::parse_str(text).is_ok()
 }
@@ -79,33 +69,36 @@ async fn unknown_paths_are_404_and_wrong_methods_are_405_with_allow() {
 async fn bad_bodies_get_the_matching_4xx() {
     let (app, admin) = TestApp::with_admin().await;
 
-    post_raw(&app, &admin, "application/json", r#"{"username": "#)
+    app.post_raw("/api/users", &admin, "application/json", r#"{"username": "#)
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "MALFORMED_REQUEST")
+        .expect_problem(400, "MALFORMED_REQUEST")
         .await;
 
-    post_raw(&app, &admin, "text/plain", r#"{"username":"ada","password":"long-enough-pw"}"#)
+    app.post_raw("/api/users", &admin, "text/plain", r#"{"username":"ada","password":"long-enough-pw"}"#)
         .await
-        .expect_problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
+        .expect_problem(415, "UNSUPPORTED_MEDIA_TYPE")
         .await;
-    let form =
-        post_raw(&app, &admin, "application/x-www-form-urlencoded", "username=ada&password=long-enough-pw").await;
+    let form = app
+        .post_raw("/api/users", &admin, "application/x-www-form-urlencoded", "username=ada&password=long-enough-pw")
+        .await;
     assert_eq!(form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let suffixed =
-        post_raw(&app, &admin, "application/merge-patch+json", r#"{"username":"suffix","password":"long-enough-pw"}"#)
-            .await;
+    let suffixed = app
+        .post_raw(
+            "/api/users",
+            &admin,
+            "application/merge-patch+json",
+            r#"{"username":"suffix","password":"long-enough-pw"}"#,
+        )
+        .await;
     assert_eq!(suffixed.status(), StatusCode::CREATED, "+json media types are JSON");
 
     let huge = format!(r#"{{"username":"big","password":"long-enough-pw","firstName":"{}"}}"#, "a".repeat(1024 * 1024));
-    post_raw(&app, &admin, "application/json", huge)
-        .await
-        .expect_problem(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE")
-        .await;
+    app.post_raw("/api/users", &admin, "application/json", huge).await.expect_problem(413, "PAYLOAD_TOO_LARGE").await;
 
     let body = app
         .post("/api/users", Some(&admin), &json!({"username": 42, "password": "long-enough-pw"}))
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .expect_problem(400, "VALIDATION_ERROR")
         .await;
     assert_eq!(body["errors"][0]["field"], "username", "{body}");
     assert_eq!(body["errors"][0]["code"], "type");
@@ -131,14 +124,14 @@ async fn bad_bodies_get_the_matching_4xx() {
         app.patch(&role_path, Some(&admin), &json!({"role": null})).await,
     ];
     for response in typed {
-        let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
+        let body = response.expect_problem(400, "VALIDATION_ERROR").await;
         assert_eq!(body["errors"][0]["field"], "role", "{body}");
     }
 
     let body = app
         .post("/api/users", Some(&admin), &json!({"username": "ada"}))
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .expect_problem(400, "VALIDATION_ERROR")
         .await;
     assert_eq!(body["errors"][0]["field"], "password", "{body}");
     assert_eq!(body["errors"][0]["code"], "required");
@@ -195,9 +188,9 @@ async fn every_error_carries_security_headers_and_a_request_id() {
         app.get("/api/users", Some(&staff)).await,
         app.get("/api/users?limit=0", Some(&admin)).await,
         app.get("/api/users/999999", Some(&admin)).await,
-        post_raw(&app, &admin, "application/json", "{").await,
-        post_raw(&app, &admin, "text/plain", "hello").await,
-        post_raw(&app, &admin, "application/json", vec![b' '; 1024 * 1024 + 1]).await,
+        app.post_raw("/api/users", &admin, "application/json", "{").await,
+        app.post_raw("/api/users", &admin, "text/plain", "hello").await,
+        app.post_raw("/api/users", &admin, "application/json", vec![b' '; 1024 * 1024 + 1]).await,
         app.post("/api/users", Some(&admin), &json!({"username": "admin", "password": "long-enough-pw"})).await,
         app.post("/api/login", None, &json!({"username": "admin", "password": "wrong-password"})).await,
         app.get("/api/users", Some("not-a-jwt")).await,

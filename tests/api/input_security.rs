@@ -11,15 +11,6 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use storage::schema::lead_imports;
 
-async fn post_json(app: &TestApp, token: &str, content_type: &str, body: &'static str) -> reqwest::Response {
-    app.request(Method::POST, "/api/leads", Some(token))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("request")
-}
-
 /// The parts of a problem a caller could compare (not the request id).
 fn visible(problem: &Value) -> Value {
     json!([problem["status"], problem["code"], problem["detail"], problem["errors"]])
@@ -30,7 +21,7 @@ async fn json_bodies_are_one_utf8_value() {
     let (app, admin) = TestApp::with_admin().await;
 
     for body in [r#"{"name":"x"} trailing"#, r#"{"name":"x"}{"name":"y"}"#, r#"{"name":"x"} 1"#] {
-        let response = post_json(&app, &admin, "application/json", body).await;
+        let response = app.post_raw("/api/leads", &admin, "application/json", body).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
         let problem = problem(response).await;
         assert_eq!(problem["code"], "MALFORMED_REQUEST", "{body}: {problem}");
@@ -51,12 +42,12 @@ async fn json_bodies_are_one_utf8_value() {
     let latin1_csv = upload(&app, &admin, "", "text/csv; charset=iso-8859-1", "name\nAda\n").await;
     assert_eq!(latin1_csv.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-    let nul = post_json(&app, &admin, "application/json", r#"{"name":"a\u0000b"}"#).await;
+    let nul = app.post_raw("/api/leads", &admin, "application/json", r#"{"name":"a\u0000b"}"#).await;
     assert_eq!(nul.status(), StatusCode::BAD_REQUEST);
     assert_eq!(problem(nul).await["errors"][0]["field"], "name");
 
     // Whitespace after the value and an explicit UTF-8 charset are fine.
-    let ok = post_json(&app, &admin, "application/json; charset=UTF-8", "{\"name\":\"Only\"} \r\n\t").await;
+    let ok = app.post_raw("/api/leads", &admin, "application/json; charset=UTF-8", "{\"name\":\"Only\"} \r\n\t").await;
     assert_eq!(ok.status(), StatusCode::CREATED);
     let leads: Vec<Value> = app.get("/api/leads", Some(&admin)).await.json().await.unwrap();
     assert_eq!(leads.len(), 1, "only the valid body created a lead");

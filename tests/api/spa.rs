@@ -19,6 +19,13 @@ impl StaticDir {
         std::fs::write(dir.join("robots.txt"), "User-agent: *\n").unwrap();
         StaticDir(dir)
     }
+
+    /// A fresh folder and the app serving it (the folder lives as long as the first).
+    async fn served() -> (Self, TestApp) {
+        let dir = StaticDir::new();
+        let app = TestApp::spawn_with(&[("STATIC_DIR", dir.0.to_str().unwrap())]).await;
+        (dir, app)
+    }
 }
 
 impl Drop for StaticDir {
@@ -29,8 +36,7 @@ impl Drop for StaticDir {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn serves_the_web_app_with_an_spa_fallback_and_cache_headers() {
-    let dir = StaticDir::new();
-    let app = TestApp::spawn_with(&[("STATIC_DIR", dir.0.to_str().unwrap())]).await;
+    let (_dir, app) = StaticDir::served().await;
 
     for path in ["/", "/users", "/reset-password?token=abc", "/deep/client/route"] {
         let response = app.get(path, None).await;
@@ -65,8 +71,7 @@ async fn serves_the_web_app_with_an_spa_fallback_and_cache_headers() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn api_health_and_unsafe_misses_stay_problem_json() {
-    let dir = StaticDir::new();
-    let app = TestApp::spawn_with(&[("STATIC_DIR", dir.0.to_str().unwrap())]).await;
+    let (_dir, app) = StaticDir::served().await;
 
     for path in ["/api/unknown", "/api", "/health/unknown", "/metrics/unknown"] {
         let response = app.get(path, None).await;

@@ -2,8 +2,7 @@
 //! value it does not know (one that got past the constraint) is a logged 500 problem, not
 //! silently read as some default.
 
-use api_tests::{created, id};
-use api_tests::{problem, TestApp};
+use api_tests::{created, execute, id, problem, TestApp};
 use diesel::sql_types::Text;
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -115,14 +114,8 @@ async fn an_unknown_stored_value_is_a_500_problem_not_a_default() {
     let lead = id(&created(&app, &admin, "/api/leads", json!({"name": "Ada Lovelace", "source": "referral"})).await);
     // As if an older or newer build had written a source this one does not know.
     let mut conn = app.db().await;
-    diesel::sql_query("ALTER TABLE leads DROP CONSTRAINT IF EXISTS leads_source_check")
-        .execute(&mut conn)
-        .await
-        .expect("drop the check");
-    diesel::sql_query(format!("UPDATE leads SET source = 'carrier_pigeon' WHERE id = '{lead}'"))
-        .execute(&mut conn)
-        .await
-        .expect("store an unknown source");
+    execute(&mut conn, "ALTER TABLE leads DROP CONSTRAINT IF EXISTS leads_source_check").await;
+    execute(&mut conn, &format!("UPDATE leads SET source = 'carrier_pigeon' WHERE id = '{lead}'")).await;
 
     for path in [format!("/api/leads/{lead}"), "/api/leads".to_owned()] {
         let response = app.get(&path, Some(&admin)).await;

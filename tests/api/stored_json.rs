@@ -2,8 +2,7 @@
 //! overrides, …): a stored value of another shape is a logged 500 problem, never read as
 //! empty.
 
-use api_tests::{created, id, problem, TestApp};
-use diesel_async::RunQueryDsl;
+use api_tests::{created, execute, id, problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -19,7 +18,7 @@ async fn a_stored_json_value_of_the_wrong_shape_is_a_500_problem_not_empty() {
         format!(r#"UPDATE tasks SET checklist = '{{"text": "Plan"}}' WHERE id = '{task}'"#),
         format!(r#"UPDATE leads SET social_links = '["https://x.com/ada"]' WHERE id = '{lead}'"#),
     ] {
-        diesel::sql_query(&statement).execute(&mut conn).await.expect(&statement);
+        execute(&mut conn, &statement).await;
     }
 
     for path in [format!("/api/tasks/{task}"), format!("/api/leads/{lead}"), "/api/leads".to_owned()] {

@@ -33,6 +33,11 @@ async fn admin_connection() -> AsyncPgConnection {
         .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at DATABASE_URL or 127.0.0.1:5432: {e}"))
 }
 
+/// Runs one SQL statement the test needs (set-up, or a state no API call can make).
+pub async fn execute(conn: &mut AsyncPgConnection, sql: &str) {
+    diesel::sql_query(sql).execute(conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
 /// A database with every migration applied, named after the migration versions so a
@@ -53,19 +58,10 @@ async fn template() -> &'static str {
             .expect("checking the template");
             if exists == 0 {
                 let building = format!("{name}_building");
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("drop");
-                diesel::sql_query(format!("CREATE DATABASE {building}"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create template");
+                execute(&mut conn, &format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await;
+                execute(&mut conn, &format!("CREATE DATABASE {building}")).await;
                 storage::migrations::run(&database_url(&building)).await.expect("migrating the template");
-                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("publishing the template");
+                execute(&mut conn, &format!("ALTER DATABASE {building} RENAME TO {name}")).await;
             }
             diesel::sql_query("SELECT pg_advisory_unlock(424242)").execute(&mut conn).await.expect("unlock");
             name
@@ -167,6 +163,18 @@ impl TestApp {
         self.request(Method::PATCH, path, token).json(body).send().await.expect("request")
     }
 
+    /// POSTs raw bytes with the given content type.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Response {
+        let request = self.request(Method::POST, path, Some(token)).header("content-type", content_type);
+        request.body(body).send().await.expect("request")
+    }
+
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
         self.request(Method::DELETE, path, token).send().await.expect("request")
     }
@@ -203,15 +211,15 @@ impl TestApp {
     }
 }
 
-/// `response.expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")`: checks the status and
+/// `response.expect_problem(404, "NOT_FOUND")`: checks the status and
 /// the problem's `code`, and returns the problem body.
 pub trait ProblemExt {
-    fn expect_problem(self, status: StatusCode, code: &str) -> impl std::future::Future<Output = Value>;
+    fn expect_problem(self, status: u16, code: &str) -> impl std::future::Future<Output = Value>;
 }
 
 impl ProblemExt for Response {
-    async fn expect_problem(self, status: StatusCode, code: &str) -> Value {
-        assert_eq!(self.status(), status, "expected a {status} {code}");
+    async fn expect_problem(self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status().as_u16(), status, "expected a {status} {code}");
         let body = problem(self).await;
         assert_eq!(body["code"], code, "{body}");
         body
@@ -269,7 +277,7 @@ pub async fn portal_user(app: &TestApp, admin: &str, username: &str, client_id: 
 
 /// A 400 `VALIDATION_ERROR`'s first field error, as (field, code).
 pub async fn field_error(response: Response) -> (String, String) {
-    let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
+    let body = response.expect_problem(400, "VALIDATION_ERROR").await;
     (body["errors"][0]["field"].as_str().unwrap().to_owned(), body["errors"][0]["code"].as_str().unwrap().to_owned())
 }
 

@@ -66,6 +66,16 @@ fn http_client() -> Result<reqwest::Client, ProviderError> {
     Ok(reqwest::Client::builder().timeout(Duration::from_secs(20)).build()?)
 }
 
+/// Sends a create request; the provider's id of the created event.
+async fn created_id(request: reqwest::RequestBuilder) -> Result<String, ProviderError> {
+    let created = json_body(request.send().await?).await?;
+    created
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ProviderError::Payload("the created event has no id".to_owned()))
+}
+
 async fn json_body(response: reqwest::Response) -> Result<Value, ProviderError> {
     let status = response.status();
     if !status.is_success() {
@@ -188,12 +198,7 @@ impl CalendarProvider for Google {
             body["recurrence"] = json!([format!("RRULE:{}", rule.trim().trim_start_matches("RRULE:"))]);
         }
         let request = self.client.post(self.events_url()).bearer_auth(self.api.access_token.expose()).json(&body);
-        let created = json_body(request.send().await?).await?;
-        created
-            .get("id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| ProviderError::Payload("the created event has no id".to_owned()))
+        created_id(request).await
     }
 }
 
@@ -317,12 +322,7 @@ impl CalendarProvider for Microsoft {
         });
         let request =
             self.client.post(url(&self.api, "/me/events")).bearer_auth(self.api.access_token.expose()).json(&body);
-        let created = json_body(request.send().await?).await?;
-        created
-            .get("id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| ProviderError::Payload("the created event has no id".to_owned()))
+        created_id(request).await
     }
 }
 

@@ -37,13 +37,8 @@ async fn campaigns_are_managed_per_client_and_filtered() {
 
     let invalid = app.post("/api/campaigns", Some(&admin), &json!({"clientId": acme, "name": "", "type": "x"})).await;
     assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
-    let no_client = app
-        .post(
-            "/api/campaigns",
-            Some(&admin),
-            &json!({"clientId": "6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10", "name": "X", "type": "x"}),
-        )
-        .await;
+    let unknown = json!({"clientId": "6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10", "name": "X", "type": "x"});
+    let no_client = app.post("/api/campaigns", Some(&admin), &unknown).await;
     assert_eq!(no_client.status(), StatusCode::BAD_REQUEST);
     assert_eq!(problem(no_client).await["errors"][0]["field"], "clientId");
 

@@ -28,7 +28,7 @@ async fn clients_are_created_read_updated_and_archived_with_audit_rows() {
     let body = app
         .post("/api/clients", Some(&admin), &json!({"name": "  ", "email": "nope"}))
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .expect_problem(400, "VALIDATION_ERROR")
         .await;
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["email", "name"]);
@@ -46,7 +46,7 @@ async fn clients_are_created_read_updated_and_archived_with_audit_rows() {
 
     app.get("/api/clients/6f1c6c1e-8f0e-4a43-9d7b-1d1f7f6e1a10", Some(&admin))
         .await
-        .expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")
+        .expect_problem(404, "NOT_FOUND")
         .await;
     assert_eq!(app.get("/api/clients/not-a-uuid", Some(&admin)).await.status(), StatusCode::BAD_REQUEST);
 

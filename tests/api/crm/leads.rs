@@ -38,7 +38,7 @@ async fn leads_are_created_listed_filtered_and_deleted() {
 
     app.post("/api/leads", Some(&admin), &json!({"name": "X", "aiScore": 101, "website": "nope"}))
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .expect_problem(400, "VALIDATION_ERROR")
         .await;
 
     let path = format!("/api/leads/{}", id(&ada));
@@ -63,7 +63,7 @@ async fn duplicates_by_email_or_phone_are_conflicts_naming_the_existing_lead() {
     let body = app
         .post("/api/leads", Some(&admin), &json!({"name": "Second", "email": "ada@example.COM"}))
         .await
-        .expect_problem(StatusCode::CONFLICT, "CONFLICT")
+        .expect_problem(409, "CONFLICT")
         .await;
     assert_eq!(body["errors"][0]["field"], "email");
     assert!(body["detail"].as_str().unwrap().contains(&id(&first)), "names the existing lead: {body}");

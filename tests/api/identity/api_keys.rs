@@ -98,10 +98,7 @@ async fn revocation_takes_effect_immediately() {
 
     let response = app.delete(&format!("/api/api-keys/{id}"), Some(&admin)).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    with_key(&app, Method::GET, "/api/users", &key)
-        .await
-        .expect_problem(StatusCode::UNAUTHORIZED, "AUTHENTICATION_ERROR")
-        .await;
+    with_key(&app, Method::GET, "/api/users", &key).await.expect_problem(401, "AUTHENTICATION_ERROR").await;
 
     let listed = list_keys(&app, &admin).await;
     assert!(listed[0]["revokedAt"].is_string(), "{}", listed[0]);
@@ -114,12 +111,9 @@ async fn revocation_takes_effect_immediately() {
 
     app.delete("/api/api-keys/6f9619ff-8b86-d011-b42d-00cf4fc964ff", Some(&admin))
         .await
-        .expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")
+        .expect_problem(404, "NOT_FOUND")
         .await;
-    app.delete("/api/api-keys/not-a-uuid", Some(&admin))
-        .await
-        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
-        .await;
+    app.delete("/api/api-keys/not-a-uuid", Some(&admin)).await.expect_problem(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -137,7 +131,7 @@ async fn read_scoped_keys_cannot_write() {
         .send()
         .await
         .unwrap();
-    response.expect_problem(StatusCode::FORBIDDEN, "FORBIDDEN").await;
+    response.expect_problem(403, "FORBIDDEN").await;
     let id = created["id"].as_str().unwrap();
     let response = with_key(&app, Method::DELETE, &format!("/api/api-keys/{id}"), &key).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "a read key cannot revoke keys either");
@@ -148,7 +142,7 @@ async fn read_scoped_keys_cannot_write() {
 
     app.post("/api/api-keys", Some(&admin), &json!({ "name": "x", "scopes": ["api:admin"] }))
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+        .expect_problem(400, "VALIDATION_ERROR")
         .await;
 }
 
@@ -159,7 +153,7 @@ async fn keys_must_expire_in_the_future_and_stop_working_when_they_do() {
 
     let response =
         app.post("/api/api-keys", Some(&admin), &json!({ "name": "old", "expiresAt": "2020-01-01T00:00:00Z" })).await;
-    let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
+    let body = response.expect_problem(400, "VALIDATION_ERROR").await;
     assert_eq!(body["errors"][0]["field"], "expiresAt");
     assert!(list_keys(&app, &admin).await.is_empty());
 
@@ -174,10 +168,7 @@ async fn keys_must_expire_in_the_future_and_stop_working_when_they_do() {
     diesel::sql_query("UPDATE api_keys SET expires_at = now() - interval '1 minute'").execute(&mut conn).await.unwrap();
     // Past the cache lifetime, the server sees the new expiry.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    with_key(&app, Method::GET, "/api/users", &key)
-        .await
-        .expect_problem(StatusCode::UNAUTHORIZED, "AUTHENTICATION_ERROR")
-        .await;
+    with_key(&app, Method::GET, "/api/users", &key).await.expect_problem(401, "AUTHENTICATION_ERROR").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -223,10 +214,7 @@ async fn managing_keys_needs_the_settings_permission() {
     let (_, manager) = app.user_with_role(&admin, "manny", "manager").await;
 
     for token in [&staff, &manager] {
-        app.post("/api/api-keys", Some(token), &json!({ "name": "mine" }))
-            .await
-            .expect_problem(StatusCode::FORBIDDEN, "FORBIDDEN")
-            .await;
+        app.post("/api/api-keys", Some(token), &json!({ "name": "mine" })).await.expect_problem(403, "FORBIDDEN").await;
         assert_eq!(app.get("/api/api-keys", Some(token)).await.status(), StatusCode::FORBIDDEN);
     }
     let anonymous = app.post("/api/api-keys", None, &json!({ "name": "mine" })).await;
@@ -291,7 +279,7 @@ async fn a_key_cannot_mint_keys_that_would_outlive_it() {
         .send()
         .await
         .unwrap();
-    response.expect_problem(StatusCode::FORBIDDEN, "API_KEY_NOT_ALLOWED").await;
+    response.expect_problem(403, "API_KEY_NOT_ALLOWED").await;
     assert_eq!(list_keys(&app, &admin).await.len(), 1, "no key was created");
     // Reading and revoking keys stay open to a key (revoking only takes access away).
     assert_eq!(with_key(&app, Method::GET, "/api/api-keys", &key).await.status(), StatusCode::OK);

@@ -87,7 +87,7 @@ async fn the_emailed_link_creates_a_signed_in_prospective_client() {
     // The link works once.
     app.post("/api/register/confirm", None, &json!({ "token": token }))
         .await
-        .expect_problem(StatusCode::BAD_REQUEST, "INVALID_TOKEN")
+        .expect_problem(400, "INVALID_TOKEN")
         .await;
     let made_up = app.post("/api/register/confirm", None, &json!({ "token": "made-up" })).await;
     assert_eq!(problem(made_up).await["code"], "INVALID_TOKEN");
@@ -167,7 +167,7 @@ async fn sign_up_validates_every_field_at_once() {
     let response = app
         .post("/api/register", None, &json!({ "username": "ok-name", "email": "not-an-email", "password": "short" }))
         .await;
-    let body = response.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
+    let body = response.expect_problem(400, "VALIDATION_ERROR").await;
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["email", "password"]);
 

@@ -108,11 +108,7 @@ async fn list_is_newest_first_and_filters_by_text_role_and_status() {
     assert_eq!(usernames(&app, &admin, "?isActive=false").await, ["dave"]);
     assert_eq!(usernames(&app, &admin, "?isActive=true").await, ["carol_c", "bob", "alice", "admin"]);
 
-    let body = app
-        .get("/api/users?role=superuser", Some(&admin))
-        .await
-        .expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
-        .await;
+    let body = app.get("/api/users?role=superuser", Some(&admin)).await.expect_problem(400, "VALIDATION_ERROR").await;
     assert_eq!(body["errors"][0]["field"], "role", "{body}");
 }
 
@@ -238,13 +234,13 @@ async fn create_refuses_taken_usernames_and_emails_and_unknown_fields() {
             &json!({"username": "other", "password": PASSWORD, "email": "Taken@Example.com"}),
         )
         .await;
-    let body = same_email.expect_problem(StatusCode::CONFLICT, "CONFLICT").await;
+    let body = same_email.expect_problem(409, "CONFLICT").await;
     assert_eq!(body["errors"][0]["field"], "email", "{body}");
 
     let unknown = app
         .post("/api/users", Some(&admin), &json!({"username": "sneaky", "password": PASSWORD, "isAdmin": true}))
         .await;
-    let body = unknown.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
+    let body = unknown.expect_problem(400, "VALIDATION_ERROR").await;
     assert_eq!(body["errors"][0]["field"], "isAdmin", "{body}");
     assert_eq!(body["errors"][0]["code"], "unknown");
 
@@ -272,11 +268,10 @@ async fn get_answers_the_user_404_for_unknown_ids_and_400_for_non_numeric_ones()
     assert_eq!(found.status(), StatusCode::OK);
     assert_eq!(found.json::<Value>().await.unwrap(), user);
 
-    let body =
-        app.get("/api/users/999999", Some(&admin)).await.expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND").await;
+    let body = app.get("/api/users/999999", Some(&admin)).await.expect_problem(404, "NOT_FOUND").await;
     assert!(body["detail"].as_str().unwrap().contains("999999"), "{body}");
 
-    app.get("/api/users/abc", Some(&admin)).await.expect_problem(StatusCode::BAD_REQUEST, "VALIDATION_ERROR").await;
+    app.get("/api/users/abc", Some(&admin)).await.expect_problem(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -337,7 +332,7 @@ async fn update_changes_given_fields_clears_nulls_keeps_absent_ones_and_audits()
     assert_eq!(problem(bad_email).await["errors"][0]["field"], "email");
     app.patch("/api/users/999999", Some(&admin), &json!({"firstName": "X"}))
         .await
-        .expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND")
+        .expect_problem(404, "NOT_FOUND")
         .await;
 }
 
@@ -393,7 +388,7 @@ async fn deactivated_users_cannot_sign_in_until_reactivated() {
     assert!(response.bytes().await.unwrap().is_empty());
 
     let login = app.post("/api/login", None, &json!({"username": "leaver", "password": PASSWORD})).await;
-    login.expect_problem(StatusCode::FORBIDDEN, "ACCOUNT_DISABLED").await;
+    login.expect_problem(403, "ACCOUNT_DISABLED").await;
     let stale = app.get("/api/user", Some(&token)).await;
     assert_eq!(stale.json::<Value>().await.unwrap(), Value::Null, "the old token no longer signs in");
     let stale = app.patch("/api/user/profile", Some(&token), &json!({"firstName": "Still here"})).await;
@@ -432,7 +427,7 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
         app.patch(&path, Some(&admin), &json!({"customPermissions": {"canManageSettings": false}})).await,
     ];
     for response in attempts {
-        response.expect_problem(StatusCode::CONFLICT, "LAST_ADMIN").await;
+        response.expect_problem(409, "LAST_ADMIN").await;
     }
     let me: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
     assert_eq!((me["role"].as_str(), me["isActive"].as_bool()), (Some("admin"), Some(true)), "unchanged");
@@ -447,7 +442,7 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
     assert_eq!(app.delete(&format!("/api/users/{dormant_id}"), Some(&admin)).await.status(), StatusCode::NO_CONTENT);
     app.patch(&format!("{path}/role"), Some(&admin), &json!({"role": "staff"}))
         .await
-        .expect_problem(StatusCode::CONFLICT, "LAST_ADMIN")
+        .expect_problem(409, "LAST_ADMIN")
         .await;
 
     // With a second active admin, the first can step down.
@@ -458,10 +453,7 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
     assert_eq!(app.get("/api/users", Some(&admin)).await.status(), StatusCode::FORBIDDEN, "the old admin lost access");
 
     // And now the second one is the last.
-    app.delete(&format!("/api/users/{second_id}"), Some(&second))
-        .await
-        .expect_problem(StatusCode::CONFLICT, "LAST_ADMIN")
-        .await;
+    app.delete(&format!("/api/users/{second_id}"), Some(&second)).await.expect_problem(409, "LAST_ADMIN").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -79,7 +79,7 @@ async fn crud_happy_path_with_defaults_partial_updates_and_audit_rows() {
     assert!(window(&app, &staff, "2026-12-02T00:00:00Z", "2026-12-03T00:00:00Z").await.is_empty());
 
     assert_eq!(app.delete(&location, Some(&staff)).await.status(), StatusCode::NO_CONTENT);
-    app.get(&location, Some(&staff)).await.expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND").await;
+    app.get(&location, Some(&staff)).await.expect_problem(404, "NOT_FOUND").await;
 
     let mut conn = app.db().await;
     let audit: Vec<String> = activity_logs::table

@@ -2,7 +2,7 @@
 //! refused wherever a rule is saved or previewed, and expanding expensive but valid rules
 //! runs off the HTTP workers, so `/health/live` keeps answering meanwhile.
 
-use api_tests::{problem, TestApp};
+use api_tests::{created, problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -27,15 +27,8 @@ async fn rules_that_never_or_rarely_occur_are_refused_wherever_they_are_saved() 
     let message = refused_on_recurrence_rule(app.post("/api/calendar/events", Some(&token), &event).await).await;
     assert!(message.contains("never produces an occurrence"), "{message}");
 
-    let single = app
-        .post(
-            "/api/calendar/events",
-            Some(&token),
-            &json!({"title": "Once", "start": "2026-01-05T09:00:00Z", "end": "2026-01-05T10:00:00Z"}),
-        )
-        .await;
-    assert_eq!(single.status(), StatusCode::CREATED);
-    let single: Value = single.json().await.unwrap();
+    let once = json!({"title": "Once", "start": "2026-01-05T09:00:00Z", "end": "2026-01-05T10:00:00Z"});
+    let single = created(&app, &token, "/api/calendar/events", once).await;
     let path = format!("/api/calendar/events/{}", single["id"].as_str().unwrap());
     let rare = json!({"recurrenceRule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29"});
     let message = refused_on_recurrence_rule(app.patch(&path, Some(&token), &rare).await).await;

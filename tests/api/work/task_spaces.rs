@@ -82,7 +82,7 @@ async fn only_empty_spaces_can_be_deleted_and_a_space_lists_its_tasks() {
     let tasks: Vec<Value> = listed.json().await.unwrap();
     assert_eq!(tasks[0]["title"], "Filed");
 
-    app.delete(&path_of(&space), Some(&admin)).await.expect_problem(StatusCode::CONFLICT, "CONFLICT").await;
+    app.delete(&path_of(&space), Some(&admin)).await.expect_problem(409, "CONFLICT").await;
 
     assert_eq!(
         app.delete(&format!("/api/tasks/{}", task["id"].as_str().unwrap()), Some(&admin)).await.status(),

@@ -99,7 +99,7 @@ async fn crud_happy_path_with_defaults_partial_updates_and_audit_rows() {
     assert_eq!(reopened["archivedAt"], Value::Null);
 
     assert_eq!(app.delete(&location, Some(&staff)).await.status(), StatusCode::NO_CONTENT);
-    app.get(&location, Some(&staff)).await.expect_problem(StatusCode::NOT_FOUND, "NOT_FOUND").await;
+    app.get(&location, Some(&staff)).await.expect_problem(404, "NOT_FOUND").await;
     assert_eq!(app.delete(&location, Some(&staff)).await.status(), StatusCode::NOT_FOUND);
 
     assert_eq!(

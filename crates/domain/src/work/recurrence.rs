@@ -198,37 +198,8 @@ pub fn last_occurrence(rule: &str, timezone: &str, dtstart: DateTime<Utc>) -> Re
     Ok(last)
 }
 
-/// The next `n` due dates after the current instance (due at `current_due`, completed at
-/// `completed_at`), per the module's rules. Empty when the series has ended.
-pub fn next_occurrences(
-    rule: &str,
-    timezone: &str,
-    dtstart: DateTime<Utc>,
-    schedule: Schedule,
-    current_due: DateTime<Utc>,
-    completed_at: DateTime<Utc>,
-    n: usize,
-) -> Result<Vec<DateTime<Utc>>, String> {
-    match schedule {
-        Schedule::DueDate => occurrences_after(rule, timezone, dtstart, current_due, n),
-        Schedule::CompletionDate => {
-            let tz = parse_timezone(timezone)?;
-            let parsed = parse_rule(rule)?;
-            if parsed.get_until().is_some_and(|until| until.with_timezone(&Utc) <= completed_at) {
-                return Ok(Vec::new());
-            }
-            let due_local = current_due.with_timezone(&tz);
-            let day = completed_at.with_timezone(&tz).date_naive();
-            let restart = local_datetime(tz, day.and_time(due_local.time()))?;
-            // The series never moves before its original start.
-            let restart = restart.max(dtstart);
-            let end_of_day = local_datetime(tz, day.and_hms_opt(23, 59, 59).unwrap_or(day.and_time(due_local.time())))?;
-            occurrences_after(rule, timezone, restart, end_of_day.max(restart), n)
-        }
-    }
-}
-
-/// The next due date, or `None` when the series has ended.
+/// The next due date after the current instance (due at `current_due`, completed at
+/// `completed_at`), per the module's rules; `None` when the series has ended.
 pub fn next_occurrence(
     rule: &str,
     timezone: &str,
@@ -237,7 +208,24 @@ pub fn next_occurrence(
     current_due: DateTime<Utc>,
     completed_at: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, String> {
-    Ok(next_occurrences(rule, timezone, dtstart, schedule, current_due, completed_at, 1)?.into_iter().next())
+    let next = match schedule {
+        Schedule::DueDate => occurrences_after(rule, timezone, dtstart, current_due, 1)?,
+        Schedule::CompletionDate => {
+            let tz = parse_timezone(timezone)?;
+            let parsed = parse_rule(rule)?;
+            if parsed.get_until().is_some_and(|until| until.with_timezone(&Utc) <= completed_at) {
+                return Ok(None);
+            }
+            let due_local = current_due.with_timezone(&tz);
+            let day = completed_at.with_timezone(&tz).date_naive();
+            let restart = local_datetime(tz, day.and_time(due_local.time()))?;
+            // The series never moves before its original start.
+            let restart = restart.max(dtstart);
+            let end_of_day = local_datetime(tz, day.and_hms_opt(23, 59, 59).unwrap_or(day.and_time(due_local.time())))?;
+            occurrences_after(rule, timezone, restart, end_of_day.max(restart), 1)?
+        }
+    };
+    Ok(next.into_iter().next())
 }
 
 /// A local wall-clock time as an instant; in a DST gap the later offset is used, in an

@@ -121,31 +121,34 @@ fn readiness_response(report: Readiness) -> HttpResponse {
     }
 }
 
-/// Ready to serve: database reachable and migrated. Also lists circuit breaker states
-/// and which integrations are configured (the rest are skipped).
-#[utoipa::path(
-    tag = "health",
-    responses(
-        (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "Not ready; the body says why", body = Readiness),
-    ),
-    security()
-)]
-#[get("/health/ready")]
-async fn ready(state: web::Data<AppState>) -> HttpResponse {
-    readiness_response(readiness(&state).await)
+/// `$name` answers the readiness report at `$path`.
+macro_rules! readiness_route {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = "health",
+            responses(
+                (status = 200, description = "Ready", body = Readiness),
+                (status = 503, description = "Not ready; the body says why", body = Readiness),
+            ),
+            security()
+        )]
+        #[get($path)]
+        async fn $name(state: web::Data<AppState>) -> HttpResponse {
+            readiness_response(readiness(&state).await)
+        }
+    };
 }
 
-/// The same report as `/health/ready`.
-#[utoipa::path(
-    tag = "health",
-    responses(
-        (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "Not ready; the body says why", body = Readiness),
-    ),
-    security()
-)]
-#[get("/health")]
-async fn health(state: web::Data<AppState>) -> HttpResponse {
-    readiness_response(readiness(&state).await)
-}
+readiness_route!(
+    /// Ready to serve: database reachable and migrated. Also lists circuit breaker states
+    /// and which integrations are configured (the rest are skipped).
+    ready,
+    "/health/ready"
+);
+
+readiness_route!(
+    /// The same report as `/health/ready`.
+    health,
+    "/health"
+);
