@@ -8,6 +8,7 @@ mod identity;
 mod input_security;
 mod mail;
 mod openapi;
+mod ops;
 mod rate_limit;
 mod rbac;
 mod spa;

@@ -70,6 +70,10 @@ const GUARDS: &[(Requirement, &[&str])] = &[
             "DELETE /api/api-keys/{id}",
             "GET /api/activity-logs",
             "POST /api/calendar/sync",
+            "GET /api/jobs",
+            "GET /api/jobs/summary",
+            "POST /api/jobs/{id}/retry",
+            "POST /api/jobs/{id}/cancel",
         ],
     ),
     (
@@ -326,6 +330,7 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         ("/api/task-spaces/{id}", "{id}", space_id),
         // Nobody's job: allowed callers get 404, which still proves the guard let them in.
         ("/api/leads/imports/{importId}", "{importId}", uuid::Uuid::new_v4().to_string()),
+        ("/api/jobs/{id}", "{id}", "9000000000".to_owned()),
         ("/api/calendar/events/{eventId}", "{eventId}", event_id),
         ("/api/tasks/templates/{templateId}", "{templateId}", template_id),
         ("/api/calendar/feed/{token}", "{token}", "unknown-feed-token".to_owned()),

@@ -73,11 +73,35 @@ fn fxhash(text: &str) -> u64 {
     text.bytes().fold(0xcbf29ce484222325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3))
 }
 
+/// The configuration tests run the server with, on `database_url`, plus `overrides`.
+pub fn test_config(database_url: &str, overrides: &[(&str, &str)]) -> server::config::Config {
+    let mut vars: HashMap<String, String> = [
+        ("DATABASE_URL", database_url),
+        ("JWT_SECRET", JWT_SECRET),
+        ("BIND_ADDR", "127.0.0.1:0"),
+        ("WORKERS", "1"),
+        ("DB_POOL_SIZE", "4"),
+        ("ADMIN_EMAIL", ADMIN_EMAIL),
+        ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("RATE_LIMIT_API_REQUESTS", "1000000"),
+        ("RATE_LIMIT_AUTH_REQUESTS", "1000000"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for (key, value) in overrides {
+        vars.insert((*key).to_owned(), (*value).to_owned());
+    }
+    server::config::Config::from_vars(&vars).expect("test configuration")
+}
+
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
     database: String,
     handle: actix_web::dev::ServerHandle,
+    /// The server's job workers, which stop with the app.
+    _jobs: Option<server::jobs::pool::WorkerPool>,
     /// A client with a cookie store, like a browser.
     pub browser: Client,
     /// A client without cookies, like an integrator.
@@ -107,32 +131,17 @@ impl TestApp {
             .expect("creating the test database");
         let database_url = database_url(&database);
 
-        let mut vars: HashMap<String, String> = [
-            ("DATABASE_URL", database_url.as_str()),
-            ("JWT_SECRET", JWT_SECRET),
-            ("BIND_ADDR", "127.0.0.1:0"),
-            ("WORKERS", "1"),
-            ("DB_POOL_SIZE", "4"),
-            ("ADMIN_EMAIL", ADMIN_EMAIL),
-            ("ADMIN_PASSWORD", ADMIN_PASSWORD),
-            ("RATE_LIMIT_API_REQUESTS", "1000000"),
-            ("RATE_LIMIT_AUTH_REQUESTS", "1000000"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        for (key, value) in overrides {
-            vars.insert((*key).to_owned(), (*value).to_owned());
-        }
-        let config = server::config::Config::from_vars(&vars).expect("test configuration");
+        let config = test_config(&database_url, overrides);
         let app = server::startup::build(config).await.expect("starting the server");
         let handle = app.server.handle();
+        let jobs = app.jobs;
         tokio::spawn(app.server);
         TestApp {
             address: format!("http://{}", app.addr),
             database_url,
             database,
             handle,
+            _jobs: jobs,
             browser: Client::builder().cookie_store(true).build().expect("client"),
             client: Client::new(),
         }

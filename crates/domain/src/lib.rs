@@ -11,6 +11,7 @@ pub mod error;
 pub mod identity;
 #[cfg(feature = "diesel")]
 pub mod json_column;
+pub mod ops;
 pub mod pagination;
 pub mod patch;
 #[cfg(feature = "diesel")]

@@ -292,6 +292,10 @@ diesel::table! {
         errors -> Jsonb,
         created_at -> Timestamptz,
         finished_at -> Nullable<Timestamptz>,
+        header -> Nullable<Jsonb>,
+        pending_rows -> Nullable<Jsonb>,
+        request_id -> Nullable<Varchar>,
+        ip -> Nullable<Varchar>,
     }
 }
 
@@ -387,5 +391,24 @@ diesel::table! {
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Int8,
+        kind -> Varchar,
+        payload -> Jsonb,
+        state -> Varchar,
+        unique_key -> Nullable<Varchar>,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        run_at -> Timestamptz,
+        locked_by -> Nullable<Varchar>,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
     }
 }

@@ -84,6 +84,16 @@ impl Integrations {
     }
 }
 
+/// The job queue's workers in this process (`crates/server/src/jobs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobsConfig {
+    /// Jobs run at once; 0 runs none here (another process, `marketingos worker`, does).
+    pub workers: usize,
+    /// How long a claimed job stays reserved without its worker renewing it; a job whose
+    /// worker died runs again after this.
+    pub lease: Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: Secret,
@@ -105,6 +115,7 @@ pub struct Config {
     pub circuit_failure_threshold: u32,
     pub circuit_reset_timeout: Duration,
     pub integrations: Integrations,
+    pub jobs: JobsConfig,
     /// The built web app (`frontend/dist`), served with an SPA fallback when set.
     pub static_dir: Option<std::path::PathBuf>,
 }
@@ -245,6 +256,13 @@ impl Config {
         let workers =
             r.optional("WORKERS").map(|_| r.parsed("WORKERS", 1usize, "a whole number of worker threads").max(1));
 
+        let job_workers = r.parsed("JOB_WORKERS", 2usize, "a whole number of jobs run at once, 0 for none");
+        if job_workers >= db_pool_size {
+            // Each running job may hold a connection; requests need the rest.
+            r.problems.push(format!("JOB_WORKERS ({job_workers}) must be smaller than DB_POOL_SIZE ({db_pool_size})"));
+        }
+        let jobs = JobsConfig { workers: job_workers, lease: r.seconds("JOB_LEASE_SECS", 30) };
+
         let admin = match (r.optional("ADMIN_EMAIL"), r.optional("ADMIN_PASSWORD")) {
             (None, None) => None,
             (Some(email), Some(password)) => {
@@ -332,6 +350,7 @@ impl Config {
             circuit_failure_threshold: r.parsed("CIRCUIT_FAILURE_THRESHOLD", 5u32, "a whole number, at least 1").max(1),
             circuit_reset_timeout: r.seconds("CIRCUIT_RESET_TIMEOUT_SECS", 30),
             integrations,
+            jobs,
             database_url: Secret::new(database_url.unwrap_or_default()),
             jwt_secret: Secret::new(jwt_secret.unwrap_or_default()),
             public_url: public_url.unwrap_or_else(|| url::Url::parse("http://127.0.0.1:8080").expect("literal URL")),
@@ -367,6 +386,17 @@ mod tests {
         assert!(!config.cookie_secure, "plain-http local URL keeps cookies usable");
         assert!(config.admin.is_none());
         assert!(config.integrations.status().iter().all(|(_, configured)| !configured));
+        assert_eq!(config.jobs, JobsConfig { workers: 2, lease: Duration::from_secs(30) });
+    }
+
+    #[test]
+    fn job_workers_leave_connections_for_requests() {
+        let mut env = vars(&MINIMAL);
+        env.insert("DB_POOL_SIZE".into(), "2".into());
+        let err = Config::from_vars(&env).unwrap_err();
+        assert_eq!(err.0, ["JOB_WORKERS (2) must be smaller than DB_POOL_SIZE (2)"]);
+        env.insert("JOB_WORKERS".into(), "0".into());
+        assert_eq!(Config::from_vars(&env).unwrap().jobs.workers, 0);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod calendar_sync;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod memory;
 pub mod openapi;
 pub mod platform;

@@ -4,6 +4,8 @@ use crate::auth::passwords;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::http::audit;
+use crate::jobs::pool::WorkerPool;
+use crate::jobs::Registry;
 use crate::openapi;
 use crate::platform::method_not_allowed::RouteTable;
 use crate::platform::{rate_limit, request_context, security_headers, spa};
@@ -27,6 +29,23 @@ pub struct Application {
     pub server: Server,
     pub addr: SocketAddr,
     pub state: web::Data<AppState>,
+    /// The job workers of this process (`JOB_WORKERS` > 0); they stop when this drops.
+    pub jobs: Option<WorkerPool>,
+}
+
+/// How long running jobs may take to finish when the process stops; the rest are handed
+/// back to the queue.
+pub const JOB_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+impl Application {
+    /// Serves until the server stops (SIGTERM, SIGINT), then stops the job workers.
+    pub async fn run(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        if let Some(jobs) = self.jobs {
+            jobs.stop(JOB_SHUTDOWN_GRACE).await;
+        }
+        served
+    }
 }
 
 /// Migrates, bootstraps the first admin, and binds; `.server` must then be awaited.
@@ -43,6 +62,8 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
     let listener = TcpListener::bind(config.bind_addr).with_context(|| format!("binding {}", config.bind_addr))?;
     let addr = listener.local_addr()?;
     let server = serve(state.clone(), listener)?;
+    let jobs = (config.jobs.workers > 0)
+        .then(|| WorkerPool::start(state.clone().into_inner(), Registry::standard(), config.jobs.workers));
 
     let limiters = state.rate_limiters.clone();
     tokio::spawn(async move {
@@ -52,7 +73,26 @@ pub async fn build(config: Config) -> anyhow::Result<Application> {
             limiters.retain_recent();
         }
     });
-    Ok(Application { server, addr, state })
+    Ok(Application { server, addr, state, jobs })
+}
+
+/// `marketingos worker`: runs job workers (at least one) and no HTTP server, until
+/// SIGTERM or SIGINT; then lets running jobs finish for `JOB_SHUTDOWN_GRACE`.
+pub async fn run_worker(config: Config, registry: Registry) -> anyhow::Result<()> {
+    let config = Arc::new(config);
+    storage::migrations::run(config.database_url.expose()).await.context("running migrations")?;
+    let db = storage::connect(config.database_url.expose(), config.db_pool_size)?;
+    let state = Arc::new(AppState::new(config.clone(), db));
+    let pool = WorkerPool::start(state, registry, config.jobs.workers.max(1));
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).context("listening for SIGTERM")?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("stopping the job workers");
+    pool.stop(JOB_SHUTDOWN_GRACE).await;
+    Ok(())
 }
 
 fn cors(config: &Config) -> Cors {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod identity;
 pub mod keyset;
 pub mod migrations;
+pub mod ops;
 pub mod outbox;
 pub mod pool;
 mod sql;

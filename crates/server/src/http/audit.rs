@@ -126,9 +126,7 @@ pub async fn flush_stale(
     outcome
 }
 
-/// Where a write came from. A clone kept past its request (the lead import job) still
-/// writes rows, but nothing flushes what they make stale: such a writer clears its caches
-/// itself.
+/// Where a write came from: the request's id and the caller's address.
 #[derive(Clone, Default)]
 pub struct AuditContext {
     pub request_id: Option<String>,
@@ -152,6 +150,12 @@ impl FromRequest for AuditContext {
 }
 
 impl AuditContext {
+    /// The context of writes a background job makes for a request that has ended: the
+    /// request's id and address; nothing flushes its stale caches (the job clears them).
+    pub fn detached(request_id: Option<String>, ip: Option<String>) -> Self {
+        AuditContext { request_id, ip, pending: PendingStale::default() }
+    }
+
     /// The writer for `actor`'s writes (`None`: nobody signed in, e.g. a sign-up).
     pub fn by(&self, actor: impl Into<Option<i32>>) -> Writer<'_> {
         Writer { context: self, actor: actor.into() }

@@ -7,6 +7,7 @@ use domain::crm::clients::{Client, ClientDocument};
 use domain::crm::leads::Lead;
 use domain::identity::api_keys::ApiKey;
 use domain::identity::users::User;
+use domain::ops::jobs::Job;
 use domain::work::calendar::CalendarEvent;
 use domain::work::tasks::{Task, TaskSpace, TaskTemplate};
 
@@ -47,3 +48,4 @@ audited!(TaskSpace, "task_space", "task space", |space| space.name.clone());
 audited!(TaskTemplate, "task_template", "task template", |template| template.name.clone());
 audited!(User, "user", "user", |user| user.username.clone(), stale: Stale::user(user.id));
 audited!(ApiKey, "api_key", "API key", |key| format!("{} ({})", key.name, key.key_prefix), stale: Stale::api_key(&key.key_prefix));
+audited!(Job, "job", "job", |job| format!("{} #{}", job.kind, job.id));

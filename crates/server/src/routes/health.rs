@@ -1,10 +1,12 @@
 //! Liveness and readiness for orchestrators and operators. Readiness reports the
-//! database, migrations, circuit breakers and which integrations are configured.
+//! database, migrations, the job queue, circuit breakers and which integrations are
+//! configured.
 
 use crate::platform::circuit_breaker::CircuitState;
 use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
 use diesel_async::RunQueryDsl;
+use domain::ops::jobs::QueueSummary;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use utoipa::ToSchema;
@@ -37,6 +39,15 @@ pub struct MigrationsCheck {
 }
 
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueCheck {
+    /// Job workers in this process (`JOB_WORKERS`; 0 when a separate `marketingos worker` runs them).
+    pub workers_here: usize,
+    #[serde(flatten)]
+    pub summary: QueueSummary,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct CircuitReport {
     pub name: String,
     pub state: CircuitState,
@@ -63,6 +74,8 @@ pub struct Readiness {
     pub version: String,
     pub database: DatabaseCheck,
     pub migrations: MigrationsCheck,
+    /// The job queue; absent when the database cannot be read.
+    pub queue: Option<QueueCheck>,
     pub circuits: Vec<CircuitReport>,
     pub integrations: Vec<IntegrationReport>,
 }
@@ -79,18 +92,23 @@ async fn readiness(state: &AppState) -> Readiness {
     let probe = tokio::time::timeout(Duration::from_secs(2), async {
         let mut conn = state.conn().await.map_err(|e| e.detail)?;
         diesel::sql_query("SELECT 1").execute(&mut conn).await.map_err(|e| e.to_string())?;
-        storage::migrations::missing(&mut conn).await.map_err(|e| e.to_string())
+        let pending = storage::migrations::missing(&mut conn).await.map_err(|e| e.to_string())?;
+        // Before the jobs migration ran there is no queue to report.
+        let queue = storage::ops::jobs::summary(&mut conn).await.ok();
+        Ok((pending, queue))
     })
     .await
     .unwrap_or_else(|_| Err("timed out after 2 s".to_owned()));
-    let (database, migrations) = match probe {
-        Ok(pending) => (
+    let (database, migrations, queue) = match probe {
+        Ok((pending, queue)) => (
             DatabaseCheck { reachable: true, latency_ms: Some(started.elapsed().as_secs_f64() * 1000.0), error: None },
             MigrationsCheck { up_to_date: pending.is_empty(), pending },
+            queue.map(|summary| QueueCheck { workers_here: state.config.jobs.workers, summary }),
         ),
         Err(error) => (
             DatabaseCheck { reachable: false, latency_ms: None, error: Some(error) },
             MigrationsCheck { up_to_date: false, pending: Vec::new() },
+            None,
         ),
     };
     let ok = database.reachable && migrations.up_to_date;
@@ -99,6 +117,7 @@ async fn readiness(state: &AppState) -> Readiness {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         database,
         migrations,
+        queue,
         circuits: state.circuits.states().into_iter().map(|(name, state)| CircuitReport { name, state }).collect(),
         integrations: state
             .config
@@ -141,8 +160,9 @@ macro_rules! readiness_route {
 }
 
 readiness_route!(
-    /// Ready to serve: database reachable and migrated. Also lists circuit breaker states
-    /// and which integrations are configured (the rest are skipped).
+    /// Ready to serve: database reachable and migrated. Also reports the job queue (counts,
+    /// the oldest due job's wait), circuit breaker states and which integrations are
+    /// configured (the rest are skipped).
     ready,
     "/health/ready"
 );

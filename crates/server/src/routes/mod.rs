@@ -6,10 +6,12 @@ pub mod activity;
 pub mod crm;
 pub mod health;
 pub mod identity;
+pub mod ops;
 pub mod work;
 
 use crm::{campaigns, clients, lead_imports, leads};
 use identity::{api_keys, auth, users};
+use ops::jobs;
 use utoipa_actix_web::service_config::ServiceConfig;
 use work::{calendar, calendar_feed, calendar_sync, task_spaces, task_templates, tasks};
 
@@ -31,7 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(task_spaces::configure)
             .configure(calendar::configure)
             .configure(calendar_feed::configure)
-            .configure(calendar_sync::configure),
+            .configure(calendar_sync::configure)
+            .configure(jobs::configure),
     );
     cfg.configure(health::configure);
 }

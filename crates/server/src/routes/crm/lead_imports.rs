@@ -1,7 +1,7 @@
 //! CSV import and export of leads, guarded as the leads routes are (`canManageLeads`,
 //! sales agents limited to their own leads). An upload is checked as a whole file
 //! (media type, size, UTF-8, CSV syntax, header) before the answer; its rows are then
-//! validated and imported by a background task in batches, and the client polls the job.
+//! validated and imported in batches by a job on the queue, and the client polls the import.
 
 mod job;
 
@@ -13,14 +13,14 @@ use crate::http::csv::csv_download;
 use crate::http::ctx::Ctx;
 use crate::http::input::{CsvBody, ValidQuery};
 use crate::http::responses::{CrmErrors, PathIdErrors, QueryErrors};
-use crate::routes::crm::leads::client_rows;
 use actix_web::{get, post, web, HttpResponse};
 use domain::crm::lead_imports::{
     check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
 };
 use domain::crm::leads::LeadFilter;
+use domain::json_column::Json;
 use domain::{ErrorCode, FieldError, Problem, Role};
-use job::{spawn_import, ImportRun};
+pub use job::LeadImportJob;
 use serde_json::json;
 use storage::crm::lead_imports::NewLeadImport;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -105,8 +105,8 @@ fn read_csv(text: &str) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
 /// is validated as `POST /api/leads` validates, duplicates included (against existing
 /// leads and earlier rows of the file; email in any case, phone by digits). `source`
 /// defaults to `import`; sales agents' leads are assigned to them. The rows are imported
-/// in the background, a few jobs at a time (the others wait `queued`): poll the job at
-/// `Location`. `all-or-nothing` imports nothing when
+/// by the background workers (`JOB_WORKERS` jobs at a time per process; the others wait
+/// `queued`), and survive a restart: poll the import at `Location`. `all-or-nothing` imports nothing when
 /// any row is invalid (the job fails listing the row errors); `skip-invalid` imports the
 /// valid rows and reports the others.
 #[utoipa::path(
@@ -132,10 +132,19 @@ async fn import_leads(
     let (header, rows) = web::block(move || read_csv(&text)).await.map_err(AppError::internal)??;
     let actor = access.principal.id();
     let mode = params.mode();
-    let job = NewLeadImport { created_by: Some(actor), mode, total_rows: rows.len() as i64 };
+    let import = NewLeadImport {
+        created_by: Some(actor),
+        mode,
+        total_rows: rows.len() as i64,
+        header: Json(header),
+        pending_rows: Json(rows),
+        request_id: ctx.audit.request_id.clone(),
+        ip: ctx.audit.ip.clone(),
+    };
     let job = ctx
         .transaction(async |conn| {
-            let job = storage::crm::lead_imports::insert(conn, &job).await?;
+            let job = storage::crm::lead_imports::insert(conn, &import).await?;
+            crate::jobs::enqueue(conn, &LeadImportJob { import_id: job.id }).await?;
             ctx.audit
                 .by(actor)
                 .record(
@@ -145,24 +154,12 @@ async fn import_leads(
                         Subject::bare("lead_import", job.id),
                         format!("Started importing {} leads ({})", job.total_rows, mode.as_str()),
                     )
-                    .after(&json!({"mode": mode.as_str(), "totalRows": job.total_rows, "columns": header})),
+                    .after(&json!({"mode": mode.as_str(), "totalRows": job.total_rows, "columns": &import.header.0})),
                 )
                 .await?;
             Ok(job)
         })
         .await?;
-    let clients = client_rows(&access.principal);
-    let run = ImportRun {
-        id: job.id,
-        mode,
-        actor,
-        visibility: access.scope,
-        clients,
-        audit: ctx.audit.clone(),
-        header,
-        rows,
-    };
-    spawn_import(ctx.state.clone().into_inner(), run);
     Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/leads/imports/{}", job.id))).json(job))
 }
 
@@ -179,7 +176,7 @@ async fn import_leads(
 async fn get_import(ctx: Ctx, access: Crm<LeadsRead>, import_id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let principal = access.principal;
     let mut conn = ctx.conn().await?;
-    let job = job::current(&ctx.state.clone().into_inner(), &mut conn, *import_id)
+    let job = storage::crm::lead_imports::find(&mut conn, *import_id)
         .await?
         .filter(|job| job.created_by == Some(principal.id()) || principal.access.role == Role::Admin)
         .found(format_args!("Import {import_id}"))?;

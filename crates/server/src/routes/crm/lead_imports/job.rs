@@ -1,132 +1,109 @@
-//! The background half of a lead import: a bounded number of jobs run at once, each on
-//! one pooled connection, validating and inserting the rows in batches.
+//! The background half of a lead import, a job on the queue (`jobs`): it validates and
+//! inserts the file's rows in batches. The rows wait in the import's row until it ends,
+//! so a run cut short (a restart, a crash) starts again on any worker: `skip-invalid`
+//! resumes after the last committed batch, `all-or-nothing` (whose transaction was rolled
+//! back) from the first row.
 
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::constraints::LEADS;
+use crate::jobs::{Job, JobError, JobRun};
 use crate::state::AppState;
 use chrono::Utc;
 use diesel_async::AsyncConnection;
-use domain::crm::lead_imports::{
-    lead_from_row, ImportMode, ImportRowError, ImportStatus, LeadImport, MAX_REPORTED_ERRORS,
-};
+use domain::crm::lead_imports::{lead_from_row, ImportMode, ImportRowError, ImportStatus, MAX_REPORTED_ERRORS};
 use domain::crm::leads::{duplicate_message, normalize_email, normalize_phone, CreateLeadRequest, LeadSource};
+use domain::identity::permissions::Access;
 use domain::json_column::Json;
-use domain::visibility::{Rows, Visibility};
+use domain::visibility::{client_visibility, lead_visibility, Caller, Rows, Visibility};
 use domain::ErrorCode;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
-use storage::crm::lead_imports::ImportProgress;
+use storage::crm::lead_imports::{ImportProgress, ImportWork};
 use storage::AsyncPgConnection;
-use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// Rows validated and inserted together; progress is saved after each batch.
 const BATCH_ROWS: usize = 200;
 
-/// The import slots of one server (one `AppState`). Each running job holds one pooled
-/// connection for its whole run, so imports get a quarter of the pool (at least one
-/// connection) and the rest keeps serving requests; later jobs stay `queued` until a
-/// slot frees. `live` holds the progress of all-or-nothing jobs, which is written inside
-/// their transaction and so invisible to pollers until it commits.
-struct ImportSlots {
-    permits: Arc<Semaphore>,
-    live: Mutex<HashMap<Uuid, ImportProgress>>,
+/// The queued job: which import to run.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LeadImportJob {
+    pub import_id: Uuid,
 }
 
-/// Slots by server. Not a plain static: a process may run several servers (the API
-/// tests do), each with its own pool to protect.
-static SLOTS: Mutex<Vec<(Weak<AppState>, Arc<ImportSlots>)>> = Mutex::new(Vec::new());
+impl Job for LeadImportJob {
+    const KIND: &'static str = "lead_import";
+    const MAX_ATTEMPTS: i32 = 3;
 
-fn slots(state: &Arc<AppState>) -> Arc<ImportSlots> {
-    let mut all = SLOTS.lock().unwrap_or_else(PoisonError::into_inner);
-    all.retain(|(server, _)| server.strong_count() > 0);
-    if let Some((_, slots)) = all.iter().find(|(server, _)| std::ptr::eq(server.as_ptr(), Arc::as_ptr(state))) {
-        return slots.clone();
-    }
-    let permits = (state.config.db_pool_size / 4).max(1);
-    let slots = Arc::new(ImportSlots { permits: Arc::new(Semaphore::new(permits)), live: Mutex::default() });
-    all.push((Arc::downgrade(state), slots.clone()));
-    slots
-}
-
-impl ImportSlots {
-    fn live(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, ImportProgress>> {
-        self.live.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// The job as a poller should see it. The in-memory progress is read before the row:
-/// it is dropped only after the job's final row is committed, so a row still `running`
-/// read after it never shows less progress than the poller saw before.
-pub(super) async fn current(
-    state: &Arc<AppState>,
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-) -> AppResult<Option<LeadImport>> {
-    let live = slots(state).live().get(&id).cloned();
-    let Some(mut job) = storage::crm::lead_imports::find(conn, id).await? else {
-        return Ok(None);
-    };
-    if let (ImportStatus::Running, Some(live)) = (job.status, live) {
-        job.processed_rows = live.processed_rows;
-        job.imported_rows = live.imported_rows;
-        job.skipped_rows = live.skipped_rows;
-        job.error_count = live.error_count;
-        job.errors = live.errors.0;
-    }
-    Ok(Some(job))
-}
-
-/// Everything the background task needs; it outlives the request.
-pub(super) struct ImportRun {
-    pub id: Uuid,
-    pub mode: ImportMode,
-    pub actor: i32,
-    pub visibility: Visibility,
-    /// The clients the caller may see (`None`: none); `clientId` cells outside it are
-    /// row errors identical to an unknown client.
-    pub clients: Option<Rows>,
-    pub audit: AuditContext,
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-/// Queues the import until a slot is free, then runs it; a failure (or a panic) ends
-/// the job as `failed` rather than leaving it `running` for ever.
-pub(super) fn spawn_import(state: Arc<AppState>, run: ImportRun) {
-    tokio::spawn(async move {
-        let id = run.id;
-        let slots = slots(&state);
-        // The semaphore is never closed; without a permit the job would just not run.
-        let Ok(_permit) = slots.permits.clone().acquire_owned().await else { return };
-        let outcome = tokio::spawn(process(state.clone(), slots.clone(), run)).await;
+    async fn run(self, run: JobRun) -> Result<(), JobError> {
+        let outcome = process(&run.state, self.import_id).await;
         // Whatever the outcome, committed rows change the lead list totals.
-        state.lead_totals.clear();
-        let reason = match outcome {
-            Ok(Ok(())) => None,
-            Ok(Err(error)) => Some(error.to_string()),
-            Err(panic) => Some(format!("the import task stopped: {panic}")),
-        };
-        if let Some(reason) = reason {
-            tracing::error!(import = %id, %reason, "lead import failed");
-            if let Err(error) = mark_failed(&state, id).await {
-                tracing::error!(import = %id, %error, "could not mark the lead import failed");
-            }
+        run.state.lead_totals.clear();
+        outcome
+    }
+
+    async fn on_dead(self, run: JobRun, error: String) {
+        tracing::error!(import = %self.import_id, %error, "lead import failed");
+        if let Err(error) = mark_failed(&run.state, self.import_id).await {
+            tracing::error!(import = %self.import_id, %error, "could not mark the lead import failed");
         }
-        // Only now that the final row is committed (see `current`).
-        slots.live().remove(&id);
-    });
+    }
 }
 
-/// Ends a job stopped by a server error as `failed`, keeping the counts it had saved
+/// Everything a run needs, loaded from the import's row.
+struct ImportRun {
+    id: Uuid,
+    mode: ImportMode,
+    actor: i32,
+    visibility: Visibility,
+    /// The clients the creator may see (`None`: none); `clientId` cells outside it are
+    /// row errors identical to an unknown client.
+    clients: Option<Rows>,
+    audit: AuditContext,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// The creator's lead scope as of now: an account deactivated, or no longer allowed to
+/// write leads, since the upload imports nothing more.
+async fn load(conn: &mut AsyncPgConnection, work: ImportWork) -> Result<ImportRun, JobError> {
+    let refused = |why: &str| JobError::Fatal(format!("the import's creator {why}"));
+    let actor = work.import.created_by.ok_or_else(|| refused("no longer exists"))?;
+    let user = storage::identity::users::find(conn, actor).await?.ok_or_else(|| refused("no longer exists"))?;
+    if !user.is_active {
+        return Err(refused("was deactivated"));
+    }
+    let caller = Caller {
+        user_id: user.id,
+        access: Access::new(user.role, user.custom_permissions),
+        client_id: user.client_id.as_deref(),
+    };
+    let visibility =
+        lead_visibility(&caller).filter(|v| v.writable).ok_or_else(|| refused("may no longer write leads"))?;
+    Ok(ImportRun {
+        id: work.import.id,
+        mode: work.import.mode,
+        actor,
+        visibility,
+        clients: client_visibility(&caller).map(|visibility| visibility.rows),
+        audit: AuditContext::detached(work.request_id, work.ip),
+        header: work.header,
+        rows: work.rows,
+    })
+}
+
+/// Ends a job stopped by errors as `failed`, keeping the counts it had saved
 /// (skip-invalid batches committed before the error stay imported).
-async fn mark_failed(state: &Arc<AppState>, id: Uuid) -> AppResult<()> {
+async fn mark_failed(state: &AppState, id: Uuid) -> AppResult<()> {
     let mut conn = state.conn().await?;
-    let Some(job) = current(state, &mut conn, id).await? else {
+    let Some(job) = storage::crm::lead_imports::find(&mut conn, id).await? else {
         return Ok(());
     };
+    if job.status.is_finished() {
+        return Ok(());
+    }
     let mut errors = job.errors;
     errors.push(ImportRowError {
         row: job.processed_rows + 1,
@@ -145,6 +122,7 @@ async fn mark_failed(state: &Arc<AppState>, id: Uuid) -> AppResult<()> {
         finished_at: Some(Utc::now()),
     };
     storage::crm::lead_imports::set_progress(&mut conn, id, &progress).await?;
+    storage::crm::lead_imports::drop_rows(&mut conn, id).await?;
     Ok(())
 }
 
@@ -316,31 +294,62 @@ async fn record_finish(
 ) -> AppResult<()> {
     let progress = tally.progress(status);
     storage::crm::lead_imports::set_progress(conn, run.id, &progress).await?;
-    run.audit.by(run.actor).record(conn, Entry::new("lead.import.finish", Subject::bare("lead_import", run.id), format!(
-                    "Lead import {}: {} imported, {} skipped, {} errors",
-                    status.as_str(),
-                    tally.imported,
-                    tally.skipped,
-                    tally.error_count
-                )).after(&json!({"status": status.as_str(), "importedRows": tally.imported, "skippedRows": tally.skipped, "errorCount": tally.error_count}))).await
+    storage::crm::lead_imports::drop_rows(conn, run.id).await?;
+    let description = format!(
+        "Lead import {}: {} imported, {} skipped, {} errors",
+        status.as_str(),
+        tally.imported,
+        tally.skipped,
+        tally.error_count
+    );
+    let summary = json!({"status": status.as_str(), "importedRows": tally.imported, "skippedRows": tally.skipped, "errorCount": tally.error_count});
+    let entry = Entry::new("lead.import.finish", Subject::bare("lead_import", run.id), description).after(&summary);
+    run.audit.by(run.actor).record(conn, entry).await
 }
 
-/// The whole job on one pooled connection, so a running import needs exactly one.
-async fn process(state: Arc<AppState>, slots: Arc<ImportSlots>, run: ImportRun) -> AppResult<()> {
+/// One run of the job on one pooled connection (all-or-nothing progress goes through a
+/// second, briefly).
+async fn process(state: &AppState, id: Uuid) -> Result<(), JobError> {
     let mut conn = state.conn().await?;
-    let mut tally = Tally::default();
-    storage::crm::lead_imports::set_progress(&mut conn, run.id, &tally.progress(ImportStatus::Running)).await?;
+    let Some(work) = storage::crm::lead_imports::work(&mut conn, id).await? else {
+        // Finished by an earlier run whose outcome was not recorded: nothing to do.
+        return Ok(());
+    };
+    if work.import.status.is_finished() {
+        return Ok(());
+    }
+    let resumed = work.import.clone();
+    let run = load(&mut conn, work).await?;
     match run.mode {
-        ImportMode::SkipInvalid => skip_invalid(&mut conn, &run, &mut tally).await?,
-        ImportMode::AllOrNothing => all_or_nothing(&slots, &mut conn, &run, &mut tally).await?,
+        ImportMode::SkipInvalid => {
+            // Batches commit with their progress, so the saved counts are exactly the
+            // rows done.
+            let mut tally = Tally {
+                processed: resumed.processed_rows,
+                imported: resumed.imported_rows,
+                skipped: resumed.skipped_rows,
+                error_count: resumed.error_count,
+                errors: resumed.errors,
+            };
+            storage::crm::lead_imports::set_progress(&mut conn, id, &tally.progress(ImportStatus::Running)).await?;
+            skip_invalid(&mut conn, &run, &mut tally).await?
+        }
+        ImportMode::AllOrNothing => {
+            let mut tally = Tally::default();
+            storage::crm::lead_imports::set_progress(&mut conn, id, &tally.progress(ImportStatus::Running)).await?;
+            all_or_nothing(state, &mut conn, &run, &mut tally).await?
+        }
     }
     Ok(())
 }
 
-/// One transaction per batch: its valid rows, its audit row and the progress commit together.
+/// One transaction per batch: its valid rows, its audit row and the progress commit
+/// together. Rows of earlier runs are skipped; their accepted emails and phones are
+/// in the table by now, so in-file duplicates of them are still found.
 async fn skip_invalid(conn: &mut AsyncPgConnection, run: &ImportRun, tally: &mut Tally) -> AppResult<()> {
     let mut seen = Seen::default();
-    for (index, batch) in run.rows.chunks(BATCH_ROWS).enumerate() {
+    let done = usize::try_from(tally.processed).unwrap_or(0) / BATCH_ROWS;
+    for (index, batch) in run.rows.chunks(BATCH_ROWS).enumerate().skip(done) {
         let first_row = (index * BATCH_ROWS) as i64 + 1;
         conn.transaction::<_, AppError, _>(async |conn| {
             let (valid, errors) = check_batch(conn, run, first_row, batch, &mut seen).await?;
@@ -350,14 +359,12 @@ async fn skip_invalid(conn: &mut AsyncPgConnection, run: &ImportRun, tally: &mut
             tally.imported += valid.len() as i64;
             tally.skipped += rejected_rows.len() as i64;
             tally.add_errors(errors);
-            let status = if tally.processed == run.rows.len() as i64 { None } else { Some(ImportStatus::Running) };
-            match status {
-                Some(status) => {
-                    storage::crm::lead_imports::set_progress(conn, run.id, &tally.progress(status)).await?;
-                }
-                None => record_finish(conn, run, ImportStatus::Completed, tally).await?,
+            if tally.processed == run.rows.len() as i64 {
+                record_finish(conn, run, ImportStatus::Completed, tally).await
+            } else {
+                storage::crm::lead_imports::set_progress(conn, run.id, &tally.progress(ImportStatus::Running)).await?;
+                Ok(())
             }
-            Ok(())
         })
         .await?;
     }
@@ -365,11 +372,10 @@ async fn skip_invalid(conn: &mut AsyncPgConnection, run: &ImportRun, tally: &mut
 }
 
 /// One transaction for the whole file, rolled back if any row is invalid. Its progress
-/// is kept in memory (`ImportSlots::live`) until the end: written in the transaction it
-/// would stay invisible until the commit, and written on a second connection each job
-/// would need two, which is how concurrent imports once emptied the pool.
+/// is saved after each batch on a second pooled connection, outside the transaction
+/// (inside it, pollers would not see it until the commit).
 async fn all_or_nothing(
-    slots: &ImportSlots,
+    state: &AppState,
     conn: &mut AsyncPgConnection,
     run: &ImportRun,
     tally: &mut Tally,
@@ -391,7 +397,13 @@ async fn all_or_nothing(
                 }
                 tally.processed += batch.len() as i64;
                 tally.skipped = rejected_rows.len() as i64;
-                slots.live().insert(run.id, tally.progress(ImportStatus::Running));
+                let mut progress_conn = state.conn().await?;
+                storage::crm::lead_imports::set_progress(
+                    &mut progress_conn,
+                    run.id,
+                    &tally.progress(ImportStatus::Running),
+                )
+                .await?;
             }
             if tally.error_count > 0 {
                 return Err(AppError::new(ErrorCode::ValidationError, "Some rows are invalid"));

@@ -1,0 +1,26 @@
+//! The hourly cleanup (`schedule::standard`): expired tokens and old finished jobs.
+
+use super::{Job, JobError, JobRun};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+/// Expired sessions and links are kept a day (for support questions), finished jobs two
+/// weeks (longer than any schedule's period, so a tick's unique key outlives the tick).
+const KEEP_EXPIRED: chrono::Duration = chrono::Duration::days(1);
+const KEEP_FINISHED_JOBS: chrono::Duration = chrono::Duration::days(14);
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Cleanup {}
+
+impl Job for Cleanup {
+    const KIND: &'static str = "cleanup";
+    const MAX_ATTEMPTS: i32 = 3;
+
+    async fn run(self, run: JobRun) -> Result<(), JobError> {
+        let mut conn = run.state.conn().await?;
+        let now = Utc::now();
+        let swept = storage::ops::retention::sweep(&mut conn, now - KEEP_EXPIRED, now - KEEP_FINISHED_JOBS).await?;
+        tracing::info!(?swept, "cleanup done");
+        Ok(())
+    }
+}

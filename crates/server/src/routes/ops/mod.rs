@@ -1,0 +1,3 @@
+//! Operations: the job queue (and, with e-mail delivery, the outbox) for admins.
+
+pub mod jobs;
