@@ -41,7 +41,11 @@ fn decode<J: Job>(payload: serde_json::Value) -> Result<J, JobError> {
 impl Registry {
     /// Every kind of the product.
     pub fn standard() -> Self {
-        Self::default().with::<super::cleanup::Cleanup>().with::<crate::routes::crm::lead_imports::LeadImportJob>()
+        Self::default()
+            .with::<super::cleanup::Cleanup>()
+            .with::<crate::routes::crm::lead_imports::LeadImportJob>()
+            .with::<crate::routes::identity::auth::recovery::SendResetLink>()
+            .with::<crate::routes::identity::auth::registration::StartSignup>()
     }
 
     /// Adds kind `J`.

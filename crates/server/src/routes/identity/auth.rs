@@ -2,8 +2,8 @@
 //! the self-service account live in the submodules — on the original's paths.
 
 mod account;
-mod recovery;
-mod registration;
+pub mod recovery;
+pub mod registration;
 
 use crate::auth::cookies::{cleared_cookies, session_cookies, REFRESH_COOKIE};
 use crate::auth::{passwords, tokens, OptionalPrincipal};

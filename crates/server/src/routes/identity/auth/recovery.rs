@@ -6,16 +6,19 @@ use crate::http::audit::{AuditContext, Entry, Subject};
 use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
 use crate::http::responses::{JsonBodyErrors, RateLimitErrors, TokenErrors};
+use crate::jobs::{self, Job, JobError, JobRun};
 use crate::state::AppState;
 use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::auth::{ForgotPasswordRequest, MessageResponse, ResetPasswordRequest};
 use domain::ErrorCode;
+use serde::{Deserialize, Serialize};
 use storage::identity::users::UserChanges;
 
 /// Emails a single-use reset link when the address belongs to an active account. The
-/// answer is the same, and comes as fast, either way: the lookup and the email happen
-/// after it is sent, so neither the body nor the timing reveals whether the account exists.
+/// answer is the same, and comes as fast, either way: it waits only for an enqueue; the
+/// lookup and the email happen in a job after it, so neither the body nor the timing
+/// reveals whether the account exists.
 #[utoipa::path(
     tag = "auth",
     request_body = ForgotPasswordRequest,
@@ -27,14 +30,28 @@ pub(super) async fn forgot_password(
     ctx: Ctx,
     ValidJson(body): ValidJson<ForgotPasswordRequest>,
 ) -> AppResult<HttpResponse> {
-    // Not durable: a restart loses a request in flight (a job queue will take this over).
-    actix_web::rt::spawn(async move {
-        if let Err(error) = send_reset_link(&ctx, &ctx.audit, &body.email).await {
-            tracing::error!(%error, "could not queue a password reset email");
-        }
-    });
+    let job = SendResetLink { email: body.email, request_id: ctx.audit.request_id.clone(), ip: ctx.audit.ip.clone() };
+    ctx.transaction(async |conn| jobs::enqueue(conn, &job).await).await?;
     Ok(HttpResponse::Accepted()
         .json(MessageResponse::new("If an account uses this address, a reset link is on its way")))
+}
+
+/// The lookup and the email of a reset request, as a job.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SendResetLink {
+    email: String,
+    request_id: Option<String>,
+    ip: Option<String>,
+}
+
+impl Job for SendResetLink {
+    const KIND: &'static str = "auth.reset_link";
+    const MAX_ATTEMPTS: i32 = 5;
+
+    async fn run(self, run: JobRun) -> Result<(), JobError> {
+        let audit = AuditContext::detached(self.request_id, self.ip);
+        Ok(send_reset_link(&run.state, &audit, &self.email).await?)
+    }
 }
 
 async fn send_reset_link(state: &AppState, audit: &AuditContext, email: &str) -> AppResult<()> {

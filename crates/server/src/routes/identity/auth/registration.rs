@@ -11,18 +11,21 @@ use crate::http::constraints::USERS;
 use crate::http::ctx::Ctx;
 use crate::http::input::ValidJson;
 use crate::http::responses::{JsonBodyErrors, RateLimitErrors, TokenErrors};
+use crate::jobs::{self, Job, JobError, JobRun};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::auth::{AuthSession, ConfirmTokenRequest, MessageResponse, RegisterRequest};
 use domain::{ErrorCode, Problem, Role};
+use serde::{Deserialize, Serialize};
 use storage::identity::registrations::NewRegistration;
 use storage::identity::users::NewUser;
 use uuid::Uuid;
 
-/// Starts a sign-up: always 202 with the same body. The work (password hashing, lookups,
-/// the email) happens after the answer, so its timing reveals nothing either.
+/// Starts a sign-up: always 202 with the same body. The answer waits only for the
+/// password hash and an enqueue, the same work for every address; the lookups and the
+/// email happen in a job after it, so its timing reveals nothing either.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
@@ -34,18 +37,45 @@ use uuid::Uuid;
 )]
 #[post("/register")]
 pub(super) async fn register(ctx: Ctx, ValidJson(body): ValidJson<RegisterRequest>) -> AppResult<HttpResponse> {
-    // Not durable: a restart loses a request in flight (a job queue will take this over).
-    actix_web::rt::spawn(async move {
-        if let Err(error) = start_signup(&ctx, &ctx.audit, body).await {
-            tracing::error!(%error, "could not queue a sign-up email");
-        }
-    });
+    let job = StartSignup {
+        password: passwords::hash(&body.password).await?,
+        username: body.username,
+        email: body.email,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        request_id: ctx.audit.request_id.clone(),
+        ip: ctx.audit.ip.clone(),
+    };
+    ctx.transaction(async |conn| jobs::enqueue(conn, &job).await).await?;
     Ok(HttpResponse::Accepted()
         .json(MessageResponse::new("Check your email: it has a link to finish signing up, or tells you what to do")))
 }
 
-async fn start_signup(state: &AppState, audit: &AuditContext, body: RegisterRequest) -> AppResult<()> {
-    let password = passwords::hash(&body.password).await?;
+/// The sign-up's checks and email, as a job.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StartSignup {
+    username: String,
+    email: String,
+    /// The argon2id hash, never the password.
+    password: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    request_id: Option<String>,
+    ip: Option<String>,
+}
+
+impl Job for StartSignup {
+    const KIND: &'static str = "auth.signup";
+    const MAX_ATTEMPTS: i32 = 5;
+
+    async fn run(self, run: JobRun) -> Result<(), JobError> {
+        let audit = AuditContext::detached(self.request_id.clone(), self.ip.clone());
+        Ok(start_signup(&run.state, &audit, self).await?)
+    }
+}
+
+async fn start_signup(state: &AppState, audit: &AuditContext, body: StartSignup) -> AppResult<()> {
+    let password = body.password.clone();
     let mut conn = state.conn().await?;
     let owner = storage::identity::users::find_by_email(&mut conn, &body.email).await?;
     let username_taken = storage::identity::users::find_by_username(&mut conn, &body.username).await?.is_some();
