@@ -5,6 +5,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
   BASE,
   api,
   adminToken,
@@ -255,6 +257,20 @@ test("(crm-d) leads are imported from a CSV file and exported with the list's fi
   assert.doesNotMatch(text, /Nadia Okafor/);
   assert.deepEqual(page.errors, []);
   await page.close();
+
+  // An admin sees both imports as finished jobs on the background queue.
+  const admin = await freshPage();
+  await signIn(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await admin.goto(`${BASE}/jobs?kind=lead_import`);
+  await admin.locator("[data-testid=queue-figures]").waitFor();
+  await admin.locator("[data-testid=job-row]").nth(1).waitFor();
+  const jobs = await admin.locator("[data-testid=job-row]").allInnerTexts();
+  assert.equal(jobs.length, 2, jobs.join("\n"));
+  for (const job of jobs) assert.match(job, /Lead import[\s\S]*Succeeded[\s\S]*1 of 3/);
+  assert.equal(await admin.locator("#job-kind-filter").inputValue(), "lead_import");
+  await shoot(admin, "crm-d2-jobs");
+  assert.deepEqual(admin.errors, []);
+  await admin.close();
 });
 
 test("(crm-b) the CRM pages work on a 375 px wide phone", async () => {

@@ -14,6 +14,7 @@
 pub mod activity;
 pub mod crm;
 pub mod identity;
+pub mod ops;
 pub mod work;
 
 use domain::identity::auth::AuthSession;

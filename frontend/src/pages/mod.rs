@@ -1,11 +1,12 @@
 //! The screens, grouped by business area as in the other crates: `identity/` (sign-in and
 //! its emailed links, profile, users, API keys), `crm/` (leads, pipeline, clients,
-//! campaigns) and `work/` (tasks, calendar). The shell's own pages (dashboard, client
+//! campaigns), `work/` (tasks, calendar) and `ops/` (the job queue). The shell's own pages (dashboard, client
 //! portal, not found) are in `dashboard.rs`.
 
 pub mod crm;
 mod dashboard;
 pub mod identity;
+pub mod ops;
 pub mod work;
 
 pub use crm::{
@@ -16,4 +17,5 @@ pub use identity::{
     ApiKeysPage, ConfirmEmailPage, ConfirmSignupPage, ForgotPasswordPage, LoginPage, ProfilePage, ResetPasswordPage,
     UsersPage,
 };
+pub use ops::JobsPage;
 pub use work::{CalendarPage, TasksPage};
