@@ -29,10 +29,9 @@ CREATE INDEX jobs_running_idx ON jobs (locked_until) WHERE state = 'running';
 CREATE INDEX jobs_list_idx ON jobs (created_at DESC, id DESC);
 CREATE INDEX jobs_finished_idx ON jobs (finished_at) WHERE finished_at IS NOT NULL;
 
--- A lead import keeps its rows until it finishes, so a worker that picks it up again
--- (after a restart) can resume it.
+-- A lead import keeps its file (bytes: a cell may hold NUL, which text and JSONB cannot)
+-- until it finishes, so a worker that picks it up again (after a restart) can resume it.
 ALTER TABLE lead_imports
-    ADD COLUMN header JSONB,
-    ADD COLUMN pending_rows JSONB,
+    ADD COLUMN source BYTEA,
     ADD COLUMN request_id VARCHAR(64),
     ADD COLUMN ip VARCHAR(64);

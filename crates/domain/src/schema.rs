@@ -292,8 +292,7 @@ diesel::table! {
         errors -> Jsonb,
         created_at -> Timestamptz,
         finished_at -> Nullable<Timestamptz>,
-        header -> Nullable<Jsonb>,
-        pending_rows -> Nullable<Jsonb>,
+        source -> Nullable<Bytea>,
         request_id -> Nullable<Varchar>,
         ip -> Nullable<Varchar>,
     }

@@ -250,5 +250,5 @@ async fn a_lead_import_cut_short_by_a_crash_runs_again_to_completion() {
     );
     assert_eq!(scalar(&app, "SELECT count(*) FROM leads").await, 450);
     assert_eq!(scalar(&app, "SELECT attempts FROM jobs WHERE kind = 'lead_import'").await, 2);
-    assert_eq!(scalar(&app, "SELECT count(*) FROM lead_imports WHERE pending_rows IS NULL").await, 1, "rows dropped");
+    assert_eq!(scalar(&app, "SELECT count(*) FROM lead_imports WHERE source IS NULL").await, 1, "file dropped");
 }

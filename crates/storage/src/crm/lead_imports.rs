@@ -16,20 +16,18 @@ pub struct NewLeadImport {
     pub created_by: Option<i32>,
     pub mode: ImportMode,
     pub total_rows: i64,
-    /// The file's header and data rows, kept until the import finishes.
-    pub header: Json<Vec<String>>,
-    pub pending_rows: Json<Vec<Vec<String>>>,
+    /// The uploaded file, kept until the import finishes.
+    pub source: Vec<u8>,
     /// Where the upload came from, for the audit rows the job writes.
     pub request_id: Option<String>,
     pub ip: Option<String>,
 }
 
-/// What a worker needs to (re)start an import: the job row and the file's rows.
+/// What a worker needs to (re)start an import: the job row and the file.
 #[derive(Debug, Clone)]
 pub struct ImportWork {
     pub import: LeadImport,
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub source: Vec<u8>,
     pub request_id: Option<String>,
     pub ip: Option<String>,
 }
@@ -51,35 +49,21 @@ crud::insert!(lead_imports -> LeadImport, job: &NewLeadImport);
 
 crud::find_by_id!(lead_imports -> LeadImport);
 
-/// The import and its rows, unless it finished (its rows are then gone).
+/// The import and its file, unless it finished (the file is then gone).
 pub async fn work(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Option<ImportWork>, StorageError> {
-    type Row = (LeadImport, Option<Json<Vec<String>>>, Option<Json<Vec<Vec<String>>>>, Option<String>, Option<String>);
+    type Row = (LeadImport, Option<Vec<u8>>, Option<String>, Option<String>);
     let row: Option<Row> = lead_imports::table
         .find(id)
-        .select((
-            LeadImport::as_select(),
-            lead_imports::header,
-            lead_imports::pending_rows,
-            lead_imports::request_id,
-            lead_imports::ip,
-        ))
+        .select((LeadImport::as_select(), lead_imports::source, lead_imports::request_id, lead_imports::ip))
         .first(conn)
         .await
         .optional()?;
-    Ok(row.and_then(|(import, header, rows, request_id, ip)| {
-        Some(ImportWork { import, header: header?.0, rows: rows?.0, request_id, ip })
-    }))
+    Ok(row.and_then(|(import, source, request_id, ip)| Some(ImportWork { import, source: source?, request_id, ip })))
 }
 
-/// Forgets a finished import's rows.
-pub async fn drop_rows(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
-    diesel::update(lead_imports::table.find(id))
-        .set((
-            lead_imports::header.eq(None::<Json<Vec<String>>>),
-            lead_imports::pending_rows.eq(None::<Json<Vec<Vec<String>>>>),
-        ))
-        .execute(conn)
-        .await?;
+/// Forgets a finished import's file.
+pub async fn drop_source(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), StorageError> {
+    diesel::update(lead_imports::table.find(id)).set(lead_imports::source.eq(None::<Vec<u8>>)).execute(conn).await?;
     Ok(())
 }
 

@@ -18,7 +18,6 @@ use domain::crm::lead_imports::{
     check_header, lead_cells, lead_header, quoting_error, social_platforms, HeaderError, ImportParams, LeadImport,
 };
 use domain::crm::leads::LeadFilter;
-use domain::json_column::Json;
 use domain::{ErrorCode, FieldError, Problem, Role};
 pub use job::LeadImportJob;
 use serde_json::json;
@@ -129,15 +128,15 @@ async fn import_leads(
     ValidQuery(params): ValidQuery<ImportParams>,
     CsvBody(text): CsvBody,
 ) -> AppResult<HttpResponse> {
-    let (header, rows) = web::block(move || read_csv(&text)).await.map_err(AppError::internal)??;
+    let ((header, rows), text) =
+        web::block(move || read_csv(&text).map(|parsed| (parsed, text))).await.map_err(AppError::internal)??;
     let actor = access.principal.id();
     let mode = params.mode();
     let import = NewLeadImport {
         created_by: Some(actor),
         mode,
         total_rows: rows.len() as i64,
-        header: Json(header),
-        pending_rows: Json(rows),
+        source: text.into_bytes(),
         request_id: ctx.audit.request_id.clone(),
         ip: ctx.audit.ip.clone(),
     };
@@ -154,7 +153,7 @@ async fn import_leads(
                         Subject::bare("lead_import", job.id),
                         format!("Started importing {} leads ({})", job.total_rows, mode.as_str()),
                     )
-                    .after(&json!({"mode": mode.as_str(), "totalRows": job.total_rows, "columns": &import.header.0})),
+                    .after(&json!({"mode": mode.as_str(), "totalRows": job.total_rows, "columns": header})),
                 )
                 .await?;
             Ok(job)

@@ -1,5 +1,5 @@
 //! The background half of a lead import, a job on the queue (`jobs`): it validates and
-//! inserts the file's rows in batches. The rows wait in the import's row until it ends,
+//! inserts the file's rows in batches. The file waits in the import's row until it ends,
 //! so a run cut short (a restart, a crash) starts again on any worker: `skip-invalid`
 //! resumes after the last committed batch, `all-or-nothing` (whose transaction was rolled
 //! back) from the first row.
@@ -69,6 +69,9 @@ struct ImportRun {
 /// The creator's lead scope as of now: an account deactivated, or no longer allowed to
 /// write leads, since the upload imports nothing more.
 async fn load(conn: &mut AsyncPgConnection, work: ImportWork) -> Result<ImportRun, JobError> {
+    // Checked as a whole at the upload; it cannot fail here unless the row was edited.
+    let text = std::str::from_utf8(&work.source).map_err(|e| JobError::Fatal(e.to_string()))?;
+    let (header, rows) = super::read_csv(text).map_err(|e| JobError::Fatal(e.to_string()))?;
     let refused = |why: &str| JobError::Fatal(format!("the import's creator {why}"));
     let actor = work.import.created_by.ok_or_else(|| refused("no longer exists"))?;
     let user = storage::identity::users::find(conn, actor).await?.ok_or_else(|| refused("no longer exists"))?;
@@ -89,8 +92,8 @@ async fn load(conn: &mut AsyncPgConnection, work: ImportWork) -> Result<ImportRu
         visibility,
         clients: client_visibility(&caller).map(|visibility| visibility.rows),
         audit: AuditContext::detached(work.request_id, work.ip),
-        header: work.header,
-        rows: work.rows,
+        header,
+        rows,
     })
 }
 
@@ -122,7 +125,7 @@ async fn mark_failed(state: &AppState, id: Uuid) -> AppResult<()> {
         finished_at: Some(Utc::now()),
     };
     storage::crm::lead_imports::set_progress(&mut conn, id, &progress).await?;
-    storage::crm::lead_imports::drop_rows(&mut conn, id).await?;
+    storage::crm::lead_imports::drop_source(&mut conn, id).await?;
     Ok(())
 }
 
@@ -294,7 +297,7 @@ async fn record_finish(
 ) -> AppResult<()> {
     let progress = tally.progress(status);
     storage::crm::lead_imports::set_progress(conn, run.id, &progress).await?;
-    storage::crm::lead_imports::drop_rows(conn, run.id).await?;
+    storage::crm::lead_imports::drop_source(conn, run.id).await?;
     let description = format!(
         "Lead import {}: {} imported, {} skipped, {} errors",
         status.as_str(),
