@@ -74,6 +74,8 @@ const GUARDS: &[(Requirement, &[&str])] = &[
             "GET /api/jobs/summary",
             "POST /api/jobs/{id}/retry",
             "POST /api/jobs/{id}/cancel",
+            "GET /api/outbox",
+            "GET /api/outbox/{id}",
         ],
     ),
     (
@@ -331,6 +333,7 @@ async fn every_guarded_operation_refuses_anonymous_callers_and_roles_without_the
         // Nobody's job: allowed callers get 404, which still proves the guard let them in.
         ("/api/leads/imports/{importId}", "{importId}", uuid::Uuid::new_v4().to_string()),
         ("/api/jobs/{id}", "{id}", "9000000000".to_owned()),
+        ("/api/outbox/{id}", "{id}", uuid::Uuid::new_v4().to_string()),
         ("/api/calendar/events/{eventId}", "{eventId}", event_id),
         ("/api/tasks/templates/{templateId}", "{templateId}", template_id),
         ("/api/calendar/feed/{token}", "{token}", "unknown-feed-token".to_owned()),

@@ -11,6 +11,8 @@ use domain::crm::clients::ClientStatus;
 use domain::crm::lead_imports::{ImportMode, ImportStatus};
 use domain::crm::leads::{LeadActivityType, LeadScore, LeadSource, LeadStage};
 use domain::identity::api_keys::ApiKeyScope;
+use domain::ops::jobs::JobState;
+use domain::ops::outbox::EmailStatus;
 use domain::work::calendar::{CalendarProviderName, EventType};
 use domain::work::tasks::{ScheduleFrom, TaskPriority, TaskStatus};
 use domain::Role;
@@ -43,6 +45,8 @@ fn enum_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         ("task_templates", "schedule_from", values(&ScheduleFrom::ALL, ScheduleFrom::as_str)),
         ("calendar_events", "type", values(&EventType::ALL, EventType::as_str)),
         ("calendar_sync_state", "provider", values(&CalendarProviderName::ALL, CalendarProviderName::as_str)),
+        ("jobs", "state", values(&JobState::ALL, JobState::as_str)),
+        ("email_outbox", "status", values(&EmailStatus::ALL, EmailStatus::as_str)),
     ]
 }
 

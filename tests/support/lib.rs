@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use storage::schema::activity_logs;
 use tokio::sync::OnceCell;
 
+pub mod smtp;
+
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 /// The password of the users tests create.

@@ -72,6 +72,9 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        body_html -> Nullable<Text>,
+        message_id -> Nullable<Varchar>,
+        updated_at -> Timestamptz,
     }
 }
 

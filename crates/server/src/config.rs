@@ -84,6 +84,21 @@ impl Integrations {
     }
 }
 
+/// Who mails come from (`crates/server/src/mail`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    pub from_email: String,
+    pub from_name: String,
+    /// Where replies go; the sender when unset.
+    pub reply_to: Option<String>,
+}
+
+impl MailSettings {
+    pub fn reply_to_address(&self) -> &str {
+        self.reply_to.as_deref().unwrap_or(&self.from_email)
+    }
+}
+
 /// The job queue's workers in this process (`crates/server/src/jobs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobsConfig {
@@ -116,6 +131,7 @@ pub struct Config {
     pub circuit_reset_timeout: Duration,
     pub integrations: Integrations,
     pub jobs: JobsConfig,
+    pub mail: MailSettings,
     /// The built web app (`frontend/dist`), served with an SPA fallback when set.
     pub static_dir: Option<std::path::PathBuf>,
 }
@@ -322,6 +338,24 @@ impl Config {
             microsoft_oauth: r.pair("MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET"),
         };
 
+        let mail = MailSettings {
+            from_email: r.optional("SMTP_FROM_EMAIL").unwrap_or_else(|| "marketingos@localhost".to_owned()),
+            from_name: r.optional("SMTP_FROM_NAME").unwrap_or_else(|| "Marketing Team".to_owned()),
+            reply_to: r.optional("SMTP_REPLY_TO"),
+        };
+        if let Err(problem) = mail.mailboxes() {
+            r.problems.push(problem);
+        }
+        if let Some(url) = &integrations.smtp_url {
+            use lettre::{AsyncSmtpTransport, Tokio1Executor};
+            if let Err(error) = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose()) {
+                // The URL may hold a password: name the problem, not the value.
+                r.problems.push(format!(
+                    "SMTP_URL is invalid ({error}; e.g. smtp://user:password@mail.example.com:587?tls=required or smtps://…:465)"
+                ));
+            }
+        }
+
         let static_dir = r.optional("STATIC_DIR").map(std::path::PathBuf::from);
         if let Some(dir) = &static_dir {
             if !dir.join("index.html").is_file() {
@@ -351,6 +385,7 @@ impl Config {
             circuit_reset_timeout: r.seconds("CIRCUIT_RESET_TIMEOUT_SECS", 30),
             integrations,
             jobs,
+            mail,
             database_url: Secret::new(database_url.unwrap_or_default()),
             jwt_secret: Secret::new(jwt_secret.unwrap_or_default()),
             public_url: public_url.unwrap_or_else(|| url::Url::parse("http://127.0.0.1:8080").expect("literal URL")),
@@ -387,6 +422,22 @@ mod tests {
         assert!(config.admin.is_none());
         assert!(config.integrations.status().iter().all(|(_, configured)| !configured));
         assert_eq!(config.jobs, JobsConfig { workers: 2, lease: Duration::from_secs(30) });
+    }
+
+    #[test]
+    fn mail_settings_are_checked_without_showing_the_smtp_password() {
+        let mut env = vars(&MINIMAL);
+        let config = Config::from_vars(&env).unwrap();
+        assert_eq!(
+            (config.mail.from_name.as_str(), config.mail.reply_to_address()),
+            ("Marketing Team", "marketingos@localhost")
+        );
+        env.insert("SMTP_URL".into(), "ftp://user:hunter2@mail.example".into());
+        env.insert("SMTP_REPLY_TO".into(), "not an address".into());
+        let err = Config::from_vars(&env).unwrap_err();
+        assert_eq!(err.0.len(), 2, "{err}");
+        assert!(err.0[0].starts_with("SMTP_REPLY_TO=") && err.0[1].starts_with("SMTP_URL is invalid"), "{err}");
+        assert!(!err.to_string().contains("hunter2"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod memory;
 pub mod openapi;
 pub mod platform;

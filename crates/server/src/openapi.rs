@@ -42,7 +42,7 @@ use utoipa_actix_web::AppExt;
         (name = "tasks", description = "Tasks, recurrence and comments (staff-side roles)"),
         (name = "task-spaces", description = "The tree of task spaces (staff-side roles)"),
         (name = "calendar", description = "Calendar events, recurrence, ICS feeds and external calendar sync (staff-side roles)"),
-        (name = "jobs", description = "The background job queue (canManageSettings)"),
+        (name = "jobs", description = "The background job queue and the e-mail outbox (canManageSettings)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -3,6 +3,7 @@
 use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
+use crate::mail::Mailer;
 use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
 use crate::platform::cpu::CpuPool;
@@ -22,6 +23,8 @@ pub struct AppState {
     /// `apikey:{prefix}` → the key row; invalidated on revoke and use.
     pub api_keys: CacheService<Arc<ApiKeyRow>>,
     pub circuits: Circuits,
+    /// The SMTP sender; `None` without `SMTP_URL` (mails are kept in the outbox).
+    pub mailer: Option<Mailer>,
     pub rate_limiters: Arc<RateLimiters>,
     /// `feed:{token hash}` → a rendered ICS feed; cleared by every calendar, task and
     /// user write (feeds are cheap to rebuild, stale ones are not acceptable).
@@ -45,7 +48,10 @@ impl AppState {
             users: CacheService::new(10_000, config.cache_ttl),
             api_keys: CacheService::new(10_000, config.cache_ttl),
             calendar_feeds: CacheService::new(1_000, config.cache_ttl),
-            circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout),
+            // Mail keeps the seed's breaker: open after 10 failures in a row, for 5 minutes.
+            circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout)
+                .tuned("smtp", 10, Duration::from_secs(300)),
+            mailer: Mailer::from_config(&config),
             rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
             lead_totals: CacheService::new(10_000, LEAD_TOTALS_TTL),
             cpu: CpuPool::for_this_machine(),

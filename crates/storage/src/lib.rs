@@ -10,7 +10,6 @@ pub mod identity;
 pub mod keyset;
 pub mod migrations;
 pub mod ops;
-pub mod outbox;
 pub mod pool;
 mod sql;
 pub mod work;

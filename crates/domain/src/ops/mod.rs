@@ -1,3 +1,4 @@
-//! Operations: the background job queue and what admins see of it.
+//! Operations: the background job queue and the e-mail outbox, as admins see them.
 
 pub mod jobs;
+pub mod outbox;

@@ -164,6 +164,12 @@ impl Circuits {
         Self { breakers }
     }
 
+    /// The same breakers, with `name`'s own threshold and reset time.
+    pub fn tuned(mut self, name: &str, failure_threshold: u32, reset_timeout: Duration) -> Self {
+        self.breakers.insert(name.to_owned(), Arc::new(CircuitBreaker::new(name, failure_threshold, reset_timeout)));
+        self
+    }
+
     pub fn get(&self, name: &str) -> Option<Arc<CircuitBreaker>> {
         self.breakers.get(name).cloned()
     }

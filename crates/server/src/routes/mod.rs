@@ -11,7 +11,7 @@ pub mod work;
 
 use crm::{campaigns, clients, lead_imports, leads};
 use identity::{api_keys, auth, users};
-use ops::jobs;
+use ops::{jobs, outbox};
 use utoipa_actix_web::service_config::ServiceConfig;
 use work::{calendar, calendar_feed, calendar_sync, task_spaces, task_templates, tasks};
 
@@ -34,7 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(calendar::configure)
             .configure(calendar_feed::configure)
             .configure(calendar_sync::configure)
-            .configure(jobs::configure),
+            .configure(jobs::configure)
+            .configure(outbox::configure),
     );
     cfg.configure(health::configure);
 }

@@ -1,3 +1,4 @@
-//! Operations: the job queue (and, with e-mail delivery, the outbox) for admins.
+//! Operations for admins: the job queue and the e-mail outbox.
 
 pub mod jobs;
+pub mod outbox;

@@ -68,9 +68,9 @@ async fn request_email_change(
     let expires_at = emails::link_expiry(&state.config)?;
     storage::identity::email_changes::replace(conn, user.id, new_email, &tokens::sha256_hex(&token), expires_at)
         .await?;
-    storage::outbox::enqueue(conn, &emails::email_change_confirm(&state.config, user, new_email, &token)?).await?;
+    crate::mail::queue(conn, &emails::email_change_confirm(&state.config, user, new_email, &token)?).await?;
     if let Some(old_email) = user.email.as_deref() {
-        storage::outbox::enqueue(conn, &emails::email_change_notice(user, old_email, new_email)).await?;
+        crate::mail::queue(conn, &emails::email_change_notice(&state.config, user, old_email, new_email)?).await?;
     }
     audit
         .by(user.id)

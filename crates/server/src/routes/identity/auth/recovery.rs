@@ -64,7 +64,7 @@ async fn send_reset_link(state: &AppState, audit: &AuditContext, email: &str) ->
     let email = emails::password_reset(&state.config, &user, &token)?;
     conn.transaction::<_, AppError, _>(async |conn| {
         storage::identity::password_resets::replace(conn, user.id, &tokens::sha256_hex(&token), expires_at).await?;
-        storage::outbox::enqueue(conn, &email).await?;
+        crate::mail::queue(conn, &email).await?;
         audit
             .anonymous()
             .record(

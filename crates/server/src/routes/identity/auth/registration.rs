@@ -83,12 +83,12 @@ async fn start_signup(state: &AppState, audit: &AuditContext, body: StartSignup)
     let expires_at = emails::link_expiry(&state.config)?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let (activity_type, entity_type, entity_id, description) = if let Some(owner) = &owner {
-            storage::outbox::enqueue(conn, &emails::signup_existing_account(owner)).await?;
+            crate::mail::queue(conn, &emails::signup_existing_account(&state.config, owner)?).await?;
             let description = format!("Sign-up attempted with the email of {}", owner.username);
             ("auth.signup_existing_email", "user", owner.id.to_string(), description)
         } else if username_taken {
-            let id =
-                storage::outbox::enqueue(conn, &emails::signup_username_taken(&body.email, &body.username)).await?;
+            let email = emails::signup_username_taken(&state.config, &body.email, &body.username)?;
+            let id = crate::mail::queue(conn, &email).await?;
             let description = format!("Sign-up attempted with the taken username {}", body.username);
             ("auth.signup_username_taken", "email", id.to_string(), description)
         } else {
@@ -103,7 +103,7 @@ async fn start_signup(state: &AppState, audit: &AuditContext, body: StartSignup)
             };
             let id = storage::identity::registrations::insert(conn, &registration).await?;
             let email = emails::signup_confirm(&state.config, &body.email, &body.username, &token)?;
-            storage::outbox::enqueue(conn, &email).await?;
+            crate::mail::queue(conn, &email).await?;
             let description = format!("Sign-up of {} waiting for its email confirmation", body.username);
             ("auth.signup_requested", "pending_registration", id.to_string(), description)
         };
