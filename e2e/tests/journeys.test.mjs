@@ -17,6 +17,7 @@ import {
   openBrowser,
   shoot,
   signIn,
+  signInToDashboard,
 } from "../support.mjs";
 
 const STAFF = { username: "sam.staff", email: "sam@example.com", password: "sam-password-1", first: "Sam", last: "Rivera" };
@@ -191,13 +192,21 @@ test("(e) the admin creates an API key, sees it once, and revokes it", async () 
   await page.close();
 });
 
-/** The newest email queued for `address`, as its recipient would read it (SMTP is not configured in tests). */
-function latestEmailTo(address) {
-  return execFileSync(
-    "psql",
-    [DATABASE_URL, "-XtAc", `SELECT body_text FROM email_outbox WHERE to_address = '${address}' ORDER BY created_at DESC LIMIT 1`],
-    { encoding: "utf8" },
-  );
+/**
+ * The newest email to `address`, as its recipient would read it (SMTP is not configured in
+ * tests). A job writes it just after the answer, so this waits for it (up to 10 s).
+ */
+async function latestEmailTo(address) {
+  for (let tries = 0; tries < 100; tries++) {
+    const body = execFileSync(
+      "psql",
+      [DATABASE_URL, "-XtAc", `SELECT body_text FROM email_outbox WHERE to_address = '${address}' ORDER BY created_at DESC LIMIT 1`],
+      { encoding: "utf8" },
+    );
+    if (body.trim()) return body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no email to ${address}`);
 }
 
 test("(f) a forgotten password is reset through the emailed link, which works once", async () => {
@@ -210,7 +219,7 @@ test("(f) a forgotten password is reset through the emailed link, which works on
   await page.click("button[type=submit]");
   await page.locator(".alert-success").waitFor();
 
-  const link = latestEmailTo(FORGETFUL.email).match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/);
+  const link = (await latestEmailTo(FORGETFUL.email)).match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/);
   assert.ok(link, "the reset email carries a link to the reset page");
   const resetPath = new URL(link[0]).pathname + new URL(link[0]).search;
 
@@ -240,4 +249,21 @@ test("(f) a forgotten password is reset through the emailed link, which works on
   assert.match(await page.locator("[data-testid=form-error]").innerText(), /invalid, already used or expired/i);
   assert.deepEqual(page.errors, []);
   await page.close();
+
+  // Without SMTP the mail is kept: an admin reads it in the outbox.
+  const admin = await freshPage();
+  await signInToDashboard(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await admin.goto(`${BASE}/outbox?q=${encodeURIComponent(FORGETFUL.email)}`);
+  const row = admin.locator("[data-testid=outbox-row]", { hasText: "Reset your MarketingOS password" });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Kept \(no SMTP\)/);
+  await row.getByRole("button", { name: `Read the mail to ${FORGETFUL.email}` }).click();
+  const text = admin.locator("[data-testid=mail-text]");
+  await text.waitFor();
+  assert.match(await text.innerText(), /\/reset-password\?token=/);
+  await shoot(admin, "f-outbox");
+  await admin.keyboard.press("Escape");
+  await text.waitFor({ state: "detached" });
+  assert.deepEqual(admin.errors, []);
+  await admin.close();
 });

@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view={Lazy::<routes::Users>::new()} />
                     <Route path=path!("/api-keys") view={Lazy::<routes::ApiKeys>::new()} />
                     <Route path=path!("/jobs") view={Lazy::<routes::Jobs>::new()} />
+                    <Route path=path!("/outbox") view={Lazy::<routes::Outbox>::new()} />
                     <Route path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
                     <Route path=path!("/portal") view={Lazy::<routes::Portal>::new()} />
                     <Route path=path!("/leads") view={Lazy::<routes::Leads>::new()} />
@@ -87,7 +88,7 @@ type Section = (&'static str, &'static str, fn(&Permissions) -> bool);
 
 /// The sidebar's sections, each shown when the user's permissions open it (the pages check
 /// the same flags, and the API enforces them regardless).
-const STAFF: [Section; 9] = [
+const STAFF: [Section; 10] = [
     ("/", "Dashboard", |_| true),
     ("/leads", "Leads", |p| p.can_manage_leads),
     ("/clients", "Clients", |p| p.can_manage_clients),
@@ -97,6 +98,7 @@ const STAFF: [Section; 9] = [
     ("/users", "Users", |p| p.can_manage_users),
     ("/api-keys", "API keys", |p| p.can_manage_settings),
     ("/jobs", "Background jobs", |p| p.can_manage_settings),
+    ("/outbox", "Outbox", |p| p.can_manage_settings),
 ];
 
 /// Client-portal accounts see only their portal (and their profile).

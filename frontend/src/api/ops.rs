@@ -1,4 +1,4 @@
-//! Operations endpoints: the job queue.
+//! Operations endpoints: the job queue and the e-mail outbox.
 
 pub mod jobs {
     use crate::api::{get, get_page, list_path, post_empty, ApiResult, Paged};
@@ -20,5 +20,21 @@ pub mod jobs {
 
     pub fn cancel(id: i64) -> impl Future<Output = ApiResult<Job>> {
         post_empty(format!("/api/jobs/{id}/cancel"))
+    }
+}
+
+pub mod outbox {
+    use crate::api::{get_page, list_path, ApiResult, Paged};
+    use domain::ops::outbox::{OutboxEmail, OutboxEmailDetail, OutboxFilter};
+    use domain::pagination::PageParams;
+    use std::future::Future;
+    use uuid::Uuid;
+
+    pub fn list(filter: &OutboxFilter, page: PageParams) -> impl Future<Output = ApiResult<Paged<OutboxEmail>>> {
+        get_page(list_path("/api/outbox", filter, page))
+    }
+
+    pub fn get(id: Uuid) -> impl Future<Output = ApiResult<OutboxEmailDetail>> {
+        crate::api::get(format!("/api/outbox/{id}"))
     }
 }
