@@ -277,6 +277,27 @@ fn run_wrk(url: &str, headers: &[String], script: Option<&Path>) -> Result<WrkRe
     parse_wrk(&output)
 }
 
+/// No-op jobs the queue row runs.
+const QUEUE_JOBS: u32 = 20_000;
+
+/// Seconds the server's workers take to run `QUEUE_JOBS` no-op jobs, queued at once
+/// (without a NOTIFY: the first is claimed at the workers' next one-second look).
+fn job_throughput(db: &server::Database) -> Result<f64> {
+    println!("==> job queue: {QUEUE_JOBS} no-op jobs");
+    let started = Instant::now();
+    db.sql(&format!("INSERT INTO jobs (kind, max_attempts) SELECT 'noop', 1 FROM generate_series(1, {QUEUE_JOBS})"))?;
+    loop {
+        let done: u32 = db.sql("SELECT count(*) FROM jobs WHERE kind = 'noop' AND state = 'succeeded'")?.parse()?;
+        if done == QUEUE_JOBS {
+            return Ok(started.elapsed().as_secs_f64());
+        }
+        if started.elapsed() > std::time::Duration::from_secs(600) {
+            bail!("the workers ran {done} of {QUEUE_JOBS} no-op jobs in 10 minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
     ensure_wrk()?;
     let binary = server::build(true)?;
@@ -374,6 +395,7 @@ pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
         let result = run_wrk(&format!("{}{path}", server.base_url), headers, *script)?;
         rows.push((name.clone(), result, peak_rss()?));
     }
+    let queue = job_throughput(&server.db)?;
     let peak_kib = peak_rss()?;
     let mib = |kib: u64| kib as f64 / 1024.0;
     let created = server.db.sql("SELECT count(*) FROM users WHERE username LIKE 'wrk\\_%'")?;
@@ -422,6 +444,14 @@ pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
          {created} users. Errors are non-2xx/3xx responses plus socket errors.",
         mib(peak_kib),
         mib(start_kib)
+    )?;
+    writeln!(report)?;
+    writeln!(report, "| job queue | jobs | seconds | jobs/s |")?;
+    writeln!(report, "|---|---:|---:|---:|")?;
+    writeln!(
+        report,
+        "| no-op jobs, the server's 2 workers (`JOB_WORKERS` default) | {QUEUE_JOBS} | {queue:.2} | {:.0} |",
+        f64::from(QUEUE_JOBS) / queue
     )?;
     let latest = out_dir.join("latest.md");
     fs::write(&latest, &report).with_context(|| format!("could not write {}", latest.display()))?;

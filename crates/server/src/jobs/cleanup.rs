@@ -1,4 +1,5 @@
-//! The hourly cleanup (`schedule::standard`): expired tokens and old finished jobs.
+//! The hourly cleanup (`schedule::standard`): expired tokens and old finished jobs; and
+//! the job that does nothing, for the bench.
 
 use super::{Job, JobError, JobRun};
 use chrono::Utc;
@@ -21,6 +22,19 @@ impl Job for Cleanup {
         let now = Utc::now();
         let swept = storage::ops::retention::sweep(&mut conn, now - KEEP_EXPIRED, now - KEEP_FINISHED_JOBS).await?;
         tracing::info!(?swept, "cleanup done");
+        Ok(())
+    }
+}
+
+/// Does nothing: `cargo xtask bench` measures the queue's own cost per job with it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Noop {}
+
+impl Job for Noop {
+    const KIND: &'static str = "noop";
+    const MAX_ATTEMPTS: i32 = 1;
+
+    async fn run(self, _run: JobRun) -> Result<(), JobError> {
         Ok(())
     }
 }

@@ -43,6 +43,7 @@ impl Registry {
     pub fn standard() -> Self {
         Self::default()
             .with::<super::cleanup::Cleanup>()
+            .with::<super::cleanup::Noop>()
             .with::<crate::mail::SendEmail>()
             .with::<crate::routes::crm::lead_imports::LeadImportJob>()
             .with::<crate::routes::identity::auth::recovery::SendResetLink>()
