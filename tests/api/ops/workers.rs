@@ -112,26 +112,16 @@ impl Drop for WorkerProcess {
     }
 }
 
+/// The count or number `sql` selects.
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = BigInt)]
-        value: i64,
-    }
-    let query = format!("SELECT ({sql})::int8 AS value");
-    let mut conn = app.db().await;
-    diesel::sql_query(&query).get_result::<Row>(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}")).value
+    let expression = diesel::dsl::sql::<BigInt>(&format!("({sql})::int8"));
+    diesel::select(expression).get_result(&mut app.db().await).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// The text `sql` selects.
 async fn text(app: &TestApp, sql: &str) -> String {
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Text)]
-        value: String,
-    }
-    let query = format!("SELECT ({sql})::text AS value");
-    let mut conn = app.db().await;
-    diesel::sql_query(&query).get_result::<Row>(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}")).value
+    let expression = diesel::dsl::sql::<Text>(&format!("({sql})::text"));
+    diesel::select(expression).get_result(&mut app.db().await).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Polls `sql` (a count) until it returns `expected`, for up to `seconds`.

@@ -44,11 +44,43 @@ async fn queue_summary(ctx: Ctx, _admin: Admin) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(storage::ops::jobs::summary(&mut conn).await?))
 }
 
-fn wrong_state(job: &Job, action: &str, needed: JobState) -> AppError {
-    AppError::new(
-        ErrorCode::Conflict,
-        format!("Job {} is {}; only a {} job can be {action}", job.id, job.state.as_str(), needed.as_str()),
-    )
+/// The two changes an admin makes to a job, each allowed from one state.
+#[derive(Clone, Copy)]
+enum Transition {
+    Retry,
+    Cancel,
+}
+
+impl Transition {
+    async fn apply(self, conn: &mut storage::AsyncPgConnection, id: i64) -> AppResult<Option<Job>> {
+        Ok(match self {
+            Transition::Retry => storage::ops::jobs::retry_dead(conn, id).await?,
+            Transition::Cancel => storage::ops::jobs::cancel(conn, id).await?,
+        })
+    }
+
+    fn refusal(self, job: &Job) -> AppError {
+        let (needed, done) = match self {
+            Transition::Retry => (JobState::Dead, "retried"),
+            Transition::Cancel => (JobState::Queued, "cancelled"),
+        };
+        AppError::new(
+            ErrorCode::Conflict,
+            format!("Job {} is {}; only a {} job can be {done}", job.id, job.state.as_str(), needed.as_str()),
+        )
+    }
+}
+
+/// Applies `transition` to job `id` and audits it; 409 from any other state.
+async fn transition(ctx: Ctx, admin: Admin, id: i64, transition: Transition) -> AppResult<HttpResponse> {
+    let job = ctx
+        .transaction(async |conn| {
+            let before = storage::ops::jobs::find(conn, id).await?.found(format_args!("Job {id}"))?;
+            let after = transition.apply(conn, id).await?.ok_or_else(|| transition.refusal(&before))?;
+            ctx.audit.by(admin.actor()).updated(conn, &before, after).await
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(job))
 }
 
 /// Queues a dead job again, with a fresh set of attempts.
@@ -62,17 +94,7 @@ fn wrong_state(job: &Job, action: &str, needed: JobState) -> AppError {
 )]
 #[post("/jobs/{id}/retry")]
 async fn retry_job(ctx: Ctx, admin: Admin, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = *id;
-    let job = ctx
-        .transaction(async |conn| {
-            let before = storage::ops::jobs::find(conn, id).await?.found(format_args!("Job {id}"))?;
-            let after = storage::ops::jobs::retry_dead(conn, id)
-                .await?
-                .ok_or_else(|| wrong_state(&before, "retried", JobState::Dead))?;
-            ctx.audit.by(admin.actor()).updated(conn, &before, after).await
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(job))
+    transition(ctx, admin, *id, Transition::Retry).await
 }
 
 /// Cancels a job that has not started.
@@ -86,15 +108,5 @@ async fn retry_job(ctx: Ctx, admin: Admin, id: web::Path<i64>) -> AppResult<Http
 )]
 #[post("/jobs/{id}/cancel")]
 async fn cancel_job(ctx: Ctx, admin: Admin, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = *id;
-    let job = ctx
-        .transaction(async |conn| {
-            let before = storage::ops::jobs::find(conn, id).await?.found(format_args!("Job {id}"))?;
-            let after = storage::ops::jobs::cancel(conn, id)
-                .await?
-                .ok_or_else(|| wrong_state(&before, "cancelled", JobState::Queued))?;
-            ctx.audit.by(admin.actor()).updated(conn, &before, after).await
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(job))
+    transition(ctx, admin, *id, Transition::Cancel).await
 }
