@@ -10,6 +10,7 @@ use domain::crm::campaigns::CampaignStatus;
 use domain::crm::clients::ClientStatus;
 use domain::crm::lead_imports::{ImportMode, ImportStatus};
 use domain::crm::leads::{LeadActivityType, LeadScore, LeadSource, LeadStage};
+use domain::events::AudienceKind;
 use domain::identity::api_keys::ApiKeyScope;
 use domain::work::calendar::{CalendarProviderName, EventType};
 use domain::work::tasks::{ScheduleFrom, TaskPriority, TaskStatus};
@@ -43,6 +44,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         ("task_templates", "schedule_from", values(&ScheduleFrom::ALL, ScheduleFrom::as_str)),
         ("calendar_events", "type", values(&EventType::ALL, EventType::as_str)),
         ("calendar_sync_state", "provider", values(&CalendarProviderName::ALL, CalendarProviderName::as_str)),
+        ("domain_events", "audience", values(&AudienceKind::ALL, AudienceKind::as_str)),
     ]
 }
 

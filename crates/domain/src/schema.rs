@@ -389,3 +389,19 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    domain_events (id) {
+        id -> Int8,
+        event_type -> Varchar,
+        entity_type -> Varchar,
+        entity_id -> Varchar,
+        actor_id -> Nullable<Int4>,
+        payload -> Nullable<Jsonb>,
+        audience -> Varchar,
+        client_id -> Nullable<Uuid>,
+        user_ids -> Array<Int4>,
+        request_id -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+    }
+}
