@@ -10,6 +10,9 @@ use std::collections::HashMap;
 use storage::schema::activity_logs;
 use tokio::sync::OnceCell;
 
+mod sse;
+pub use sse::{EventStream, Frame};
+
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 /// The password of the users tests create.
@@ -76,7 +79,8 @@ fn fxhash(text: &str) -> u64 {
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
-    database: String,
+    /// The database this app drops when it goes; `None` for a second instance on another's.
+    database: Option<String>,
     handle: actix_web::dev::ServerHandle,
     /// A client with a cookie store, like a browser.
     pub browser: Client,
@@ -106,7 +110,15 @@ impl TestApp {
             .await
             .expect("creating the test database");
         let database_url = database_url(&database);
+        Self::start(database_url, Some(database), overrides).await
+    }
 
+    /// A second server on this app's database, as another node of the same deployment.
+    pub async fn another_node(&self, overrides: &[(&str, &str)]) -> TestApp {
+        Self::start(self.database_url.clone(), None, overrides).await
+    }
+
+    async fn start(database_url: String, database: Option<String>, overrides: &[(&str, &str)]) -> TestApp {
         let mut vars: HashMap<String, String> = [
             ("DATABASE_URL", database_url.as_str()),
             ("JWT_SECRET", JWT_SECRET),
@@ -302,7 +314,7 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Ask the workers to stop now; the database goes with FORCE either way.
         drop(self.handle.stop(false));
-        let database = self.database.clone();
+        let Some(database) = self.database.clone() else { return };
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async {
