@@ -71,6 +71,26 @@ export async function closeBrowser() {
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 }
 
+/** A second browser with its own cookies, for a second user at the same time; `close()` ends it. */
+export async function secondBrowser(name) {
+  const dir = mkdtempSync(join(tmpdir(), `mos-e2e-${name}-`));
+  const other = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+    viewport: { width: 1280, height: 800 },
+  });
+  other.setDefaultTimeout(20_000);
+  const page = await other.newPage();
+  return {
+    page,
+    close: async () => {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A fresh page with no session; browser errors are collected in `page.errors`. */
 export async function freshPage() {
   await context.clearCookies();

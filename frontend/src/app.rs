@@ -15,6 +15,7 @@ use leptos_router::{path, Lazy};
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
+    crate::kit::live::follow(session);
     provide_context(Toasts::new());
     spawn_local(load_session(session));
     apply_theme(stored_theme());

@@ -3,6 +3,7 @@
 mod crm;
 mod cursor_paging;
 mod errors;
+mod events;
 mod health;
 mod identity;
 mod input_security;

@@ -50,7 +50,7 @@ const GUARDS: &[(Requirement, &[&str])] = &[
             "GET /health/ready",
         ],
     ),
-    (Req::Authenticated, &["PATCH /api/user/profile", "POST /api/user/password"]),
+    (Req::Authenticated, &["PATCH /api/user/profile", "POST /api/user/password", "GET /api/events"]),
     (
         Req::Permission(Permission::ManageUsers),
         &[

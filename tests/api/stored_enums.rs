@@ -10,6 +10,7 @@ use domain::crm::campaigns::CampaignStatus;
 use domain::crm::clients::ClientStatus;
 use domain::crm::lead_imports::{ImportMode, ImportStatus};
 use domain::crm::leads::{LeadActivityType, LeadScore, LeadSource, LeadStage};
+use domain::events::AudienceKind;
 use domain::identity::api_keys::ApiKeyScope;
 use domain::ops::jobs::JobState;
 use domain::ops::outbox::EmailStatus;
@@ -47,6 +48,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         ("calendar_sync_state", "provider", values(&CalendarProviderName::ALL, CalendarProviderName::as_str)),
         ("jobs", "state", values(&JobState::ALL, JobState::as_str)),
         ("email_outbox", "status", values(&EmailStatus::ALL, EmailStatus::as_str)),
+        ("domain_events", "audience", values(&AudienceKind::ALL, AudienceKind::as_str)),
     ]
 }
 

@@ -11,6 +11,8 @@ use storage::schema::activity_logs;
 use tokio::sync::OnceCell;
 
 pub mod smtp;
+mod sse;
+pub use sse::{EventStream, Frame};
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -100,7 +102,8 @@ pub fn test_config(database_url: &str, overrides: &[(&str, &str)]) -> server::co
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
-    database: String,
+    /// The database this app drops when it goes; `None` for a second instance on another's.
+    database: Option<String>,
     handle: actix_web::dev::ServerHandle,
     /// The server's job workers, which stop with the app.
     _jobs: Option<server::jobs::pool::WorkerPool>,
@@ -132,7 +135,15 @@ impl TestApp {
             .await
             .expect("creating the test database");
         let database_url = database_url(&database);
+        Self::start(database_url, Some(database), overrides).await
+    }
 
+    /// A second server on this app's database, as another node of the same deployment.
+    pub async fn another_node(&self, overrides: &[(&str, &str)]) -> TestApp {
+        Self::start(self.database_url.clone(), None, overrides).await
+    }
+
+    async fn start(database_url: String, database: Option<String>, overrides: &[(&str, &str)]) -> TestApp {
         let config = test_config(&database_url, overrides);
         let app = server::startup::build(config).await.expect("starting the server");
         let handle = app.server.handle();
@@ -313,7 +324,7 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Ask the workers to stop now; the database goes with FORCE either way.
         drop(self.handle.stop(false));
-        let database = self.database.clone();
+        let Some(database) = self.database.clone() else { return };
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async {

@@ -9,6 +9,7 @@
 //! Markdown table, printed and written to `target/bench/latest.md`, together with the
 //! server's peak resident memory (VmHWM). Nothing is asserted: the numbers are a report.
 
+use crate::fanout;
 use crate::server::{self, Options, Server};
 use crate::sys;
 use anyhow::{bail, Context, Result};
@@ -396,6 +397,8 @@ pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
         rows.push((name.clone(), result, peak_rss()?));
     }
     let queue = job_throughput(&server.db)?;
+    println!("==> SSE fan-out: {} clients of GET /api/events, {} lead updates", fanout::CLIENTS, fanout::UPDATES);
+    let fan = fanout::run(server.addr, &session.token)?;
     let peak_kib = peak_rss()?;
     let mib = |kib: u64| kib as f64 / 1024.0;
     let created = server.db.sql("SELECT count(*) FROM users WHERE username LIKE 'wrk\\_%'")?;
@@ -436,6 +439,20 @@ pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
             mib(*kib)
         )?;
     }
+    writeln!(report)?;
+    writeln!(report, "| SSE fan-out | events delivered | events/s | p50 lag | p99 lag |")?;
+    writeln!(report, "|---|---:|---:|---:|---:|")?;
+    writeln!(
+        report,
+        "| {} clients × {} lead updates | {} of {} | {:.0} | {:.1} ms | {:.1} ms |",
+        fanout::CLIENTS,
+        fanout::UPDATES,
+        fan.delivered,
+        fanout::CLIENTS * fanout::UPDATES,
+        fan.events_per_sec,
+        fan.p50_ms,
+        fan.p99_ms
+    )?;
     writeln!(report)?;
     writeln!(
         report,

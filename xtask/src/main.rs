@@ -5,6 +5,7 @@ mod bench;
 mod cycles;
 mod demo;
 mod e2e;
+mod fanout;
 mod http;
 mod postgres;
 mod quality;

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod crm;
 pub mod enums;
 pub mod error;
+pub mod events;
 pub mod identity;
 #[cfg(feature = "diesel")]
 pub mod json_column;

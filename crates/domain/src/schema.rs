@@ -414,3 +414,19 @@ diesel::table! {
         finished_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    domain_events (id) {
+        id -> Int8,
+        event_type -> Varchar,
+        entity_type -> Varchar,
+        entity_id -> Varchar,
+        actor_id -> Nullable<Int4>,
+        payload -> Nullable<Jsonb>,
+        audience -> Varchar,
+        client_id -> Nullable<Uuid>,
+        user_ids -> Array<Int4>,
+        request_id -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+    }
+}

@@ -134,6 +134,8 @@ pub struct Config {
     pub mail: MailSettings,
     /// The built web app (`frontend/dist`), served with an SPA fallback when set.
     pub static_dir: Option<std::path::PathBuf>,
+    /// How often `GET /api/events` sends a heartbeat comment.
+    pub events_heartbeat: Duration,
 }
 
 /// Every problem found in the environment, reported together.
@@ -386,6 +388,7 @@ impl Config {
             integrations,
             jobs,
             mail,
+            events_heartbeat: r.seconds("EVENTS_HEARTBEAT_SECS", 15),
             database_url: Secret::new(database_url.unwrap_or_default()),
             jwt_secret: Secret::new(jwt_secret.unwrap_or_default()),
             public_url: public_url.unwrap_or_else(|| url::Url::parse("http://127.0.0.1:8080").expect("literal URL")),

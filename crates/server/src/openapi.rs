@@ -36,6 +36,7 @@ use utoipa_actix_web::AppExt;
         (name = "users", description = "User administration (canManageUsers)"),
         (name = "api-keys", description = "API keys for integrators (canManageSettings)"),
         (name = "activity", description = "Audit trail (canManageSettings)"),
+        (name = "events", description = "Live domain events as Server-Sent Events (any signed-in user, filtered to what they may see)"),
         (name = "clients", description = "Clients and their documents (canManageClients; client-portal users read their own client)"),
         (name = "campaigns", description = "Campaigns (canManageCampaigns; client-portal users read their own client's)"),
         (name = "leads", description = "Leads, activities and conversion to clients (canManageLeads)"),

@@ -7,6 +7,7 @@ use crate::mail::Mailer;
 use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
 use crate::platform::cpu::CpuPool;
+use crate::platform::events::EventHub;
 use crate::platform::rate_limit::RateLimiters;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub lead_totals: CacheService<i64>,
     /// CPU-bound request work (recurrence expansion), off the async workers.
     pub cpu: CpuPool,
+    /// Committed domain events of every node, for `GET /api/events`.
+    pub events: Arc<EventHub>,
 }
 
 /// Bounds how long a lead total can miss writes this process does not see (another
@@ -55,6 +58,7 @@ impl AppState {
             rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
             lead_totals: CacheService::new(10_000, LEAD_TOTALS_TTL),
             cpu: CpuPool::for_this_machine(),
+            events: EventHub::start(config.database_url.expose().to_owned(), db.clone()),
             config,
             db,
         }

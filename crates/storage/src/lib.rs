@@ -6,6 +6,7 @@ pub mod activity;
 pub mod crm;
 mod crud;
 pub mod error;
+pub mod events;
 pub mod identity;
 pub mod keyset;
 pub mod migrations;

@@ -15,6 +15,8 @@
 //! - [`states`]: [`Loading`], [`ErrorState`], [`EmptyState`], [`Gate`], [`loaded`], [`sub_list`].
 //! - [`page`]: [`gated_page`], [`PageHeader`]; for one record's page [`by_id`],
 //!   [`use_record`], [`RecordHeader`], [`fact`]; the dashboard's [`CountCard`].
+//! - [`live`]: [`live::follow`] keeps one `EventSource` on `GET /api/events` open while
+//!   signed in; [`live::refresh_on`] refetches a page's data when its entity types change.
 //! - [`query`]: the pure URL query ↔ list state mapping behind [`list`].
 //! - [`format`]: dates, amounts, labels and the fields of partial updates.
 
@@ -23,6 +25,7 @@ pub mod fields;
 pub mod form;
 pub mod format;
 pub mod list;
+pub mod live;
 pub mod page;
 pub mod query;
 pub mod states;

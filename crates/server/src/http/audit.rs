@@ -5,8 +5,10 @@
 //! returned, so after its commit and before the response leaves, and no handler can
 //! forget one.
 //!
-//! The writer is also the one place that will publish domain events (issue 11, next
-//! item): `Writer::record` sees every audited write with its subject and before/after.
+//! The writer is also the one place that publishes domain events: `Writer::record` stores
+//! a `domain_events` row beside each activity row, in the same transaction, with the
+//! subject's audience (`Audited::audience`), and announces it with `pg_notify`, which
+//! PostgreSQL delivers on commit only (see `platform::events`).
 
 use crate::error::{AppError, AppResult};
 use crate::platform::request_context::RequestId;
@@ -15,9 +17,11 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use domain::events::Audience;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use storage::activity::NewActivity;
+use storage::events::NewEvent;
 use storage::AsyncPgConnection;
 
 /// A value whose writes are audited: the entity type and id of its rows, the label its
@@ -32,6 +36,10 @@ pub trait Audited {
     /// The caches any write of it invalidates; every write through the writer clears them.
     fn stale(&self) -> Stale {
         Stale::default()
+    }
+    /// Who may see its events; by default only those who read the activity log.
+    fn audience(&self) -> Audience {
+        Audience::settings()
     }
 }
 
@@ -167,21 +175,31 @@ impl AuditContext {
     }
 }
 
-/// The row's subject: its entity type and id, and the caches its writes make stale.
+/// The row's subject: its entity type and id, the caches its writes make stale, and who
+/// may see its events.
 pub struct Subject {
     entity_type: &'static str,
     entity_id: String,
     stale: Stale,
+    audience: Audience,
 }
 
 impl Subject {
     pub fn of<T: Audited>(entity: &T) -> Self {
-        Self { entity_type: T::ENTITY, entity_id: entity.audit_id(), stale: entity.stale() }
+        Self {
+            entity_type: T::ENTITY,
+            entity_id: entity.audit_id(),
+            stale: entity.stale(),
+            audience: entity.audience(),
+        }
     }
 
-    /// A subject known only by type and id, whose write makes no cache stale.
+    /// A subject known only by type and id, whose write makes no cache stale; its events'
+    /// audience follows from the type (`Audience::of_bare`).
     pub fn bare(entity_type: &'static str, id: impl ToString) -> Self {
-        Self { entity_type, entity_id: id.to_string(), stale: Stale::default() }
+        let entity_id = id.to_string();
+        let audience = Audience::of_bare(entity_type, &entity_id);
+        Self { entity_type, entity_id, stale: Stale::default(), audience }
     }
 
     /// A user known by id, as `Subject::of` a `User`: the cached account goes stale.
@@ -223,7 +241,8 @@ impl Entry {
 
     fn updated<T: Audited + Serialize>(before: &T, after: &T) -> Self {
         let description = format!("Updated {} {}", T::NOUN, after.audit_label());
-        let subject = Subject::of(after).invalidating(before.stale());
+        let mut subject = Subject::of(after).invalidating(before.stale());
+        subject.audience.merge(before.audience());
         Self::new(format!("{}.update", T::ENTITY), subject, description).before(before).after(after)
     }
 
@@ -282,10 +301,22 @@ impl Writer<'_> {
         self.record(conn, Entry::deleted(entity)).await
     }
 
-    /// Any audited write: appends the row and queues its subject's stale caches.
-    // Domain events: publish `entry` here, once its row is written (issue 11, next item).
+    /// Any audited write: appends the row and its domain event, and queues its subject's
+    /// stale caches.
     pub async fn record(&self, conn: &mut AsyncPgConnection, entry: Entry) -> Result<(), AppError> {
         let Entry { activity_type, subject, description, before, after } = entry;
+        let event = NewEvent {
+            event_type: domain::events::event_type(&activity_type),
+            entity_type: subject.entity_type.to_owned(),
+            entity_id: subject.entity_id.clone(),
+            actor_id: self.actor,
+            // Snapshots are the domain types, which hold no password or key hashes.
+            payload: after.clone().or_else(|| before.clone()),
+            audience: subject.audience.kind,
+            client_id: subject.audience.client_id,
+            user_ids: subject.audience.user_ids,
+            request_id: self.context.request_id.clone(),
+        };
         let row = NewActivity {
             user_id: self.actor,
             activity_type,
@@ -299,6 +330,7 @@ impl Writer<'_> {
             ip: self.context.ip.clone(),
         };
         storage::activity::insert(conn, &row).await?;
+        storage::events::publish(conn, &event).await?;
         self.context.pending.add(subject.stale);
         Ok(())
     }

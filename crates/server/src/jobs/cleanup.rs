@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 /// weeks (longer than any schedule's period, so a tick's unique key outlives the tick).
 const KEEP_EXPIRED: chrono::Duration = chrono::Duration::days(1);
 const KEEP_FINISHED_JOBS: chrono::Duration = chrono::Duration::days(14);
+/// Domain events are replayed for a day (`GET /api/events`); a week leaves room to look.
+const KEEP_EVENTS: chrono::Duration = chrono::Duration::days(7);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cleanup {}
@@ -20,7 +22,9 @@ impl Job for Cleanup {
     async fn run(self, run: JobRun) -> Result<(), JobError> {
         let mut conn = run.state.conn().await?;
         let now = Utc::now();
-        let swept = storage::ops::retention::sweep(&mut conn, now - KEEP_EXPIRED, now - KEEP_FINISHED_JOBS).await?;
+        let swept =
+            storage::ops::retention::sweep(&mut conn, now - KEEP_EXPIRED, now - KEEP_FINISHED_JOBS, now - KEEP_EVENTS)
+                .await?;
         tracing::info!(?swept, "cleanup done");
         Ok(())
     }

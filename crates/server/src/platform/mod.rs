@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod circuit_breaker;
 pub mod cpu;
+pub mod events;
 pub mod method_not_allowed;
 pub mod rate_limit;
 pub mod request_context;

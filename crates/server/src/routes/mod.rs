@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod crm;
+pub mod events;
 pub mod health;
 pub mod identity;
 pub mod ops;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(users::configure)
             .configure(api_keys::configure)
             .configure(activity::configure)
+            .configure(events::configure)
             .configure(clients::configure)
             .configure(campaigns::configure)
             // Before `leads`: `/leads/export` would otherwise match `/leads/{id}`.

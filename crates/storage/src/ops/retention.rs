@@ -10,14 +10,17 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 pub struct Swept {
     pub expired_tokens: usize,
     pub finished_jobs: usize,
+    pub old_events: usize,
 }
 
-/// Deletes single-use tokens and sessions that expired before `expired_before`, and
-/// succeeded or cancelled jobs finished before `jobs_before` (dead ones stay for admins).
+/// Deletes single-use tokens and sessions that expired before `expired_before`,
+/// succeeded or cancelled jobs finished before `jobs_before` (dead ones stay for admins),
+/// and domain events older than `events_before`.
 pub async fn sweep(
     conn: &mut AsyncPgConnection,
     expired_before: DateTime<Utc>,
     jobs_before: DateTime<Utc>,
+    events_before: DateTime<Utc>,
 ) -> Result<Swept, StorageError> {
     let mut swept = Swept::default();
     for table in ["refresh_tokens", "password_reset_tokens", "email_change_requests", "pending_registrations"] {
@@ -27,5 +30,6 @@ pub async fn sweep(
             .await?;
     }
     swept.finished_jobs = super::jobs::delete_finished_before(conn, jobs_before).await?;
+    swept.old_events = crate::events::delete_older_than(conn, events_before).await?;
     Ok(swept)
 }

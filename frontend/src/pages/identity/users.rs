@@ -41,6 +41,7 @@ pub fn UsersPage() -> impl IntoView {
 fn UsersAdmin() -> impl IntoView {
     let toasts = use_toasts();
     let list = use_list(PAGE_SIZE, api::identity::users::list);
+    crate::kit::live::refresh_on(&["user"], move || list.reload());
     let editor = Opener::<Option<User>>::new();
     let deactivating = Opener::<User>::new();
 

@@ -21,6 +21,7 @@ pub fn CampaignsPage() -> impl IntoView {
 fn CampaignsList() -> impl IntoView {
     let clients = use_client_options();
     let list = use_list(PAGE_SIZE, api::crm::campaigns::list);
+    crate::kit::live::refresh_on(&["campaign"], move || list.reload());
     let url = list.url;
     let editor = Opener::<Option<Campaign>>::new();
     let client_name = move |id: String| {

@@ -27,6 +27,7 @@ fn ClientsList() -> impl IntoView {
     let toasts = use_toasts();
     let people = use_people();
     let list = use_list(PAGE_SIZE, api::crm::clients::list);
+    crate::kit::live::refresh_on(&["client"], move || list.reload());
     let url = list.url;
     let editor = Opener::<Option<Client>>::new();
     let archiving = Opener::<Client>::new();

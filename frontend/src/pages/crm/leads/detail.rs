@@ -27,6 +27,7 @@ fn LeadDetail(id: Uuid) -> impl IntoView {
     let people = use_people();
     let (lead, reload) = use_record(move || api::crm::leads::get(id), |l: &Lead| l.name.clone());
     let timeline_reload = Reload::new();
+    crate::kit::live::refresh_on(&["lead"], move || reload.bump());
     let editor = Opener::<Lead>::new();
     let converting = Opener::<Lead>::new();
     let deleting = Opener::<Lead>::new();

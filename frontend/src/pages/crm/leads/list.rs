@@ -27,6 +27,7 @@ fn LeadsList() -> impl IntoView {
     let session = use_session();
     let people = use_people();
     let list = use_list(PAGE_SIZE, api::crm::leads::list);
+    crate::kit::live::refresh_on(&["lead"], move || list.reload());
     let url = list.url;
     let editor = Opener::<Option<Lead>>::new();
     let importing = Opener::<()>::new();

@@ -59,6 +59,8 @@ fn Board() -> impl IntoView {
     let session = use_session();
     let url = use_url_filter::<LeadFilter>(&[]);
     let reload = Reload::new();
+    // A lead moved by someone else moves here too.
+    crate::kit::live::refresh_on(&["lead"], move || reload.bump());
     let columns = RwSignal::new(None::<Result<Vec<Column>, Problem>>);
     let drop_target = RwSignal::new(None::<LeadStage>);
     let me = move || session.user.with(|u| u.as_ref().map(|u| u.user.id));

@@ -57,6 +57,7 @@ pub fn TaskList() -> impl IntoView {
             api::work::tasks::list(&TasksCtx::in_space(filter.clone(), space), page)
         },
     );
+    crate::kit::live::refresh_on(&["task"], move || list.reload());
     let url = list.url;
     // The API sorts newest first when the URL names no order.
     let sort = Binding {

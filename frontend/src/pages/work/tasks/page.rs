@@ -58,6 +58,8 @@ fn TasksWorkspace() -> impl IntoView {
         dialog: Opener::new(),
     };
     provide_context(ctx);
+    crate::kit::live::refresh_on(&["task"], move || ctx.reload.bump());
+    crate::kit::live::refresh_on(&["task_space"], move || reload_spaces.bump());
 
     let open_id = Memo::new(move |_| ctx.filters.other(DRAWER).and_then(|id| Uuid::parse_str(&id).ok()));
     let view_mode = RwSignal::new(stored_view());
