@@ -28,7 +28,9 @@ use utoipa_actix_web::AppExt;
         domain::work::tasks::TaskStatus, domain::work::tasks::DueFilter, domain::work::tasks::TaskSort,
         domain::crm::clients::ClientSort, domain::crm::campaigns::CampaignSort, domain::crm::leads::LeadSort,
         domain::activity::ActivityLog, domain::crm::campaigns::Campaign, domain::crm::leads::Lead,
-        domain::work::calendar::CalendarEvent, domain::work::tasks::TaskTemplate)),
+        domain::work::calendar::CalendarEvent, domain::work::tasks::TaskTemplate,
+        domain::ops::jobs::Job, domain::ops::jobs::JobState, domain::ops::jobs::QueueSummary,
+        domain::ops::outbox::OutboxEmail, domain::ops::outbox::OutboxEmailDetail, domain::ops::outbox::EmailStatus)),
     modifiers(&SecuritySchemes),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(

@@ -3,7 +3,7 @@
 use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use crate::mail::Mailer;
+use crate::mail::smtp::Mailer;
 use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
 use crate::platform::cpu::CpuPool;

@@ -7,17 +7,19 @@
 //! at the worst moment (the server accepted the mail, the worker died before recording
 //! it) reaches the recipient as the same message, which mail clients show once.
 
+pub mod smtp;
 pub mod templates;
 
-use crate::config::{Config, MailSettings};
+use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{self, Job, JobError, JobRun};
 use crate::platform::circuit_breaker::CircuitError;
 use chrono::Utc;
 use domain::ops::outbox::{EmailStatus, OutboxEmailDetail};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncTransport, Message};
 use serde::{Deserialize, Serialize};
+use smtp::Mailer;
 use std::time::Duration;
 use storage::ops::outbox::NewEmail;
 use storage::AsyncPgConnection;
@@ -25,26 +27,6 @@ use uuid::Uuid;
 
 /// The seed's limit: at most this many mails to one address per hour; more wait.
 pub const MAILS_PER_RECIPIENT_PER_HOUR: i64 = 50;
-/// How long one SMTP conversation may take.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// The SMTP transport and the sender, built once from the configuration.
-pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-    reply_to: Mailbox,
-}
-
-impl Mailer {
-    /// `None` without `SMTP_URL` (mails are then kept in the outbox); the URL and the
-    /// addresses were checked when the configuration was read.
-    pub fn from_config(config: &Config) -> Option<Mailer> {
-        let url = config.integrations.smtp_url.as_ref()?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose()).ok()?.timeout(Some(SMTP_TIMEOUT));
-        let (from, reply_to) = config.mail.mailboxes().ok()?;
-        Some(Mailer { transport: transport.build(), from, reply_to })
-    }
-}
 
 /// Stores `email` and queues its delivery, in the caller's transaction.
 pub async fn queue(conn: &mut AsyncPgConnection, email: &NewEmail) -> AppResult<Uuid> {
@@ -159,24 +141,4 @@ fn message(mailer: &Mailer, email: &OutboxEmailDetail, message_id: &str) -> Resu
         None => builder.body(text),
     };
     built.map_err(|e| format!("the mail cannot be built: {e}"))
-}
-
-impl MailSettings {
-    /// The sender and reply-to mailboxes, or what is wrong with them.
-    pub fn mailboxes(&self) -> Result<(Mailbox, Mailbox), String> {
-        let from = Mailbox::new(
-            Some(self.from_name.clone()),
-            self.from_email
-                .parse()
-                .map_err(|e| format!("SMTP_FROM_EMAIL={:?} is not an address: {e}", self.from_email))?,
-        );
-        let reply_to = match &self.reply_to {
-            Some(address) => Mailbox::new(
-                None,
-                address.parse().map_err(|e| format!("SMTP_REPLY_TO={address:?} is not an address: {e}"))?,
-            ),
-            None => from.clone(),
-        };
-        Ok((from, reply_to))
-    }
 }
