@@ -60,7 +60,7 @@ test("(b) the admin creates a staff user in the users dialog, then signs out", a
   const page = await freshPage();
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-  assert.deepEqual(await navLabels(page), ["Dashboard", "Leads", "Clients", "Campaigns", "Tasks", "Calendar", "Users", "API keys", "My profile"]);
+  assert.deepEqual(await navLabels(page), ["Dashboard", "Leads", "Clients", "Campaigns", "Tasks", "Calendar", "Users", "API keys", "Background jobs", "Outbox", "My profile"]);
 
   await page.click("nav.sidebar >> text=Users");
   await page.locator("[data-testid=user-row]").first().waitFor();
