@@ -25,6 +25,8 @@ CREATE UNIQUE INDEX jobs_unique_key_idx ON jobs (kind, unique_key) WHERE unique_
 CREATE INDEX jobs_due_idx ON jobs (run_at, id) WHERE state = 'queued';
 -- Leases to check for expiry.
 CREATE INDEX jobs_running_idx ON jobs (locked_until) WHERE state = 'running';
+-- The dead count of /health/ready, without reading the finished jobs kept for two weeks.
+CREATE INDEX jobs_dead_idx ON jobs (id) WHERE state = 'dead';
 -- The admin list (newest first, by state and kind) and the retention sweep.
 CREATE INDEX jobs_list_idx ON jobs (created_at DESC, id DESC);
 CREATE INDEX jobs_finished_idx ON jobs (finished_at) WHERE finished_at IS NOT NULL;

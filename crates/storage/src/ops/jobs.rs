@@ -155,6 +155,17 @@ pub enum Outcome {
     },
 }
 
+/// What the end of a run changes on its row besides releasing it; absent fields stay.
+#[derive(AsChangeset)]
+#[diesel(table_name = jobs)]
+struct Ending<'a> {
+    state: JobState,
+    last_error: Option<&'a str>,
+    run_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+    updated_at: DateTime<Utc>,
+}
+
 /// Records the end of a run; `false` when the worker no longer held the job.
 pub async fn finish(
     conn: &mut AsyncPgConnection,
@@ -164,45 +175,31 @@ pub async fn finish(
 ) -> Result<bool, StorageError> {
     let target = jobs::table.filter(jobs::id.eq_any(held(job.id, worker, job.attempts).select(jobs::id)));
     let now = Utc::now();
-    let released = (jobs::locked_by.eq(None::<String>), jobs::locked_until.eq(None::<DateTime<Utc>>));
-    let updated = match outcome {
-        Outcome::Succeeded => {
-            diesel::update(target)
-                .set((
-                    jobs::state.eq(JobState::Succeeded),
-                    released,
-                    jobs::finished_at.eq(now),
-                    jobs::updated_at.eq(now),
-                ))
-                .execute(conn)
-                .await?
-        }
-        Outcome::Retry { error, at } => {
-            diesel::update(target)
-                .set((
-                    jobs::state.eq(JobState::Queued),
-                    released,
-                    jobs::last_error.eq(error),
-                    jobs::run_at.eq(at),
-                    jobs::updated_at.eq(now),
-                ))
-                .execute(conn)
-                .await?
-        }
-        Outcome::Dead { error } => {
-            diesel::update(target)
-                .set((
-                    jobs::state.eq(JobState::Dead),
-                    released,
-                    jobs::last_error.eq(error),
-                    jobs::finished_at.eq(now),
-                    jobs::updated_at.eq(now),
-                ))
-                .execute(conn)
-                .await?
-        }
+    let ending = match outcome {
+        Outcome::Succeeded => Ending {
+            state: JobState::Succeeded,
+            last_error: None,
+            run_at: None,
+            finished_at: Some(now),
+            updated_at: now,
+        },
+        Outcome::Retry { error, at } => Ending {
+            state: JobState::Queued,
+            last_error: Some(error),
+            run_at: Some(*at),
+            finished_at: None,
+            updated_at: now,
+        },
+        Outcome::Dead { error } => Ending {
+            state: JobState::Dead,
+            last_error: Some(error),
+            run_at: None,
+            finished_at: Some(now),
+            updated_at: now,
+        },
     };
-    Ok(updated > 0)
+    let released = (jobs::locked_by.eq(None::<String>), jobs::locked_until.eq(None::<DateTime<Utc>>));
+    Ok(diesel::update(target).set((ending, released)).execute(conn).await? > 0)
 }
 
 /// A stopping worker hands back the jobs it still runs, uncounted, for another worker.
@@ -277,13 +274,14 @@ struct SummaryRow {
 
 /// The queue's counts for `/health/ready` and the admin page.
 pub async fn summary(conn: &mut AsyncPgConnection) -> Result<QueueSummary, StorageError> {
+    // One subquery per state, each answered by that state's partial index: readiness
+    // probes call this every few seconds, and finished jobs are kept for two weeks.
     let row: SummaryRow = diesel::sql_query(
-        "SELECT count(*) FILTER (WHERE state = 'queued') AS queued, \
-                count(*) FILTER (WHERE state = 'running') AS running, \
-                count(*) FILTER (WHERE state = 'dead') AS dead, \
-                coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE state = 'queued' AND run_at <= now())), 0)::float8 \
-                  AS oldest_due_secs \
-         FROM jobs WHERE state IN ('queued', 'running', 'dead')",
+        "SELECT (SELECT count(*) FROM jobs WHERE state = 'queued') AS queued, \
+                (SELECT count(*) FROM jobs WHERE state = 'running') AS running, \
+                (SELECT count(*) FROM jobs WHERE state = 'dead') AS dead, \
+                coalesce((SELECT extract(epoch FROM now() - min(run_at)) FROM jobs \
+                          WHERE state = 'queued' AND run_at <= now()), 0)::float8 AS oldest_due_secs",
     )
     .get_result(conn)
     .await?;
