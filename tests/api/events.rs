@@ -109,7 +109,7 @@ async fn a_lead_update_reaches_only_those_who_may_see_the_lead() {
 
     let [admin_stream, agent_stream, other_stream, portal_stream] = &mut streams[..] else { unreachable!() };
     for stream in [admin_stream, agent_stream] {
-        let event = stream.event_about(&id(&lead)).await;
+        let event = stream.event_of("lead.updated", &id(&lead)).await;
         assert_eq!(event.event.as_deref(), Some("lead.updated"));
         let data = event.data.unwrap();
         assert_eq!((data["type"].as_str(), data["entityType"].as_str()), (Some("lead.updated"), Some("lead")));

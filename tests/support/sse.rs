@@ -73,6 +73,17 @@ impl EventStream {
         }
     }
 
+    /// The next `event_type` event about `entity_id`, skipping others (such as the
+    /// record's creation, which the hub may still be fanning out when a stream opens).
+    pub async fn event_of(&mut self, event_type: &str, entity_id: &str) -> Frame {
+        loop {
+            let frame = self.event_about(entity_id).await;
+            if frame.event.as_deref() == Some(event_type) {
+                return frame;
+            }
+        }
+    }
+
     /// Events until the one about `entity_id` (included), within five seconds.
     pub async fn events_until(&mut self, entity_id: &str) -> Vec<Frame> {
         let mut seen = Vec::new();
