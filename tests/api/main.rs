@@ -8,6 +8,7 @@ mod health;
 mod identity;
 mod input_security;
 mod mail;
+mod notifications;
 mod openapi;
 mod ops;
 mod rate_limit;

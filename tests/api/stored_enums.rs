@@ -12,6 +12,7 @@ use domain::crm::lead_imports::{ImportMode, ImportStatus};
 use domain::crm::leads::{LeadActivityType, LeadScore, LeadSource, LeadStage};
 use domain::events::AudienceKind;
 use domain::identity::api_keys::ApiKeyScope;
+use domain::notifications::{NotificationKind, Severity};
 use domain::ops::jobs::JobState;
 use domain::ops::outbox::EmailStatus;
 use domain::work::calendar::{CalendarProviderName, EventType};
@@ -49,6 +50,9 @@ fn enum_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         ("jobs", "state", values(&JobState::ALL, JobState::as_str)),
         ("email_outbox", "status", values(&EmailStatus::ALL, EmailStatus::as_str)),
         ("domain_events", "audience", values(&AudienceKind::ALL, AudienceKind::as_str)),
+        ("notifications", "kind", values(&NotificationKind::ALL, NotificationKind::as_str)),
+        ("notifications", "severity", values(&Severity::ALL, Severity::as_str)),
+        ("notification_preferences", "kind", values(&NotificationKind::ALL, NotificationKind::as_str)),
     ]
 }
 

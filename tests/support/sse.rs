@@ -73,6 +73,16 @@ impl EventStream {
         }
     }
 
+    /// The next `event_type` event about anything, within five seconds, skipping others.
+    pub async fn next_of_type(&mut self, event_type: &str) -> Frame {
+        loop {
+            let frame = self.event(Duration::from_secs(5)).await.unwrap_or_else(|| panic!("no {event_type} event"));
+            if frame.event.as_deref() == Some(event_type) {
+                return frame;
+            }
+        }
+    }
+
     /// The next `event_type` event about `entity_id`, skipping others (such as the
     /// record's creation, which the hub may still be fanning out when a stream opens).
     pub async fn event_of(&mut self, event_type: &str, entity_id: &str) -> Frame {

@@ -54,6 +54,7 @@ Environment:
                         quality and bench: an admin URL; each run creates and drops
                         its own databases)
   JWT_SECRET            run: default generated once and kept in <data dir>/jwt-secret
+  VAPID_PRIVATE_KEY     run: web push key, generated once and kept in <data dir>/vapid-private-key
   ADMIN_EMAIL           run: bootstrap admin, default admin@example.com
   ADMIN_PASSWORD        run: default generated once and kept in <data dir>/admin-password
   PYTHON                test, quality: the Python 3.11+ that creates .venv (default python3)
@@ -193,6 +194,11 @@ fn run(release: bool, demo: bool) -> Result<ExitCode> {
         Some(secret) => secret,
         None => sys::persisted_secret(&data.join("jwt-secret"), 24)?.0,
     };
+    // Web push is on by default, signed with a key kept beside the JWT secret.
+    let vapid_key = match sys::env_nonempty("VAPID_PRIVATE_KEY") {
+        Some(key) => key,
+        None => sys::persisted_secret(&data.join("vapid-private-key"), 32)?.0,
+    };
     let admin_email = sys::env_nonempty("ADMIN_EMAIL").unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_owned());
     let admin_password = match password_env {
         Some(password) => {
@@ -216,6 +222,7 @@ fn run(release: bool, demo: bool) -> Result<ExitCode> {
     }
     cmd.env("DATABASE_URL", &database_url)
         .env("JWT_SECRET", &jwt_secret)
+        .env("VAPID_PRIVATE_KEY", &vapid_key)
         .env("ADMIN_EMAIL", &admin_email)
         .env("ADMIN_PASSWORD", &admin_password)
         .env("STATIC_DIR", &dist);

@@ -12,6 +12,7 @@ pub mod events;
 pub mod identity;
 #[cfg(feature = "diesel")]
 pub mod json_column;
+pub mod notifications;
 pub mod ops;
 pub mod pagination;
 pub mod patch;

@@ -430,3 +430,47 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Int4,
+        kind -> Varchar,
+        severity -> Varchar,
+        title -> Varchar,
+        message -> Text,
+        action_url -> Nullable<Varchar>,
+        dedupe_key -> Nullable<Varchar>,
+        in_app -> Bool,
+        by_email -> Bool,
+        by_push -> Bool,
+        read_at -> Nullable<Timestamptz>,
+        emailed_at -> Nullable<Timestamptz>,
+        pushed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id, kind) {
+        user_id -> Int4,
+        kind -> Varchar,
+        in_app -> Bool,
+        email -> Bool,
+        push -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    push_subscriptions (id) {
+        id -> Int8,
+        user_id -> Int4,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        user_agent -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

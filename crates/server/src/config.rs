@@ -68,6 +68,17 @@ pub struct Integrations {
     pub openai_api_key: Option<Secret>,
     pub google_oauth: Option<(String, Secret)>,
     pub microsoft_oauth: Option<(String, Secret)>,
+    /// Web Push (`crates/server/src/notify/push.rs`).
+    pub web_push: Option<WebPushKey>,
+}
+
+/// The VAPID key pushes are signed with, and the contact push services may write to.
+#[derive(Debug, Clone)]
+pub struct WebPushKey {
+    /// base64url of the 32-byte P-256 private scalar.
+    pub private_key: Secret,
+    /// `mailto:` or `https:` URL in each push's VAPID claims.
+    pub subject: String,
 }
 
 impl Integrations {
@@ -80,6 +91,7 @@ impl Integrations {
             ("openai", self.openai_api_key.is_some()),
             ("google_calendar", self.google_calendar.is_some()),
             ("microsoft_calendar", self.microsoft_calendar.is_some()),
+            ("web_push", self.web_push.is_some()),
         ]
     }
 }
@@ -319,7 +331,7 @@ impl Config {
             .unwrap_or_default();
 
         let google_calendar_id = r.optional("GOOGLE_CALENDAR_ID").unwrap_or_else(|| "primary".to_owned());
-        let integrations = Integrations {
+        let mut integrations = Integrations {
             google_calendar: r.calendar_api(
                 "GOOGLE_CALENDAR_ACCESS_TOKEN",
                 "GOOGLE_CALENDAR_API_URL",
@@ -338,6 +350,7 @@ impl Config {
             openai_api_key: r.optional("OPENAI_API_KEY").map(Secret::new),
             google_oauth: r.pair("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"),
             microsoft_oauth: r.pair("MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET"),
+            web_push: None,
         };
 
         let mail = MailSettings {
@@ -348,6 +361,14 @@ impl Config {
         if let Err(problem) = mail.mailboxes() {
             r.problems.push(problem);
         }
+        integrations.web_push = r.optional("VAPID_PRIVATE_KEY").and_then(|key| {
+            if crate::notify::push::signing_key(&key).is_none() {
+                r.problems.push("VAPID_PRIVATE_KEY is invalid (base64url of a 32-byte P-256 private key)".to_owned());
+                return None;
+            }
+            let subject = r.optional("VAPID_SUBJECT").unwrap_or_else(|| format!("mailto:{}", mail.from_email));
+            Some(WebPushKey { private_key: Secret::new(key), subject })
+        });
         if let Some(url) = &integrations.smtp_url {
             use lettre::{AsyncSmtpTransport, Tokio1Executor};
             if let Err(error) = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose()) {

@@ -8,6 +8,7 @@ pub mod http;
 pub mod jobs;
 pub mod mail;
 pub mod memory;
+pub mod notify;
 pub mod openapi;
 pub mod platform;
 pub mod routes;

@@ -4,6 +4,7 @@ use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::mail::smtp::Mailer;
+use crate::notify::push::WebPush;
 use crate::platform::cache::CacheService;
 use crate::platform::circuit_breaker::Circuits;
 use crate::platform::cpu::CpuPool;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub cpu: CpuPool,
     /// Committed domain events of every node, for `GET /api/events`.
     pub events: Arc<EventHub>,
+    /// The web push sender; `None` without `VAPID_PRIVATE_KEY` (no pushes are sent).
+    pub web_push: Option<WebPush>,
 }
 
 /// Bounds how long a lead total can miss writes this process does not see (another
@@ -55,6 +58,7 @@ impl AppState {
             circuits: Circuits::new(&integration_names, config.circuit_failure_threshold, config.circuit_reset_timeout)
                 .tuned("smtp", 10, Duration::from_secs(300)),
             mailer: Mailer::from_config(&config),
+            web_push: WebPush::from_config(config.integrations.web_push.as_ref()),
             rate_limiters: RateLimiters::new(config.api_rate_limit, config.auth_rate_limit),
             lead_totals: CacheService::new(10_000, LEAD_TOTALS_TTL),
             cpu: CpuPool::for_this_machine(),

@@ -10,6 +10,7 @@ pub mod events;
 pub mod identity;
 pub mod keyset;
 pub mod migrations;
+pub mod notifications;
 pub mod ops;
 pub mod pool;
 mod sql;

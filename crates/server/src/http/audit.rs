@@ -18,6 +18,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::events::Audience;
+use domain::notifications::rules::Notice;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use storage::activity::NewActivity;
@@ -207,6 +208,12 @@ impl Subject {
         Self::bare("user", id).invalidating(Stale::user(id))
     }
 
+    /// Whose live events its writes are: the users concerned only (their own records).
+    pub fn seen_by(mut self, users: impl IntoIterator<Item = i32>) -> Self {
+        self.audience = Audience::new(domain::events::AudienceKind::People, None, users.into_iter().map(Some));
+        self
+    }
+
     pub fn invalidating(mut self, stale: Stale) -> Self {
         self.stale.merge(stale);
         self
@@ -299,6 +306,16 @@ impl Writer<'_> {
         entity: &T,
     ) -> Result<(), AppError> {
         self.record(conn, Entry::deleted(entity)).await
+    }
+
+    /// Tells the users the notices name, in the write's transaction (`crate::notify`); the
+    /// actor is left out unless a notice says otherwise. Returns how many were told.
+    pub async fn notify(
+        &self,
+        conn: &mut AsyncPgConnection,
+        notices: impl IntoIterator<Item = Notice>,
+    ) -> AppResult<usize> {
+        crate::notify::send(conn, self.actor, notices).await
     }
 
     /// Any audited write: appends the row and its domain event, and queues its subject's

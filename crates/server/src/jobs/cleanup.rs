@@ -1,4 +1,5 @@
-//! The hourly cleanup (`schedule::standard`): expired tokens and old finished jobs; and
+//! The hourly cleanup (`schedule::standard`): expired tokens, old finished jobs, events and
+//! notifications; and
 //! the job that does nothing, for the bench.
 
 use super::{Job, JobError, JobRun};
@@ -11,6 +12,8 @@ const KEEP_EXPIRED: chrono::Duration = chrono::Duration::days(1);
 const KEEP_FINISHED_JOBS: chrono::Duration = chrono::Duration::days(14);
 /// Domain events are replayed for a day (`GET /api/events`); a week leaves room to look.
 const KEEP_EVENTS: chrono::Duration = chrono::Duration::days(7);
+/// Notifications, read or not, are kept three months.
+const KEEP_NOTIFICATIONS: chrono::Duration = chrono::Duration::days(90);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cleanup {}
@@ -25,7 +28,8 @@ impl Job for Cleanup {
         let swept =
             storage::ops::retention::sweep(&mut conn, now - KEEP_EXPIRED, now - KEEP_FINISHED_JOBS, now - KEEP_EVENTS)
                 .await?;
-        tracing::info!(?swept, "cleanup done");
+        let notifications = storage::notifications::delete_older_than(&mut conn, now - KEEP_NOTIFICATIONS).await?;
+        tracing::info!(?swept, notifications, "cleanup done");
         Ok(())
     }
 }

@@ -48,6 +48,9 @@ impl Registry {
             .with::<crate::routes::crm::lead_imports::LeadImportJob>()
             .with::<crate::routes::identity::auth::recovery::SendResetLink>()
             .with::<crate::routes::identity::auth::registration::StartSignup>()
+            .with::<crate::notify::DeliverNotification>()
+            .with::<crate::notify::reminders::TaskReminders>()
+            .with::<crate::notify::reminders::MeetingReminders>()
     }
 
     /// Adds kind `J`.

@@ -49,7 +49,12 @@ impl Periodic {
 
 /// The product's periodic jobs.
 pub fn standard() -> Vec<Periodic> {
-    vec![Periodic::new::<super::cleanup::Cleanup>("cleanup", "0 17 * * * *")]
+    use crate::notify::reminders::{MeetingReminders, TaskReminders};
+    vec![
+        Periodic::new::<super::cleanup::Cleanup>("cleanup", "0 17 * * * *"),
+        Periodic::new::<TaskReminders>("task reminders", "0 */15 * * * *"),
+        Periodic::new::<MeetingReminders>("meeting reminders", "30 */15 * * * *"),
+    ]
 }
 
 /// Enqueues the due tick of each schedule (a no-op when another node did).

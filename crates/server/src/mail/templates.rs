@@ -30,6 +30,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "signup_existing_account.html",
     "signup_username_taken.txt",
     "signup_username_taken.html",
+    "notification.txt",
+    "notification.html",
 );
 
 fn environment() -> &'static Environment<'static> {

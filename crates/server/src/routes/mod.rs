@@ -7,6 +7,7 @@ pub mod crm;
 pub mod events;
 pub mod health;
 pub mod identity;
+pub mod notifications;
 pub mod ops;
 pub mod work;
 
@@ -37,7 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(calendar_feed::configure)
             .configure(calendar_sync::configure)
             .configure(jobs::configure)
-            .configure(outbox::configure),
+            .configure(outbox::configure)
+            .configure(notifications::configure),
     );
     cfg.configure(health::configure);
 }

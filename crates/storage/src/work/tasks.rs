@@ -250,3 +250,26 @@ crud::delete_by_id!(tasks);
 pub async fn count_in_space(conn: &mut AsyncPgConnection, space_id: Uuid) -> Result<i64, StorageError> {
     Ok(tasks::table.filter(tasks::space_id.eq(space_id)).count().get_result(conn).await?)
 }
+
+/// Open, assigned tasks due in `[from, to)` (of one assignee, or all): what the due-date
+/// reminders look at.
+pub async fn due_between(
+    conn: &mut AsyncPgConnection,
+    assignee: Option<i32>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Task>, StorageError> {
+    Ok(tasks::table
+        .into_boxed()
+        .narrow(assignee.map(|user| tasks::assigned_to_id.eq(user)))
+        .filter(tasks::due_date.ge(from).and(tasks::due_date.lt(to)))
+        .filter(tasks::status.ne_all([TaskStatus::Completed, TaskStatus::Archived]))
+        .filter(tasks::archived_at.is_null())
+        .filter(tasks::assigned_to_id.is_not_null())
+        .order((tasks::due_date.asc(), tasks::id.asc()))
+        .limit(limit)
+        .select(Task::as_select())
+        .load(conn)
+        .await?)
+}

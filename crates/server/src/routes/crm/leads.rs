@@ -21,6 +21,7 @@ use domain::crm::leads::{
     duplicate_message, normalize_phone, stage_change_text, CreateLeadActivityRequest, CreateLeadRequest, Lead,
     LeadActivity, LeadActivityType, LeadFilter, LeadStage, UpdateLeadRequest,
 };
+use domain::notifications::rules;
 use domain::pagination::{CursorParams, PageParams};
 use domain::visibility::{client_visibility, Rows, Visibility};
 use domain::{Permission, Problem};
@@ -135,7 +136,9 @@ async fn create_lead(
             }
             ensure_unique(conn, new_lead.email.as_deref(), new_lead.phone.as_deref(), None).await?;
             let lead = storage::crm::leads::insert(conn, actor, &new_lead).await.map_err(|e| LEADS.problem(e))?;
-            ctx.audit.by(actor).created(conn, lead).await
+            let lead = ctx.audit.by(actor).created(conn, lead).await?;
+            ctx.audit.by(actor).notify(conn, rules::lead_written(None, &lead)).await?;
+            Ok(lead)
         })
         .await?;
     Ok(created(format!("/api/leads/{}", lead.id), &lead))
@@ -206,7 +209,9 @@ async fn update_lead(
                 let activity = stage_activity(id, actor, from, updated.stage, stage_change_text(from, updated.stage));
                 storage::crm::leads::insert_activity(conn, &activity).await?;
             }
-            ctx.audit.by(actor).updated(conn, &before, updated).await
+            let updated = ctx.audit.by(actor).updated(conn, &before, updated).await?;
+            ctx.audit.by(actor).notify(conn, rules::lead_written(Some(&before), &updated)).await?;
+            Ok(updated)
         })
         .await?;
     Ok(HttpResponse::Ok().json(lead))
@@ -383,6 +388,7 @@ async fn convert_lead(ctx: Ctx, access: Crm<LeadsWrite>, id: web::Path<Uuid>) ->
                     .after(&updated),
                 )
                 .await?;
+            ctx.audit.by(actor).notify(conn, [rules::lead_converted(&updated, &client)]).await?;
             Ok((client, true))
         })
         .await?;

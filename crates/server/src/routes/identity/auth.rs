@@ -20,6 +20,7 @@ use diesel_async::AsyncConnection;
 use domain::identity::auth::{AuthSession, LoginRequest, MessageResponse, RefreshRequest};
 use domain::identity::permissions::Access;
 use domain::identity::users::CurrentUser;
+use domain::notifications::rules;
 use domain::{ErrorCode, Problem};
 use storage::identity::users::UserRow;
 use storage::AsyncPgConnection;
@@ -103,7 +104,13 @@ async fn login(ctx: Ctx, ValidJson(body): ValidJson<LoginRequest>) -> AppResult<
     let verified = passwords::verify(&body.password, user.as_ref().map(|u| u.password.as_str())).await?;
     let user = match user {
         Some(user) if verified => user,
-        _ => return Err(AppError::new(ErrorCode::InvalidCredentials, "Invalid username or password")),
+        _ => {
+            // The same notice whether the account exists or not: the answer's timing tells nothing.
+            let ip = ctx.audit.ip.as_deref().unwrap_or("an unknown address");
+            let notice = rules::sign_in_failed(&body.username, ip, chrono::Utc::now());
+            ctx.audit.anonymous().notify(&mut conn, [notice]).await?;
+            return Err(AppError::new(ErrorCode::InvalidCredentials, "Invalid username or password"));
+        }
     };
     if !user.is_active {
         return Err(AppError::new(ErrorCode::AccountDisabled, "This account has been deactivated"));

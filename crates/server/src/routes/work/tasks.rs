@@ -19,6 +19,7 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use domain::json_column::Json;
+use domain::notifications::rules;
 use domain::pagination::{CursorParams, PageParams};
 use domain::work::recurrence::{self, Definition, Schedule};
 use domain::work::tasks::{
@@ -253,6 +254,7 @@ pub(crate) async fn insert_task(
                 Entry::new("task.create", Subject::of(&task), format!("{description} {}", task.title)).after(&task),
             )
             .await?;
+        audit.by(actor).notify(conn, rules::task_written(None, &task)).await?;
         Ok(task)
     })
     .await
@@ -432,6 +434,7 @@ async fn update_task(
                     .after(&task),
                 )
                 .await?;
+            ctx.audit.by(actor).notify(conn, rules::task_written(Some(&current.task), &task)).await?;
             if completed && task.is_recurring {
                 if let Some(next) = next_instance(&ctx.cpu, &updated, task.completed_at.unwrap_or(now)).await? {
                     if let Some(created) = storage::work::tasks::insert_instance(conn, &next).await? {
@@ -510,8 +513,10 @@ async fn create_comment(
     let actor = auth.principal.id();
     let comment = ctx
         .transaction(async |conn| {
-            find(conn, task_id).await?;
+            let task = find(conn, task_id).await?.task;
             let comment = storage::work::task_comments::insert(conn, task_id, actor, &body).await?;
+            let notice = rules::task_commented(&task, &auth.principal.user.username, &body.comment);
+            ctx.audit.by(actor).notify(conn, [notice]).await?;
             ctx.audit
                 .by(actor)
                 .record(

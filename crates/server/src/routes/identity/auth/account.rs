@@ -16,6 +16,7 @@ use actix_web::http::StatusCode;
 use actix_web::{patch, post, HttpResponse};
 use domain::identity::auth::{AuthSession, ChangePasswordRequest, ConfirmTokenRequest, MessageResponse};
 use domain::identity::users::{CurrentUser, UpdateProfileRequest};
+use domain::notifications::rules::{self, AccountChange};
 use domain::{ErrorCode, Problem};
 use storage::identity::users::{UserChanges, UserRow};
 use storage::AsyncPgConnection;
@@ -140,6 +141,9 @@ pub(super) async fn update_profile(
                     .after(&user.user.clone()),
                 )
                 .await?;
+            if user.user != before {
+                ctx.audit.by(user.id).notify(conn, [rules::account_changed(user.id, AccountChange::Profile)]).await?;
+            }
             if let EmailUpdate::Pending(new_email) = &email {
                 request_email_change(&ctx, conn, &ctx.audit, &user, new_email).await?;
             }
@@ -193,6 +197,7 @@ pub(super) async fn confirm_email(
                 .after(&user.user.clone()),
             )
             .await?;
+        ctx.audit.by(user_id).notify(conn, [rules::account_changed(user_id, AccountChange::Profile)]).await?;
         Ok(())
     })
     .await?;
@@ -236,6 +241,7 @@ pub(super) async fn change_password(
                     ),
                 )
                 .await?;
+            ctx.audit.by(user.id).notify(conn, [rules::account_changed(user.id, AccountChange::Password)]).await?;
             issue_session(&ctx, conn, &user, Uuid::new_v4()).await
         })
         .await?;

@@ -11,6 +11,7 @@ use crate::state::AppState;
 use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::auth::{ForgotPasswordRequest, MessageResponse, ResetPasswordRequest};
+use domain::notifications::rules::{self, AccountChange};
 use domain::ErrorCode;
 use serde::{Deserialize, Serialize};
 use storage::identity::users::UserChanges;
@@ -112,6 +113,7 @@ pub(super) async fn reset_password(
                 Entry::new("auth.password_reset", Subject::user(user_id), "Password reset with an emailed token"),
             )
             .await?;
+        ctx.audit.by(user_id).notify(conn, [rules::account_changed(user_id, AccountChange::Password)]).await?;
         Ok(())
     })
     .await?;

@@ -17,6 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::{post, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::auth::{AuthSession, ConfirmTokenRequest, MessageResponse, RegisterRequest};
+use domain::notifications::rules;
 use domain::{ErrorCode, Problem, Role};
 use serde::{Deserialize, Serialize};
 use storage::identity::registrations::NewRegistration;
@@ -162,6 +163,7 @@ pub(super) async fn confirm_registration(
                         .after(&user.user.clone()),
                 )
                 .await?;
+            ctx.audit.by(user.id).notify(conn, [rules::user_registered(&user)]).await?;
             issue_session(&ctx, conn, &user, Uuid::new_v4()).await
         })
         .await?;
