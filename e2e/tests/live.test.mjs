@@ -63,3 +63,49 @@ test("(live-a) a lead moved by one user moves on the other's pipeline, and an ed
   }
   assert.deepEqual(watcher.errors, []);
 });
+
+test("(live-b) a lead assigned elsewhere rings the bell at once; the panel opens it and the switches are kept", async () => {
+  const seller = await freshPage();
+  await signIn(seller, SELLER.username, SELLER.password);
+  const bell = seller.locator("[data-testid=bell]");
+  await bell.waitFor();
+  assert.equal(await seller.locator("[data-testid=bell-badge]").count(), 0, "nothing unread yet");
+
+  const users = await api("GET", "/api/users?q=lina.live", admin);
+  const assigned = await api("POST", "/api/leads", admin, { name: "Bell Lead Ltd", assignedToId: users[0].id });
+  // No reload: the notification's event updated the badge.
+  await seller.locator("[data-testid=bell-badge]", { hasText: "1" }).waitFor({ timeout: 10_000 });
+  assert.match(await bell.getAttribute("aria-label"), /1 unread/);
+
+  // Keyboard: Enter opens the panel, Escape closes it and gives the focus back to the bell.
+  await bell.focus();
+  await seller.keyboard.press("Enter");
+  await seller.locator("[data-testid=bell-panel]").waitFor();
+  await seller.keyboard.press("Escape");
+  assert.equal(await seller.locator("[data-testid=bell-panel]").count(), 0);
+  assert.equal(await seller.evaluate(() => document.activeElement?.dataset.testid), "bell");
+
+  await bell.click();
+  const item = seller.locator("[data-testid=bell-item]", { hasText: "Lead assigned to you" });
+  await item.waitFor();
+  await shoot(seller, "live-b1-bell-open");
+  await item.click();
+  await seller.waitForURL(`${BASE}/leads/${assigned.id}`);
+  await seller.locator("[data-testid=bell-badge]").waitFor({ state: "detached", timeout: 10_000 });
+
+  // The notifications page lists it read; the preferences keep a switch turned off.
+  await seller.goto(`${BASE}/notifications`);
+  await seller.locator("[data-testid=notification-row]", { hasText: "Bell Lead Ltd" }).waitFor();
+  await seller.goto(`${BASE}/notifications/preferences`);
+  const byMail = seller.getByLabel("A lead is assigned to me: by e-mail");
+  await byMail.uncheck();
+  await seller.click("[data-testid=save-preferences]");
+  await seller.getByText("Preferences saved").waitFor();
+  await seller.reload();
+  await seller.getByLabel("A lead is assigned to me: by e-mail").waitFor();
+  assert.equal(await seller.getByLabel("A lead is assigned to me: by e-mail").isChecked(), false);
+  assert.equal(await seller.getByLabel("A lead is assigned to me: in the app").isChecked(), true);
+  await seller.locator("[data-testid=push-off]").waitFor();
+  await shoot(seller, "live-b2-preferences");
+  assert.deepEqual(seller.errors, []);
+});

@@ -35,6 +35,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/jobs") view={Lazy::<routes::Jobs>::new()} />
                     <Route path=path!("/outbox") view={Lazy::<routes::Outbox>::new()} />
                     <Route path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
+                    <Route path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
+                    <Route
+                        path=path!("/notifications/preferences")
+                        view={Lazy::<routes::NotificationPreferences>::new()}
+                    />
                     <Route path=path!("/portal") view={Lazy::<routes::Portal>::new()} />
                     <Route path=path!("/leads") view={Lazy::<routes::Leads>::new()} />
                     <Route path=path!("/leads/pipeline") view={Lazy::<routes::Pipeline>::new()} />
@@ -147,6 +152,7 @@ fn Layout() -> impl IntoView {
                     "MarketingOS"
                 </a>
                 <div class="topbar-end">
+                    <crate::bell::NotificationBell />
                     <ThemeToggle />
                     <span class="user-chip" data-testid="user-chip">
                         <span>{name}</span>

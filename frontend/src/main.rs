@@ -7,6 +7,7 @@
 
 mod api;
 mod app;
+mod bell;
 mod kit;
 mod pages;
 mod routes;

@@ -83,6 +83,23 @@ pub fn content_hash(bytes: &[u8]) -> String {
     format!("{:012x}", crate::postgres::stable_hash(bytes) & 0xffff_ffff_ffff)
 }
 
+/// `app.css` followed by the other stylesheets of `dir` in name order: one file for the
+/// browser, kept in several for the people editing it.
+fn stylesheet(dir: &Path) -> Result<Vec<u8>> {
+    let mut bytes = fs::read(dir.join("app.css")).context("could not read frontend/style/app.css")?;
+    let mut others: Vec<PathBuf> = fs::read_dir(dir)
+        .context("could not list frontend/style")?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "css") && !path.ends_with("app.css"))
+        .collect();
+    others.sort();
+    for path in others {
+        bytes.push(b'\n');
+        bytes.extend(fs::read(&path).with_context(|| format!("could not read {}", path.display()))?);
+    }
+    Ok(bytes)
+}
+
 /// Copies `bytes` to `assets/<stem>-<hash>.<ext>` and returns that file name.
 fn write_hashed(assets: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
     let name = format!("{stem}-{}.{ext}", content_hash(bytes));
@@ -229,12 +246,14 @@ pub fn build_spa() -> Result<PathBuf> {
         fs::copy(chunk, assets.join(&name)).with_context(|| format!("could not write {name}"))?;
         chunks.push(name);
     }
-    let css_bytes = fs::read(root.join("frontend/style/app.css")).context("could not read frontend/style/app.css")?;
+    let css_bytes = stylesheet(&root.join("frontend/style"))?;
     let css = write_hashed(&assets, "app", "css", &css_bytes)?;
     // The content security policy forbids inline scripts: the loader is a file too.
     let boot_js = format!("import init from \"./{glue}\";\ninit({{ module_or_path: \"/assets/{wasm}\" }});\n");
     let boot = write_hashed(&assets, "boot", "js", boot_js.as_bytes())?;
     fs::write(dist.join("index.html"), index_html(&css, &boot, &glue, &wasm)).context("could not write index.html")?;
+    // The service worker must sit at the root to control every page (web push).
+    fs::copy(root.join("frontend/static/sw.js"), dist.join("sw.js")).context("could not copy frontend/static/sw.js")?;
 
     report_sizes(&dist, &assets, &[&wasm, &glue, &loader_name, &boot], &chunks);
     Ok(dist)

@@ -14,6 +14,7 @@
 pub mod activity;
 pub mod crm;
 pub mod identity;
+pub mod notifications;
 pub mod ops;
 pub mod work;
 
@@ -237,6 +238,16 @@ fn post<B: Serialize, T: DeserializeOwned>(path: String, body: &B) -> impl Futur
 
 fn patch<B: Serialize, T: DeserializeOwned>(path: String, body: &B) -> impl Future<Output = ApiResult<T>> + 'static {
     send_json(Method::PATCH, path, body)
+}
+
+fn put<B: Serialize, T: DeserializeOwned>(path: String, body: &B) -> impl Future<Output = ApiResult<T>> + 'static {
+    send_json(Method::PUT, path, body)
+}
+
+/// POST whose answer is `204 No Content`.
+fn post_no_content<B: Serialize>(path: String, body: &B) -> impl Future<Output = ApiResult<()>> + 'static {
+    let body = to_value(body);
+    async move { request(Method::POST, &path, Some(body?)).await.map(|_| ()) }
 }
 
 async fn delete(path: String) -> ApiResult<()> {

@@ -1,11 +1,13 @@
 //! The screens, grouped by business area as in the other crates: `identity/` (sign-in and
 //! its emailed links, profile, users, API keys), `crm/` (leads, pipeline, clients,
-//! campaigns), `work/` (tasks, calendar) and `ops/` (the job queue, the outbox). The shell's own pages (dashboard, client
+//! campaigns), `work/` (tasks, calendar), `notifications/` (the user's notifications and switches) and `ops/`
+//! (the job queue, the outbox). The shell's own pages (dashboard, client
 //! portal, not found) are in `dashboard.rs`.
 
 pub mod crm;
 mod dashboard;
 pub mod identity;
+pub mod notifications;
 pub mod ops;
 pub mod work;
 
@@ -17,5 +19,6 @@ pub use identity::{
     ApiKeysPage, ConfirmEmailPage, ConfirmSignupPage, ForgotPasswordPage, LoginPage, ProfilePage, ResetPasswordPage,
     UsersPage,
 };
+pub use notifications::{NotificationPreferencesPage, NotificationsPage};
 pub use ops::{JobsPage, OutboxPage};
 pub use work::{CalendarPage, TasksPage};
