@@ -121,7 +121,7 @@ test("(c) a staff user does not see admin-only navigation", async () => {
 
   // The theme toggle switches to the other theme and remembers it.
   const before = await page.evaluate(() => document.documentElement.dataset.theme ?? "system");
-  await page.locator(".topbar-end .icon-button").click();
+  await page.locator("[data-testid=theme-toggle]").click();
   const after = await page.evaluate(() => document.documentElement.dataset.theme);
   assert.ok(after === "dark" || after === "light");
   assert.notEqual(after, before);

@@ -226,6 +226,7 @@ pub fn ThemeToggle() -> impl IntoView {
     view! {
         <button
             class="icon-button"
+            data-testid="theme-toggle"
             aria-label=move || if dark.get() { "Use light theme" } else { "Use dark theme" }
             title="Toggle theme"
             on:click=toggle

@@ -66,6 +66,8 @@ const GUARDS: &[(Requirement, &[&str])] = &[
             "POST /api/notifications/check-tasks",
             "GET /api/notifications/preferences",
             "PUT /api/notifications/preferences",
+            "GET /api/user/notification-preferences",
+            "PUT /api/user/notification-preferences",
             "POST /api/push/subscribe",
             "POST /api/push/unsubscribe",
         ],

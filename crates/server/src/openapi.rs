@@ -34,7 +34,7 @@ use utoipa_actix_web::AppExt;
         domain::notifications::Notification, domain::notifications::NotificationKind, domain::notifications::Severity,
         domain::notifications::UnreadCount, domain::notifications::MarkedRead,
         domain::notifications::NotificationPreference, domain::notifications::NotificationsCreated,
-        domain::notifications::VapidPublicKey)),
+        domain::notifications::VapidPublicKey, domain::notifications::legacy::LegacyPreferences)),
     modifiers(&SecuritySchemes),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(

@@ -35,7 +35,7 @@ async fn users_read_and_delete_their_own_notifications_only() {
     assert_eq!(unread(&app, &agent).await, 2);
     let unread_only: Vec<Value> = app.get("/api/notifications?unread=true", Some(&agent)).await.json().await.unwrap();
     assert_eq!(unread_only.len(), 2);
-    assert_eq!(api_tests::audit_rows(&app, "notification.read", &newest).await, 1);
+    assert_eq!(api_tests::audit_rows(&app, "notification.update", &newest).await, 1);
 
     let marked: Value = app.patch("/api/notifications/read-all", Some(&agent), &json!({})).await.json().await.unwrap();
     assert_eq!(marked["updated"], 2);
@@ -139,4 +139,38 @@ async fn preference_changes_are_validated() {
     put(json!({"preferences": []})).await.expect_problem(400, "VALIDATION_ERROR").await;
     let unknown = json!({"preferences": [{"kind": "lottery_won", "inApp": true, "email": true, "push": true}]});
     put(unknown).await.expect_problem(400, "VALIDATION_ERROR").await;
+}
+
+#[tokio::test]
+async fn the_originals_six_switches_still_work_over_the_switches_per_kind() {
+    let (app, admin) = TestApp::with_admin().await;
+    let legacy: Value = app.get("/api/user/notification-preferences", Some(&admin)).await.json().await.unwrap();
+    assert_eq!(legacy["dueDateReminders"], true);
+    let change = json!({"dueDateReminders": false, "emailNotifications": false});
+    let response = app
+        .request(reqwest::Method::PUT, "/api/user/notification-preferences", Some(&admin))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let legacy: Value = response.json().await.unwrap();
+    assert_eq!(
+        (legacy["dueDateReminders"].clone(), legacy["emailNotifications"].clone(), legacy["taskUpdates"].clone()),
+        (json!(false), json!(false), json!(true))
+    );
+    let all: Vec<Value> = app.get("/api/notifications/preferences", Some(&admin)).await.json().await.unwrap();
+    let overdue = all.iter().find(|p| p["kind"] == "task_overdue").unwrap();
+    assert_eq!(
+        (overdue["inApp"].clone(), overdue["email"].clone(), overdue["push"].clone()),
+        (json!(false), json!(false), json!(true))
+    );
+    let unknown = json!({"smsAlerts": true});
+    app.request(reqwest::Method::PUT, "/api/user/notification-preferences", Some(&admin))
+        .json(&unknown)
+        .send()
+        .await
+        .unwrap()
+        .expect_problem(400, "VALIDATION_ERROR")
+        .await;
 }

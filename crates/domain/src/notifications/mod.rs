@@ -2,6 +2,7 @@
 //! switches per kind and channel, and the browsers they receive pushes in. Who is told
 //! what, for which write, is the pure code of [`rules`].
 
+pub mod legacy;
 pub mod rules;
 
 use chrono::{DateTime, Utc};

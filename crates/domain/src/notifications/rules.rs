@@ -235,6 +235,18 @@ pub fn account_changed(user_id: i32, change: AccountChange) -> Notice {
     notice
 }
 
+/// A webhook endpoint failing for a day was disabled: its owner.
+pub fn webhook_disabled(owner: i32, url: &str) -> Notice {
+    Notice::new(
+        NotificationKind::WebhookDisabled,
+        "Webhook disabled",
+        format!("Deliveries to {url} failed for a day; the endpoint is disabled until you turn it on again."),
+    )
+    .to([Recipient::User(owner)])
+    .link("/webhooks".to_owned())
+    .severity(Severity::Error)
+}
+
 /// `POST /api/notifications/test`: the caller.
 pub fn test(user_id: i32) -> Notice {
     let mut notice = Notice::new(NotificationKind::Test, "Test notification", "Notifications reach you here.")

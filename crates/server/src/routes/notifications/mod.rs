@@ -15,6 +15,7 @@ use crate::http::responses::{
 };
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chrono::Utc;
+use domain::notifications::legacy::{apply_legacy, legacy_view, LegacyPreferences, LegacyPreferencesChange};
 use domain::notifications::rules;
 use domain::notifications::{
     complete_preferences, MarkedRead, Notification, NotificationFilter, NotificationPreference, NotificationsCreated,
@@ -33,7 +34,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(send_test)
         .service(check_tasks)
         .service(mark_read)
-        .service(delete_notification);
+        .service(delete_notification)
+        .service(get_legacy_preferences)
+        .service(save_legacy_preferences);
     push::configure(cfg);
 }
 
@@ -73,7 +76,7 @@ async fn mark_read(ctx: Ctx, principal: Principal, id: web::Path<Uuid>) -> AppRe
             let notification =
                 storage::notifications::mark_read(conn, user, id).await?.found(format_args!("Notification {id}"))?;
             let subject = Subject::bare("notification", id).seen_by([user]);
-            ctx.audit.by(user).record(conn, Entry::new("notification.read", subject, "Read a notification")).await?;
+            ctx.audit.by(user).record(conn, Entry::new("notification.update", subject, "Read a notification")).await?;
             Ok(notification)
         })
         .await?;
@@ -89,7 +92,7 @@ async fn mark_all_read(ctx: Ctx, principal: Principal) -> AppResult<HttpResponse
         .transaction(async |conn| {
             let updated = storage::notifications::mark_all_read(conn, user).await?;
             let subject = Subject::bare("notification", "all").seen_by([user]);
-            let entry = Entry::new("notification.read_all", subject, format!("Read all notifications ({updated})"));
+            let entry = Entry::new("notification.update", subject, format!("Read all notifications ({updated})"));
             ctx.audit.by(user).record(conn, entry).await?;
             Ok(updated)
         })
@@ -178,4 +181,43 @@ async fn save_preferences(
         })
         .await?;
     Ok(HttpResponse::Ok().json(all))
+}
+
+/// The original's six switches, read from the switches per kind (see
+/// `domain::notifications::legacy`).
+#[utoipa::path(tag = "notifications", responses(Found<LegacyPreferences>, SignedInErrors))]
+#[get("/user/notification-preferences")]
+async fn get_legacy_preferences(ctx: Ctx, principal: Principal) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    let stored = storage::notifications::preferences::of_user(&mut conn, principal.id()).await?;
+    Ok(HttpResponse::Ok().json(legacy_view(&complete_preferences(stored))))
+}
+
+/// Changes the original's switches (absent ones stay); answers all six.
+#[utoipa::path(
+    tag = "notifications",
+    request_body = LegacyPreferencesChange,
+    responses(Updated<LegacyPreferences>, SignedInErrors, JsonBodyErrors)
+)]
+#[put("/user/notification-preferences")]
+async fn save_legacy_preferences(
+    ctx: Ctx,
+    principal: Principal,
+    ValidJson(change): ValidJson<LegacyPreferencesChange>,
+) -> AppResult<HttpResponse> {
+    let user = principal.id();
+    let after = ctx
+        .transaction(async |conn| {
+            let before = complete_preferences(storage::notifications::preferences::of_user(conn, user).await?);
+            let after = apply_legacy(before.clone(), &change);
+            storage::notifications::preferences::save(conn, user, &after).await?;
+            let subject = Subject::bare("notification_preferences", user).seen_by([user]);
+            let entry = Entry::new("notification_preferences.update", subject, "Changed notification preferences")
+                .before(&before)
+                .after(&after);
+            ctx.audit.by(user).record(conn, entry).await?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(legacy_view(&after)))
 }
