@@ -14,6 +14,7 @@ use domain::events::AudienceKind;
 use domain::identity::api_keys::ApiKeyScope;
 use domain::ops::jobs::JobState;
 use domain::ops::outbox::EmailStatus;
+use domain::ops::webhooks::DeliveryStatus;
 use domain::work::calendar::{CalendarProviderName, EventType};
 use domain::work::tasks::{ScheduleFrom, TaskPriority, TaskStatus};
 use domain::Role;
@@ -49,6 +50,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         ("jobs", "state", values(&JobState::ALL, JobState::as_str)),
         ("email_outbox", "status", values(&EmailStatus::ALL, EmailStatus::as_str)),
         ("domain_events", "audience", values(&AudienceKind::ALL, AudienceKind::as_str)),
+        ("webhook_deliveries", "status", values(&DeliveryStatus::ALL, DeliveryStatus::as_str)),
     ]
 }
 

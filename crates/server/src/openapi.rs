@@ -30,7 +30,10 @@ use utoipa_actix_web::AppExt;
         domain::activity::ActivityLog, domain::crm::campaigns::Campaign, domain::crm::leads::Lead,
         domain::work::calendar::CalendarEvent, domain::work::tasks::TaskTemplate,
         domain::ops::jobs::Job, domain::ops::jobs::JobState, domain::ops::jobs::QueueSummary,
-        domain::ops::outbox::OutboxEmail, domain::ops::outbox::OutboxEmailDetail, domain::ops::outbox::EmailStatus)),
+        domain::ops::outbox::OutboxEmail, domain::ops::outbox::OutboxEmailDetail, domain::ops::outbox::EmailStatus,
+        domain::ops::webhooks::WebhookEndpoint, domain::ops::webhooks::CreatedWebhookEndpoint,
+        domain::ops::webhooks::DeliveryLogEntry, domain::ops::webhooks::DeliveryAttempt,
+        domain::ops::webhooks::DeliveryStatus)),
     modifiers(&SecuritySchemes),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(
@@ -46,6 +49,7 @@ use utoipa_actix_web::AppExt;
         (name = "task-spaces", description = "The tree of task spaces (staff-side roles)"),
         (name = "calendar", description = "Calendar events, recurrence, ICS feeds and external calendar sync (staff-side roles)"),
         (name = "jobs", description = "The background job queue and the e-mail outbox (canManageSettings)"),
+        (name = "webhooks", description = "Signed outgoing webhooks: endpoints, the delivery log, redelivery (canManageSettings)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

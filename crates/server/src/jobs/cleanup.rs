@@ -11,6 +11,8 @@ const KEEP_EXPIRED: chrono::Duration = chrono::Duration::days(1);
 const KEEP_FINISHED_JOBS: chrono::Duration = chrono::Duration::days(14);
 /// Domain events are replayed for a day (`GET /api/events`); a week leaves room to look.
 const KEEP_EVENTS: chrono::Duration = chrono::Duration::days(7);
+/// The webhook delivery log reaches back a month.
+const KEEP_WEBHOOK_DELIVERIES: chrono::Duration = chrono::Duration::days(30);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cleanup {}
@@ -22,9 +24,14 @@ impl Job for Cleanup {
     async fn run(self, run: JobRun) -> Result<(), JobError> {
         let mut conn = run.state.conn().await?;
         let now = Utc::now();
-        let swept =
-            storage::ops::retention::sweep(&mut conn, now - KEEP_EXPIRED, now - KEEP_FINISHED_JOBS, now - KEEP_EVENTS)
-                .await?;
+        let swept = storage::ops::retention::sweep(
+            &mut conn,
+            now - KEEP_EXPIRED,
+            now - KEEP_FINISHED_JOBS,
+            now - KEEP_EVENTS,
+            now - KEEP_WEBHOOK_DELIVERIES,
+        )
+        .await?;
         tracing::info!(?swept, "cleanup done");
         Ok(())
     }

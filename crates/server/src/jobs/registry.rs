@@ -48,6 +48,7 @@ impl Registry {
             .with::<crate::routes::crm::lead_imports::LeadImportJob>()
             .with::<crate::routes::identity::auth::recovery::SendResetLink>()
             .with::<crate::routes::identity::auth::registration::StartSignup>()
+            .with::<crate::webhooks::DeliverWebhooks>()
     }
 
     /// Adds kind `J`.

@@ -12,7 +12,7 @@ pub mod work;
 
 use crm::{campaigns, clients, lead_imports, leads};
 use identity::{api_keys, auth, users};
-use ops::{jobs, outbox};
+use ops::{jobs, outbox, webhooks};
 use utoipa_actix_web::service_config::ServiceConfig;
 use work::{calendar, calendar_feed, calendar_sync, task_spaces, task_templates, tasks};
 
@@ -37,7 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(calendar_feed::configure)
             .configure(calendar_sync::configure)
             .configure(jobs::configure)
-            .configure(outbox::configure),
+            .configure(outbox::configure)
+            .configure(webhooks::configure),
     );
     cfg.configure(health::configure);
 }
