@@ -1,5 +1,6 @@
 //! Where a webhook may go (`domain::ops::webhook_targets`): checked when an endpoint is
-//! saved, and before every delivery on the addresses its host resolves to then; the
+//! saved (its scheme, and its host when that is an address or `localhost`), and before
+//! every delivery on the addresses its host resolves to then; the
 //! request connects to exactly those checked addresses, so a DNS answer that changes
 //! between the check and the connection (rebinding) cannot reach another host.
 
@@ -8,11 +9,7 @@ use crate::error::{AppError, AppResult};
 use domain::ops::webhook_targets::AllowList;
 use domain::ErrorCode;
 use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
 use url::{Host, Url};
-
-/// How long saving an endpoint waits for its host to resolve.
-const SAVE_LOOKUP_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// An http(s) URL with a host, or why not.
 fn parse(raw: &str) -> Result<Url, String> {
@@ -65,19 +62,24 @@ fn refused(url: &Url, addresses: &[SocketAddr], allowed: &AllowList) -> Option<S
 }
 
 /// Checks an endpoint's URL as it is saved: 400 `WEBHOOK_URL_NOT_ALLOWED` unless it is
-/// http(s) and its host is, or resolves only to, addresses webhooks may reach. A name
-/// that does not resolve (yet) is accepted: every delivery checks again.
-pub async fn check(raw: &str, allowed: &AllowList) -> AppResult<()> {
+/// http(s) and its host is a public address, a name other than `localhost`, or named by
+/// the allow-list. Names are not resolved here (a lookup could hang the request, and the
+/// answer may change): every delivery resolves and checks them.
+pub fn check(raw: &str, allowed: &AllowList) -> AppResult<()> {
     let refusal = |reason: String| {
-        let mut error =
-            AppError::new(ErrorCode::WebhookUrlNotAllowed, format!("Webhooks cannot be sent to this URL: {reason}"));
+        let detail = format!("Webhooks cannot be sent to this URL: {reason}");
+        let mut error = AppError::new(ErrorCode::WebhookUrlNotAllowed, detail);
         error.errors = vec![domain::FieldError { field: "url".into(), code: "not_allowed".into(), message: reason }];
         error
     };
     let url = parse(raw).map_err(refusal)?;
-    let addresses = match tokio::time::timeout(SAVE_LOOKUP_TIMEOUT, lookup(&url)).await {
-        Ok(Ok(addresses)) => addresses,
-        Ok(Err(_)) | Err(_) => return Ok(()),
+    let host = host_name(&url);
+    let loopback_name = host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost");
+    let addresses: Vec<SocketAddr> = match literal(&url) {
+        Some(ip) => vec![SocketAddr::new(ip, 0)],
+        // RFC 6761: localhost names are this machine.
+        None if loopback_name => vec![SocketAddr::from(([127, 0, 0, 1], 0))],
+        None => return Ok(()),
     };
     refused(&url, &addresses, allowed).map_or(Ok(()), |reason| Err(refusal(reason)))
 }
@@ -87,7 +89,10 @@ pub async fn check(raw: &str, allowed: &AllowList) -> AppResult<()> {
 /// elsewhere) and no redirects (a redirect could point anywhere): a 3xx is a failure.
 pub async fn client(raw: &str, settings: &WebhookSettings) -> Result<(Url, reqwest::Client), String> {
     let url = parse(raw)?;
-    let addresses = lookup(&url).await.map_err(|error| format!("{} does not resolve: {error}", host_name(&url)))?;
+    let addresses = match tokio::time::timeout(settings.timeout, lookup(&url)).await {
+        Ok(found) => found.map_err(|error| format!("{} does not resolve: {error}", host_name(&url)))?,
+        Err(_) => return Err(format!("{} did not resolve within {} s", host_name(&url), settings.timeout.as_secs())),
+    };
     if addresses.is_empty() {
         return Err(format!("{} has no address", host_name(&url)));
     }
@@ -111,29 +116,29 @@ mod tests {
     use super::*;
 
     fn settings(allowed: &str) -> WebhookSettings {
-        WebhookSettings { allowed_hosts: AllowList::parse(allowed).unwrap(), timeout: Duration::from_secs(1) }
+        WebhookSettings {
+            allowed_hosts: AllowList::parse(allowed).unwrap(),
+            timeout: std::time::Duration::from_secs(1),
+        }
     }
 
     #[tokio::test]
     async fn loopback_and_private_targets_need_the_allow_list() {
         for url in ["http://127.0.0.1:9/hook", "http://[::1]/", "http://169.254.169.254/latest", "http://localhost/"] {
-            let error = check(url, &AllowList::default()).await.unwrap_err();
+            let error = check(url, &AllowList::default()).unwrap_err();
             assert_eq!(error.code, ErrorCode::WebhookUrlNotAllowed, "{url}");
             assert!(client(url, &settings("")).await.unwrap_err().starts_with("refused: "), "{url}");
         }
-        assert!(check("http://127.0.0.1:9/hook", &AllowList::parse("127.0.0.1").unwrap()).await.is_ok());
+        assert!(check("http://127.0.0.1:9/hook", &AllowList::parse("127.0.0.1").unwrap()).is_ok());
+        assert!(check("http://hooks.example.com/in", &AllowList::default()).is_ok(), "names are checked when sent");
         assert!(client("http://localhost:9/", &settings("localhost")).await.is_ok(), "an allowed name");
-        assert!(check("http://93.184.216.34/hook", &AllowList::default()).await.is_ok(), "public");
+        assert!(check("http://93.184.216.34/hook", &AllowList::default()).is_ok(), "public");
     }
 
-    #[tokio::test]
-    async fn only_http_urls_with_a_host() {
+    #[test]
+    fn only_http_urls_with_a_host() {
         for url in ["ftp://example.com/", "file:///etc/passwd", "not a url", "http://"] {
-            assert_eq!(
-                check(url, &AllowList::default()).await.unwrap_err().code,
-                ErrorCode::WebhookUrlNotAllowed,
-                "{url}"
-            );
+            assert_eq!(check(url, &AllowList::default()).unwrap_err().code, ErrorCode::WebhookUrlNotAllowed, "{url}");
         }
     }
 }

@@ -84,7 +84,7 @@ async fn create_webhook(
     admin: Admin,
     ValidJson(body): ValidJson<CreateWebhookRequest>,
 ) -> AppResult<HttpResponse> {
-    target::check(&body.url, &ctx.config.webhooks.allowed_hosts).await?;
+    target::check(&body.url, &ctx.config.webhooks.allowed_hosts)?;
     let secret = webhooks::new_secret();
     let new = NewEndpoint {
         url: body.url,
@@ -129,7 +129,7 @@ async fn update_webhook(
     ValidJson(body): ValidJson<UpdateWebhookRequest>,
 ) -> AppResult<HttpResponse> {
     if let Some(url) = &body.url {
-        target::check(url, &ctx.config.webhooks.allowed_hosts).await?;
+        target::check(url, &ctx.config.webhooks.allowed_hosts)?;
     }
     let id = *id;
     let turned_on = body.active == Some(true);
