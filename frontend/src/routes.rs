@@ -72,4 +72,4 @@ area!(crm_pages, __preload_crm_pages, CrmPages {
 
 area!(work_pages, __preload_work_pages, WorkPages { Tasks => TasksPage, Calendar => CalendarPage });
 
-area!(ops_pages, __preload_ops_pages, OpsPages { Jobs => JobsPage, Outbox => OutboxPage });
+area!(ops_pages, __preload_ops_pages, OpsPages { Jobs => JobsPage, Outbox => OutboxPage, Webhooks => WebhooksPage });
