@@ -18,7 +18,7 @@ use crate::error::AppResult;
 use crate::jobs::{self, Enqueue};
 use chrono::Utc;
 pub use deliver::DeliverWebhooks;
-use domain::ops::webhooks::{body, is_sent, patterns_taking};
+use domain::ops::webhooks::{body, is_sent, patterns_taking, WebhookDelivery, WebhookEndpoint, TEST_EVENT_TYPE};
 pub use signature::new_secret;
 use storage::events::NewEvent;
 use storage::ops::webhook_deliveries::{self, Head};
@@ -36,6 +36,21 @@ pub async fn fan_out(conn: &mut AsyncPgConnection, event_id: i64, event: &NewEve
     let patterns = patterns_taking(&event.event_type);
     let endpoints = webhook_deliveries::fan_out(conn, event_id, &event.event_type, &body, &patterns).await?;
     wake(conn, &endpoints).await
+}
+
+/// Queues a `webhook.test` event (stored as `event_id`) for `endpoint` alone, behind its
+/// pending deliveries.
+pub async fn queue_test(
+    conn: &mut AsyncPgConnection,
+    endpoint: &WebhookEndpoint,
+    event_id: i64,
+) -> AppResult<WebhookDelivery> {
+    let object = serde_json::json!({"message": "A test event from MarketingOS", "endpoint": endpoint});
+    let entity_id = endpoint.id.to_string();
+    let ping = body(event_id, TEST_EVENT_TYPE, Utc::now(), "webhook_endpoint", &entity_id, Some(&object));
+    let delivery = webhook_deliveries::insert(conn, endpoint.id, event_id, TEST_EVENT_TYPE, &ping).await?;
+    wake(conn, &[endpoint.id]).await?;
+    Ok(delivery)
 }
 
 /// Makes sure a delivery job comes for the head of each endpoint's line, when it is due.

@@ -15,8 +15,8 @@ use crate::http::responses::{
 use crate::webhooks::{self, target};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use domain::ops::webhooks::{
-    body, CreateWebhookRequest, CreatedWebhookEndpoint, DeliveryLogEntry, UpdateWebhookRequest, WebhookDelivery,
-    WebhookEndpoint, TEST_EVENT_TYPE,
+    CreateWebhookRequest, CreatedWebhookEndpoint, DeliveryLogEntry, UpdateWebhookRequest, WebhookDelivery,
+    WebhookEndpoint,
 };
 use domain::pagination::PageParams;
 use domain::{ErrorCode, Problem};
@@ -218,12 +218,7 @@ async fn test_webhook(ctx: Ctx, admin: Admin, id: web::Path<Uuid>) -> AppResult<
                 format!("Sent a test event to webhook endpoint {}", endpoint.url),
             );
             let event_id = ctx.audit.by(admin.actor()).record_event(conn, entry).await?;
-            let object = serde_json::json!({"message": "A test event from MarketingOS", "endpoint": endpoint});
-            let ping =
-                body(event_id, TEST_EVENT_TYPE, chrono::Utc::now(), "webhook_endpoint", &id.to_string(), Some(&object));
-            let delivery = webhook_deliveries::insert(conn, id, event_id, TEST_EVENT_TYPE, &ping).await?;
-            webhooks::wake(conn, &[id]).await?;
-            Ok(delivery)
+            webhooks::queue_test(conn, &endpoint, event_id).await
         })
         .await?;
     Ok(HttpResponse::Accepted().json(delivery))
