@@ -60,7 +60,7 @@ test("(b) the admin creates a staff user in the users dialog, then signs out", a
   const page = await freshPage();
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-  assert.deepEqual(await navLabels(page), ["Dashboard", "Leads", "Clients", "Campaigns", "Tasks", "Calendar", "Users", "API keys", "Background jobs", "Outbox", "My profile"]);
+  assert.deepEqual(await navLabels(page), ["Dashboard", "Leads", "Clients", "Campaigns", "Tasks", "Calendar", "Users", "API keys", "Background jobs", "Outbox", "Webhooks", "My profile"]);
 
   await page.click("nav.sidebar >> text=Users");
   await page.locator("[data-testid=user-row]").first().waitFor();
@@ -266,4 +266,38 @@ test("(f) a forgotten password is reset through the emailed link, which works on
   await text.waitFor({ state: "detached" });
   assert.deepEqual(admin.errors, []);
   await admin.close();
+});
+
+test("(g) the admin adds a webhook endpoint, sees its secret once, turns it off and deletes it", async () => {
+  const page = await freshPage();
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await page.click("nav.sidebar >> text=Webhooks");
+  await page.getByText("No webhook endpoints yet").waitFor();
+
+  await page.click("text=Add endpoint");
+  // A loopback address is refused at its field (WEBHOOK_ALLOWED_HOSTS is not set here).
+  await page.fill("#field-url", "http://127.0.0.1:9/hooks");
+  await page.click("[data-testid=webhook-form] >> button[type=submit]");
+  await page.locator("#field-url-error").filter({ hasText: /public address/ }).waitFor();
+  // A public address; nothing in the journeys syncs calendars, so nothing is sent to it.
+  await page.fill("#field-url", "https://93.184.216.34/hooks");
+  await page.fill("#field-eventTypes", "calendar.sync");
+  await page.click("[data-testid=webhook-form] >> button[type=submit]");
+  const secret = page.locator("[data-testid=webhook-secret] code");
+  await secret.waitFor();
+  assert.match(await secret.innerText(), /^whsec_[0-9a-f]{64}$/);
+  await page.locator("[data-testid=webhook-row]", { hasText: "calendar.sync" }).waitFor();
+  await shoot(page, "g-webhook-created");
+
+  await page.getByRole("button", { name: "Turn off" }).click();
+  await page.locator("[data-testid=webhook-row] .status", { hasText: "Off" }).waitFor();
+  await page.getByRole("button", { name: "Deliveries" }).click();
+  await page.getByText("Nothing has been sent to this endpoint yet.").waitFor();
+  await page.getByRole("button", { name: "Close" }).click();
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.click("[data-testid=confirm]");
+  await page.getByText("No webhook endpoints yet").waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });

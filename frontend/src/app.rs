@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/api-keys") view={Lazy::<routes::ApiKeys>::new()} />
                     <Route path=path!("/jobs") view={Lazy::<routes::Jobs>::new()} />
                     <Route path=path!("/outbox") view={Lazy::<routes::Outbox>::new()} />
+                    <Route path=path!("/webhooks") view={Lazy::<routes::Webhooks>::new()} />
                     <Route path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
                     <Route path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
                     <Route
@@ -94,7 +95,7 @@ type Section = (&'static str, &'static str, fn(&Permissions) -> bool);
 
 /// The sidebar's sections, each shown when the user's permissions open it (the pages check
 /// the same flags, and the API enforces them regardless).
-const STAFF: [Section; 10] = [
+const STAFF: [Section; 11] = [
     ("/", "Dashboard", |_| true),
     ("/leads", "Leads", |p| p.can_manage_leads),
     ("/clients", "Clients", |p| p.can_manage_clients),
@@ -105,6 +106,7 @@ const STAFF: [Section; 10] = [
     ("/api-keys", "API keys", |p| p.can_manage_settings),
     ("/jobs", "Background jobs", |p| p.can_manage_settings),
     ("/outbox", "Outbox", |p| p.can_manage_settings),
+    ("/webhooks", "Webhooks", |p| p.can_manage_settings),
 ];
 
 /// Client-portal accounts see only their portal (and their profile).

@@ -72,7 +72,7 @@ area!(crm_pages, __preload_crm_pages, CrmPages {
 
 area!(work_pages, __preload_work_pages, WorkPages { Tasks => TasksPage, Calendar => CalendarPage });
 
-area!(ops_pages, __preload_ops_pages, OpsPages { Jobs => JobsPage, Outbox => OutboxPage });
+area!(ops_pages, __preload_ops_pages, OpsPages { Jobs => JobsPage, Outbox => OutboxPage, Webhooks => WebhooksPage });
 
 area!(notify_pages, __preload_notify_pages, NotifyPages {
     Notifications => NotificationsPage,

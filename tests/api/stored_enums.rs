@@ -15,6 +15,7 @@ use domain::identity::api_keys::ApiKeyScope;
 use domain::notifications::{NotificationKind, Severity};
 use domain::ops::jobs::JobState;
 use domain::ops::outbox::EmailStatus;
+use domain::ops::webhooks::DeliveryStatus;
 use domain::work::calendar::{CalendarProviderName, EventType};
 use domain::work::tasks::{ScheduleFrom, TaskPriority, TaskStatus};
 use domain::Role;
@@ -53,6 +54,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, BTreeSet<String>)> {
         ("notifications", "kind", values(&NotificationKind::ALL, NotificationKind::as_str)),
         ("notifications", "severity", values(&Severity::ALL, Severity::as_str)),
         ("notification_preferences", "kind", values(&NotificationKind::ALL, NotificationKind::as_str)),
+        ("webhook_deliveries", "status", values(&DeliveryStatus::ALL, DeliveryStatus::as_str)),
     ]
 }
 

@@ -32,6 +32,9 @@ crate::enums::string_enum! {
         InvalidCursor,
         /// The action needs a person signed in (bearer token or session), not an API key.
         ApiKeyNotAllowed,
+        /// A webhook URL on an address webhooks may not reach (private, loopback, …), or
+        /// not http(s).
+        WebhookUrlNotAllowed,
     }
 }
 
@@ -50,7 +53,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimitError => 429,
             ErrorCode::DatabaseError | ErrorCode::InternalError => 500,
-            ErrorCode::InvalidCursor => 400,
+            ErrorCode::InvalidCursor | ErrorCode::WebhookUrlNotAllowed => 400,
             ErrorCode::ExternalServiceError => 502,
             ErrorCode::CircuitBreakerOpen | ErrorCode::ServiceUnavailable => 503,
         }
@@ -82,6 +85,7 @@ impl ErrorCode {
             ErrorCode::InternalError => "Internal server error",
             ErrorCode::InvalidCursor => "Invalid paging cursor",
             ErrorCode::ApiKeyNotAllowed => "Not allowed with an API key",
+            ErrorCode::WebhookUrlNotAllowed => "Webhooks may not be sent to this URL",
         }
     }
 

@@ -432,6 +432,57 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_endpoints (id) {
+        id -> Uuid,
+        url -> Varchar,
+        description -> Nullable<Varchar>,
+        event_types -> Array<Text>,
+        secret -> Varchar,
+        active -> Bool,
+        created_by -> Int4,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        endpoint_id -> Uuid,
+        event_id -> Int8,
+        event_type -> Varchar,
+        payload -> Jsonb,
+        status -> Varchar,
+        attempts -> Int4,
+        last_status_code -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        last_duration_ms -> Nullable<Int4>,
+        next_attempt_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+        position -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_delivery_attempts (id) {
+        id -> Int8,
+        delivery_id -> Int8,
+        attempt -> Int4,
+        status_code -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        duration_ms -> Int4,
+        attempted_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_delivery_attempts -> webhook_deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, webhook_deliveries, webhook_delivery_attempts);
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
         user_id -> Int4,

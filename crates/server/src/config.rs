@@ -121,6 +121,15 @@ pub struct JobsConfig {
     pub lease: Duration,
 }
 
+/// Outgoing webhooks (`crates/server/src/webhooks`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Hosts and networks webhooks may reach although they are not public.
+    pub allowed_hosts: domain::ops::webhook_targets::AllowList,
+    /// How long a receiver has to answer one delivery.
+    pub timeout: Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: Secret,
@@ -144,6 +153,7 @@ pub struct Config {
     pub integrations: Integrations,
     pub jobs: JobsConfig,
     pub mail: MailSettings,
+    pub webhooks: WebhookSettings,
     /// The built web app (`frontend/dist`), served with an SPA fallback when set.
     pub static_dir: Option<std::path::PathBuf>,
     /// How often `GET /api/events` sends a heartbeat comment.
@@ -379,6 +389,16 @@ impl Config {
             }
         }
 
+        let allowed_hosts =
+            domain::ops::webhook_targets::AllowList::parse(&r.optional("WEBHOOK_ALLOWED_HOSTS").unwrap_or_default())
+                .unwrap_or_else(|entry| {
+                    r.problems.push(format!(
+                "WEBHOOK_ALLOWED_HOSTS has {entry:?}, which is not a host name, an IP address or a CIDR network"
+            ));
+                    Default::default()
+                });
+        let webhooks = WebhookSettings { allowed_hosts, timeout: r.seconds("WEBHOOK_TIMEOUT_SECS", 10) };
+
         let static_dir = r.optional("STATIC_DIR").map(std::path::PathBuf::from);
         if let Some(dir) = &static_dir {
             if !dir.join("index.html").is_file() {
@@ -409,6 +429,7 @@ impl Config {
             integrations,
             jobs,
             mail,
+            webhooks,
             events_heartbeat: r.seconds("EVENTS_HEARTBEAT_SECS", 15),
             database_url: Secret::new(database_url.unwrap_or_default()),
             jwt_secret: Secret::new(jwt_secret.unwrap_or_default()),
@@ -536,6 +557,19 @@ mod tests {
         env.insert("MS_GRAPH_ACCESS_TOKEN".into(), "eyJ0".into());
         env.insert("MS_GRAPH_API_URL".into(), "ftp://graph".into());
         assert!(Config::from_vars(&env).unwrap_err().0[0].starts_with("MS_GRAPH_API_URL="));
+    }
+
+    #[test]
+    fn webhooks_reach_only_public_addresses_unless_allowed() {
+        let mut env = vars(&MINIMAL);
+        let settings = Config::from_vars(&env).unwrap().webhooks;
+        assert_eq!(settings.allowed_hosts, Default::default());
+        assert_eq!(settings.timeout, Duration::from_secs(10));
+        env.insert("WEBHOOK_ALLOWED_HOSTS".into(), "127.0.0.1, hooks.internal".into());
+        let allowed = Config::from_vars(&env).unwrap().webhooks.allowed_hosts;
+        assert!(allowed.allows_host("hooks.internal") && allowed.allows_ip([127, 0, 0, 1].into()));
+        env.insert("WEBHOOK_ALLOWED_HOSTS".into(), "10.0.0.0/40".into());
+        assert!(Config::from_vars(&env).unwrap_err().0[0].contains("\"10.0.0.0/40\""));
     }
 
     #[test]

@@ -34,7 +34,10 @@ use utoipa_actix_web::AppExt;
         domain::notifications::Notification, domain::notifications::NotificationKind, domain::notifications::Severity,
         domain::notifications::UnreadCount, domain::notifications::MarkedRead,
         domain::notifications::NotificationPreference, domain::notifications::NotificationsCreated,
-        domain::notifications::VapidPublicKey, domain::notifications::legacy::LegacyPreferences)),
+        domain::notifications::VapidPublicKey, domain::notifications::legacy::LegacyPreferences,
+        domain::ops::webhooks::WebhookEndpoint, domain::ops::webhooks::CreatedWebhookEndpoint,
+        domain::ops::webhooks::DeliveryLogEntry, domain::ops::webhooks::DeliveryAttempt,
+        domain::ops::webhooks::DeliveryStatus)),
     modifiers(&SecuritySchemes),
     security(("bearerAuth" = []), ("apiKeyAuth" = []), ("cookieAuth" = [])),
     tags(
@@ -51,6 +54,7 @@ use utoipa_actix_web::AppExt;
         (name = "calendar", description = "Calendar events, recurrence, ICS feeds and external calendar sync (staff-side roles)"),
         (name = "jobs", description = "The background job queue and the e-mail outbox (canManageSettings)"),
         (name = "notifications", description = "The caller's notifications, preferences and web push subscriptions (any signed-in user)"),
+        (name = "webhooks", description = "Signed outgoing webhooks: endpoints, the delivery log, redelivery (canManageSettings)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

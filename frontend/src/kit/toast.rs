@@ -41,6 +41,14 @@ impl Toasts {
         self.push(false, text.into(), Vec::new());
     }
 
+    /// Copies `text` (a secret shown once) to the clipboard and says so.
+    pub fn copy(self, text: &str) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(text);
+            self.success("Copied to the clipboard");
+        }
+    }
+
     pub fn problem(self, problem: &Problem) {
         let details = problem.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
         self.push(true, problem.detail.clone(), details);

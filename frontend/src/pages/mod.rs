@@ -1,7 +1,7 @@
 //! The screens, grouped by business area as in the other crates: `identity/` (sign-in and
 //! its emailed links, profile, users, API keys), `crm/` (leads, pipeline, clients,
-//! campaigns), `work/` (tasks, calendar), `notifications/` (the user's notifications and switches) and `ops/`
-//! (the job queue, the outbox). The shell's own pages (dashboard, client
+//! campaigns), `work/` (tasks, calendar), `notifications/` (the user's notifications and
+//! switches) and `ops/` (the job queue, the outbox, webhooks). The shell's own pages (dashboard, client
 //! portal, not found) are in `dashboard.rs`.
 
 pub mod crm;
@@ -20,5 +20,5 @@ pub use identity::{
     UsersPage,
 };
 pub use notifications::{NotificationPreferencesPage, NotificationsPage};
-pub use ops::{JobsPage, OutboxPage};
+pub use ops::{JobsPage, OutboxPage, WebhooksPage};
 pub use work::{CalendarPage, TasksPage};

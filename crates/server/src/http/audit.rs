@@ -8,7 +8,8 @@
 //! The writer is also the one place that publishes domain events: `Writer::record` stores
 //! a `domain_events` row beside each activity row, in the same transaction, with the
 //! subject's audience (`Audited::audience`), and announces it with `pg_notify`, which
-//! PostgreSQL delivers on commit only (see `platform::events`).
+//! PostgreSQL delivers on commit only (see `platform::events`), and queues it for the
+//! webhook endpoints that take it (`crate::webhooks`).
 
 use crate::error::{AppError, AppResult};
 use crate::platform::request_context::RequestId;
@@ -321,6 +322,12 @@ impl Writer<'_> {
     /// Any audited write: appends the row and its domain event, and queues its subject's
     /// stale caches.
     pub async fn record(&self, conn: &mut AsyncPgConnection, entry: Entry) -> Result<(), AppError> {
+        self.record_event(conn, entry).await.map(|_| ())
+    }
+
+    /// As [`Writer::record`], returning the domain event's id; the event is also queued for
+    /// the webhook endpoints that take it (`crate::webhooks::fan_out`).
+    pub async fn record_event(&self, conn: &mut AsyncPgConnection, entry: Entry) -> Result<i64, AppError> {
         let Entry { activity_type, subject, description, before, after } = entry;
         let event = NewEvent {
             event_type: domain::events::event_type(&activity_type),
@@ -347,9 +354,10 @@ impl Writer<'_> {
             ip: self.context.ip.clone(),
         };
         storage::activity::insert(conn, &row).await?;
-        storage::events::publish(conn, &event).await?;
+        let event_id = storage::events::publish(conn, &event).await?;
+        crate::webhooks::fan_out(conn, event_id, &event).await?;
         self.context.pending.add(subject.stale);
-        Ok(())
+        Ok(event_id)
     }
 }
 

@@ -10,6 +10,7 @@ use domain::events::{Audience, AudienceKind};
 use domain::identity::api_keys::ApiKey;
 use domain::identity::users::User;
 use domain::ops::jobs::Job;
+use domain::ops::webhooks::WebhookEndpoint;
 use domain::work::calendar::CalendarEvent;
 use domain::work::tasks::{Task, TaskSpace, TaskTemplate};
 
@@ -75,3 +76,6 @@ audited!(ApiKey, "api_key", "API key", |key| format!("{} ({})", key.name, key.ke
     audience: Audience::new(AudienceKind::Settings, None, [Some(key.user_id)]), stale: Stale::api_key(&key.key_prefix));
 audited!(Job, "job", "job", |job| format!("{} #{}", job.kind, job.id),
     audience: Audience::new(AudienceKind::Settings, None, []));
+// Its owner sees it turned off (`webhooks::deliver`); never sent as a webhook itself.
+audited!(WebhookEndpoint, "webhook_endpoint", "webhook endpoint", |endpoint| endpoint.url.clone(),
+    audience: Audience::new(AudienceKind::Settings, None, [Some(endpoint.created_by)]));

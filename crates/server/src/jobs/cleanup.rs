@@ -14,6 +14,8 @@ const KEEP_FINISHED_JOBS: chrono::Duration = chrono::Duration::days(14);
 const KEEP_EVENTS: chrono::Duration = chrono::Duration::days(7);
 /// Notifications, read or not, are kept three months.
 const KEEP_NOTIFICATIONS: chrono::Duration = chrono::Duration::days(90);
+/// The webhook delivery log reaches back a month.
+const KEEP_WEBHOOK_DELIVERIES: chrono::Duration = chrono::Duration::days(30);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cleanup {}
@@ -25,9 +27,14 @@ impl Job for Cleanup {
     async fn run(self, run: JobRun) -> Result<(), JobError> {
         let mut conn = run.state.conn().await?;
         let now = Utc::now();
-        let swept =
-            storage::ops::retention::sweep(&mut conn, now - KEEP_EXPIRED, now - KEEP_FINISHED_JOBS, now - KEEP_EVENTS)
-                .await?;
+        let swept = storage::ops::retention::sweep(
+            &mut conn,
+            now - KEEP_EXPIRED,
+            now - KEEP_FINISHED_JOBS,
+            now - KEEP_EVENTS,
+            now - KEEP_WEBHOOK_DELIVERIES,
+        )
+        .await?;
         let notifications = storage::notifications::delete_older_than(&mut conn, now - KEEP_NOTIFICATIONS).await?;
         tracing::info!(?swept, notifications, "cleanup done");
         Ok(())

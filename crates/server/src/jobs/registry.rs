@@ -51,6 +51,7 @@ impl Registry {
             .with::<crate::notify::DeliverNotification>()
             .with::<crate::notify::reminders::TaskReminders>()
             .with::<crate::notify::reminders::MeetingReminders>()
+            .with::<crate::webhooks::DeliverWebhooks>()
     }
 
     /// Adds kind `J`.

@@ -13,7 +13,7 @@ pub mod work;
 
 use crm::{campaigns, clients, lead_imports, leads};
 use identity::{api_keys, auth, users};
-use ops::{jobs, outbox};
+use ops::{jobs, outbox, webhooks};
 use utoipa_actix_web::service_config::ServiceConfig;
 use work::{calendar, calendar_feed, calendar_sync, task_spaces, task_templates, tasks};
 
@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(calendar_sync::configure)
             .configure(jobs::configure)
             .configure(outbox::configure)
+            .configure(webhooks::configure)
             .configure(notifications::configure),
     );
     cfg.configure(health::configure);

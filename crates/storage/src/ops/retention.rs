@@ -11,16 +11,19 @@ pub struct Swept {
     pub expired_tokens: usize,
     pub finished_jobs: usize,
     pub old_events: usize,
+    pub old_webhook_deliveries: usize,
 }
 
 /// Deletes single-use tokens and sessions that expired before `expired_before`,
 /// succeeded or cancelled jobs finished before `jobs_before` (dead ones stay for admins),
-/// and domain events older than `events_before`.
+/// domain events older than `events_before`, and ended webhook deliveries created before
+/// `deliveries_before`.
 pub async fn sweep(
     conn: &mut AsyncPgConnection,
     expired_before: DateTime<Utc>,
     jobs_before: DateTime<Utc>,
     events_before: DateTime<Utc>,
+    deliveries_before: DateTime<Utc>,
 ) -> Result<Swept, StorageError> {
     let mut swept = Swept::default();
     for table in ["refresh_tokens", "password_reset_tokens", "email_change_requests", "pending_registrations"] {
@@ -31,5 +34,6 @@ pub async fn sweep(
     }
     swept.finished_jobs = super::jobs::delete_finished_before(conn, jobs_before).await?;
     swept.old_events = crate::events::delete_older_than(conn, events_before).await?;
+    swept.old_webhook_deliveries = super::webhook_deliveries::delete_finished_before(conn, deliveries_before).await?;
     Ok(swept)
 }

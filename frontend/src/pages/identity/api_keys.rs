@@ -20,16 +20,6 @@ pub fn ApiKeysPage() -> impl IntoView {
     gated_page("API keys", |u| u.permissions.can_manage_settings, refused, || view! { <ApiKeysAdmin /> })
 }
 
-fn copy_to_clipboard(text: &str) -> bool {
-    match web_sys::window() {
-        Some(window) => {
-            let _ = window.navigator().clipboard().write_text(text);
-            true
-        }
-        None => false,
-    }
-}
-
 #[component]
 fn ApiKeysAdmin() -> impl IntoView {
     let toasts = use_toasts();
@@ -129,11 +119,7 @@ fn ApiKeysAdmin() -> impl IntoView {
                                     <code>{key.key.clone()}</code>
                                     <button
                                         class="button button-small"
-                                        on:click=move |_| {
-                                            if copy_to_clipboard(&secret) {
-                                                toasts.success("Copied to the clipboard");
-                                            }
-                                        }
+                                        on:click=move |_| toasts.copy(&secret)
                                     >
                                         "Copy"
                                     </button>

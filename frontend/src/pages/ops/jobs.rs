@@ -31,12 +31,13 @@ fn state_badge(state: JobState) -> impl IntoView {
     view! { <span class=class>{humanize(state.as_str())}</span> }
 }
 
-const KINDS: [(&str, &str); 5] = [
+const KINDS: [(&str, &str); 6] = [
     ("lead_import", "Lead import"),
     ("auth.signup", "Sign-up mail"),
     ("auth.reset_link", "Password-reset mail"),
     ("cleanup", "Cleanup"),
     ("email.send", "E-mail delivery"),
+    ("webhooks.deliver", "Webhook delivery"),
 ];
 
 #[component]
@@ -132,7 +133,7 @@ fn JobsAdmin() -> impl IntoView {
     };
 
     view! {
-        <PageHeader title="Background jobs" note="Imports, account mails and periodic cleanup run on this queue.">
+        <PageHeader title="Background jobs" note="Imports, mails, webhooks and periodic cleanup run on this queue.">
             <button class="button" on:click=move |_| refresh()>"Refresh"</button>
         </PageHeader>
         <QueueFigures reload=figures />

@@ -1,4 +1,5 @@
-//! Operations for admins: the job queue and the e-mail outbox.
+//! Operations for admins: the job queue, the e-mail outbox and outgoing webhooks.
 
 pub mod jobs;
 pub mod outbox;
+pub mod webhooks;
