@@ -231,6 +231,9 @@ async fn an_endpoint_failing_for_a_day_is_turned_off_with_its_pending_deliveries
     assert_eq!(off["active"], false, "{off}");
     assert!(off["disabledReason"].as_str().unwrap().contains("Turned off automatically"), "{off}");
     assert_eq!(audit_rows(&app, "webhook_endpoint.disable", &endpoint).await, 1, "recorded for its owner");
+    let told: Vec<Value> = app.get("/api/notifications", Some(&admin)).await.json().await.unwrap();
+    let told = told.iter().find(|n| n["kind"] == "webhook_disabled").expect("the owner is notified");
+    assert!(told["message"].as_str().unwrap().contains(&server.uri()), "{told}");
     let sent = server.received_requests().await.unwrap().len();
 
     lead(&app, &admin, "While off").await;
