@@ -372,7 +372,7 @@ impl Config {
             r.problems.push(problem);
         }
         integrations.web_push = r.optional("VAPID_PRIVATE_KEY").and_then(|key| {
-            if crate::notify::push::signing_key(&key).is_none() {
+            if crate::notify::vapid_key::signing_key(&key).is_none() {
                 r.problems.push("VAPID_PRIVATE_KEY is invalid (base64url of a 32-byte P-256 private key)".to_owned());
                 return None;
             }

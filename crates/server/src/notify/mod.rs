@@ -7,6 +7,7 @@
 
 pub mod push;
 pub mod reminders;
+pub mod vapid_key;
 
 use crate::error::AppResult;
 use crate::jobs::{self, Enqueue, Job, JobError, JobRun};

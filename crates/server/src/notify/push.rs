@@ -3,6 +3,7 @@
 //! the push service's origin signed with our key (`VAPID_PRIVATE_KEY`).
 
 use crate::config::WebPushKey;
+use crate::notify::vapid_key::signing_key;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use p256::ecdsa::signature::Signer;
@@ -15,18 +16,6 @@ use storage::notifications::push::Subscription;
 const TTL: Duration = Duration::from_secs(24 * 3600);
 /// How long a VAPID token is valid (RFC 8292 allows at most a day).
 const TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
-
-/// The key from its base64url form (as web-push tools print it) or 64 hex digits (as
-/// `cargo xtask run` generates it); `None` when it is not a P-256 private key.
-pub fn signing_key(encoded: &str) -> Option<SigningKey> {
-    let encoded = encoded.trim();
-    let bytes = if encoded.len() == 64 && encoded.bytes().all(|b| b.is_ascii_hexdigit()) {
-        hex::decode(encoded).ok()?
-    } else {
-        URL_SAFE_NO_PAD.decode(encoded.trim_end_matches('=')).ok()?
-    };
-    SigningKey::from_slice(&bytes).ok()
-}
 
 /// What became of one push.
 #[derive(Debug, PartialEq, Eq)]
@@ -150,14 +139,5 @@ mod tests {
         let verifying = VerifyingKey::from_sec1_bytes(&URL_SAFE_NO_PAD.decode(key).unwrap()).unwrap();
         let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(signature).unwrap()).unwrap();
         assert!(verifying.verify(signing_input.as_bytes(), &signature).is_ok());
-    }
-
-    #[test]
-    fn a_key_that_is_not_a_p256_scalar_is_refused() {
-        assert!(signing_key("not base64!").is_none());
-        assert!(signing_key(&URL_SAFE_NO_PAD.encode([0u8; 32])).is_none(), "zero is no private key");
-        assert!(signing_key(&URL_SAFE_NO_PAD.encode([1u8; 33])).is_none(), "33 bytes");
-        assert!(signing_key(&URL_SAFE_NO_PAD.encode([1u8; 32])).is_some());
-        assert_eq!(signing_key(&"01".repeat(32)), signing_key(&URL_SAFE_NO_PAD.encode([1u8; 32])), "hex or base64url");
     }
 }
