@@ -22,6 +22,7 @@ use std::time::Instant;
 const SEED_USERS: u32 = 10_000;
 const SEED_TASKS: u32 = 10_000;
 const SEED_CLIENTS: u32 = 1_000;
+const SEED_NOTIFICATIONS: u32 = 10_000;
 /// Leads seeded unless `--leads` says otherwise.
 pub const DEFAULT_LEADS: u32 = 10_000;
 /// `--leads` above this would run out of the 7-digit phone numbers that keep leads unique.
@@ -357,6 +358,17 @@ pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
     server.db.sql("ANALYZE clients")?;
     println!("Seeded {clients_inserted} clients");
 
+    // The bell asks for its count on every page and live event: the admin has a busy inbox.
+    let notifications = server.db.sql(&format!(
+        "WITH rows AS (INSERT INTO notifications (user_id, kind, title, message, in_app, by_email, by_push, read_at, created_at) \
+         SELECT a.id, 'lead_assigned', 'Lead assigned to you', 'Bench lead ' || i, true, false, false, \
+         CASE WHEN i % 2 = 0 THEN now() END, now() - i * interval '1 minute' \
+         FROM generate_series(1, {SEED_NOTIFICATIONS}) AS i, (SELECT id FROM users WHERE username = 'admin') AS a RETURNING 1) \
+         SELECT count(*) FROM rows"
+    ))?;
+    server.db.sql("ANALYZE notifications")?;
+    println!("Seeded {notifications} notifications for the admin");
+
     let session = server.login()?;
     let bearer = vec![format!("Authorization: Bearer {}", session.token)];
     let out_dir = server::target_dir().join("bench");
@@ -381,6 +393,8 @@ pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
         ("GET /api/leads?limit=50&stage=qualified&sort=-value".to_owned(), bearer.clone(), None),
         (format!("GET /api/leads?limit=50&offset={}", leads / 2), bearer.clone(), None),
         (format!("GET /api/leads/{lead_id}"), bearer.clone(), None),
+        ("GET /api/notifications/unread-count".to_owned(), bearer.clone(), None),
+        ("GET /api/notifications?limit=8".to_owned(), bearer.clone(), None),
         ("POST /api/users (argon2id hashing)".to_owned(), Vec::new(), Some(script.as_path())),
     ];
     let peak_rss = || -> Result<u64> {
@@ -422,7 +436,7 @@ pub fn bench(admin_url: &str, leads: u32) -> Result<ExitCode> {
     writeln!(
         report,
         "Release build, default WORKERS (one per core) and DB_POOL_SIZE, JSON request logs at info, PostgreSQL on \
-         loopback; {SEED_USERS} seeded users, {leads} leads, {SEED_CLIENTS} clients; `wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION_SECS}s --latency` \
+         loopback; {SEED_USERS} seeded users, {leads} leads, {SEED_CLIENTS} clients, {SEED_NOTIFICATIONS} notifications of the admin (half unread); `wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION_SECS}s --latency` \
          ({wrk_version})."
     )?;
     writeln!(report)?;

@@ -110,14 +110,15 @@ async fn the_answer_does_not_reveal_taken_usernames_or_emails() {
         assert_eq!(register(&app, &body).await, (StatusCode::ACCEPTED, fresh.clone()), "{body}");
     }
     // Each address hears what happened: a note to the owner, or that the username is taken
-    // (and the admin, as a holder of canManageUsers, of the one account that was made).
-    let emails = wait_for_count(&app, 7).await;
+    // (and the admin, as a holder of canManageUsers, of the one account that was made, which
+    // got its welcome).
+    let emails = wait_for_count(&app, 8).await;
     let to =
         |address: &str| emails.iter().filter(|(a, _, _)| a == address).map(|(_, t, _)| t.as_str()).collect::<Vec<_>>();
     assert_eq!(to("fresh0@example.com"), ["signup_confirm"]);
     assert_eq!(to("fresh1@example.com"), ["signup_username_taken"]);
     assert_eq!(to("fresh2@example.com"), ["signup_username_taken"]);
-    assert_eq!(to("taken@example.com"), ["signup_confirm", "signup_existing_account"]);
+    assert_eq!(to("taken@example.com"), ["signup_confirm", "welcome", "signup_existing_account"]);
     let mut to_admin = to(ADMIN_EMAIL);
     to_admin.sort();
     assert_eq!(to_admin, ["notification", "signup_existing_account"]);

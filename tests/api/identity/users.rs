@@ -543,3 +543,18 @@ async fn user_managers_cannot_grant_more_than_they_hold() {
     assert_eq!(renamed.status(), StatusCode::OK);
     assert_eq!(app.delete(&format!("/api/users/{staff_id}"), Some(&manager)).await.status(), StatusCode::NO_CONTENT);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_account_gets_a_welcome_mail_without_its_password() {
+    let (app, admin) = TestApp::with_admin().await;
+    let body = json!({"username": "welcomed", "password": PASSWORD, "email": "welcomed@example.com", "firstName": "Wes"});
+    create(&app, &admin, body).await;
+    let mail = crate::mail::wait_for_email(&app, "welcomed@example.com", "welcome").await;
+    assert!(mail.starts_with("Hello Wes,"), "{mail}");
+    assert!(mail.contains("Your username is welcomed") && mail.contains("/login"), "{mail}");
+    assert!(mail.contains("An administrator created it for you"), "{mail}");
+    assert!(!mail.contains(PASSWORD), "the password is never mailed");
+    // An account without an address is created all the same, with no mail.
+    let no_address = json!({"username": "nomail", "password": PASSWORD});
+    create(&app, &admin, no_address).await;
+}

@@ -62,11 +62,13 @@ async fn preferences_start_all_on_and_a_switched_off_channel_is_skipped() {
     assert_eq!(preferences.len(), domain::notifications::NotificationKind::ALL.len());
     assert!(preferences.iter().all(|p| p["inApp"] == true && p["email"] == true && p["push"] == true));
 
-    // On by default: the assignment is in the app and in the agent's mailbox.
+    // On by default: the assignment is in the app and in the agent's mailbox (after the
+    // welcome mail of the new account).
+    sink.wait_for(1).await;
     assign_lead(&app, &admin, agent_id, "Mailed").await;
-    let received = sink.wait_for(1).await;
-    assert_eq!(received[0].to, ["agent@example.com"]);
-    let mail = mailparse::parse_mail(&received[0].data).unwrap();
+    let received = sink.wait_for(2).await;
+    assert_eq!(received[1].to, ["agent@example.com"]);
+    let mail = mailparse::parse_mail(&received[1].data).unwrap();
     assert_eq!(mail.headers.iter().find(|h| h.get_key() == "Subject").unwrap().get_value(), "Lead assigned to you");
     let text = mail.subparts[0].get_body().unwrap();
     assert!(text.contains("Mailed") && text.contains("/leads/"), "{text}");
@@ -89,7 +91,7 @@ async fn preferences_start_all_on_and_a_switched_off_channel_is_skipped() {
     // Another mail-worthy notification proves the queue moved on without mailing "Quiet".
     let test: Value = app.post("/api/notifications/test", Some(&agent), &json!({})).await.json().await.unwrap();
     assert_eq!(test["notificationsCreated"], 1);
-    let received = sink.wait_for(2).await;
+    let received = sink.wait_for(3).await;
     let subjects: Vec<String> = received
         .iter()
         .map(|m| {
@@ -102,7 +104,7 @@ async fn preferences_start_all_on_and_a_switched_off_channel_is_skipped() {
                 .get_value()
         })
         .collect();
-    assert_eq!(subjects, ["Lead assigned to you", "Test notification"]);
+    assert_eq!(subjects, ["Welcome to MarketingOS", "Lead assigned to you", "Test notification"]);
 
     // In-app off: nothing in the list either (and with e-mail off too, no row at all).
     let change = json!({"preferences": [{"kind": "lead_assigned", "inApp": false, "email": false, "push": false}]});
@@ -120,7 +122,7 @@ async fn preferences_start_all_on_and_a_switched_off_channel_is_skipped() {
         jobs.is_empty()
     })
     .await;
-    assert_eq!(sink.received().len(), 2, "no third mail");
+    assert_eq!(sink.received().len(), 3, "no fourth mail");
     assert_eq!(kinds(&app, &agent).await, ["test", "lead_assigned", "lead_assigned"]);
 }
 

@@ -6,6 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::compose;
 use chrono::{DateTime, Utc};
 use serde_json::json;
+use domain::identity::users::User;
 use storage::identity::users::UserRow;
 use storage::ops::outbox::NewEmail;
 
@@ -77,4 +78,17 @@ pub fn signup_existing_account(config: &Config, user: &UserRow) -> AppResult<New
 /// To a sign-up's address when its username is taken by someone else.
 pub fn signup_username_taken(config: &Config, email: &str, username: &str) -> AppResult<NewEmail> {
     compose(config, email, "signup_username_taken", json!({"username": username}))
+}
+
+/// To a new account's address: it is ready. `invited` when an admin created it (the mail
+/// then says where the password comes from; it never carries one).
+pub fn welcome(config: &Config, user: &User, invited: bool) -> AppResult<Option<NewEmail>> {
+    let Some(address) = user.email.as_deref() else { return Ok(None) };
+    let values = json!({
+        "greeting": user.first_name.as_deref().unwrap_or(&user.username),
+        "username": user.username,
+        "invited": invited,
+        "link": config.public_url.join("/login").map_err(AppError::internal)?.to_string(),
+    });
+    compose(config, address, "welcome", values).map(Some)
 }

@@ -32,6 +32,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "signup_username_taken.html",
     "notification.txt",
     "notification.html",
+    "welcome.txt",
+    "welcome.html",
 );
 
 fn environment() -> &'static Environment<'static> {

@@ -2,7 +2,7 @@
 //! `canManageUsers`; nobody can grant permissions beyond their own, and the last active
 //! admin can be neither demoted nor deactivated.
 
-use crate::auth::{passwords, perm, Authorized, Principal};
+use crate::auth::{emails, passwords, perm, Authorized, Principal};
 use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
@@ -106,6 +106,9 @@ async fn create_user(
                     .after(&user),
                 )
                 .await?;
+            if let Some(welcome) = emails::welcome(&ctx.config, &user, true)? {
+                crate::mail::queue(conn, &welcome).await?;
+            }
             Ok(user)
         })
         .await?;

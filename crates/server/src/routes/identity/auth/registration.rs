@@ -164,6 +164,9 @@ pub(super) async fn confirm_registration(
                 )
                 .await?;
             ctx.audit.by(user.id).notify(conn, [rules::user_registered(&user)]).await?;
+            if let Some(welcome) = emails::welcome(&ctx.config, &user.user, false)? {
+                crate::mail::queue(conn, &welcome).await?;
+            }
             issue_session(&ctx, conn, &user, Uuid::new_v4()).await
         })
         .await?;
