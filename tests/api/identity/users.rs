@@ -547,7 +547,8 @@ async fn user_managers_cannot_grant_more_than_they_hold() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_account_gets_a_welcome_mail_without_its_password() {
     let (app, admin) = TestApp::with_admin().await;
-    let body = json!({"username": "welcomed", "password": PASSWORD, "email": "welcomed@example.com", "firstName": "Wes"});
+    let body =
+        json!({"username": "welcomed", "password": PASSWORD, "email": "welcomed@example.com", "firstName": "Wes"});
     create(&app, &admin, body).await;
     let mail = crate::mail::wait_for_email(&app, "welcomed@example.com", "welcome").await;
     assert!(mail.starts_with("Hello Wes,"), "{mail}");

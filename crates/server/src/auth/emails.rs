@@ -5,8 +5,8 @@ use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose;
 use chrono::{DateTime, Utc};
-use serde_json::json;
 use domain::identity::users::User;
+use serde_json::json;
 use storage::identity::users::UserRow;
 use storage::ops::outbox::NewEmail;
 
