@@ -127,7 +127,7 @@ async fn preferences_start_all_on_and_a_switched_off_channel_is_skipped() {
 }
 
 #[tokio::test]
-async fn preference_changes_are_validated() {
+async fn preference_changes_are_validated_and_the_last_of_a_kind_wins() {
     let (app, admin) = TestApp::with_admin().await;
     let put = |body: Value| {
         let request = app.request(reqwest::Method::PUT, "/api/notifications/preferences", Some(&admin)).json(&body);
@@ -137,7 +137,8 @@ async fn preference_changes_are_validated() {
         {"kind": "test", "inApp": true, "email": true, "push": true},
         {"kind": "test", "inApp": false, "email": true, "push": true}
     ]});
-    put(twice).await.expect_problem(400, "VALIDATION_ERROR").await;
+    let saved: Vec<Value> = put(twice).await.json().await.unwrap();
+    assert_eq!(saved.iter().find(|p| p["kind"] == "test").unwrap()["inApp"], false, "the last of a kind wins");
     put(json!({"preferences": []})).await.expect_problem(400, "VALIDATION_ERROR").await;
     let unknown = json!({"preferences": [{"kind": "lottery_won", "inApp": true, "email": true, "push": true}]});
     put(unknown).await.expect_problem(400, "VALIDATION_ERROR").await;

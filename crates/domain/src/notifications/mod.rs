@@ -179,20 +179,23 @@ pub fn complete_preferences(stored: Vec<NotificationPreference>) -> Vec<Notifica
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdatePreferencesRequest {
-    #[validate(length(min = 1, max = 64), custom(function = "distinct_kinds"))]
+    /// A kind given twice takes the last one.
+    #[validate(length(min = 1, max = 64))]
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 64))]
     pub preferences: Vec<NotificationPreference>,
 }
 
-fn distinct_kinds(preferences: &[NotificationPreference]) -> Result<(), validator::ValidationError> {
-    let mut kinds: Vec<_> = preferences.iter().map(|p| p.kind).collect();
-    kinds.sort();
-    kinds.dedup();
-    if kinds.len() == preferences.len() {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("duplicate").with_message("Each kind may appear once".into()))
+/// `all` with each of `changes` in place of its kind's switches (the last of a kind wins).
+pub fn with_changes(
+    mut all: Vec<NotificationPreference>,
+    changes: &[NotificationPreference],
+) -> Vec<NotificationPreference> {
+    for change in changes {
+        if let Some(preference) = all.iter_mut().find(|p| p.kind == change.kind) {
+            *preference = change.clone();
+        }
     }
+    all
 }
 
 /// The browser's `PushSubscription.toJSON()`, as `POST /api/push/subscribe` takes it.
@@ -287,10 +290,12 @@ mod tests {
     }
 
     #[test]
-    fn a_kind_may_be_changed_once_per_request() {
-        let pref = NotificationPreference::all_on(NotificationKind::Test);
-        let twice = UpdatePreferencesRequest { preferences: vec![pref.clone(), pref.clone()] };
-        assert!(twice.validate().is_err());
-        assert!(UpdatePreferencesRequest { preferences: vec![pref] }.validate().is_ok());
+    fn changes_replace_their_kinds_and_the_last_of_a_kind_wins() {
+        let all = complete_preferences(Vec::new());
+        let off = |email| NotificationPreference { kind: NotificationKind::Test, in_app: true, email, push: false };
+        let changed = with_changes(all, &[off(false), off(true)]);
+        assert_eq!(changed.len(), NotificationKind::ALL.len());
+        assert_eq!(changed.iter().find(|p| p.kind == NotificationKind::Test), Some(&off(true)));
+        assert!(changed.iter().filter(|p| p.kind != NotificationKind::Test).all(|p| p.push));
     }
 }

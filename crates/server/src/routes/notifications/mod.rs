@@ -18,8 +18,8 @@ use chrono::Utc;
 use domain::notifications::legacy::{apply_legacy, legacy_view, LegacyPreferences, LegacyPreferencesChange};
 use domain::notifications::rules;
 use domain::notifications::{
-    complete_preferences, MarkedRead, Notification, NotificationFilter, NotificationPreference, NotificationsCreated,
-    UnreadCount, UpdatePreferencesRequest,
+    complete_preferences, with_changes, MarkedRead, Notification, NotificationFilter, NotificationPreference,
+    NotificationsCreated, UnreadCount, UpdatePreferencesRequest,
 };
 use domain::pagination::PageParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -166,21 +166,29 @@ async fn save_preferences(
     principal: Principal,
     ValidJson(body): ValidJson<UpdatePreferencesRequest>,
 ) -> AppResult<HttpResponse> {
-    let user = principal.id();
-    let all = ctx
-        .transaction(async |conn| {
-            let before = complete_preferences(storage::notifications::preferences::of_user(conn, user).await?);
-            storage::notifications::preferences::save(conn, user, &body.preferences).await?;
-            let after = complete_preferences(storage::notifications::preferences::of_user(conn, user).await?);
-            let subject = Subject::bare("notification_preferences", user).seen_by([user]);
-            let entry = Entry::new("notification_preferences.update", subject, "Changed notification preferences")
-                .before(&before)
-                .after(&after);
-            ctx.audit.by(user).record(conn, entry).await?;
-            Ok(after)
-        })
-        .await?;
+    let all = change_preferences(&ctx, principal.id(), |all| with_changes(all, &body.preferences)).await?;
     Ok(HttpResponse::Ok().json(all))
+}
+
+/// Applies `change` to the user's complete switches, stores them all and audits it, in one
+/// transaction; returns them.
+async fn change_preferences(
+    ctx: &Ctx,
+    user: i32,
+    change: impl FnOnce(Vec<NotificationPreference>) -> Vec<NotificationPreference> + Send,
+) -> AppResult<Vec<NotificationPreference>> {
+    ctx.transaction(async |conn| {
+        let before = complete_preferences(storage::notifications::preferences::of_user(conn, user).await?);
+        let after = change(before.clone());
+        storage::notifications::preferences::save(conn, user, &after).await?;
+        let subject = Subject::bare("notification_preferences", user).seen_by([user]);
+        let entry = Entry::new("notification_preferences.update", subject, "Changed notification preferences")
+            .before(&before)
+            .after(&after);
+        ctx.audit.by(user).record(conn, entry).await?;
+        Ok(after)
+    })
+    .await
 }
 
 /// The original's six switches, read from the switches per kind (see
@@ -205,19 +213,6 @@ async fn save_legacy_preferences(
     principal: Principal,
     ValidJson(change): ValidJson<LegacyPreferencesChange>,
 ) -> AppResult<HttpResponse> {
-    let user = principal.id();
-    let after = ctx
-        .transaction(async |conn| {
-            let before = complete_preferences(storage::notifications::preferences::of_user(conn, user).await?);
-            let after = apply_legacy(before.clone(), &change);
-            storage::notifications::preferences::save(conn, user, &after).await?;
-            let subject = Subject::bare("notification_preferences", user).seen_by([user]);
-            let entry = Entry::new("notification_preferences.update", subject, "Changed notification preferences")
-                .before(&before)
-                .after(&after);
-            ctx.audit.by(user).record(conn, entry).await?;
-            Ok(after)
-        })
-        .await?;
+    let after = change_preferences(&ctx, principal.id(), |all| apply_legacy(all, &change)).await?;
     Ok(HttpResponse::Ok().json(legacy_view(&after)))
 }
