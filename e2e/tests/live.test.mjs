@@ -107,5 +107,10 @@ test("(live-b) a lead assigned elsewhere rings the bell at once; the panel opens
   assert.equal(await seller.getByLabel("A lead is assigned to me: in the app").isChecked(), true);
   await seller.locator("[data-testid=push-off]").waitFor();
   await shoot(seller, "live-b2-preferences");
+  // The favicon the page links and the icons pushes show are served (no 404 on a cold load).
+  assert.equal(await seller.locator('link[rel="icon"]').getAttribute("href"), "/favicon.svg");
+  for (const file of ["/favicon.svg", "/icon-192x192.png", "/icon-72x72.png", "/sw.js"]) {
+    assert.equal((await seller.request.get(`${BASE}${file}`)).status(), 200, file);
+  }
   assert.deepEqual(seller.errors, []);
 });

@@ -116,6 +116,7 @@ pub fn index_html(css: &str, boot: &str, glue: &str, wasm: &str) -> String {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>MarketingOS</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/{css}">
 <link rel="modulepreload" href="/assets/{glue}">
 <link rel="preload" href="/assets/{wasm}" as="fetch" type="application/wasm" crossorigin>
@@ -252,8 +253,13 @@ pub fn build_spa() -> Result<PathBuf> {
     let boot_js = format!("import init from \"./{glue}\";\ninit({{ module_or_path: \"/assets/{wasm}\" }});\n");
     let boot = write_hashed(&assets, "boot", "js", boot_js.as_bytes())?;
     fs::write(dist.join("index.html"), index_html(&css, &boot, &glue, &wasm)).context("could not write index.html")?;
-    // The service worker must sit at the root to control every page (web push).
-    fs::copy(root.join("frontend/static/sw.js"), dist.join("sw.js")).context("could not copy frontend/static/sw.js")?;
+    // Files served under their own names at the root: the service worker (it must sit there
+    // to control every page), the favicon and the icons web pushes show.
+    for entry in fs::read_dir(root.join("frontend/static")).context("could not list frontend/static")? {
+        let path = entry?.path();
+        let name = path.file_name().context("a file in frontend/static")?;
+        fs::copy(&path, dist.join(name)).with_context(|| format!("could not copy {}", path.display()))?;
+    }
 
     report_sizes(&dist, &assets, &[&wasm, &glue, &loader_name, &boot], &chunks);
     Ok(dist)
