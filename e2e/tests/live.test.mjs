@@ -93,6 +93,11 @@ test("(live-b) a lead assigned elsewhere rings the bell at once; the panel opens
   await seller.waitForURL(`${BASE}/leads/${assigned.id}`);
   await seller.locator("[data-testid=bell-badge]").waitFor({ state: "detached", timeout: 10_000 });
 
+  // Owners show by name for staff who may not list users (the staff directory).
+  const owned = await api("POST", "/api/leads", admin, { name: "Admin Owned Ltd", assignedToId: 1 });
+  await seller.goto(`${BASE}/leads/${owned.id}`);
+  await seller.locator("dt", { hasText: "Owner" }).locator("xpath=following-sibling::dd").getByText("admin").waitFor();
+
   // The notifications page lists it read; the preferences keep a switch turned off.
   await seller.goto(`${BASE}/notifications`);
   await seller.locator("[data-testid=notification-row]", { hasText: "Bell Lead Ltd" }).waitFor();

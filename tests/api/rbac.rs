@@ -111,6 +111,7 @@ const GUARDS: &[(Requirement, &[&str])] = &[
     (
         Req::StaffOnly,
         &[
+            "GET /api/users/directory",
             "GET /api/tasks",
             "POST /api/tasks",
             "GET /api/tasks/{id}",

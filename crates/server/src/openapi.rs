@@ -35,6 +35,7 @@ use utoipa_actix_web::AppExt;
         domain::notifications::UnreadCount, domain::notifications::MarkedRead,
         domain::notifications::NotificationPreference, domain::notifications::NotificationsCreated,
         domain::notifications::VapidPublicKey, domain::notifications::legacy::LegacyPreferences,
+        domain::identity::users::DirectoryEntry,
         domain::ops::webhooks::WebhookEndpoint, domain::ops::webhooks::CreatedWebhookEndpoint,
         domain::ops::webhooks::DeliveryLogEntry, domain::ops::webhooks::DeliveryAttempt,
         domain::ops::webhooks::DeliveryStatus)),

@@ -52,12 +52,22 @@ pub mod auth {
 
 pub mod users {
     use crate::api::{delete, get_page, list_path, patch, post, ApiResult, Paged};
-    use domain::identity::users::{CreateUserRequest, UpdateUserRequest, User, UserFilter};
+    use domain::identity::users::{
+        CreateUserRequest, DirectoryEntry, DirectoryFilter, UpdateUserRequest, User, UserFilter,
+    };
     use domain::pagination::PageParams;
     use std::future::Future;
 
     pub fn list(filter: &UserFilter, page: PageParams) -> impl Future<Output = ApiResult<Paged<User>>> {
         get_page(list_path("/api/users", filter, page))
+    }
+
+    /// Names and roles of everyone, for every staff-side user (no addresses).
+    pub fn directory(
+        filter: &DirectoryFilter,
+        page: PageParams,
+    ) -> impl Future<Output = ApiResult<Paged<DirectoryEntry>>> {
+        get_page(list_path("/api/users/directory", filter, page))
     }
 
     pub fn create(body: &CreateUserRequest) -> impl Future<Output = ApiResult<User>> {

@@ -559,3 +559,33 @@ async fn a_new_account_gets_a_welcome_mail_without_its_password() {
     let no_address = json!({"username": "nomail", "password": PASSWORD});
     create(&app, &admin, no_address).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_staff_side_user_sees_the_directory_of_names_without_addresses() {
+    let (app, admin) = TestApp::with_admin().await;
+    let (_, agent) = app.user_with_role(&admin, "agent", "sales_agent").await;
+    let kim = json!({"username": "kim", "password": PASSWORD, "email": "kim@example.com", "firstName": "Kim", "lastName": "Lee", "role": "staff"});
+    let kim = create(&app, &admin, kim).await;
+    let gone = create(&app, &admin, json!({"username": "zed", "password": PASSWORD, "role": "staff"})).await;
+    assert_eq!(
+        app.delete(&format!("/api/users/{}", id_of(&gone)), Some(&admin)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    // A sales agent, who may not list users, reads everyone's name and role, by name.
+    let listed: Vec<Value> = app.get("/api/users/directory", Some(&agent)).await.json().await.unwrap();
+    let names: Vec<&str> = listed.iter().map(|p| p["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["admin", "agent", "kim", "zed"]);
+    let entry = listed.iter().find(|p| p["id"] == kim["id"]).unwrap();
+    assert_eq!((entry["firstName"].as_str(), entry["role"].as_str()), (Some("Kim"), Some("staff")));
+    assert!(entry.get("email").is_none() && entry.get("customPermissions").is_none(), "{entry}");
+
+    // Pickers ask for active people; a search matches names, never addresses.
+    let active: Vec<Value> = app.get("/api/users/directory?isActive=true", Some(&agent)).await.json().await.unwrap();
+    assert!(!active.iter().any(|p| p["username"] == "zed"));
+    let found: Vec<Value> = app.get("/api/users/directory?q=lee", Some(&agent)).await.json().await.unwrap();
+    assert_eq!(found.len(), 1);
+    let by_address: Vec<Value> =
+        app.get("/api/users/directory?q=example.com", Some(&agent)).await.json().await.unwrap();
+    assert!(by_address.is_empty(), "{by_address:?}");
+}

@@ -162,6 +162,49 @@ pub struct UserFilter {
     pub is_active: Option<bool>,
 }
 
+/// A person as every staff-side user sees them (`GET /api/users/directory`): who they are
+/// and their role, never their e-mail address or permissions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "diesel", derive(diesel::Queryable, diesel::Selectable), diesel(table_name = crate::schema::users, check_for_backend(diesel::pg::Pg)))]
+pub struct DirectoryEntry {
+    pub id: i32,
+    pub username: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: Role,
+    pub profile_image_url: Option<String>,
+    pub is_active: bool,
+}
+
+impl DirectoryEntry {
+    /// "Ada Lovelace", "Ada", or the username when the user gave no name.
+    pub fn display_name(&self) -> String {
+        match (&self.first_name, &self.last_name) {
+            (Some(first), Some(last)) => format!("{first} {last}"),
+            (Some(first), None) => first.clone(),
+            _ => self.username.clone(),
+        }
+    }
+}
+
+/// Query of `GET /api/users/directory`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryFilter {
+    /// Case-insensitive match on username, first or last name (not the e-mail address).
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    /// `true` for active accounts only (the pickers), `false` for deactivated ones; both
+    /// when absent (names of former owners still show).
+    pub is_active: Option<bool>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

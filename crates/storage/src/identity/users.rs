@@ -8,7 +8,7 @@ use chrono::Utc;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use domain::identity::users::{User, UserFilter};
+use domain::identity::users::{DirectoryEntry, DirectoryFilter, User, UserFilter};
 use domain::pagination::Page;
 use domain::{PermissionOverrides, Role};
 use std::ops::Deref;
@@ -111,6 +111,26 @@ pub async fn list(
     page: Page,
 ) -> Result<(Vec<User>, i64), StorageError> {
     crud::offset_page!(conn, page, filtered(filter), User, (users::created_at.desc(), users::id.desc()))
+}
+
+/// One page of the staff directory, by name, and the total matching the filter.
+pub async fn directory(
+    conn: &mut AsyncPgConnection,
+    filter: &DirectoryFilter,
+    page: Page,
+) -> Result<(Vec<DirectoryEntry>, i64), StorageError> {
+    // Names only: searching the directory must not probe e-mail addresses.
+    let search = "(username || ' ' || coalesce(first_name, '') || ' ' || coalesce(last_name, '')) ILIKE ";
+    let filtered = || {
+        users::table
+            .into_boxed()
+            .narrow(text_search(search, filter.q.as_deref()))
+            .narrow(filter.role.map(|role| users::role.eq(role)))
+            .narrow(filter.is_active.map(|active| users::is_active.eq(active)))
+    };
+    let by_name =
+        (diesel::dsl::sql::<diesel::sql_types::Text>("lower(coalesce(first_name, username))").asc(), users::id.asc());
+    crud::offset_page!(conn, page, filtered(), DirectoryEntry, by_name)
 }
 
 /// Which of these user ids exist.

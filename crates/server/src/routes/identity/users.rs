@@ -2,7 +2,7 @@
 //! `canManageUsers`; nobody can grant permissions beyond their own, and the last active
 //! admin can be neither demoted nor deactivated.
 
-use crate::auth::{emails, passwords, perm, Authorized, Principal};
+use crate::auth::{emails, passwords, perm, Authorized, Principal, StaffOnly};
 use crate::error::OrNotFound;
 use crate::error::{AppError, AppResult};
 use crate::http::audit::{AuditContext, Entry, Subject};
@@ -12,20 +12,24 @@ use crate::http::input::{ValidJson, ValidQuery};
 use crate::http::pagination::Paging;
 use crate::http::respond::{created, no_content};
 use crate::http::responses::{
-    Created, Found, JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, Updated,
+    Created, Found, JsonBodyErrors, ListPage, PathIdErrors, PermissionErrors, QueryErrors, StaffErrors, Updated,
 };
 use crate::state::AppState;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use diesel_async::AsyncConnection;
 use domain::identity::permissions::Access;
-use domain::identity::users::{CreateUserRequest, SetRoleRequest, UpdateUserRequest, User, UserFilter};
+use domain::identity::users::{
+    CreateUserRequest, DirectoryEntry, DirectoryFilter, SetRoleRequest, UpdateUserRequest, User, UserFilter,
+};
 use domain::pagination::PageParams;
 use domain::{ErrorCode, Problem, Role};
 use storage::identity::users::{NewUser, UserChanges};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_users)
+    // Before `/users/{id}`, which would take `directory` for an id.
+    cfg.service(directory)
+        .service(list_users)
         .service(create_user)
         .service(get_user)
         .service(update_user)
@@ -56,6 +60,25 @@ async fn list_users(
 ) -> AppResult<HttpResponse> {
     let mut conn = ctx.conn().await?;
     Ok(paging.respond(storage::identity::users::list(&mut conn, &filter, paging.page()).await?))
+}
+
+/// The people every staff-side user may see by name (owners, assignees, pickers), sorted by
+/// name: id, username, names, role and picture, never e-mail or permissions.
+/// Client-portal users are refused.
+#[utoipa::path(
+    tag = "users",
+    params(DirectoryFilter, PageParams),
+    responses(ListPage<DirectoryEntry>, StaffErrors, QueryErrors)
+)]
+#[get("/users/directory")]
+async fn directory(
+    ctx: Ctx,
+    _staff: StaffOnly,
+    ValidQuery(filter): ValidQuery<DirectoryFilter>,
+    paging: Paging,
+) -> AppResult<HttpResponse> {
+    let mut conn = ctx.conn().await?;
+    Ok(paging.respond(storage::identity::users::directory(&mut conn, &filter, paging.page()).await?))
 }
 
 /// Creates a user (default role `staff`).

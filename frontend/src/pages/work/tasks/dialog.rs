@@ -62,8 +62,13 @@ pub fn TaskDialog(task: Option<Task>, on_close: Callback<Option<Task>>) -> impl 
     let form = Form::notifying(|p| p.errors.is_empty());
 
     let mut people = vec![(String::new(), "Unassigned".to_owned()), (ctx.me.to_string(), "Me".to_owned())];
-    people
-        .extend(ctx.people.get_untracked().into_iter().filter(|p| p.id != ctx.me).map(|p| (p.id.to_string(), p.name)));
+    people.extend(
+        ctx.people
+            .get_untracked()
+            .into_iter()
+            .filter(|p| p.id != ctx.me && p.active)
+            .map(|p| (p.id.to_string(), p.name)),
+    );
     if let Some(id) =
         task.as_ref().and_then(|t| t.assigned_to_id).filter(|id| !people.iter().any(|(p, _)| *p == id.to_string()))
     {
