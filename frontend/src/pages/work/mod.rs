@@ -4,6 +4,7 @@
 mod access;
 mod calendar;
 mod recurrence;
+mod rule_words;
 mod tasks;
 
 pub use calendar::CalendarPage;

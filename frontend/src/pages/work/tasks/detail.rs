@@ -5,6 +5,7 @@ use super::shared::{priority_label, status_label, use_tasks};
 use crate::api::{self, Paged};
 use crate::kit::format::short_time;
 use crate::kit::{field_error, loaded, use_toasts, ConfirmDialog, Form, Opener, Reload, TextField};
+use crate::pages::work::rule_words;
 use crate::session::use_session;
 use domain::activity::{ActivityFilter, ActivityLog};
 use domain::work::tasks::{
@@ -152,7 +153,7 @@ fn TaskDetail(task: Task, on_change: Callback<()>) -> impl IntoView {
                     .recurrence_rule
                     .clone()
                     .filter(|_| task.is_recurring)
-                    .map(|rule| format!("{rule} ({})", task.recurrence_timezone))
+                    .map(|rule| format!("{} ({})", rule_words::describe(&rule), task.recurrence_timezone))
                     .unwrap_or_else(|| "No".into())}
             </dd>
             {(!task.tags.is_empty())
