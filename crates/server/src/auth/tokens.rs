@@ -93,25 +93,25 @@ pub fn csrf_token(keys: &JwtKeys, session: &str) -> String {
     URL_SAFE_NO_PAD.encode(hmac_sha256(&keys.csrf_key, session.as_bytes()))
 }
 
-/// RFC 2104 HMAC over SHA-256 (the workspace's sha2 has no matching `hmac` crate).
+/// RFC 2104 HMAC over SHA-256 (the `hmac` crate, as the webhook signatures use it).
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize().into()
+    use hmac::{Hmac, Mac};
+    // HMAC takes keys of any length: `new_from_slice` cannot fail.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// 256 random bits, URL-safe base64.
 pub fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes())
+}
+
+/// 32 bytes from the operating system's generator: the entropy of every token and secret.
+pub fn random_bytes() -> [u8; 32] {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    bytes
 }
 
 /// How opaque tokens are stored: they carry full entropy, so a fast hash suffices.

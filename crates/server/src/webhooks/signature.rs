@@ -21,10 +21,7 @@ fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
 
 /// A new endpoint secret: `whsec_` and 32 random bytes in hex.
 pub fn new_secret() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("whsec_{}", hex::encode(bytes))
+    format!("whsec_{}", hex::encode(crate::auth::tokens::random_bytes()))
 }
 
 #[cfg(test)]
