@@ -1,7 +1,6 @@
 //! The router, the app shell (header + role-aware sidebar) and the theme toggle.
 
 use crate::kit::{use_toasts, Loading, ToastHost, Toasts};
-use crate::pages::identity::people::display_name;
 use crate::session::{use_session, Session};
 use crate::{api, pages, routes};
 use domain::Permissions;
@@ -121,7 +120,7 @@ fn Layout() -> impl IntoView {
     let user = move || session.user.get();
     let flags = move || user().map(|u| u.permissions).unwrap_or_default();
     let portal = move || user().is_some_and(|u| u.user.role.is_client_portal());
-    let name = move || user().map(|u| display_name(&u.user)).unwrap_or_default();
+    let name = move || user().map(|u| u.user.display_name()).unwrap_or_default();
     let role = move || user().map(|u| u.user.role.as_str().replace('_', " ")).unwrap_or_default();
 
     let logout = move |_| {

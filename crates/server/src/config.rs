@@ -75,7 +75,7 @@ pub struct Integrations {
 /// The VAPID key pushes are signed with, and the contact push services may write to.
 #[derive(Debug, Clone)]
 pub struct WebPushKey {
-    /// base64url of the 32-byte P-256 private scalar.
+    /// The 32-byte P-256 private scalar, base64url or hex (`notify::vapid_key`).
     pub private_key: Secret,
     /// `mailto:` or `https:` URL in each push's VAPID claims.
     pub subject: String,
@@ -340,8 +340,27 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let mail = MailSettings {
+            from_email: r.optional("SMTP_FROM_EMAIL").unwrap_or_else(|| "marketingos@localhost".to_owned()),
+            from_name: r.optional("SMTP_FROM_NAME").unwrap_or_else(|| "Marketing Team".to_owned()),
+            reply_to: r.optional("SMTP_REPLY_TO"),
+        };
+        if let Err(problem) = mail.mailboxes() {
+            r.problems.push(problem);
+        }
+        let web_push = r.optional("VAPID_PRIVATE_KEY").and_then(|key| {
+            if crate::notify::vapid_key::signing_key(&key).is_none() {
+                r.problems.push(
+                    "VAPID_PRIVATE_KEY is invalid (a 32-byte P-256 private key, base64url or 64 hex digits)".to_owned(),
+                );
+                return None;
+            }
+            let subject = r.optional("VAPID_SUBJECT").unwrap_or_else(|| format!("mailto:{}", mail.from_email));
+            Some(WebPushKey { private_key: Secret::new(key), subject })
+        });
+
         let google_calendar_id = r.optional("GOOGLE_CALENDAR_ID").unwrap_or_else(|| "primary".to_owned());
-        let mut integrations = Integrations {
+        let integrations = Integrations {
             google_calendar: r.calendar_api(
                 "GOOGLE_CALENDAR_ACCESS_TOKEN",
                 "GOOGLE_CALENDAR_API_URL",
@@ -360,25 +379,9 @@ impl Config {
             openai_api_key: r.optional("OPENAI_API_KEY").map(Secret::new),
             google_oauth: r.pair("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"),
             microsoft_oauth: r.pair("MICROSOFT_CLIENT_ID", "MICROSOFT_CLIENT_SECRET"),
-            web_push: None,
+            web_push,
         };
 
-        let mail = MailSettings {
-            from_email: r.optional("SMTP_FROM_EMAIL").unwrap_or_else(|| "marketingos@localhost".to_owned()),
-            from_name: r.optional("SMTP_FROM_NAME").unwrap_or_else(|| "Marketing Team".to_owned()),
-            reply_to: r.optional("SMTP_REPLY_TO"),
-        };
-        if let Err(problem) = mail.mailboxes() {
-            r.problems.push(problem);
-        }
-        integrations.web_push = r.optional("VAPID_PRIVATE_KEY").and_then(|key| {
-            if crate::notify::vapid_key::signing_key(&key).is_none() {
-                r.problems.push("VAPID_PRIVATE_KEY is invalid (base64url of a 32-byte P-256 private key)".to_owned());
-                return None;
-            }
-            let subject = r.optional("VAPID_SUBJECT").unwrap_or_else(|| format!("mailto:{}", mail.from_email));
-            Some(WebPushKey { private_key: Secret::new(key), subject })
-        });
         if let Some(url) = &integrations.smtp_url {
             use lettre::{AsyncSmtpTransport, Tokio1Executor};
             if let Err(error) = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose()) {

@@ -178,14 +178,24 @@ pub struct DirectoryEntry {
     pub is_active: bool,
 }
 
-impl DirectoryEntry {
-    /// "Ada Lovelace", "Ada", or the username when the user gave no name.
+/// "Ada Lovelace", "Ada", or the username when the user gave no name.
+pub fn display_name(username: &str, first_name: Option<&str>, last_name: Option<&str>) -> String {
+    match (first_name, last_name) {
+        (Some(first), Some(last)) => format!("{first} {last}"),
+        (Some(first), None) => first.to_owned(),
+        _ => username.to_owned(),
+    }
+}
+
+impl User {
     pub fn display_name(&self) -> String {
-        match (&self.first_name, &self.last_name) {
-            (Some(first), Some(last)) => format!("{first} {last}"),
-            (Some(first), None) => first.clone(),
-            _ => self.username.clone(),
-        }
+        display_name(&self.username, self.first_name.as_deref(), self.last_name.as_deref())
+    }
+}
+
+impl DirectoryEntry {
+    pub fn display_name(&self) -> String {
+        display_name(&self.username, self.first_name.as_deref(), self.last_name.as_deref())
     }
 }
 

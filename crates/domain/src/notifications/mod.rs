@@ -164,6 +164,16 @@ impl NotificationPreference {
             Channel::Push => self.push,
         }
     }
+
+    /// Turns `channel` on or off.
+    pub fn set(&mut self, channel: Channel, on: bool) {
+        let switch = match channel {
+            Channel::InApp => &mut self.in_app,
+            Channel::Email => &mut self.email,
+            Channel::Push => &mut self.push,
+        };
+        *switch = on;
+    }
 }
 
 /// Every kind's switches, defaults filled in, in kind order: what the page shows.
@@ -287,6 +297,9 @@ mod tests {
             .filter(|p| p.kind != NotificationKind::LeadStageChanged)
             .all(|p| p.in_app && p.email && p.push));
         assert!(!off.allows(Channel::Email) && off.allows(Channel::InApp));
+        let mut on = off.clone();
+        on.set(Channel::Email, true);
+        assert!(on.allows(Channel::Email) && !on.allows(Channel::Push));
     }
 
     #[test]

@@ -163,13 +163,12 @@ pub fn task_commented(task: &Task, author: &str, comment: &str) -> Notice {
 pub fn task_due(task: &Task, due: DateTime<Utc>, now: DateTime<Utc>) -> Option<Notice> {
     let assignee = task.assigned_to_id?;
     let overdue = due <= now;
-    let (kind, title, severity) = if overdue {
-        (NotificationKind::TaskOverdue, "Task overdue", Severity::Error)
+    let (kind, title, severity, verb) = if overdue {
+        (NotificationKind::TaskOverdue, "Task overdue", Severity::Error, "was")
     } else {
-        (NotificationKind::TaskDueSoon, "Task due within 24 hours", Severity::Warning)
+        (NotificationKind::TaskDueSoon, "Task due within 24 hours", Severity::Warning, "is")
     };
-    let message = format!("{} was due {}", task.title, due.format("%Y-%m-%d %H:%M UTC"));
-    let message = if overdue { message } else { message.replace("was due", "is due") };
+    let message = format!("{} {verb} due {}", task.title, due.format("%Y-%m-%d %H:%M UTC"));
     Some(
         Notice::new(kind, title, message)
             .to([Recipient::User(assignee)])

@@ -25,7 +25,7 @@ fn minutes(config: &Config) -> u64 {
     config.password_reset_ttl.as_secs() / 60
 }
 
-fn greeting(user: &UserRow) -> &str {
+fn greeting(user: &User) -> &str {
     user.first_name.as_deref().unwrap_or(&user.username)
 }
 
@@ -85,7 +85,7 @@ pub fn signup_username_taken(config: &Config, email: &str, username: &str) -> Ap
 pub fn welcome(config: &Config, user: &User, invited: bool) -> AppResult<Option<NewEmail>> {
     let Some(address) = user.email.as_deref() else { return Ok(None) };
     let values = json!({
-        "greeting": user.first_name.as_deref().unwrap_or(&user.username),
+        "greeting": greeting(user),
         "username": user.username,
         "invited": invited,
         "link": config.public_url.join("/login").map_err(AppError::internal)?.to_string(),

@@ -77,34 +77,34 @@ pub async fn send(
     Ok(created)
 }
 
-/// The active users the recipients name, each once.
+/// The active users the recipients name, each once. Role- and permission-wide notices read
+/// every active user, once per `send` (`everyone`).
 async fn recipients(
     conn: &mut AsyncPgConnection,
     to: &[Recipient],
     everyone: &mut Option<Vec<User>>,
 ) -> AppResult<Vec<User>> {
-    let named_only = to.iter().all(|r| matches!(r, Recipient::User(_)));
-    let pool = if named_only {
-        let ids: Vec<i32> =
-            to.iter().filter_map(|r| if let Recipient::User(id) = r { Some(*id) } else { None }).collect();
-        storage::notifications::active_users_among(conn, &ids).await?
+    let named: Vec<i32> =
+        to.iter().filter_map(|r| if let Recipient::User(id) = r { Some(*id) } else { None }).collect();
+    let named_only;
+    let pool: &[User] = if named.len() == to.len() {
+        named_only = storage::notifications::active_users_among(conn, &named).await?;
+        &named_only
     } else {
         if everyone.is_none() {
             *everyone = Some(storage::notifications::active_users(conn).await?);
         }
-        everyone.clone().unwrap_or_default()
+        everyone.as_deref().unwrap_or_default()
     };
-    Ok(pool
-        .into_iter()
-        .filter(|user| {
-            to.iter().any(|recipient| match recipient {
-                Recipient::User(id) => user.id == *id,
-                Recipient::Role(role) => user.role == *role,
-                Recipient::Holders(permission) => user.access().has(*permission),
-                Recipient::Username(name) => user.username.eq_ignore_ascii_case(name),
-            })
+    let named = |user: &User| {
+        to.iter().any(|recipient| match recipient {
+            Recipient::User(id) => user.id == *id,
+            Recipient::Role(role) => user.role == *role,
+            Recipient::Holders(permission) => user.access().has(*permission),
+            Recipient::Username(name) => user.username.eq_ignore_ascii_case(name),
         })
-        .collect())
+    };
+    Ok(pool.iter().filter(|user| named(user)).cloned().collect())
 }
 
 /// The live event that updates the recipient's bell in every open tab.
@@ -169,7 +169,8 @@ async fn queue_email(state: &AppState, notification: &Outgoing) -> AppResult<()>
             if !storage::notifications::claim_email(conn, notification.id).await? {
                 return Ok(());
             }
-            let Some(user) = storage::notifications::recipient(conn, notification.user_id).await? else {
+            let Some(user) = storage::notifications::active_users_among(conn, &[notification.user_id]).await?.pop()
+            else {
                 return Ok(());
             };
             let Some(address) = user.email.as_deref() else { return Ok(()) };

@@ -64,16 +64,6 @@ pub async fn unread_count(conn: &mut AsyncPgConnection, user_id: i32) -> Result<
     Ok(of_user(user_id).filter(notifications::read_at.is_null()).count().get_result(conn).await?)
 }
 
-/// The user's notification `id`, or `None` when it is not theirs.
-pub async fn find(conn: &mut AsyncPgConnection, user_id: i32, id: Uuid) -> Result<Option<Notification>, StorageError> {
-    Ok(of_user(user_id)
-        .filter(notifications::id.eq(id))
-        .select(Notification::as_select())
-        .first(conn)
-        .await
-        .optional()?)
-}
-
 /// Marks the user's notification read (keeping the first reading time).
 pub async fn mark_read(
     conn: &mut AsyncPgConnection,
@@ -108,14 +98,17 @@ pub async fn mark_all_read(conn: &mut AsyncPgConnection, user_id: i32) -> Result
     .await?)
 }
 
-/// Deletes the user's notification; `false` when it is not theirs.
-pub async fn delete(conn: &mut AsyncPgConnection, user_id: i32, id: Uuid) -> Result<bool, StorageError> {
-    let deleted = diesel::delete(
-        notifications::table.filter(notifications::id.eq(id)).filter(notifications::user_id.eq(user_id)),
-    )
-    .execute(conn)
-    .await?;
-    Ok(deleted == 1)
+/// Deletes the user's notification; returns it, `None` when it is not theirs.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    user_id: i32,
+    id: Uuid,
+) -> Result<Option<Notification>, StorageError> {
+    Ok(diesel::delete(notifications::table.filter(notifications::id.eq(id)).filter(notifications::user_id.eq(user_id)))
+        .returning(Notification::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?)
 }
 
 /// What the delivery job sends.
@@ -193,15 +186,4 @@ pub async fn active_users_among(conn: &mut AsyncPgConnection, ids: &[i32]) -> Re
         .order(users::id)
         .load(conn)
         .await?)
-}
-
-/// The user's address, for a mail about a notification.
-pub async fn recipient(conn: &mut AsyncPgConnection, id: i32) -> Result<Option<Recipient>, StorageError> {
-    Ok(users::table
-        .filter(users::id.eq(id))
-        .filter(users::is_active)
-        .select(Recipient::as_select())
-        .first(conn)
-        .await
-        .optional()?)
 }

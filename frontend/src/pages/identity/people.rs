@@ -5,7 +5,7 @@
 
 use crate::api;
 use crate::session::use_session;
-use domain::identity::users::{DirectoryFilter, User};
+use domain::identity::users::DirectoryFilter;
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,22 +40,13 @@ async fn directory() -> Vec<Person> {
     people
 }
 
-/// "Ada Lovelace", "Ada", or the username when the user gave no name.
-pub fn display_name(user: &User) -> String {
-    match (&user.first_name, &user.last_name) {
-        (Some(f), Some(l)) => format!("{f} {l}"),
-        (Some(f), None) => f.clone(),
-        _ => user.username.clone(),
-    }
-}
-
 pub fn use_people() -> LocalResource<Vec<Person>> {
     let session = use_session();
     LocalResource::new(move || {
         let me = session.user.get();
         async move {
             let Some(me) = me else { return Vec::new() };
-            let me_only = || vec![Person { id: me.user.id, name: display_name(&me.user), active: true }];
+            let me_only = || vec![Person { id: me.user.id, name: me.user.display_name(), active: true }];
             if me.user.role.is_client_portal() {
                 return me_only();
             }

@@ -36,12 +36,7 @@ fn Switches(preferences: Vec<NotificationPreference>) -> impl IntoView {
     let toggle = move |index: usize, channel: Channel| {
         edited.update(|all| {
             let preference = &mut all[index];
-            let switch = match channel {
-                Channel::InApp => &mut preference.in_app,
-                Channel::Email => &mut preference.email,
-                Channel::Push => &mut preference.push,
-            };
-            *switch = !*switch;
+            preference.set(channel, !preference.allows(channel));
         })
     };
     let save = move |_| {

@@ -107,8 +107,7 @@ async fn delete_notification(ctx: Ctx, principal: Principal, id: web::Path<Uuid>
     let (id, user) = (*id, principal.id());
     ctx.transaction(async |conn| {
         let notification =
-            storage::notifications::find(conn, user, id).await?.found(format_args!("Notification {id}"))?;
-        storage::notifications::delete(conn, user, id).await?;
+            storage::notifications::delete(conn, user, id).await?.found(format_args!("Notification {id}"))?;
         let subject = Subject::bare("notification", id).seen_by([user]);
         let entry = Entry::new("notification.delete", subject, "Deleted a notification").before(&notification);
         ctx.audit.by(user).record(conn, entry).await
