@@ -75,9 +75,18 @@ fn Board() -> impl IntoView {
         set: Callback::new(move |on: String| url.update(|f| f.assigned_to_id = if on == "true" { me() } else { None })),
     };
 
+    // Local moves, counted as they start and as they end: a load that began before one, or
+    // while one was saved, answers with the board as it was and would undo it on screen, so
+    // it is dropped and asked again. Of several loads in flight only the latest applies.
+    let edits = StoredValue::new(0_u64);
+    let loads = StoredValue::new(0_u64);
+
     // One request per stage, so each column's count comes from X-Total-Count.
     Effect::new(move |_| {
         reload.track();
+        let load = loads.get_value() + 1;
+        loads.set_value(load);
+        let edits_at = edits.get_value();
         let base = LeadFilter { sort: Some(LeadSort::CreatedAtDesc), ..url.filter() };
         let requests = LeadStage::ALL.map(|stage| {
             let request =
@@ -86,7 +95,15 @@ fn Board() -> impl IntoView {
         });
         spawn_local(async move {
             let loaded: Result<Vec<Column>, Problem> = join_all(requests).await.into_iter().collect();
-            columns.try_set(Some(loaded));
+            if loads.try_get_value() != Some(load) {
+                return;
+            }
+            if edits.try_get_value() == Some(edits_at) {
+                columns.try_set(Some(loaded));
+            } else {
+                // What it brought (another user's change) is loaded again, after the move.
+                reload.bump();
+            }
         });
     });
 
@@ -105,9 +122,13 @@ fn Board() -> impl IntoView {
             }
         });
         let Some(previous) = previous else { return };
+        edits.update_value(|n| *n += 1);
         spawn_local(async move {
             let body = UpdateLeadRequest { stage: Some(stage), ..Default::default() };
-            match api::crm::leads::update(id, &body).await {
+            let saved = api::crm::leads::update(id, &body).await;
+            // The page may be gone by now; the toast below still tells how the move went.
+            let _ = edits.try_update_value(|n| *n += 1);
+            match saved {
                 Ok(saved) => {
                     columns.try_update(|board| {
                         if let Some(Ok(board)) = board {
